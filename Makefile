@@ -1,0 +1,57 @@
+# `make run` serves the demo; `make test` runs the linters and the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lanekassen_ai
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test venv lint typecheck checks services chromium messages bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: venv
+	$(VENV)/bin/mypy lanekassen_ai control chat
+
+checks: venv
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=lanekassen_ai.settings.production DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-key-but-long-enough-0123456789 \
+	  DJANGO_ALLOWED_HOSTS=example.invalid DATABASE_URL=$(TEST_DATABASE_URL) \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+services:
+	bin/ensure-services
+
+chromium:
+	bin/ensure-chromium
+
+test: venv services chromium lint typecheck checks
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	  $(PY) -m pytest $(PYTEST_ARGS)
+
+messages: venv
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=bench
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: venv
+	@echo "See docs/benchmarks.md for each benchmark's command."
+
+clean:
+	rm -rf $(VENV) staticfiles var

@@ -1,0 +1,1 @@
+"""Intent assistants for customers and employees, human queues and the agent console."""

@@ -1,0 +1,1 @@
+"""Residence control (bostedskontroll): risk model, campaigns and casework."""

@@ -1,0 +1,21 @@
+from rest_framework import serializers
+
+from lanekassen_ai.models import AuditEvent
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "created_at",
+            "actor_username",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "ip_address",
+            "channel",
+            "details",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,15 @@
+"""Everything under /api/v1/: the project's own endpoints and each app's."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from lanekassen_ai.api.views import AuditEventViewSet
+
+router = DefaultRouter()
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("control/", include("control.api.urls")),
+    path("chat/", include("chat.api.urls")),
+]

@@ -1,0 +1,37 @@
+"""The navigation menu. Each app declares its entries on its AppConfig (`navigation`);
+this collects them and shows a user only what their capabilities allow."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: Any  # a lazy translation
+    permission: str | None = None  # None: every logged-in user
+    order: int = 100
+
+
+def navigation_items_for(*, user: Any) -> list[dict[str, str]]:
+    """The menu entries `user` may use, as label/url pairs in menu order."""
+    if not user.is_authenticated:
+        return []
+    items: list[NavItem] = []
+    for config in apps.get_app_configs():
+        items.extend(getattr(config, "navigation", ()))
+    visible = [i for i in items if i.permission is None or user.has_perm(i.permission)]
+    visible.sort(key=lambda i: (i.order, str(i.label)))
+    return [{"label": str(i.label), "url": reverse(i.url_name), "url_name": i.url_name} for i in visible]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Template context processor: `nav_items` for the base layout."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return {"nav_items": []}
+    return {"nav_items": navigation_items_for(user=user)}

@@ -1,0 +1,29 @@
+"""Test settings: fast hashers, locmem email, no login throttling except where a test enables it."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, REST_FRAMEWORK, env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+AXES_ENABLED = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PRIVATE_STORAGE_ROOT = BASE_DIR / "var" / "test-private"
+MEDIA_ROOT = PRIVATE_STORAGE_ROOT
+# Throttling is tested explicitly; the rest of the suite must not trip over it.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {
+        **REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],  # type: ignore[dict-item]
+        "anon": env("API_THROTTLE_ANON", default="100000/min"),
+        "user": env("API_THROTTLE_USER", default="100000/min"),
+    },
+}
+
+# Tasks run in-process unless a test starts a real worker (tests/conftest.py).
+CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,118 @@
+"""Fixtures shared by the whole suite: users per role, a real Celery worker, the browser."""
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
+from django.test import Client
+
+from lanekassen_ai.roles import Role
+from tests.factories import UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the live server's ORM calls
+# happen in other threads, so Django's async-safety check would be a false alarm here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ANONYMOUS = "anonymous"
+ROLES: list[str] = [ANONYMOUS, *[r.value for r in Role]]
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., AbstractBaseUser]:
+    def _make(role: Role | str | None = None, **kwargs: Any) -> AbstractBaseUser:
+        return UserFactory(role=Role(role) if role else None, **kwargs)
+
+    return _make
+
+
+@pytest.fixture
+def caseworker(make_user: Callable[..., AbstractBaseUser]) -> AbstractBaseUser:
+    return make_user(Role.CASEWORKER, username="test-saksbehandler")
+
+
+@pytest.fixture
+def manager(make_user: Callable[..., AbstractBaseUser]) -> AbstractBaseUser:
+    return make_user(Role.MANAGER, username="test-leder")
+
+
+@pytest.fixture
+def modeller(make_user: Callable[..., AbstractBaseUser]) -> AbstractBaseUser:
+    return make_user(Role.MODELLER, username="test-analytiker")
+
+
+@pytest.fixture
+def admin_user(make_user: Callable[..., AbstractBaseUser]) -> AbstractBaseUser:
+    return make_user(Role.ADMIN, username="test-admin")
+
+
+@pytest.fixture
+def client_for(make_user: Callable[..., AbstractBaseUser]) -> Callable[[str], Client]:
+    """A logged-in test client for a role name (or an anonymous one for "anonymous")."""
+    cache: dict[str, Client] = {}
+
+    def _client(role: str) -> Client:
+        if role not in cache:
+            c = Client()
+            if role != ANONYMOUS:
+                c.force_login(make_user(Role(role), username=f"matrix-{role}"))
+            cache[role] = c
+        return cache[role]
+
+    return _client
+
+
+def require_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.fail("This test needs PostgreSQL: set DATABASE_URL (make test does).")
+
+
+@pytest.fixture
+def redis_celery_worker(transactional_db: None) -> Iterator[Any]:
+    """A real Celery worker (in a thread of this process) consuming from the Redis broker.
+
+    Data the test writes must be committed for the worker to see it, hence
+    `transactional_db`. Fails, never skips, when no broker is configured.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from lanekassen_ai.celery import app
+
+    broker = django_settings.CELERY_BROKER_URL
+    if not broker.startswith("redis://"):
+        pytest.fail("This test needs a Redis broker: set CELERY_BROKER_URL=redis://... (make test does).")
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30
+        ):
+            yield app
+    finally:
+        app.conf.task_always_eager = True
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium, never a downloaded browser; quiet on a machine with no network."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "locale": "nb-NO", "viewport": {"width": 1280, "height": 900}}
