@@ -1,0 +1,20 @@
+"""Chat models: the knowledge (assistants, intents, phrases, intent model versions), the
+conversations and their messages, the review list, queues, agents and statistics."""
+
+from chat.models.conversations import Conversation, Message, ReviewItem
+from chat.models.knowledge import Assistant, Intent, IntentModelVersion, TrainingPhrase
+from chat.models.queues import AgentStatus, OpeningHours, Queue, QueueSlotStat
+
+__all__ = [
+    "AgentStatus",
+    "Assistant",
+    "Conversation",
+    "Intent",
+    "IntentModelVersion",
+    "Message",
+    "OpeningHours",
+    "Queue",
+    "QueueSlotStat",
+    "ReviewItem",
+    "TrainingPhrase",
+]

@@ -1,0 +1,28 @@
+"""Control models: register data (customers, applications), the risk model registry and
+scores, and the casework (campaigns, cases, documents, decisions)."""
+
+from control.models.applications import Application, Customer, ImportRun
+from control.models.casework import (
+    CaseDocument,
+    ControlCampaign,
+    ControlCase,
+    DocumentationRequest,
+    DoNotControlFlag,
+    LetterTemplate,
+)
+from control.models.risk import RiskModelVersion, RiskScore, ScoringRun
+
+__all__ = [
+    "Application",
+    "CaseDocument",
+    "ControlCampaign",
+    "ControlCase",
+    "Customer",
+    "DoNotControlFlag",
+    "DocumentationRequest",
+    "ImportRun",
+    "LetterTemplate",
+    "RiskModelVersion",
+    "RiskScore",
+    "ScoringRun",
+]

@@ -1,0 +1,196 @@
+"""Casework: control campaigns, the cases they select, documentation and decisions."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from control.models.applications import Application, ControlOutcome, Customer
+from control.models.risk import RiskModelVersion
+
+
+class ControlCampaign(models.Model):
+    """The yearly residence control for one academic year: how many to check, how many
+    of them at random, which model ranks the rest."""
+
+    class Status(models.TextChoices):
+        DRAFT = "DRAFT", _("Utkast")
+        SELECTING = "SELECTING", _("Trekker ut")
+        PROPOSED = "PROPOSED", _("Til godkjenning")
+        CONFIRMED = "CONFIRMED", _("Bekreftet")
+        CLOSED = "CLOSED", _("Avsluttet")
+        FAILED = "FAILED", _("Feilet")
+
+    name = models.CharField(_("navn"), max_length=120)
+    academic_year = models.PositiveSmallIntegerField(_("studieår"))
+    budget_count = models.PositiveIntegerField(_("antall kontroller"), null=True, blank=True)
+    budget_share = models.FloatField(_("andel som kontrolleres"), null=True, blank=True)
+    random_share = models.FloatField(_("tilfeldig andel av kontrollene"), default=0.10)
+    documentation_days = models.PositiveSmallIntegerField(_("frist for dokumentasjon (dager)"), default=21)
+    model_version = models.ForeignKey(
+        RiskModelVersion, on_delete=models.PROTECT, related_name="campaigns", null=True, blank=True
+    )
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.DRAFT)
+    seed = models.PositiveIntegerField(default=0)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent, while selecting
+    preview = models.JSONField(default=dict, blank=True)  # counts and selection rate per audit group
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-academic_year", "-created_at"]
+        verbose_name = _("kontrollkampanje")
+        verbose_name_plural = _("kontrollkampanjer")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(random_share__gte=0.05) & models.Q(random_share__lte=1),
+                name="campaign_random_share_at_least_5_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DoNotControlFlag(models.Model):
+    """A customer who must not be picked (e.g. a vulnerable student), with why and by whom."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="do_not_control_flags")
+    reason = models.TextField(_("begrunnelse"))
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("skal ikke kontrolleres")
+        verbose_name_plural = _("skal ikke kontrolleres")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.reason[:40]}"
+
+
+class ControlCase(models.Model):
+    """One application picked for control in one campaign, and its casework."""
+
+    class Status(models.TextChoices):
+        OPEN = "OPEN", _("Åpen")
+        AWAITING_DOCUMENTS = "AWAITING_DOCUMENTS", _("Venter på dokumentasjon")
+        DOCUMENTS_RECEIVED = "DOCUMENTS_RECEIVED", _("Dokumentasjon mottatt")
+        DECIDED = "DECIDED", _("Avgjort")
+
+    class SelectionReason(models.TextChoices):
+        RISK = "RISK", _("Risikomodell")
+        RANDOM = "RANDOM", _("Tilfeldig trukket")
+
+    campaign = models.ForeignKey(ControlCampaign, on_delete=models.CASCADE, related_name="cases")
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="control_case")
+    selection_reason = models.CharField(max_length=6, choices=SelectionReason.choices)
+    selection_probability = models.FloatField()
+    score = models.FloatField(null=True, blank=True)
+    risk_rank = models.PositiveIntegerField(null=True, blank=True)
+    priority = models.FloatField(default=0, db_index=True)  # higher first in "take next"
+    status = models.CharField(max_length=18, choices=Status.choices, default=Status.OPEN, db_index=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="control_cases",
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    documentation_deadline = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=7, choices=ControlOutcome.choices, blank=True)
+    justification = models.TextField(_("begrunnelse"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    locked = models.BooleanField(default=False)
+    reopen_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-priority", "id"]
+        verbose_name = _("kontrollsak")
+        verbose_name_plural = _("kontrollsaker")
+        indexes = [
+            models.Index(fields=["campaign", "status", "assigned_to"], name="case_worklist_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.application_id}"
+
+
+class LetterTemplate(models.Model):
+    """Letter text the agency edits in the admin; `{{ placeholders }}` filled per case."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(_("tittel"), max_length=120)
+    language = models.CharField(max_length=2, default="nb")
+    body = models.TextField(_("tekst"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("brevmal")
+        verbose_name_plural = _("brevmaler")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DocumentationRequest(models.Model):
+    """A request to the student to document where they live, with a deadline."""
+
+    case = models.ForeignKey(ControlCase, on_delete=models.CASCADE, related_name="documentation_requests")
+    letter_text = models.TextField()
+    deadline = models.DateField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("dokumentasjonskrav")
+        verbose_name_plural = _("dokumentasjonskrav")
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.deadline}"
+
+
+class CaseDocument(models.Model):
+    """A document the student sent, stored outside the web root (PRIVATE_STORAGE_ROOT)."""
+
+    class DocumentType(models.TextChoices):
+        LEASE = "LEASE", _("Leiekontrakt")
+        RENT_RECEIPT = "RENT_RECEIPT", _("Kvittering for husleie")
+        UTILITY_BILL = "UTILITY_BILL", _("Strøm- eller internettregning")
+        OTHER = "OTHER", _("Annet")
+
+    case = models.ForeignKey(ControlCase, on_delete=models.CASCADE, related_name="documents")
+    document_type = models.CharField(max_length=12, choices=DocumentType.choices)
+    storage_path = models.CharField(max_length=255)  # relative to PRIVATE_STORAGE_ROOT
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("dokument")
+        verbose_name_plural = _("dokumenter")
+
+    def __str__(self) -> str:
+        return self.original_name
