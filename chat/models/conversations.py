@@ -65,6 +65,8 @@ class Conversation(models.Model):
         verbose_name_plural = _("samtaler")
         indexes = [
             models.Index(fields=["state", "queue", "queued_at"], name="conv_waiting_idx"),
+            # Refreshing one queue's 30-minute rollup slot reads exactly this range.
+            models.Index(fields=["queue", "queued_at"], name="conv_queue_slot_idx"),
         ]
 
     def __str__(self) -> str:

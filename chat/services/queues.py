@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chat.models import Conversation, Intent, Message, OpeningHours, Queue
+from chat.services.statistics import conversation_stats_refresh_on_commit
 
 AGENCY_TZ = ZoneInfo("Europe/Oslo")
 
@@ -133,7 +134,7 @@ def conversation_hand_over(
     locked.last_customer_activity_at = now
     locked.save(update_fields=["state", "queue", "queued_at", "handover_intent", "last_customer_activity_at"])
     _copy_state(source=locked, target=conversation)
-    _refresh_stats_on_commit(conversation=locked)
+    conversation_stats_refresh_on_commit(conversation=locked)
     return HandoverResult(
         queued=True, open_now=True, opens_at=None, position=conversation_queue_position(conversation=locked)
     )
@@ -197,7 +198,7 @@ def conversation_leave_message(*, conversation: Conversation, text: str, queue: 
     locked.save(update_fields=["state", "queue", "queued_at", "left_message", "last_customer_activity_at"])
     Message.objects.create(conversation=locked, sender=Message.Sender.SYSTEM, text=text)
     _copy_state(source=locked, target=conversation)
-    _refresh_stats_on_commit(conversation=locked)
+    conversation_stats_refresh_on_commit(conversation=locked)
 
 
 def _copy_state(*, source: Conversation, target: Conversation) -> None:
@@ -219,13 +220,3 @@ def _copy_state(*, source: Conversation, target: Conversation) -> None:
         "rating",
     ):
         setattr(target, field, getattr(source, field))
-
-
-def _refresh_stats_on_commit(*, conversation: Conversation) -> None:
-    # Imported here: statistics imports this module for the slot arithmetic.
-    from chat.services.statistics import queue_slot_stat_refresh_for
-
-    queue_id, queued_at = conversation.queue_id, conversation.queued_at
-    if queue_id is None or queued_at is None:
-        return
-    transaction.on_commit(lambda: queue_slot_stat_refresh_for(queue_id=queue_id, at=queued_at))

@@ -136,3 +136,12 @@ def queue_stats_rebuild(
         QueueSlotStat.objects.bulk_create(stats, batch_size=2000)
         written += len(stats)
     return written
+
+
+def conversation_stats_refresh_on_commit(*, conversation: Conversation) -> None:
+    """After the current transaction commits, refresh the rollup slot `conversation`
+    belongs to (a rolled-back change leaves the rollups alone)."""
+    queue_id, queued_at = conversation.queue_id, conversation.queued_at
+    if queue_id is None or queued_at is None:
+        return
+    transaction.on_commit(lambda: queue_slot_stat_refresh_for(queue_id=queue_id, at=queued_at))

@@ -1,0 +1,241 @@
+"""What agents (caseworkers answering chats) do: availability and capacity, taking the
+next waiting conversation, replying, transferring and closing; and the abandonment sweep
+for customers who left the queue.
+
+Locking: `conversation_take_next` locks the agent's status row first (so one agent's two
+clicks cannot both pass the capacity check), then picks the conversation with
+``SELECT ... FOR UPDATE SKIP LOCKED``, so concurrent agents never wait for or get the same
+conversation. Every other write locks the one conversation row it changes.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from chat.models import AgentStatus, Conversation, Intent, Message, Queue
+from chat.services.queues import QueueError
+from chat.services.statistics import conversation_stats_refresh_on_commit, queue_slot_stat_refresh_for
+from lanekassen_ai.services.audit import audit_record
+
+MAX_REPLY_LENGTH = 4000
+
+
+class AgentError(QueueError):
+    """An agent action that cannot be done, with a message that says why."""
+
+
+def agent_status_get_or_create(*, user: AbstractBaseUser) -> AgentStatus:
+    """The agent's status row, created (away, default capacity) on first use."""
+    status, _ = AgentStatus.objects.get_or_create(user=user)
+    return status
+
+
+@transaction.atomic
+def agent_status_set(
+    *,
+    user: AbstractBaseUser,
+    state: str | None = None,
+    capacity: int | None = None,
+    queues: list[Queue] | None = None,
+) -> AgentStatus:
+    """Set an agent available or away, their capacity (1-10 concurrent chats) and,
+    optionally, the queues they serve (empty list: all queues)."""
+    if state is not None and state not in AgentStatus.State.values:
+        raise AgentError(f"Ukjent status «{state}»: bruk {', '.join(AgentStatus.State.values)}.")
+    if capacity is not None and not 1 <= capacity <= 10:
+        raise AgentError(f"Kapasitet må være mellom 1 og 10 samtidige samtaler, ikke {capacity}.")
+    agent_status_get_or_create(user=user)
+    status = AgentStatus.objects.select_for_update().get(user=user)
+    changed: dict[str, Any] = {}
+    if state is not None and state != status.state:
+        changed["state"] = [status.state, state]
+        status.state = state
+    if capacity is not None and capacity != status.capacity:
+        changed["capacity"] = [status.capacity, capacity]
+        status.capacity = capacity
+    status.save()
+    if queues is not None:
+        status.queues.set(queues)
+        changed["queues"] = sorted(q.slug for q in queues)
+    if changed:
+        audit_record(action="chat.agent.status", actor=user, obj=status, details=changed)
+    return status
+
+
+def _waiting_candidates(*, status: AgentStatus, now: datetime) -> Any:
+    waiting = Conversation.objects.filter(
+        state=Conversation.State.QUEUED, queue__active=True, queued_at__lte=now
+    )
+    queue_ids = list(status.queues.values_list("pk", flat=True))
+    if queue_ids:
+        waiting = waiting.filter(queue_id__in=queue_ids)
+    # Highest priority first (lowest number), then oldest first; id breaks ties.
+    return waiting.order_by("queue__priority", "queued_at", "pk")
+
+
+@transaction.atomic
+def conversation_take_next(*, agent: AbstractBaseUser) -> Conversation | None:
+    """Give `agent` the oldest waiting conversation of the highest-priority queue they
+    serve, or None when nothing waits. The agent must be available and below capacity."""
+    agent_status_get_or_create(user=agent)
+    status = AgentStatus.objects.select_for_update().get(user=agent)
+    if status.state != AgentStatus.State.AVAILABLE:
+        raise AgentError("Du er satt som borte: sett deg tilgjengelig for å ta samtaler.")
+    active = Conversation.objects.filter(agent=agent, state=Conversation.State.WITH_AGENT).count()
+    if active >= status.capacity:
+        raise AgentError(
+            f"Du har {active} samtaler og kapasitet {status.capacity}: avslutt en før du tar neste."
+        )
+    now = timezone.now()
+    picked = (
+        _waiting_candidates(status=status, now=now).select_for_update(skip_locked=True, of=("self",)).first()
+    )
+    if picked is None:
+        return None
+    picked.state = Conversation.State.WITH_AGENT
+    picked.agent = agent  # type: ignore[assignment]
+    if picked.answered_at is None:
+        picked.answered_at = now
+    picked.save(update_fields=["state", "agent", "answered_at"])
+    name = agent.get_full_name() or agent.get_username()  # type: ignore[attr-defined]
+    Message.objects.create(
+        conversation=picked, sender=Message.Sender.SYSTEM, text=f"{name} har tatt over samtalen."
+    )
+    audit_record(action="chat.conversation.take", actor=agent, obj=picked, details={"queue": picked.queue_id})
+    conversation_stats_refresh_on_commit(conversation=picked)
+    return picked
+
+
+def _locked_own_conversation(*, conversation: Conversation, agent: AbstractBaseUser) -> Conversation:
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if locked.state != Conversation.State.WITH_AGENT:
+        raise AgentError(f"Samtale {locked.pk} er ikke aktiv hos en saksbehandler (status: {locked.state}).")
+    if locked.agent_id != agent.pk:
+        raise AgentError(f"Samtale {locked.pk} er tildelt en annen saksbehandler.")
+    return locked
+
+
+@transaction.atomic
+def conversation_reply(*, conversation: Conversation, agent: AbstractBaseUser, text: str) -> Message:
+    """The agent writes to the customer, who sees it on their next poll."""
+    text = (text or "").strip()
+    if not text:
+        raise AgentError("Svaret er tomt.")
+    if len(text) > MAX_REPLY_LENGTH:
+        raise AgentError(f"Svaret er for langt ({len(text)} tegn, maks {MAX_REPLY_LENGTH}).")
+    locked = _locked_own_conversation(conversation=conversation, agent=agent)
+    return Message.objects.create(conversation=locked, sender=Message.Sender.AGENT, text=text, author=agent)
+
+
+def conversation_reply_with_intent(
+    *, conversation: Conversation, agent: AbstractBaseUser, intent: Intent
+) -> Message:
+    """Send an intent's ready answer (in the conversation's language) as a canned reply."""
+    if intent.assistant_id != conversation.assistant_id:
+        raise AgentError(f"Intensjonen «{intent.slug}» hører til en annen assistent.")
+    text = intent.answer_en if conversation.language == "en" and intent.answer_en else intent.answer_nb
+    if intent.link_url:
+        text = f"{text}\n{intent.link_url}"
+    if not text.strip():
+        raise AgentError(f"Intensjonen «{intent.slug}» har ikke noe ferdig svar.")
+    return conversation_reply(conversation=conversation, agent=agent, text=text)
+
+
+@transaction.atomic
+def conversation_transfer(
+    *, conversation: Conversation, agent: AbstractBaseUser, queue: Queue
+) -> Conversation:
+    """Send a conversation to another queue. It waits there again, keeping its original
+    time in queue (so it is not put behind customers who came later) and its first answer
+    time; the statistics count it in the queue it ends in."""
+    locked = _locked_own_conversation(conversation=conversation, agent=agent)
+    if not queue.active:
+        raise AgentError(f"Køen «{queue.name}» er ikke i bruk.")
+    if queue.pk == locked.queue_id:
+        raise AgentError(f"Samtalen er allerede i køen «{queue.name}».")
+    old_queue_id, queued_at = locked.queue_id, locked.queued_at
+    locked.state = Conversation.State.QUEUED
+    locked.queue = queue
+    locked.agent = None
+    locked.last_customer_activity_at = timezone.now()
+    locked.save(update_fields=["state", "queue", "agent", "last_customer_activity_at"])
+    Message.objects.create(
+        conversation=locked,
+        sender=Message.Sender.SYSTEM,
+        text=f"Samtalen er satt over til køen «{queue.name}».",
+    )
+    audit_record(
+        action="chat.conversation.transfer",
+        actor=agent,
+        obj=locked,
+        details={"from_queue": old_queue_id, "to_queue": queue.pk},
+    )
+    conversation_stats_refresh_on_commit(conversation=locked)
+    if old_queue_id is not None and queued_at is not None:
+        transaction.on_commit(lambda: queue_slot_stat_refresh_for(queue_id=old_queue_id, at=queued_at))
+    return locked
+
+
+@transaction.atomic
+def conversation_close(*, conversation: Conversation, agent: AbstractBaseUser, wrap_up: str) -> Conversation:
+    """End a conversation with a wrap-up code; the customer may then rate it."""
+    if wrap_up not in Conversation.WrapUp.values:
+        raise AgentError(f"Ukjent avslutningskode «{wrap_up}»: bruk {', '.join(Conversation.WrapUp.values)}.")
+    locked = _locked_own_conversation(conversation=conversation, agent=agent)
+    locked.state = Conversation.State.CLOSED
+    locked.closed_at = timezone.now()
+    locked.wrap_up = wrap_up
+    locked.save(update_fields=["state", "closed_at", "wrap_up"])
+    Message.objects.create(conversation=locked, sender=Message.Sender.SYSTEM, text="Samtalen er avsluttet.")
+    audit_record(action="chat.conversation.close", actor=agent, obj=locked, details={"wrap_up": wrap_up})
+    conversation_stats_refresh_on_commit(conversation=locked)
+    return locked
+
+
+@transaction.atomic
+def conversation_abandon(*, conversation: Conversation, at: datetime | None = None) -> Conversation:
+    """The customer left while waiting (closed the page, or stopped polling). The time it
+    waited is `abandoned_at - queued_at`."""
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if locked.state != Conversation.State.QUEUED:
+        raise AgentError(f"Samtale {locked.pk} venter ikke i kø (status: {locked.state}).")
+    at = at or timezone.now()
+    if locked.queued_at is not None and at < locked.queued_at:
+        at = locked.queued_at
+    locked.state = Conversation.State.ABANDONED
+    locked.abandoned_at = at
+    locked.save(update_fields=["state", "abandoned_at"])
+    Message.objects.create(conversation=locked, sender=Message.Sender.SYSTEM, text="Kunden forlot køen.")
+    conversation_stats_refresh_on_commit(conversation=locked)
+    return locked
+
+
+def conversations_abandon_stale(*, now: datetime | None = None) -> int:
+    """Abandon every waiting conversation whose customer has not polled for longer than its
+    queue's `abandon_after_seconds`. The abandonment is dated at the customer's last sign
+    of life, so the recorded wait is the time they actually waited. Messages left outside
+    opening hours are never abandoned. Returns how many were abandoned."""
+    now = now or timezone.now()
+    abandoned = 0
+    for queue in Queue.objects.all():
+        cutoff = now - timedelta(seconds=queue.abandon_after_seconds)
+        stale = (
+            Conversation.objects.filter(
+                state=Conversation.State.QUEUED, queue=queue, left_message=False, queued_at__lte=now
+            )
+            .annotate(seen=Coalesce("last_customer_activity_at", "queued_at"))
+            .filter(Q(seen__lt=cutoff))
+            .values_list("pk", "seen")
+        )
+        for pk, seen in list(stale[:1000]):
+            try:
+                conversation_abandon(conversation=Conversation(pk=pk), at=seen)
+            except AgentError:
+                continue  # taken or closed meanwhile: nothing to do
+            abandoned += 1
+    return abandoned
