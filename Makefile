@@ -19,6 +19,7 @@ venv: $(STAMP)
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py demo_logins
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 

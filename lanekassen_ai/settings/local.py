@@ -10,3 +10,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Static files straight from the source folders; no collectstatic needed outside production.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

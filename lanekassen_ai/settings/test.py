@@ -27,3 +27,7 @@ REST_FRAMEWORK = {
 
 # Tasks run in-process unless a test starts a real worker (tests/conftest.py).
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Static files straight from the source folders; no collectstatic needed outside production.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
