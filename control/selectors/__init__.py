@@ -1,0 +1,1 @@
+"""Reads of the control app: one module per concern."""

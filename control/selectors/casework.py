@@ -1,0 +1,470 @@
+"""Reads for casework: the worklist, one case with its history, campaign previews and
+statistics, and the data access report for one student.
+
+Every list here is bounded by the caller's pagination and loads its related rows with
+select_related/prefetch_related, so a page costs the same number of queries whatever the
+number of cases.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from control.models import (
+    Application,
+    CaseDocument,
+    ControlCampaign,
+    ControlCase,
+    Customer,
+    DocumentationRequest,
+    DoNotControlFlag,
+    RiskModelVersion,
+    RiskScore,
+)
+from control.models.applications import BirthCountryGroup, ControlOutcome, Gender
+
+# The audit attributes the agency reports selection and hit rates for. None of them is
+# ever a model feature; they exist only so unequal treatment can be seen.
+AUDIT_ATTRIBUTES: tuple[str, ...] = ("gender", "birth_country_group", "age_band")
+AUDIT_ATTRIBUTE_LABELS: dict[str, Any] = {
+    "gender": _("Kjønn"),
+    "birth_country_group": _("Fødeland (gruppe)"),
+    "age_band": _("Aldersgruppe"),
+}
+AGE_BANDS: tuple[tuple[str, int, int], ...] = (
+    ("under 20", 0, 19),
+    ("20-24", 20, 24),
+    ("25-29", 25, 29),
+    ("30+", 30, 200),
+)
+# Below this ratio between the lowest and the highest group rate a difference is flagged
+# (the "four-fifths rule" used in fairness audits).
+FAIRNESS_FLAG_RATIO = 0.8
+WORKLIST_SORTS = ("risk", "deadline")
+
+
+def national_id_mask(*, national_id: str) -> str:
+    """The birth date part of a fødselsnummer with the personal number hidden: lists show
+    enough to tell two students apart, never the whole identity number."""
+    return f"{national_id[:6]}*****" if national_id else ""
+
+
+def risk_band(*, percentile: float | None) -> str:
+    """ "high", "medium" or "low" from the percentile (0-100, 100 = highest risk).
+
+    The bands follow the control budget: the top 10% is high, the rest of the top 25%
+    (the share the agency can control) medium."""
+    if percentile is None:
+        return "unknown"
+    if percentile >= 90:
+        return "high"
+    if percentile >= 75:
+        return "medium"
+    return "low"
+
+
+RISK_BAND_LABELS: dict[str, Any] = {
+    "high": _("Høy risiko"),
+    "medium": _("Middels risiko"),
+    "low": _("Lav risiko"),
+    "unknown": _("Ikke risikovurdert"),
+}
+
+
+def risk_reasons_for_language(*, reasons: list[dict[str, Any]], language: str | None = None) -> list[str]:
+    """The plain-language reasons of a score in the reader's language (bokmål unless the
+    reader chose English), falling back to bokmål when a text is missing."""
+    language = (language or get_language() or "nb")[:2]
+    key = "text_en" if language == "en" else "text_nb"
+    texts = []
+    for reason in reasons or []:
+        text = reason.get(key) or reason.get("text_nb") or ""
+        if text:
+            texts.append(str(text))
+    return texts
+
+
+def wilson_interval(*, successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval for a proportion (95% by default); (0, 0) without trials.
+    Wilson rather than the normal approximation because hit rates near 5% with a few
+    hundred cases would otherwise get intervals below zero."""
+    if trials <= 0:
+        return (0.0, 0.0)
+    p = successes / trials
+    denominator = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denominator
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def _age_band_expression(*, academic_year: int, prefix: str = "") -> Case:
+    """An SQL expression giving the age band on 1 August of `academic_year`."""
+    field_name = f"{prefix}birth_date"
+    whens = []
+    for label, low, high in AGE_BANDS:
+        # Age >= low  <=>  born on or before 1 Aug (year - low); age <= high  <=>  born after
+        # 1 Aug (year - high - 1).
+        condition = Q(**{f"{field_name}__lte": date(academic_year - low, 8, 1)}) & Q(
+            **{f"{field_name}__gt": date(academic_year - high - 1, 8, 1)}
+        )
+        whens.append(When(condition, then=Value(label)))
+    return Case(*whens, default=Value("?"))
+
+
+def _group_label(*, attribute: str, value: str) -> str:
+    if attribute == "gender":
+        return str(dict(Gender.choices).get(value, value))
+    if attribute == "birth_country_group":
+        return str(dict(BirthCountryGroup.choices).get(value, value))
+    return value
+
+
+def _customer_field(attribute: str) -> str:
+    return "age_band" if attribute == "age_band" else f"customer__{attribute}"
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+def control_campaign_list() -> QuerySet[ControlCampaign]:
+    """Campaigns, newest year first, with their model version and case count."""
+    return ControlCampaign.objects.select_related("model_version", "created_by", "confirmed_by").annotate(
+        case_count=Count("cases")
+    )
+
+
+def risk_model_version_active() -> RiskModelVersion | None:
+    """The active risk model version, if there is one."""
+    return RiskModelVersion.objects.filter(status=RiskModelVersion.Status.ACTIVE).first()
+
+
+def do_not_control_flag_list(*, active_only: bool = False) -> QuerySet[DoNotControlFlag]:
+    """Do-not-control flags, newest first."""
+    qs = DoNotControlFlag.objects.select_related("customer", "created_by").order_by("-created_at")
+    return qs.filter(active=True) if active_only else qs
+
+
+def control_campaign_selection_rates(*, campaign: ControlCampaign) -> dict[str, Any]:
+    """How many of the year's applications the campaign picks, overall and per audit group
+    (gender, birth country group, age band), counted from the campaign's cases.
+
+    Returns ``{"total": {...}, "groups": {attribute: [{"group", "label", "applications",
+    "selected", "rate"}]}, "flags": [attribute, ...]}``; an attribute is flagged when the
+    lowest group rate is under 0.8 times the highest."""
+    year = campaign.academic_year
+    applications = Application.objects.filter(academic_year=year).annotate(
+        age_band=_age_band_expression(academic_year=year, prefix="customer__")
+    )
+    selected_ids = ControlCase.objects.filter(campaign=campaign).values("application_id")
+    result: dict[str, Any] = {"groups": {}, "flags": []}
+    totals = applications.aggregate(
+        applications=Count("application_id"),
+        selected=Count("application_id", filter=Q(application_id__in=selected_ids)),
+    )
+    totals["rate"] = totals["selected"] / totals["applications"] if totals["applications"] else 0.0
+    result["total"] = totals
+    for attribute in AUDIT_ATTRIBUTES:
+        column = _customer_field(attribute)
+        rows = (
+            applications.values(column)
+            .annotate(
+                applications=Count("application_id"),
+                selected=Count("application_id", filter=Q(application_id__in=selected_ids)),
+            )
+            .order_by(column)
+        )
+        groups = [
+            {
+                "group": row[column],
+                "label": _group_label(attribute=attribute, value=row[column]),
+                "applications": row["applications"],
+                "selected": row["selected"],
+                "rate": row["selected"] / row["applications"] if row["applications"] else 0.0,
+            }
+            for row in rows
+        ]
+        result["groups"][attribute] = groups
+        rates = [g["rate"] for g in groups if g["applications"]]
+        if rates and max(rates) > 0 and min(rates) / max(rates) < FAIRNESS_FLAG_RATIO:
+            result["flags"].append(attribute)
+    return result
+
+
+@dataclass
+class RateWithInterval:
+    numerator: int
+    denominator: int
+    rate: float = 0.0
+    low: float = 0.0
+    high: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.rate = self.numerator / self.denominator if self.denominator else 0.0
+        self.low, self.high = wilson_interval(successes=self.numerator, trials=self.denominator)
+
+
+@dataclass
+class CampaignStatistics:
+    campaign: ControlCampaign
+    progress: dict[str, int]
+    hit_rate_by_reason: dict[str, RateWithInterval]
+    lift: float | None
+    groups: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    flags: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready figures, for the API, the charts and the CSV."""
+        return {
+            "campaign": self.campaign.pk,
+            "academic_year": self.campaign.academic_year,
+            "progress": self.progress,
+            "hit_rate_by_reason": {
+                reason: {
+                    "caught": r.numerator,
+                    "decided": r.denominator,
+                    "rate": r.rate,
+                    "ci_low": r.low,
+                    "ci_high": r.high,
+                }
+                for reason, r in self.hit_rate_by_reason.items()
+            },
+            "lift": self.lift,
+            "groups": self.groups,
+            "flags": self.flags,
+        }
+
+
+def control_campaign_statistics(*, campaign: ControlCampaign) -> CampaignStatistics:
+    """Progress and results of one campaign.
+
+    - progress: open, waiting for documents (of which overdue), documents received, decided;
+    - hit rate (share CAUGHT among decided) per selection reason with 95% Wilson intervals;
+      RISK against RANDOM is the real-world lift of the model;
+    - per audit group: hit rate among decided cases, and false-alarm rate = cases CLEARED
+      per application of the group in the year (how often the group's honest students had
+      to document themselves for nothing). Each is flagged when the lowest group rate is
+      under 0.8 times the highest.
+    """
+    today = timezone.localdate()
+    cases = ControlCase.objects.filter(campaign=campaign)
+    S = ControlCase.Status
+    counts = cases.aggregate(
+        open=Count("id", filter=Q(status=S.OPEN)),
+        awaiting_documents=Count("id", filter=Q(status=S.AWAITING_DOCUMENTS)),
+        overdue=Count("id", filter=Q(status=S.AWAITING_DOCUMENTS, documentation_deadline__lt=today)),
+        documents_received=Count("id", filter=Q(status=S.DOCUMENTS_RECEIVED)),
+        decided=Count("id", filter=Q(status=S.DECIDED)),
+        total=Count("id"),
+    )
+    by_reason_rows = (
+        cases.filter(status=S.DECIDED)
+        .values("selection_reason")
+        .annotate(decided=Count("id"), caught=Count("id", filter=Q(outcome=ControlOutcome.CAUGHT)))
+    )
+    by_reason = {r: RateWithInterval(0, 0) for r in ControlCase.SelectionReason.values}
+    for row in by_reason_rows:
+        by_reason[row["selection_reason"]] = RateWithInterval(row["caught"], row["decided"])
+    risk, random = by_reason["RISK"], by_reason["RANDOM"]
+    lift = risk.rate / random.rate if random.denominator and random.rate > 0 else None
+
+    year = campaign.academic_year
+    age_band = _age_band_expression(academic_year=year, prefix="application__customer__")
+    decided = cases.filter(status=S.DECIDED).annotate(age_band=age_band)
+    population = Application.objects.filter(academic_year=year).annotate(
+        age_band=_age_band_expression(academic_year=year, prefix="customer__")
+    )
+    groups: dict[str, list[dict[str, Any]]] = {}
+    flags: list[dict[str, str]] = []
+    for attribute in AUDIT_ATTRIBUTES:
+        case_column = "age_band" if attribute == "age_band" else f"application__customer__{attribute}"
+        app_column = _customer_field(attribute)
+        sizes = {
+            row[app_column]: row["n"]
+            for row in population.values(app_column).annotate(n=Count("application_id")).order_by()
+        }
+        outcome_rows = {
+            row[case_column]: row
+            for row in decided.values(case_column)
+            .annotate(
+                decided=Count("id"),
+                caught=Count("id", filter=Q(outcome=ControlOutcome.CAUGHT)),
+                cleared=Count("id", filter=Q(outcome=ControlOutcome.CLEARED)),
+            )
+            .order_by()
+        }
+        rows = []
+        for value in sorted(sizes, key=str):
+            o = outcome_rows.get(value, {"decided": 0, "caught": 0, "cleared": 0})
+            hit = RateWithInterval(o["caught"], o["decided"])
+            rows.append(
+                {
+                    "group": value,
+                    "label": _group_label(attribute=attribute, value=value),
+                    "applications": sizes[value],
+                    "decided": o["decided"],
+                    "caught": o["caught"],
+                    "cleared": o["cleared"],
+                    "hit_rate": hit.rate,
+                    "hit_rate_ci_low": hit.low,
+                    "hit_rate_ci_high": hit.high,
+                    "false_alarm_rate": o["cleared"] / sizes[value] if sizes[value] else 0.0,
+                }
+            )
+        groups[attribute] = rows
+        for metric in ("hit_rate", "false_alarm_rate"):
+            values = [r[metric] for r in rows if r["decided"]]
+            if len(values) > 1 and max(values) > 0 and min(values) / max(values) < FAIRNESS_FLAG_RATIO:
+                flags.append({"attribute": attribute, "metric": metric})
+    return CampaignStatistics(
+        campaign=campaign,
+        progress=counts,
+        hit_rate_by_reason=by_reason,
+        lift=lift,
+        groups=groups,
+        flags=flags,
+    )
+
+
+# ---------------------------------------------------------------- worklist and case
+
+
+def control_case_list(
+    *,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    campaign_id: int | None = None,
+    status: str = "",
+    assigned_to_me: bool = False,
+    overdue: bool = False,
+    sort: str = "risk",
+) -> QuerySet[ControlCase]:
+    """Cases of confirmed campaigns for the worklist, filtered and sorted ("risk": highest
+    score first; "deadline": earliest documentation deadline first, cases without one last).
+    """
+    qs = ControlCase.objects.select_related(
+        "campaign", "application", "application__customer", "assigned_to"
+    ).filter(campaign__status__in=[ControlCampaign.Status.CONFIRMED, ControlCampaign.Status.CLOSED])
+    if campaign_id:
+        qs = qs.filter(campaign_id=campaign_id)
+    if status:
+        qs = qs.filter(status=status)
+    if assigned_to_me and user is not None and user.is_authenticated:
+        qs = qs.filter(assigned_to=user)
+    if overdue:
+        qs = qs.filter(
+            status=ControlCase.Status.AWAITING_DOCUMENTS, documentation_deadline__lt=timezone.localdate()
+        )
+    if sort == "deadline":
+        return qs.order_by(F("documentation_deadline").asc(nulls_last=True), "-priority", "id")
+    return qs.order_by(F("score").desc(nulls_last=True), "id")
+
+
+def control_case_is_overdue(*, case: ControlCase) -> bool:
+    """Waiting for documents after the deadline."""
+    return (
+        case.status == ControlCase.Status.AWAITING_DOCUMENTS
+        and case.documentation_deadline is not None
+        and case.documentation_deadline < timezone.localdate()
+    )
+
+
+def control_case_get(*, case_id: int) -> ControlCase:
+    """One case with everything the case page shows, in a fixed number of queries."""
+    return (
+        ControlCase.objects.select_related(
+            "campaign",
+            "campaign__model_version",
+            "application",
+            "application__customer",
+            "assigned_to",
+            "decided_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "documentation_requests",
+                queryset=DocumentationRequest.objects.select_related("requested_by"),
+            ),
+            Prefetch("documents", queryset=CaseDocument.objects.select_related("uploaded_by")),
+        )
+        .get(pk=case_id)
+    )
+
+
+def customer_application_history(*, customer: Customer) -> QuerySet[Application]:
+    """The customer's applications across years, newest first, with any control case."""
+    return (
+        Application.objects.filter(customer=customer)
+        .select_related("control_case")
+        .order_by("-academic_year")
+    )
+
+
+def control_case_risk_score(*, case: ControlCase) -> RiskScore | None:
+    """The score the case was selected with: from the campaign's model version, else the
+    newest score of the application."""
+    scores = RiskScore.objects.filter(application_id=case.application_id).select_related("model_version")
+    if case.campaign.model_version_id:
+        chosen = scores.filter(model_version_id=case.campaign.model_version_id).first()
+        if chosen is not None:
+            return chosen
+    return scores.order_by("-scored_at").first()
+
+
+def control_case_next_candidates() -> QuerySet[ControlCase]:
+    """Unassigned open cases of confirmed campaigns in the order "take next" serves them."""
+    return ControlCase.objects.filter(
+        campaign__status=ControlCampaign.Status.CONFIRMED,
+        assigned_to__isnull=True,
+        status=ControlCase.Status.OPEN,
+        locked=False,
+    ).order_by("-priority", "id")
+
+
+# ---------------------------------------------------------------- data access report
+
+
+@dataclass
+class AccessReport:
+    customer: Customer
+    applications: list[Application]
+    scores: list[RiskScore]
+    cases: list[ControlCase]
+    flags: list[DoNotControlFlag]
+
+
+def customer_access_report(*, customer_id: str) -> AccessReport:
+    """Everything stored about one student: identity and audit attributes, every
+    application, every risk score with its reasons and model version, every control case
+    with its letters, documents and decision, and any do-not-control flag."""
+    customer = Customer.objects.get(pk=customer_id)
+    applications = list(Application.objects.filter(customer=customer).order_by("academic_year"))
+    scores = list(
+        RiskScore.objects.filter(application__customer=customer)
+        .select_related("model_version")
+        .order_by("academic_year", "scored_at")
+    )
+    cases = list(
+        ControlCase.objects.filter(application__customer=customer)
+        .select_related("campaign", "application", "decided_by", "assigned_to")
+        .prefetch_related("documentation_requests", "documents")
+        .order_by("application__academic_year")
+    )
+    flags = list(DoNotControlFlag.objects.filter(customer=customer).select_related("created_by"))
+    return AccessReport(customer=customer, applications=applications, scores=scores, cases=cases, flags=flags)
+
+
+def application_count_for_year(*, academic_year: int) -> int:
+    """How many applications an academic year has."""
+    return Application.objects.filter(academic_year=academic_year).count()
+
+
+def control_campaign_form_defaults() -> dict[str, Any]:
+    """Starting values for a new campaign: the newest year with applications, 10% random."""
+    latest = Application.objects.order_by("-academic_year").values_list("academic_year", flat=True).first()
+    return {"academic_year": latest, "random_share": 0.10, "documentation_days": 21}

@@ -1,0 +1,1 @@
+"""Writes of the control app: one module per concern (imports, training, casework, ...)."""

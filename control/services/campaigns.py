@@ -1,0 +1,313 @@
+"""Control campaigns: create one, select its cases (top risk within the budget plus a
+uniform random draw), confirm or discard the proposal, and the do-not-control flags.
+
+Selection design (why every case stores a reason and a probability):
+- RISK cases are the top of the model's ranking among the eligible applications. Given the
+  scores the pick is deterministic, so their selection probability is stored as 1.0.
+- RANDOM cases are a uniform draw of ``n_random`` among the eligible applications that the
+  model did NOT pick (``M`` of them), so each has probability ``n_random / M``.
+- Together this lets evaluation and training correct for the selection: the RANDOM cases
+  weighted by ``1 / probability`` stand for every eligible application outside the risk
+  picks, and the RISK cases stand for themselves. The RANDOM share alone is an unbiased
+  sample of the unpicked population, which is what the hit rate "random" reports.
+"""
+
+import logging
+import random
+import secrets
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from control.models import (
+    ControlCampaign,
+    ControlCase,
+    Customer,
+    DoNotControlFlag,
+    RiskModelVersion,
+    RiskScore,
+)
+from control.selectors.casework import (
+    application_count_for_year,
+    control_campaign_selection_rates,
+    risk_model_version_active,
+)
+from lanekassen_ai.services.audit import audit_record
+
+logger = logging.getLogger(__name__)
+
+MIN_RANDOM_SHARE = 0.05
+DEFAULT_RANDOM_SHARE = 0.10
+_INSERT_CHUNK = 1000
+
+
+def control_campaign_create(
+    *,
+    name: str,
+    academic_year: int,
+    created_by: AbstractBaseUser,
+    budget_count: int | None = None,
+    budget_share: float | None = None,
+    random_share: float = DEFAULT_RANDOM_SHARE,
+    documentation_days: int = 21,
+    model_version: RiskModelVersion | None = None,
+    seed: int | None = None,
+    request: HttpRequest | None = None,
+) -> ControlCampaign:
+    """Validate and store a campaign in status SELECTING; the caller then runs
+    `control_campaign_select` (the page does it through the Celery task after commit).
+
+    Exactly one of `budget_count` (number of controls) and `budget_share` (share of the
+    year's applications, 0-1) is given. The random share is at least 5%. Without a
+    `model_version` the active one is used.
+    """
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if not name:
+        errors.setdefault("name", []).append(_("Kampanjen må ha et navn."))
+    if (budget_count is None) == (budget_share is None):
+        errors.setdefault("budget_count", []).append(
+            _("Oppgi enten antall kontroller eller andel av søknadene, ikke begge.")
+        )
+    if budget_count is not None and budget_count < 1:
+        errors.setdefault("budget_count", []).append(_("Antall kontroller må være minst 1."))
+    if budget_share is not None and not 0 < budget_share <= 1:
+        errors.setdefault("budget_share", []).append(_("Andelen må være over 0 og høyst 100 %."))
+    if not MIN_RANDOM_SHARE <= random_share <= 1:
+        errors.setdefault("random_share", []).append(
+            _("Den tilfeldige andelen må være minst 5 % (og høyst 100 %) for at kontrollen kan evalueres.")
+        )
+    if documentation_days < 1:
+        errors.setdefault("documentation_days", []).append(_("Fristen må være minst én dag."))
+    if model_version is None:
+        model_version = risk_model_version_active()
+    if model_version is None:
+        errors.setdefault("model_version", []).append(
+            _("Det finnes ingen aktiv risikomodell. Aktiver en modell eller velg en versjon.")
+        )
+    if application_count_for_year(academic_year=academic_year) == 0:
+        errors.setdefault("academic_year", []).append(
+            _("Det finnes ingen søknader for studieåret %(year)s.") % {"year": academic_year}
+        )
+    elif (
+        model_version is not None
+        and not RiskScore.objects.filter(model_version=model_version, academic_year=academic_year).exists()
+    ):
+        errors.setdefault("model_version", []).append(
+            _("Modellversjon %(version)s har ikke skåret studieåret %(year)s ennå.")
+            % {"version": model_version.version, "year": academic_year}
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        campaign = ControlCampaign.objects.create(
+            name=name,
+            academic_year=academic_year,
+            budget_count=budget_count,
+            budget_share=budget_share,
+            random_share=random_share,
+            documentation_days=documentation_days,
+            model_version=model_version,
+            status=ControlCampaign.Status.SELECTING,
+            # Stored so that the draw can be reproduced and checked afterwards.
+            seed=seed if seed is not None else secrets.randbelow(2**31),
+            created_by=created_by,
+        )
+        audit_record(
+            action="control.campaign.create",
+            actor=created_by,
+            obj=campaign,
+            request=request,
+            details={
+                "academic_year": academic_year,
+                "budget_count": budget_count,
+                "budget_share": budget_share,
+            },
+        )
+    return campaign
+
+
+def _eligible_scores(*, campaign: ControlCampaign) -> list[tuple[str, float, int]]:
+    """(application_id, score, rank) of every eligible application, best rank first.
+
+    Not eligible: applications already controlled this year, applications already in a
+    case (of this or another campaign) and customers with an active do-not-control flag.
+    """
+    flagged = DoNotControlFlag.objects.filter(active=True).values("customer_id")
+    return list(
+        RiskScore.objects.filter(model_version=campaign.model_version, academic_year=campaign.academic_year)
+        .exclude(application__controlled=True)
+        .exclude(application__control_case__isnull=False)
+        .exclude(application__customer_id__in=flagged)
+        .order_by("rank", "application_id")
+        .values_list("application_id", "score", "rank")
+    )
+
+
+def _progress(*, campaign: ControlCampaign, percent: int) -> None:
+    # Written outside any transaction so the page's polling sees it at once.
+    ControlCampaign.objects.filter(pk=campaign.pk).update(progress=percent)
+
+
+def control_campaign_select(*, campaign_id: int) -> ControlCampaign:
+    """Select the cases of a campaign in status SELECTING and leave it PROPOSED with its
+    preview (counts and selection rate per audit group), or FAILED with the error.
+
+    Idempotent: cases from an earlier, interrupted run of the same campaign are removed
+    first. Cases are inserted in chunks, each committed, so the progress is visible; on any
+    error they are all removed again.
+    """
+    campaign = ControlCampaign.objects.select_related("model_version").get(pk=campaign_id)
+    if campaign.status != ControlCampaign.Status.SELECTING:
+        raise ValidationError(
+            _("Kampanjen «%(name)s» er ikke i ferd med å trekkes ut (status %(status)s).")
+            % {"name": campaign.name, "status": campaign.get_status_display()}
+        )
+    try:
+        ControlCase.objects.filter(campaign=campaign).delete()
+        _progress(campaign=campaign, percent=5)
+        eligible = _eligible_scores(campaign=campaign)
+        year_total = application_count_for_year(academic_year=campaign.academic_year)
+        budget = (
+            campaign.budget_count
+            if campaign.budget_count is not None
+            else round((campaign.budget_share or 0) * year_total)
+        )
+        budget = min(max(budget, 0), len(eligible))
+        # At least one random case whenever anything is picked: the random share is what
+        # makes the campaign's results measurable.
+        n_random = min(budget, max(1, round(campaign.random_share * budget))) if budget else 0
+        n_risk = budget - n_random
+        risk_picks = eligible[:n_risk]
+        rest = eligible[n_risk:]
+        rng = random.Random(campaign.seed)
+        random_picks = rng.sample(rest, n_random) if n_random else []
+        random_probability = n_random / len(rest) if rest else 0.0
+        _progress(campaign=campaign, percent=20)
+
+        cases = [
+            ControlCase(
+                campaign=campaign,
+                application_id=app_id,
+                selection_reason=ControlCase.SelectionReason.RISK,
+                selection_probability=1.0,
+                score=score,
+                risk_rank=rank,
+                priority=score,
+            )
+            for app_id, score, rank in risk_picks
+        ] + [
+            ControlCase(
+                campaign=campaign,
+                application_id=app_id,
+                selection_reason=ControlCase.SelectionReason.RANDOM,
+                selection_probability=random_probability,
+                score=score,
+                risk_rank=rank,
+                priority=score,
+            )
+            for app_id, score, rank in random_picks
+        ]
+        for start in range(0, len(cases), _INSERT_CHUNK):
+            ControlCase.objects.bulk_create(cases[start : start + _INSERT_CHUNK])
+            _progress(campaign=campaign, percent=20 + int(70 * (start + _INSERT_CHUNK) / max(len(cases), 1)))
+        preview = control_campaign_selection_rates(campaign=campaign)
+        preview["risk"] = n_risk
+        preview["random"] = n_random
+        preview["eligible"] = len(eligible)
+        preview["random_probability"] = random_probability
+        ControlCampaign.objects.filter(pk=campaign.pk).update(
+            status=ControlCampaign.Status.PROPOSED, progress=100, preview=preview, error=""
+        )
+    except Exception as exc:
+        logger.exception("selection of campaign %s failed", campaign.pk)
+        ControlCase.objects.filter(campaign=campaign).delete()
+        ControlCampaign.objects.filter(pk=campaign.pk).update(
+            status=ControlCampaign.Status.FAILED, error=f"{type(exc).__name__}: {exc}"
+        )
+        raise
+    campaign.refresh_from_db()
+    return campaign
+
+
+def control_campaign_confirm(
+    *, campaign: ControlCampaign, confirmed_by: AbstractBaseUser, request: HttpRequest | None = None
+) -> ControlCampaign:
+    """Confirm a proposed campaign: its cases enter the worklist. Audited."""
+    with transaction.atomic():
+        locked = ControlCampaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.status != ControlCampaign.Status.PROPOSED:
+            raise ValidationError(
+                _("Bare en foreslått kampanje kan bekreftes; «%(name)s» har status %(status)s.")
+                % {"name": locked.name, "status": locked.get_status_display()}
+            )
+        locked.status = ControlCampaign.Status.CONFIRMED
+        locked.confirmed_by = confirmed_by
+        locked.confirmed_at = timezone.now()
+        locked.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+        audit_record(
+            action="control.campaign.confirm",
+            actor=confirmed_by,
+            obj=locked,
+            request=request,
+            details={
+                "cases": locked.cases.count(),
+                "risk": locked.preview.get("risk"),
+                "random": locked.preview.get("random"),
+            },
+        )
+    return locked
+
+
+def control_campaign_discard(
+    *, campaign: ControlCampaign, discarded_by: AbstractBaseUser, request: HttpRequest | None = None
+) -> None:
+    """Delete a campaign that was never confirmed, with its proposed cases. Audited."""
+    with transaction.atomic():
+        locked = ControlCampaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.status in (ControlCampaign.Status.CONFIRMED, ControlCampaign.Status.CLOSED):
+            raise ValidationError(_("En bekreftet kampanje kan ikke forkastes."))
+        audit_record(
+            action="control.campaign.discard",
+            actor=discarded_by,
+            obj=locked,
+            request=request,
+            details={"status": locked.status},
+        )
+        locked.cases.all().delete()
+        locked.delete()
+
+
+def do_not_control_flag_create(
+    *, customer_id: str, reason: str, created_by: AbstractBaseUser, request: HttpRequest | None = None
+) -> DoNotControlFlag:
+    """Mark a customer as not to be controlled (e.g. a vulnerable student). Audited."""
+    customer_id = (customer_id or "").strip()
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = [_("Skriv hvorfor kunden ikke skal kontrolleres.")]
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None:
+        errors["customer_id"] = [_("Fant ingen kunde med kunde-id «%(id)s».") % {"id": customer_id}]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        flag = DoNotControlFlag.objects.create(customer=customer, reason=reason, created_by=created_by)
+        audit_record(action="control.flag.create", actor=created_by, obj=flag, request=request)
+    return flag
+
+
+def do_not_control_flag_deactivate(
+    *, flag: DoNotControlFlag, deactivated_by: AbstractBaseUser, request: HttpRequest | None = None
+) -> DoNotControlFlag:
+    """Lift a do-not-control flag (kept, inactive, for the record). Audited."""
+    with transaction.atomic():
+        flag.active = False
+        flag.save(update_fields=["active"])
+        audit_record(action="control.flag.deactivate", actor=deactivated_by, obj=flag, request=request)
+    return flag

@@ -1,0 +1,302 @@
+"""Casework on one control case: take the next case, request documentation, decide,
+reopen. Every step is audited in the same transaction as the change it records.
+
+Locking: each write locks the case row (SELECT ... FOR UPDATE) before checking its state,
+so two people acting on the same case at once are serialised and the second one sees the
+first one's result (e.g. "already decided") instead of overwriting it.
+"""
+
+import re
+from datetime import date, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from control.models import Application, ControlCase, DocumentationRequest, LetterTemplate
+from control.models.applications import ControlOutcome
+from control.selectors.casework import control_case_next_candidates
+from lanekassen_ai.roles import Capability, perm
+from lanekassen_ai.services.audit import audit_record
+
+DEFAULT_LETTER_SLUG = "dokumentasjonskrav-borteboer"
+DEFAULT_LETTER_TITLE = "Krav om dokumentasjon av bosted"
+DEFAULT_LETTER_BODY = """Hei!
+
+Du har søkt om støtte for studieåret {{ academic_year }} som borteboer, det vil si at du ikke bor \
+hjemme hos foreldrene dine. Hvert år kontrollerer vi et utvalg av søknadene. At du er plukket ut, \
+betyr ikke at vi tror du har gitt feil opplysninger.
+
+Vi ber deg sende oss dokumentasjon på hvor du bor, for eksempel leiekontrakt, kvittering for \
+betalt husleie eller en strøm- eller internettregning i ditt navn, innen {{ deadline }}.
+
+Hvis vi ikke får dokumentasjonen innen fristen, kan lånet ditt bli stående som lån i stedet for \
+å bli gjort om til stipend.
+
+Saksnummer: {{ case_number }}
+Fødselsnummer: {{ national_id }}
+
+Med vennlig hilsen
+Lånekassen
+"""
+MIN_JUSTIFICATION_LENGTH = 10
+_PLACEHOLDER = re.compile(r"{{\s*([a-z_]+)\s*}}")
+
+
+def letter_template_default() -> LetterTemplate:
+    """The agency's documentation letter; created with the standard text on first use so a
+    fresh installation (or a flushed test database) can always send a letter."""
+    template, _created = LetterTemplate.objects.get_or_create(
+        slug=DEFAULT_LETTER_SLUG,
+        defaults={"title": DEFAULT_LETTER_TITLE, "language": "nb", "body": DEFAULT_LETTER_BODY},
+    )
+    return template
+
+
+def letter_render(*, template: LetterTemplate, case: ControlCase, deadline: date) -> str:
+    """Fill a letter template's ``{{ placeholders }}`` for one case. Unknown placeholders are
+    an error naming them, so a typo in the admin never reaches a student."""
+    values = {
+        "academic_year": str(case.application.academic_year),
+        "deadline": formats.date_format(deadline, "j. F Y"),
+        "case_number": f"{case.campaign_id}-{case.pk}",
+        "national_id": case.application.customer.national_id,
+        "application_id": case.application_id,
+    }
+    unknown = sorted({name for name in _PLACEHOLDER.findall(template.body) if name not in values})
+    if unknown:
+        raise ValidationError(
+            _("Brevmalen «%(title)s» har ukjente felt: %(fields)s. Tillatte felt: %(allowed)s.")
+            % {"title": template.title, "fields": ", ".join(unknown), "allowed": ", ".join(sorted(values))}
+        )
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template.body)
+
+
+def control_case_lock(*, case: ControlCase) -> ControlCase:
+    """The case row again, locked FOR UPDATE (of the case table only) until commit."""
+    return (
+        ControlCase.objects.select_for_update(of=("self",))
+        .select_related("campaign", "application", "application__customer", "assigned_to")
+        .get(pk=case.pk)
+    )
+
+
+def control_case_check_workable(*, case: ControlCase, user: AbstractBaseUser) -> None:
+    """Raise a ValidationError unless `user` may act on the case now: it is not decided
+    and locked, and it is not assigned to somebody else."""
+    if case.locked or case.status == ControlCase.Status.DECIDED:
+        raise ValidationError(
+            _("Saken er avgjort og låst. En leder må gjenåpne den før noe kan endres."), code="locked"
+        )
+    if case.assigned_to_id is not None and case.assigned_to_id != user.pk:
+        raise ValidationError(
+            _("Saken er tildelt %(user)s. Bare den som har saken kan arbeide med den.")
+            % {"user": case.assigned_to.get_username() if case.assigned_to else "?"},
+            code="assigned_elsewhere",
+        )
+
+
+def control_case_assign_if_free(*, case: ControlCase, user: AbstractBaseUser) -> list[str]:
+    """Give an unassigned case to `user`; returns the fields changed, for save()."""
+    if case.assigned_to_id is None:
+        case.assigned_to = user  # type: ignore[assignment]
+        case.assigned_at = timezone.now()
+        return ["assigned_to", "assigned_at"]
+    return []
+
+
+def control_case_take_next(
+    *, user: AbstractBaseUser, request: HttpRequest | None = None
+) -> ControlCase | None:
+    """Assign the highest-priority unassigned open case to `user` and return it (None when
+    the worklist is empty).
+
+    Atomic under concurrency: on PostgreSQL the candidate row is taken with
+    ``FOR UPDATE SKIP LOCKED OF`` the case table only, so two caseworkers asking at the same
+    time each get a different case and neither waits for the other.
+    """
+    with transaction.atomic():
+        case = (
+            control_case_next_candidates()
+            .select_for_update(skip_locked=True, of=("self",))
+            .only("id", "assigned_to", "assigned_at", "campaign_id", "application_id")
+            .first()
+        )
+        if case is None:
+            return None
+        case.assigned_to = user  # type: ignore[assignment]
+        case.assigned_at = timezone.now()
+        case.save(update_fields=["assigned_to", "assigned_at"])
+        audit_record(action="control.case.take", actor=user, obj=case, request=request)
+    return case
+
+
+def control_case_view_record(
+    *, case: ControlCase, user: AbstractBaseUser, request: HttpRequest | None = None
+) -> None:
+    """Record that `user` opened the case (personal data was shown)."""
+    audit_record(action="control.case.view", actor=user, obj=case, request=request)
+
+
+def control_case_request_documentation(
+    *,
+    case: ControlCase,
+    requested_by: AbstractBaseUser,
+    deadline: date | None = None,
+    template: LetterTemplate | None = None,
+    request: HttpRequest | None = None,
+) -> DocumentationRequest:
+    """Ask the student to document where they live: the letter from the agency's template
+    (the default one unless given), a deadline (default: the campaign's number of days from
+    today), the case waits for documents. Takes the case if nobody has it."""
+    with transaction.atomic():
+        case = control_case_lock(case=case)
+        control_case_check_workable(case=case, user=requested_by)
+        today = timezone.localdate()
+        if deadline is None:
+            deadline = today + timedelta(days=case.campaign.documentation_days)
+        if deadline <= today:
+            raise ValidationError(
+                {"deadline": [_("Fristen må være etter i dag (%(today)s).") % {"today": today.isoformat()}]}
+            )
+        letter = letter_render(template=template or letter_template_default(), case=case, deadline=deadline)
+        documentation_request = DocumentationRequest.objects.create(
+            case=case, letter_text=letter, deadline=deadline, requested_by=requested_by
+        )
+        fields = control_case_assign_if_free(case=case, user=requested_by)
+        case.documentation_deadline = deadline
+        # A new request after documents arrived still waits for the new documents.
+        case.status = ControlCase.Status.AWAITING_DOCUMENTS
+        case.save(update_fields=[*fields, "documentation_deadline", "status"])
+        audit_record(
+            action="control.case.request_documentation",
+            actor=requested_by,
+            obj=case,
+            request=request,
+            details={"deadline": deadline.isoformat(), "request_id": documentation_request.pk},
+        )
+    return documentation_request
+
+
+def control_case_decide(
+    *,
+    case: ControlCase,
+    outcome: str,
+    justification: str,
+    decided_by: AbstractBaseUser,
+    request: HttpRequest | None = None,
+) -> ControlCase:
+    """Record the decision (CAUGHT or CLEARED) with its written justification and lock the
+    case. In the same transaction the application becomes a label for the next training
+    run: controlled, why it was selected, with which probability, and the outcome."""
+    justification = (justification or "").strip()
+    errors: dict[str, list[str]] = {}
+    if outcome not in ControlOutcome.values:
+        errors["outcome"] = [
+            _("Velg et resultat: %(choices)s.")
+            % {"choices": ", ".join(str(c) for c in ControlOutcome.labels)}
+        ]
+    if len(justification) < MIN_JUSTIFICATION_LENGTH:
+        errors["justification"] = [
+            _("Skriv en begrunnelse for vedtaket (minst %(n)s tegn).") % {"n": MIN_JUSTIFICATION_LENGTH}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        case = control_case_lock(case=case)
+        control_case_check_workable(case=case, user=decided_by)
+        fields = control_case_assign_if_free(case=case, user=decided_by)
+        case.outcome = outcome
+        case.justification = justification
+        case.decided_by = decided_by  # type: ignore[assignment]
+        case.decided_at = timezone.now()
+        case.status = ControlCase.Status.DECIDED
+        case.locked = True
+        case.save(
+            update_fields=[
+                *fields,
+                "outcome",
+                "justification",
+                "decided_by",
+                "decided_at",
+                "status",
+                "locked",
+            ]
+        )
+        Application.objects.filter(pk=case.application_id).update(
+            controlled=True,
+            control_reason=case.selection_reason,
+            selection_probability=case.selection_probability,
+            control_outcome=outcome,
+        )
+        audit_record(
+            action="control.case.decide",
+            actor=decided_by,
+            obj=case,
+            request=request,
+            details={"outcome": outcome, "selection_reason": case.selection_reason},
+        )
+    return case
+
+
+def control_case_reopen(
+    *, case: ControlCase, reason: str, reopened_by: AbstractBaseUser, request: HttpRequest | None = None
+) -> ControlCase:
+    """Reopen a decided case (managers only, with a reason). The decision is withdrawn from
+    the application too, so an undecided case is never used as a training label."""
+    if not reopened_by.has_perm(perm(Capability.MANAGE_CONTROL)):  # type: ignore[attr-defined]
+        raise PermissionDenied(_("Bare en leder kan gjenåpne en avgjort sak."))
+    reason = (reason or "").strip()
+    if len(reason) < MIN_JUSTIFICATION_LENGTH:
+        raise ValidationError(
+            {
+                "reason": [
+                    _("Skriv hvorfor saken gjenåpnes (minst %(n)s tegn).") % {"n": MIN_JUSTIFICATION_LENGTH}
+                ]
+            }
+        )
+    with transaction.atomic():
+        case = control_case_lock(case=case)
+        if not case.locked:
+            raise ValidationError(_("Saken er ikke avgjort, så den kan ikke gjenåpnes."))
+        previous = case.outcome
+        if case.documents.exists():
+            case.status = ControlCase.Status.DOCUMENTS_RECEIVED
+        elif case.documentation_requests.exists():
+            case.status = ControlCase.Status.AWAITING_DOCUMENTS
+        else:
+            case.status = ControlCase.Status.OPEN
+        case.locked = False
+        case.outcome = ""
+        case.decided_at = None
+        case.decided_by = None
+        case.reopen_reason = reason
+        case.save(update_fields=["status", "locked", "outcome", "decided_at", "decided_by", "reopen_reason"])
+        Application.objects.filter(pk=case.application_id).update(
+            controlled=False, control_reason="", selection_probability=None, control_outcome=""
+        )
+        audit_record(
+            action="control.case.reopen",
+            actor=reopened_by,
+            obj=case,
+            request=request,
+            details={"reason": reason, "previous_outcome": previous},
+        )
+    return case
+
+
+def customer_access_report_record(
+    *, customer_id: str, user: AbstractBaseUser, request: HttpRequest | None = None
+) -> None:
+    """Record that `user` produced the data access report of a student (GDPR art. 15)."""
+    audit_record(
+        action="control.customer.access_report",
+        actor=user,
+        object_type="control.Customer",
+        object_id=customer_id,
+        object_repr=customer_id,
+        request=request,
+    )

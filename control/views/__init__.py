@@ -1,0 +1,1 @@
+"""Pages of the control app: one module per concern."""
