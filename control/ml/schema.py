@@ -1,0 +1,178 @@
+"""The applications import format as data: the single definition of its columns.
+
+Both the Django import validator and the machine-learning code read this module, so a
+column is named, typed and bounded in exactly one place
+(see /docs/import-format.md, the contract with the agency's registers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+ColumnKind = Literal["id", "national_id", "int", "float", "bool", "date", "enum", "municipality"]
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column of the import format: its kind, bounds and allowed values."""
+
+    name: str
+    kind: ColumnKind
+    optional: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    # Strict bounds: selection_probability must be > 0, not >= 0.
+    minimum_exclusive: bool = False
+    choices: tuple[str, ...] = ()
+    max_length: int | None = None
+    audit_only: bool = False
+    description: str = ""
+
+
+GENDERS = ("F", "M")
+BIRTH_COUNTRY_GROUPS = ("NO", "NORDIC", "EU_EEA", "OTHER")
+HOUSING_TYPES = ("STUDENT_HOUSING", "RENTED", "OWNED", "PARENTS_PROPERTY", "UNKNOWN")
+INSTITUTION_TYPES = ("UNIVERSITY", "UNIVERSITY_COLLEGE", "VOCATIONAL", "FOLK_HIGH_SCHOOL", "PRIVATE_COLLEGE")
+STUDY_LEVELS = ("BACHELOR", "MASTER", "PHD", "VOCATIONAL", "OTHER")
+APPLICATION_CHANNELS = ("WEB", "APP", "PAPER")
+CONTROL_REASONS = ("RANDOM", "RULE", "RISK", "TIP")
+CONTROL_OUTCOMES = ("CAUGHT", "CLEARED")
+
+# Regular expression for application_id (customer_id is free text of 1-32 characters).
+APPLICATION_ID_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"
+MIN_AGE_ON_AUGUST_1 = 15
+MAX_AGE_ON_AUGUST_1 = 80
+
+_SPECS: tuple[ColumnSpec, ...] = (
+    # Identity and audit-only attributes
+    ColumnSpec("application_id", "id", max_length=32, description="unique id of the application"),
+    ColumnSpec("customer_id", "id", max_length=32, description="stable pseudonymous id of the student"),
+    ColumnSpec("national_id", "national_id", description="fødselsnummer or D-number, 11 digits"),
+    ColumnSpec("academic_year", "int", minimum=2000, maximum=2100),
+    ColumnSpec("birth_date", "date"),
+    ColumnSpec("gender", "enum", choices=GENDERS, audit_only=True),
+    ColumnSpec("birth_country_group", "enum", choices=BIRTH_COUNTRY_GROUPS, audit_only=True),
+    # Address and household
+    ColumnSpec("student_municipality", "municipality"),
+    ColumnSpec("parent_municipality", "municipality", optional=True),
+    ColumnSpec("registered_same_address_as_parent", "bool"),
+    ColumnSpec("distance_parent_km", "float", optional=True, minimum=0),
+    ColumnSpec("distance_study_km", "float", minimum=0),
+    ColumnSpec("persons_at_address", "int", minimum=1, maximum=50),
+    ColumnSpec("address_changes_3y", "int", minimum=0, maximum=30),
+    ColumnSpec("months_at_address", "int", minimum=0, maximum=600),
+    ColumnSpec("moved_within_90d_before_start", "bool"),
+    ColumnSpec("housing_type", "enum", choices=HOUSING_TYPES),
+    ColumnSpec("married_or_partner", "bool"),
+    ColumnSpec("children", "int", minimum=0, maximum=15),
+    # Study
+    ColumnSpec("institution_type", "enum", choices=INSTITUTION_TYPES),
+    ColumnSpec("study_municipality", "municipality"),
+    ColumnSpec("study_level", "enum", choices=STUDY_LEVELS),
+    ColumnSpec("study_percent", "int", minimum=50, maximum=100),
+    ColumnSpec("online_program", "bool"),
+    ColumnSpec("credits_prev_year", "float", minimum=0, maximum=120),
+    ColumnSpec("years_in_higher_ed", "int", minimum=0, maximum=20),
+    # Money
+    ColumnSpec("student_income_prev_year", "int", minimum=0),
+    ColumnSpec("wealth", "int", minimum=0),
+    ColumnSpec("grant_amount", "int", minimum=0),
+    ColumnSpec("loan_amount", "int", minimum=0),
+    # Application behaviour
+    ColumnSpec("application_channel", "enum", choices=APPLICATION_CHANNELS),
+    ColumnSpec("days_before_deadline", "int", minimum=-365, maximum=365),
+    ColumnSpec("phone_shared_with_parent", "bool"),
+    ColumnSpec("bank_account_shared_with_parent", "bool"),
+    # Control history and outcome
+    ColumnSpec("previous_controls", "int", minimum=0, maximum=20),
+    ColumnSpec("previous_control_caught", "bool"),
+    ColumnSpec("controlled", "bool"),
+    ColumnSpec("control_reason", "enum", optional=True, choices=CONTROL_REASONS),
+    ColumnSpec("selection_probability", "float", optional=True, minimum=0, maximum=1, minimum_exclusive=True),
+    ColumnSpec("control_outcome", "enum", optional=True, choices=CONTROL_OUTCOMES),
+)
+
+COLUMN_SPECS: dict[str, ColumnSpec] = {spec.name: spec for spec in _SPECS}
+IMPORT_COLUMNS: list[str] = [spec.name for spec in _SPECS]
+OPTIONAL_COLUMNS: frozenset[str] = frozenset(spec.name for spec in _SPECS if spec.optional)
+BOOLEAN_COLUMNS: tuple[str, ...] = tuple(spec.name for spec in _SPECS if spec.kind == "bool")
+INTEGER_COLUMNS: tuple[str, ...] = tuple(spec.name for spec in _SPECS if spec.kind == "int")
+FLOAT_COLUMNS: tuple[str, ...] = tuple(spec.name for spec in _SPECS if spec.kind == "float")
+ENUM_COLUMNS: tuple[str, ...] = tuple(spec.name for spec in _SPECS if spec.kind == "enum")
+
+# Stored for the fairness audit only; never model features.
+AUDIT_ONLY_COLUMNS: frozenset[str] = frozenset({"gender", "birth_country_group"})
+# Who the person is. Identity is not evidence of where someone lives, and birth_date would
+# carry age straight into the model: age enters only as an explicit, justified feature.
+IDENTITY_COLUMNS: frozenset[str] = frozenset({"application_id", "customer_id", "national_id", "birth_date"})
+# What happened in this year's control: the label and how it was picked. Known only after
+# the selection the model is meant to make, so never a feature (that would leak the label).
+OUTCOME_COLUMNS: frozenset[str] = frozenset(
+    {"controlled", "control_reason", "selection_probability", "control_outcome"}
+)
+# Columns the model may never read directly (features.py proves it with a test).
+NON_FEATURE_COLUMNS: frozenset[str] = AUDIT_ONLY_COLUMNS | IDENTITY_COLUMNS | OUTCOME_COLUMNS
+
+
+def national_id_control_digits(*, first_nine: str) -> str | None:
+    """The two mod-11 control digits of a fødselsnummer/D-number, or None when the nine
+    digits admit none (a remainder giving 10 means that individual number is never issued)."""
+    weights_1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+    weights_2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+    digits = [int(char) for char in first_nine]
+    k1 = (11 - sum(w * d for w, d in zip(weights_1, digits, strict=True)) % 11) % 11
+    if k1 == 10:
+        return None
+    digits.append(k1)
+    k2 = (11 - sum(w * d for w, d in zip(weights_2, digits, strict=True)) % 11) % 11
+    if k2 == 10:
+        return None
+    return f"{k1}{k2}"
+
+
+def national_id_is_valid(*, national_id: str) -> bool:
+    """True when `national_id` is 11 digits with correct control digits and a possible date
+    (fødselsnummer, D-number: day + 40, synthetic test numbers: month + 40 or + 80)."""
+    if len(national_id) != 11 or not national_id.isdigit():
+        return False
+    day, month = int(national_id[0:2]), int(national_id[2:4])
+    if day > 40:
+        day -= 40
+    if month > 80:
+        month -= 80
+    elif month > 40:
+        month -= 40
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return False
+    return national_id_control_digits(first_nine=national_id[:9]) == national_id[9:]
+
+
+def national_id_birth_date_parts(*, national_id: str) -> tuple[int, int, int]:
+    """(day, month, two-digit year) encoded in a valid national id, undoing the D-number and
+    synthetic offsets; the century follows from the individual number (see birth_year)."""
+    day, month, year2 = int(national_id[0:2]), int(national_id[2:4]), int(national_id[4:6])
+    if day > 40:
+        day -= 40
+    if month > 80:
+        month -= 80
+    elif month > 40:
+        month -= 40
+    return day, month, year2
+
+
+def national_id_agrees_with_birth_date(*, national_id: str, year: int, month: int, day: int) -> bool:
+    """True when the date in `national_id` is the given birth date. The century is checked
+    against the individual-number ranges: 000-499 → 1900-1999, 500-749 → 1854-1899,
+    500-999 → 2000-2039, 900-999 → 1940-1999."""
+    id_day, id_month, id_year2 = national_id_birth_date_parts(national_id=national_id)
+    if (id_day, id_month, id_year2) != (day, month, year % 100):
+        return False
+    individual = int(national_id[6:9])
+    if individual <= 499:
+        return 1900 <= year <= 1999
+    if individual <= 749 and 1854 <= year <= 1899:
+        return True
+    if individual >= 900 and 1940 <= year <= 1999:
+        return True
+    return 2000 <= year <= 2039
