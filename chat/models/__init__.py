@@ -4,14 +4,18 @@ conversations and their messages, the review list, queues, agents and statistics
 from chat.models.conversations import Conversation, Message, ReviewItem
 from chat.models.knowledge import Assistant, Intent, IntentModelVersion, TrainingPhrase
 from chat.models.queues import AgentStatus, OpeningHours, Queue, QueueSlotStat
+from chat.models.statistics import AssistantDayStat, IntentDayStat, NotUnderstoodDayStat
 
 __all__ = [
     "AgentStatus",
     "Assistant",
+    "AssistantDayStat",
     "Conversation",
     "Intent",
+    "IntentDayStat",
     "IntentModelVersion",
     "Message",
+    "NotUnderstoodDayStat",
     "OpeningHours",
     "Queue",
     "QueueSlotStat",

@@ -10,16 +10,29 @@ to repair rollups after a bulk load or a change of a queue's service-level targe
 """
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
-from django.db.models.functions import ExtractMinute, TruncHour
+from django.db.models.functions import ExtractMinute, Lower, Substr, TruncHour
+from django.utils import timezone
 
-from chat.models import Conversation, Queue, QueueSlotStat
+from chat.models import (
+    AssistantDayStat,
+    Conversation,
+    IntentDayStat,
+    Message,
+    NotUnderstoodDayStat,
+    Queue,
+    QueueSlotStat,
+    ReviewItem,
+)
 
 SLOT = timedelta(minutes=30)
+AGENCY_TZ = ZoneInfo("Europe/Oslo")
+NOT_UNDERSTOOD_PER_DAY = 50
 
 
 def slot_start_for(*, at: datetime) -> datetime:
@@ -145,3 +158,103 @@ def conversation_stats_refresh_on_commit(*, conversation: Conversation) -> None:
     if queue_id is None or queued_at is None:
         return
     transaction.on_commit(lambda: queue_slot_stat_refresh_for(queue_id=queue_id, at=queued_at))
+
+
+def _day_bounds(*, day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), tzinfo=AGENCY_TZ)
+    return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=AGENCY_TZ)
+
+
+@transaction.atomic
+def assistant_day_stats_refresh(*, day: date) -> int:
+    """Recompute the bot rollups of one day (conversations started that day, Oslo time)
+    from the conversations, messages and review items. Returns the rows written."""
+    start, end = _day_bounds(day=day)
+    AssistantDayStat.objects.filter(day=day).delete()
+    IntentDayStat.objects.filter(day=day).delete()
+    NotUnderstoodDayStat.objects.filter(day=day).delete()
+    in_day = Q(created_at__gte=start, created_at__lt=end)
+    per_assistant: dict[int, AssistantDayStat] = {}
+    for row in (
+        Conversation.objects.filter(in_day)
+        .values("assistant_id")
+        .annotate(n=Count("pk"), handed=Count("pk", filter=Q(queued_at__isnull=False)))
+        .order_by()
+    ):
+        per_assistant[row["assistant_id"]] = AssistantDayStat(
+            assistant_id=row["assistant_id"], day=day, conversations=row["n"], handed_over=row["handed"]
+        )
+    messages = Message.objects.filter(conversation__created_at__gte=start, conversation__created_at__lt=end)
+    for row in (
+        messages.values("conversation__assistant_id")
+        .annotate(
+            customer=Count("pk", filter=Q(sender=Message.Sender.CUSTOMER)),
+            bot=Count("pk", filter=Q(sender=Message.Sender.BOT)),
+            fallbacks=Count("pk", filter=Q(sender=Message.Sender.BOT, action="fallback")),
+        )
+        .order_by()
+    ):
+        stat = per_assistant.get(row["conversation__assistant_id"])
+        if stat is not None:
+            stat.customer_messages, stat.bot_replies, stat.fallbacks = (
+                row["customer"],
+                row["bot"],
+                row["fallbacks"],
+            )
+    AssistantDayStat.objects.bulk_create(per_assistant.values())
+    intents = [
+        IntentDayStat(intent_id=row["intent_id"], day=day, replies=row["n"])
+        for row in messages.filter(sender=Message.Sender.BOT, intent__isnull=False)
+        .values("intent_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ]
+    IntentDayStat.objects.bulk_create(intents)
+    not_understood: list[NotUnderstoodDayStat] = []
+    for assistant_id in per_assistant:
+        top = (
+            ReviewItem.objects.filter(
+                assistant_id=assistant_id,
+                reason=ReviewItem.Reason.FALLBACK,
+                created_at__gte=start,
+                created_at__lt=end,
+            )
+            .annotate(question=Lower(Substr("text", 1, 200)))
+            .values("question")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "question")[:NOT_UNDERSTOOD_PER_DAY]
+        )
+        not_understood.extend(
+            NotUnderstoodDayStat(assistant_id=assistant_id, day=day, text=row["question"], count=row["n"])
+            for row in top
+        )
+    NotUnderstoodDayStat.objects.bulk_create(not_understood)
+    return len(per_assistant) + len(intents) + len(not_understood)
+
+
+def chat_stats_rebuild(*, since: datetime | None = None, until: datetime | None = None) -> dict[str, int]:
+    """Rebuild every rollup (queue slots and bot days) for the period, default all time.
+    The door behind `rebuild_queue_stats`."""
+    slots = queue_stats_rebuild(since=since, until=until)
+    first = since or Conversation.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    last = until or timezone.now()
+    days = 0
+    if first is not None:
+        day = first.astimezone(AGENCY_TZ).date()
+        while day <= last.astimezone(AGENCY_TZ).date():
+            assistant_day_stats_refresh(day=day)
+            day += timedelta(days=1)
+            days += 1
+    return {"slots": slots, "days": days}
+
+
+def chat_stats_refresh_recent(*, now: datetime | None = None) -> dict[str, int]:
+    """The periodic refresh: today's and yesterday's rollups. Catches what services do not
+    refresh themselves (ratings given through the customer API, bot messages)."""
+    now = now or timezone.now()
+    since = now - timedelta(days=1)
+    slots = queue_stats_rebuild(since=since)
+    today = now.astimezone(AGENCY_TZ).date()
+    for day in (today - timedelta(days=1), today):
+        assistant_day_stats_refresh(day=day)
+    return {"slots": slots, "days": 2}

@@ -1,0 +1,1 @@
+"""Read paths of the chat app."""
