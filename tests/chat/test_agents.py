@@ -1,0 +1,227 @@
+"""The agent's actions and the abandonment sweep (chat/services/agents.py)."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from chat.models import AgentStatus, Conversation, Message, QueueSlotStat
+from chat.services.agents import (
+    AgentError,
+    agent_status_set,
+    conversation_close,
+    conversation_reply,
+    conversation_reply_with_intent,
+    conversation_take_next,
+    conversation_transfer,
+    conversations_abandon_stale,
+)
+from chat.tasks import queue_maintenance
+from lanekassen_ai.models import AuditEvent
+from tests.chat.factories import (
+    AgentStatusFactory,
+    IntentFactory,
+    QueuedConversationFactory,
+    QueueFactory,
+)
+from tests.conftest import require_postgresql
+
+
+@pytest.fixture
+def agent(make_user):
+    user = make_user("saksbehandler", username="agent-1")
+    AgentStatusFactory(user=user, capacity=2)
+    return user
+
+
+@pytest.mark.django_db
+def test_take_next_serves_the_highest_priority_queue_first_then_the_oldest(agent) -> None:
+    now = timezone.now()
+    low = QueueFactory(slug="lav", priority=40)
+    high = QueueFactory(slug="hoy", priority=10)
+    old_low = QueuedConversationFactory(queue=low, queued_at=now - timedelta(minutes=10))
+    new_high = QueuedConversationFactory(queue=high, queued_at=now - timedelta(minutes=1))
+    old_high = QueuedConversationFactory(queue=high, queued_at=now - timedelta(minutes=5))
+
+    taken = [conversation_take_next(agent=agent), conversation_take_next(agent=agent)]
+
+    assert [c.pk for c in taken] == [old_high.pk, new_high.pk]
+    old_high.refresh_from_db()
+    assert (old_high.state, old_high.agent, old_high.answered_at is not None) == (
+        Conversation.State.WITH_AGENT,
+        agent,
+        True,
+    )
+    assert old_high.messages.filter(sender=Message.Sender.SYSTEM).exists()
+    assert AuditEvent.objects.filter(action="chat.conversation.take", object_id=str(old_high.pk)).exists()
+    # Capacity 2 reached: the low-priority conversation waits.
+    with pytest.raises(AgentError, match="kapasitet 2"):
+        conversation_take_next(agent=agent)
+    assert Conversation.objects.get(pk=old_low.pk).state == Conversation.State.QUEUED
+
+
+@pytest.mark.django_db
+def test_an_away_agent_cannot_take_conversations(agent) -> None:
+    agent_status_set(user=agent, state=AgentStatus.State.AWAY)
+    QueuedConversationFactory()
+    with pytest.raises(AgentError, match="borte"):
+        conversation_take_next(agent=agent)
+
+
+@pytest.mark.django_db
+def test_take_next_returns_none_when_nobody_waits(agent) -> None:
+    assert conversation_take_next(agent=agent) is None
+
+
+@pytest.mark.django_db
+def test_an_agent_serving_some_queues_gets_only_those(agent) -> None:
+    mine, other = QueueFactory(priority=50), QueueFactory(priority=1)
+    QueuedConversationFactory(queue=other)
+    expected = QueuedConversationFactory(queue=mine)
+    agent_status_set(user=agent, queues=[mine])
+    assert conversation_take_next(agent=agent) == expected
+
+
+@pytest.mark.django_db
+def test_status_rejects_capacity_out_of_range_and_unknown_states(agent) -> None:
+    with pytest.raises(AgentError, match="mellom 1 og 10"):
+        agent_status_set(user=agent, capacity=0)
+    with pytest.raises(AgentError, match="Ukjent status"):
+        agent_status_set(user=agent, state="SLEEPING")
+    assert AgentStatus.objects.get(user=agent).capacity == 2
+
+
+@pytest.mark.django_db
+def test_reply_canned_reply_transfer_and_close(agent, make_user) -> None:
+    conversation = QueuedConversationFactory()
+    conversation_take_next(agent=agent)
+    conversation.refresh_from_db()
+
+    message = conversation_reply(conversation=conversation, agent=agent, text="  Hei, jeg ser på saken.  ")
+    assert (message.sender, message.text, message.author) == (
+        Message.Sender.AGENT,
+        "Hei, jeg ser på saken.",
+        agent,
+    )
+    intent = IntentFactory(assistant=conversation.assistant, answer_nb="Søk på Mine sider.")
+    canned = conversation_reply_with_intent(conversation=conversation, agent=agent, intent=intent)
+    assert canned.text.startswith("Søk på Mine sider.")
+
+    other_agent = make_user("saksbehandler", username="agent-2")
+    with pytest.raises(AgentError, match="annen saksbehandler"):
+        conversation_reply(conversation=conversation, agent=other_agent, text="Hei")
+    with pytest.raises(AgentError, match="tomt"):
+        conversation_reply(conversation=conversation, agent=agent, text=" ")
+
+    target = QueueFactory(slug="una-servicedesk")
+    queued_at = conversation.queued_at
+    conversation_transfer(conversation=conversation, agent=agent, queue=target)
+    conversation.refresh_from_db()
+    assert (conversation.state, conversation.queue, conversation.agent) == (
+        Conversation.State.QUEUED,
+        target,
+        None,
+    )
+    assert conversation.queued_at == queued_at  # keeps its place
+
+    AgentStatusFactory(user=other_agent)
+    assert conversation_take_next(agent=other_agent) == conversation
+    with pytest.raises(AgentError, match="avslutningskode"):
+        conversation_close(conversation=conversation, agent=other_agent, wrap_up="bye")
+    conversation_close(conversation=conversation, agent=other_agent, wrap_up=Conversation.WrapUp.RESOLVED)
+    conversation.refresh_from_db()
+    assert conversation.state == Conversation.State.CLOSED and conversation.closed_at is not None
+    with pytest.raises(AgentError, match="ikke aktiv"):
+        conversation_reply(conversation=conversation, agent=other_agent, text="Hallo?")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rollups_follow_the_conversation_after_commit(agent) -> None:
+    conversation = QueuedConversationFactory()
+    conversation_take_next(agent=agent)
+    conversation_close(conversation=conversation, agent=agent, wrap_up=Conversation.WrapUp.RESOLVED)
+    stat = QueueSlotStat.objects.get(queue=conversation.queue)
+    assert (stat.offered, stat.answered, stat.handled, stat.answered_within_target) == (1, 1, 1, 1)
+
+
+@pytest.mark.django_db
+def test_customers_who_stop_polling_are_abandoned_with_the_time_they_waited(agent) -> None:
+    now = timezone.now()
+    queue = QueueFactory(abandon_after_seconds=120)
+    gone = QueuedConversationFactory(
+        queue=queue,
+        queued_at=now - timedelta(minutes=10),
+        last_customer_activity_at=now - timedelta(minutes=7),
+    )
+    polling = QueuedConversationFactory(
+        queue=queue,
+        queued_at=now - timedelta(minutes=10),
+        last_customer_activity_at=now - timedelta(seconds=30),
+    )
+
+    assert conversations_abandon_stale(now=now) == 1
+
+    gone.refresh_from_db()
+    assert gone.state == Conversation.State.ABANDONED
+    assert gone.abandoned_at - gone.queued_at == timedelta(minutes=3)
+    assert Conversation.objects.get(pk=polling.pk).state == Conversation.State.QUEUED
+
+
+@pytest.mark.django_db
+def test_the_command_and_the_periodic_task_abandon_stale_conversations(capsys) -> None:
+    old = timezone.now() - timedelta(hours=1)
+    QueuedConversationFactory(queued_at=old, last_customer_activity_at=old)
+    call_command("abandon_stale_conversations")
+    assert "abandoned: 1" in capsys.readouterr().out
+    QueuedConversationFactory(queued_at=old, last_customer_activity_at=old)
+    assert queue_maintenance.delay().get()["abandoned"] == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_fifty_agents_taking_at_once_get_each_conversation_exactly_once_in_fifo_order(make_user) -> None:
+    require_postgresql()
+    queue = QueueFactory(priority=10)
+    start = timezone.now() - timedelta(hours=1)
+    waiting = [
+        QueuedConversationFactory(queue=queue, queued_at=start + timedelta(seconds=i)) for i in range(60)
+    ]
+    agents = [make_user("saksbehandler", username=f"parallel-{i}") for i in range(50)]
+    for user in agents:
+        AgentStatusFactory(user=user, capacity=1)
+    barrier = threading.Barrier(len(agents))
+    results: dict[int, int | None] = {}
+    errors: list[BaseException] = []
+
+    def take(user) -> None:  # type: ignore[no-untyped-def]
+        try:
+            barrier.wait()
+            taken = conversation_take_next(agent=user)
+            results[user.pk] = taken.pk if taken else None
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(user,)) for user in agents]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors
+    taken_ids = [pk for pk in results.values() if pk is not None]
+    assert len(taken_ids) == 50 == len(set(taken_ids))
+    # Exactly the 50 oldest were taken; the 10 newest still wait.
+    assert set(taken_ids) == {c.pk for c in waiting[:50]}
+    assert set(Conversation.objects.filter(state=Conversation.State.QUEUED).values_list("pk", flat=True)) == {
+        c.pk for c in waiting[50:]
+    }
+    owners = Conversation.objects.filter(state=Conversation.State.WITH_AGENT).values_list(
+        "agent_id", flat=True
+    )
+    assert sorted(owners) == sorted(u.pk for u in agents)
