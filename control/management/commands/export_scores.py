@@ -1,0 +1,33 @@
+"""`export_scores --year Y --out FILE`: see docs/control.md."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from control.models import RiskModelVersion
+from control.services.exports import ExportError, risk_scores_export
+
+
+class Command(BaseCommand):
+    help = "Write the year's scores as CSV: application_id,score,rank,percentile,model_version,reasons."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--year", type=int, required=True, help="academic year")
+        parser.add_argument("--out", required=True, help="CSV file to write")
+        parser.add_argument("--model", help="model version (default: the active model's scores)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        model = None
+        if options["model"]:
+            try:
+                model = RiskModelVersion.objects.get(version=options["model"])
+            except RiskModelVersion.DoesNotExist:
+                raise CommandError(f"--model {options['model']}: no such model version") from None
+        try:
+            with open(options["out"], "w", encoding="utf-8", newline="") as out:
+                rows = risk_scores_export(year=options["year"], out=out, model_version=model)
+        except ExportError as exc:
+            raise CommandError(str(exc)) from None
+        except OSError as exc:
+            raise CommandError(f"--out {options['out']}: {exc.strerror}") from None
+        self.stdout.write(self.style.SUCCESS(f"Wrote {rows} scores to {options['out']}."))

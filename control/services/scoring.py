@@ -1,0 +1,233 @@
+"""Batch scoring of one academic year with one model version, in resumable chunks.
+
+A ScoringRun walks the year's applications in chunks of consecutive application_ids. Each
+chunk is scored and written in its own transaction together with the note that it is done
+(`chunks_done` holds its first and last id), so a run that stops half-way continues where
+it stopped, and re-running a chunk replaces its rows instead of adding to them. When every
+chunk is done, one statement ranks the whole year (rank 1 = highest risk).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.db import connection, transaction
+from django.utils import timezone
+
+from control.ml.scoring import score_frame
+from control.models import Application, RiskModelVersion, RiskScore, ScoringRun
+from control.selectors.risk import application_year_ids_bounds, applications_frame, risk_model_version_active
+from control.services.registry import risk_model_pipeline_load
+from lanekassen_ai.services.audit import audit_record
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 100_000
+
+
+class ScoringError(Exception):
+    """Scoring cannot start or continue, with the reason."""
+
+
+def scoring_run_create(
+    *,
+    year: int,
+    model_version: RiskModelVersion | None = None,
+    user: Any = None,
+    request: Any = None,
+    channel: str = "",
+) -> ScoringRun:
+    """A new PENDING run for `year` with `model_version` (default: the active model)."""
+    if model_version is None:
+        model_version = risk_model_version_active()
+        if model_version is None:
+            raise ScoringError(
+                "no active risk model: train one and activate it (train_risk_model --activate)"
+            )
+    if model_version.status == RiskModelVersion.Status.RETIRED:
+        raise ScoringError(f"model {model_version.version} is retired")
+    total = Application.objects.filter(academic_year=year).count()
+    if total == 0:
+        raise ScoringError(f"no applications for academic year {year}: import them first")
+    actor = user if user is not None else getattr(request, "user", None)
+    actor = actor if actor is not None and actor.is_authenticated else None
+    with transaction.atomic():
+        run = ScoringRun.objects.create(
+            model_version=model_version, academic_year=year, total=total, started_by=actor
+        )
+        audit_record(
+            action="control.scoring.start",
+            actor=actor,
+            obj=run,
+            request=request,
+            channel=channel,
+            details={"year": year, "model_version": model_version.version, "applications": total},
+        )
+    return run
+
+
+def scoring_run_execute(
+    *, run_id: int, chunk_size: int = CHUNK_SIZE, progress: Callable[[int, int], None] | None = None
+) -> ScoringRun:
+    """Score every chunk of the run not yet done, then rank the year. Idempotent: a run
+    that SUCCEEDED is returned as it is; a FAILED or interrupted one resumes."""
+    run = ScoringRun.objects.select_related("model_version").get(pk=run_id)
+    if run.status == ScoringRun.Status.SUCCEEDED:
+        return run
+    ScoringRun.objects.filter(pk=run.pk).update(status=ScoringRun.Status.RUNNING, error="")
+    try:
+        pipeline = risk_model_pipeline_load(model_version=run.model_version)
+        bounds = application_year_ids_bounds(year=run.academic_year, chunk_size=chunk_size)
+        total = sum(1 for _ in bounds)
+        done_ranges = {tuple(r) for r in run.chunks_done}
+        for number, (first, last) in enumerate(bounds, start=1):
+            if (first, last) not in done_ranges:
+                _chunk_score(run=run, pipeline=pipeline, first=first, last=last)
+            if progress is not None:
+                progress(number, total)
+        with transaction.atomic():
+            _ranks_assign(model_version_id=run.model_version_id, year=run.academic_year)
+            run.refresh_from_db()
+            run.status = ScoringRun.Status.SUCCEEDED
+            run.finished_at = timezone.now()
+            run.save(update_fields=["status", "finished_at"])
+            audit_record(
+                action="control.scoring.finish",
+                obj=run,
+                channel="task",
+                details={
+                    "year": run.academic_year,
+                    "model_version": run.model_version.version,
+                    "scored": run.done,
+                },
+            )
+    except BaseException as exc:
+        ScoringRun.objects.filter(pk=run.pk).update(
+            status=ScoringRun.Status.FAILED, error=(str(exc) or type(exc).__name__)[:2000]
+        )
+        raise
+    return run
+
+
+def _chunk_score(*, run: ScoringRun, pipeline: Any, first: str, last: str) -> None:
+    year = run.academic_year
+    frame = applications_frame(years=[year], id_range=(first, last))
+    history = applications_frame(years=[year - 1], customers_of_year=year, customers_id_range=(first, last))
+    scored = score_frame(pipeline=pipeline, frame=frame, history=history if len(history) else None)
+    with transaction.atomic():
+        locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
+        if [first, last] in locked.chunks_done:
+            return  # another worker finished this chunk meanwhile
+        RiskScore.objects.filter(
+            model_version_id=run.model_version_id,
+            academic_year=year,
+            application_id__gte=first,
+            application_id__lte=last,
+        ).delete()
+        _scores_write(scored=scored, model_version_id=run.model_version_id, year=year)
+        locked.chunks_done = [*locked.chunks_done, [first, last]]
+        locked.done = min(locked.done + len(scored), locked.total)
+        locked.save(update_fields=["chunks_done", "done"])
+
+
+def _scores_write(*, scored: pd.DataFrame, model_version_id: int, year: int) -> None:
+    """Insert a chunk's scores with rank 0 (ranked once the whole year is scored)."""
+    if scored.empty:
+        return
+    reasons = [json.dumps(r, ensure_ascii=False) for r in scored["reasons"]]
+    if connection.vendor == "postgresql":
+        now = timezone.now().isoformat()
+        out = pd.DataFrame(
+            {
+                "application_id": scored["application_id"].to_numpy(),
+                "model_version_id": model_version_id,
+                "academic_year": year,
+                "score": scored["score"].to_numpy(dtype=float),
+                "rank": 0,
+                "percentile": 0.0,
+                "reasons": reasons,
+                "scored_at": now,
+            }
+        )
+        buffer = io.StringIO()
+        out.to_csv(buffer, header=False, index=False)
+        columns = ", ".join(out.columns)
+        with connection.cursor() as cursor:
+            raw: Any = cursor.cursor
+            with raw.copy(
+                f"COPY {RiskScore._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv)"
+            ) as copy:
+                copy.write(buffer.getvalue())
+        return
+    RiskScore.objects.bulk_create(
+        [
+            RiskScore(
+                application_id=app_id,
+                model_version_id=model_version_id,
+                academic_year=year,
+                score=float(score),
+                rank=0,
+                percentile=0.0,
+                reasons=reason_list,
+            )
+            for app_id, score, reason_list in zip(
+                scored["application_id"], scored["score"], scored["reasons"], strict=True
+            )
+        ],
+        batch_size=1000,
+    )
+
+
+def _ranks_assign(*, model_version_id: int, year: int) -> None:
+    """Rank 1 = highest score (ties by application_id); percentile = share of the year's
+    applications scoring at most as high, in percent (the top application has 100)."""
+    table = RiskScore._meta.db_table
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} s SET rank = r.rn, "  # noqa: S608 - table name from the model
+                f"percentile = round((100.0 * (r.n - r.rn + 1) / r.n)::numeric, 3) "
+                f"FROM (SELECT id, row_number() OVER (ORDER BY score DESC, application_id) AS rn, "
+                f"count(*) OVER () AS n FROM {table} WHERE model_version_id = %s AND academic_year = %s) r "
+                f"WHERE s.id = r.id",
+                [model_version_id, year],
+            )
+        return
+    rows = list(
+        RiskScore.objects.filter(model_version_id=model_version_id, academic_year=year)
+        .order_by("-score", "application_id")
+        .only("id")
+    )
+    n = len(rows)
+    for rank, score in enumerate(rows, start=1):
+        score.rank = rank
+        score.percentile = round(100.0 * (n - rank + 1) / n, 3)
+    RiskScore.objects.bulk_update(rows, ["rank", "percentile"], batch_size=1000)
+
+
+def scoring_year_run(
+    *,
+    year: int,
+    model_version: RiskModelVersion | None = None,
+    user: Any = None,
+    channel: str = "",
+    chunk_size: int = CHUNK_SIZE,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScoringRun:
+    """Create a run and execute it in this process (what `score_applications` does)."""
+    run = scoring_run_create(year=year, model_version=model_version, user=user, channel=channel)
+    return scoring_run_execute(run_id=run.pk, chunk_size=chunk_size, progress=progress)
+
+
+def percentiles_of(scores: np.ndarray) -> np.ndarray:
+    """Percentile per score by the same rule as the stored ranks (for checks and tests)."""
+    order = np.lexsort((np.arange(len(scores)), -scores))
+    ranks = np.empty(len(scores), dtype=int)
+    ranks[order] = np.arange(1, len(scores) + 1)
+    return 100.0 * (len(scores) - ranks + 1) / len(scores)
