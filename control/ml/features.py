@@ -1,0 +1,488 @@
+# The catalogue below is a table of sentences; wrapping them would make it harder to read.
+# ruff: noqa: E501
+"""The feature catalogue and the transformer that computes it from raw columns.
+
+Every feature states its source columns and why it bears on where a student lives; the
+risk model sees nothing else. Audit-only attributes (gender, birth-country group) and
+identity (national id, customer id) are never read: tests/control/ml/test_features.py
+proves it by checking the catalogue and by scrambling those columns.
+
+Age is computed from birth_date: the agency names age as a factor, and deriving it here,
+in the open, keeps the rest of the birth date (and the national id) out of the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from control.ml.history import PREVIOUS_COLUMNS
+from control.ml.schema import NON_FEATURE_COLUMNS
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """One model feature: what it is (bokmål, English), where it comes from, why it bears
+    on where a student lives, and the sentences used when it pushes the risk up (for a
+    high/true value and for a low/false value; {value} is filled in)."""
+
+    name: str
+    description_nb: str
+    description_en: str
+    source_columns: tuple[str, ...]
+    justification: str
+    reason_high_nb: str
+    reason_high_en: str
+    reason_low_nb: str
+    reason_low_en: str
+    value_format: str = ".0f"
+
+
+def _f(
+    name: str,
+    nb: str,
+    en: str,
+    sources: tuple[str, ...],
+    why: str,
+    high: tuple[str, str],
+    low: tuple[str, str],
+    fmt: str = ".0f",
+) -> FeatureSpec:
+    return FeatureSpec(name, nb, en, sources, why, high[0], high[1], low[0], low[1], fmt)
+
+
+_DPK = ("distance_parent_km",)
+_DSK = ("distance_study_km",)
+_REG = ("registered_same_address_as_parent",)
+
+FEATURE_CATALOGUE: list[FeatureSpec] = [
+    # Address and household
+    _f("registered_with_parents", "Registrert på foreldrenes adresse", "Registered at the parents' address",
+       _REG, "The register says the student lives where the parents live.",
+       ("Registrert på samme adresse som foreldrene", "Registered at the same address as the parents"),
+       ("Registrert på en annen adresse enn foreldrene", "Registered at an address other than the parents'")),
+    _f("log_distance_parent_km", "Avstand til foreldrene (log km)", "Distance to the parents (log km)",
+       _DPK, "A registered address close to the parents' home makes living at home easy to hide.",
+       ("Lang avstand til foreldrene", "Long distance to the parents"),
+       ("Kort avstand fra registrert adresse til foreldrene", "Short distance from the registered address to the parents")),
+    _f("no_parent_in_norway", "Ingen foreldre i Norge", "No parent living in Norway",
+       ("parent_municipality",), "Without a parent's home in Norway there is no home to live in.",
+       ("Ingen foreldre bosatt i Norge", "No parent living in Norway"),
+       ("Har foreldre bosatt i Norge", "Has parents living in Norway")),
+    _f("log_distance_study_km", "Avstand hjem-studiested (log km)", "Distance home to place of study (log km)",
+       _DSK, "A short daily commute from the parents' home is the main reason to stay there.",
+       ("Lang avstand fra foreldrenes hjem til studiestedet", "Long distance from the parents' home to the place of study"),
+       ("Kort avstand fra foreldrenes hjem til studiestedet", "Short distance from the parents' home to the place of study")),
+    _f("commutable_distance", "Pendleravstand (høyst 60 km)", "Commutable distance (60 km or less)",
+       _DSK, "Within 60 km a student can commute daily from the parents' home.",
+       ("Studiestedet er innen pendleravstand fra foreldrene", "The place of study is within commuting distance of the parents"),
+       ("Studiestedet er utenfor pendleravstand", "The place of study is beyond commuting distance")),
+    _f("very_close_to_study", "Svært nær studiestedet (høyst 15 km)", "Very close to the place of study (15 km or less)",
+       _DSK, "Parents living in the study town remove any need to move out.",
+       ("Foreldrene bor svært nær studiestedet", "The parents live very close to the place of study"),
+       ("Foreldrene bor ikke nær studiestedet", "The parents do not live close to the place of study")),
+    _f("far_from_study", "Langt fra studiestedet (over 150 km)", "Far from the place of study (over 150 km)",
+       _DSK, "Beyond 150 km living at home is practically impossible.",
+       ("Studiestedet ligger langt fra foreldrene", "The place of study is far from the parents"),
+       ("Studiestedet ligger ikke langt fra foreldrene", "The place of study is not far from the parents")),
+    _f("registered_in_parent_municipality", "Registrert i foreldrenes kommune", "Registered in the parents' municipality",
+       ("student_municipality", "parent_municipality"), "Staying in the home municipality often means staying at home.",
+       ("Registrert i samme kommune som foreldrene", "Registered in the same municipality as the parents"),
+       ("Registrert i en annen kommune enn foreldrene", "Registered in a different municipality from the parents")),
+    _f("registered_in_study_municipality", "Registrert i studiekommunen", "Registered in the study municipality",
+       ("student_municipality", "study_municipality"), "Students who moved for their studies register where they study.",
+       ("Registrert i studiekommunen", "Registered in the study municipality"),
+       ("Ikke registrert i kommunen der studiestedet ligger", "Not registered in the municipality of the place of study")),
+    _f("parents_in_study_municipality", "Foreldrene bor i studiekommunen", "Parents live in the study municipality",
+       ("parent_municipality", "study_municipality"), "Studying in the parents' town makes living at home the easy choice.",
+       ("Foreldrene bor i samme kommune som studiestedet", "The parents live in the municipality of the place of study"),
+       ("Foreldrene bor i en annen kommune enn studiestedet", "The parents live outside the study municipality")),
+    _f("near_parents_not_registered", "Bor nær foreldrene, men ikke hos dem", "Registered near, not at, the parents'",
+       (*_DPK, *_REG), "An address just around the corner from the parents is a known way to hide living at home.",
+       ("Registrert på en adresse like ved foreldrene", "Registered at an address close to the parents"),
+       ("Ikke registrert like ved foreldrene", "Not registered close to the parents")),
+    _f("persons_at_address", "Personer på adressen", "People registered at the address",
+       ("persons_at_address",), "Many people at one address suggests a family home or a mailbox address.",
+       ("Mange personer registrert på adressen ({value})", "Many people registered at the address ({value})"),
+       ("Få personer registrert på adressen ({value})", "Few people registered at the address ({value})")),
+    _f("crowded_address", "Minst seks personer på adressen", "Six or more people at the address",
+       ("persons_at_address",), "Student flats rarely hold six people; family homes and mailbox addresses do.",
+       ("Uvanlig mange personer på adressen", "Unusually many people at the address"),
+       ("Ikke mange personer på adressen", "Not many people at the address")),
+    _f("lives_alone", "Eneste person på adressen", "Only person at the address",
+       ("persons_at_address",), "A one-person address is typical of a student's own flat.",
+       ("Eneste person registrert på adressen", "Only person registered at the address"),
+       ("Deler adresse med andre", "Shares the address with others")),
+    _f("address_changes_3y", "Flyttinger siste tre år", "Moves in the last three years",
+       ("address_changes_3y",), "Students who moved out have moved; those at home rarely have.",
+       ("Mange flyttinger siste tre år ({value})", "Many moves in the last three years ({value})"),
+       ("Få eller ingen flyttinger siste tre år ({value})", "Few or no moves in the last three years ({value})")),
+    _f("years_at_address", "År på adressen", "Years at the address",
+       ("months_at_address",), "Many years at one address points to the childhood home.",
+       ("Lenge på samme adresse ({value} år)", "Long at the same address ({value} years)"),
+       ("Kort tid på adressen ({value} år)", "Short time at the address ({value} years)"), ".1f"),
+    _f("long_at_address", "Minst ti år på adressen", "Ten years or more at the address",
+       ("months_at_address",), "Ten years at one address is almost always the parents' home.",
+       ("Har bodd på adressen i minst ti år", "Has lived at the address for ten years or more"),
+       ("Har bodd kortere enn ti år på adressen", "Has lived less than ten years at the address")),
+    _f("moved_90d_before_start", "Flyttet rett før studiestart", "Moved just before the start of studies",
+       ("moved_within_90d_before_start",), "Honest movers move before term, but so do paper moves made for the grant.",
+       ("Meldte flytting rett før studiestart", "Registered a move just before the start of studies"),
+       ("Meldte ikke flytting rett før studiestart", "Did not register a move just before the start of studies")),
+    _f("move_before_start_near_parents", "Flyttet rett før start til adresse nær foreldrene",
+       "Moved just before start to an address near the parents", ("moved_within_90d_before_start", *_DPK),
+       "A last-minute move to an address near the parents is the classic paper move.",
+       ("Flyttet rett før studiestart til en adresse nær foreldrene", "Moved just before the start of studies to an address near the parents"),
+       ("Ingen flytting rett før start til adresse nær foreldrene", "No move just before the start to an address near the parents")),
+    _f("housing_student_housing", "Bor i studentbolig", "Lives in student housing",
+       ("housing_type",), "Student housing is let by the student welfare organisation and lived in.",
+       ("Oppgir å bo i studentbolig", "States living in student housing"),
+       ("Bor ikke i studentbolig", "Does not live in student housing")),
+    _f("housing_rented", "Leid bolig", "Rented housing", ("housing_type",),
+       "Renting is the usual way to live away from home, and the usual claim when not.",
+       ("Oppgir å leie bolig", "States renting a home"), ("Oppgir ikke leid bolig", "Does not state rented housing")),
+    _f("housing_owned", "Eid bolig", "Owned housing", ("housing_type",),
+       "Owning a home is a strong sign of having moved out.",
+       ("Oppgir å eie bolig", "States owning a home"), ("Eier ikke bolig", "Does not own a home")),
+    _f("housing_parents_property", "Foreldres eiendom", "Parents' property", ("housing_type",),
+       "A flat on the parents' property can be a separate home or the same household.",
+       ("Oppgir å bo på foreldrenes eiendom", "States living on the parents' property"),
+       ("Bor ikke på foreldrenes eiendom", "Does not live on the parents' property")),
+    _f("housing_unknown", "Boform ikke oppgitt", "Housing type not stated", ("housing_type",),
+       "Not stating one's housing is more common when there is nothing true to state.",
+       ("Har ikke oppgitt boform", "Has not stated the housing type"), ("Har oppgitt boform", "Has stated the housing type")),
+    _f("married_or_partner", "Gift eller samboer", "Married or cohabiting", ("married_or_partner",),
+       "Students with a partner almost always have their own household.",
+       ("Gift eller samboer", "Married or cohabiting"), ("Verken gift eller samboer", "Neither married nor cohabiting")),
+    _f("children", "Antall barn", "Number of children", ("children",),
+       "Students with children usually have their own household.",
+       ("Har barn ({value})", "Has children ({value})"), ("Har ikke barn", "Has no children")),
+    _f("own_household", "Egen husholdning (partner eller barn)", "Own household (partner or children)",
+       ("married_or_partner", "children"), "A partner or children means a household of one's own.",
+       ("Har egen husholdning", "Has a household of their own"), ("Har ikke egen husholdning", "Has no household of their own")),
+    # Study
+    _f("institution_university", "Universitet", "University", ("institution_type",),
+       "Universities draw students from far away.",
+       ("Studerer ved et universitet", "Studies at a university"), ("Studerer ikke ved et universitet", "Does not study at a university")),
+    _f("institution_university_college", "Høgskole", "University college", ("institution_type",),
+       "Regional colleges draw more local students.",
+       ("Studerer ved en høgskole", "Studies at a university college"), ("Studerer ikke ved en høgskole", "Does not study at a university college")),
+    _f("institution_vocational", "Fagskole", "Vocational college", ("institution_type",),
+       "Vocational students are often local and young.",
+       ("Studerer ved en fagskole", "Studies at a vocational college"), ("Studerer ikke ved en fagskole", "Does not study at a vocational college")),
+    _f("institution_folk_high_school", "Folkehøgskole", "Folk high school", ("institution_type",),
+       "Folk high schools are boarding schools: students live there.",
+       ("Går på folkehøgskole", "Attends a folk high school"), ("Går ikke på folkehøgskole (internat)", "Does not attend a boarding folk high school")),
+    _f("institution_private_college", "Privat høyskole", "Private college", ("institution_type",),
+       "Private colleges sit mostly in the largest towns, where many students grew up.",
+       ("Studerer ved en privat høyskole", "Studies at a private college"), ("Studerer ikke ved en privat høyskole", "Does not study at a private college")),
+    _f("level_bachelor", "Bachelornivå", "Bachelor level", ("study_level",),
+       "Early-stage students live at home more often than later ones.",
+       ("Tar en bachelorgrad", "Studies for a bachelor's degree"), ("Tar ikke en bachelorgrad", "Does not study for a bachelor's degree")),
+    _f("level_master", "Masternivå", "Master level", ("study_level",),
+       "Master students are older and have usually moved out.",
+       ("Tar en mastergrad", "Studies for a master's degree"), ("Tar ikke en mastergrad", "Does not study for a master's degree")),
+    _f("level_phd", "Ph.d.-nivå", "PhD level", ("study_level",), "PhD candidates are older and established.",
+       ("Tar en doktorgrad", "Studies for a doctorate"), ("Tar ikke en doktorgrad", "Does not study for a doctorate")),
+    _f("level_vocational", "Fagskolenivå", "Vocational level", ("study_level",),
+       "Vocational programmes are short and often local.",
+       ("Tar fagskoleutdanning", "Takes a vocational programme"), ("Tar ikke fagskoleutdanning", "Does not take a vocational programme")),
+    _f("level_other", "Annet nivå", "Other level", ("study_level",), "Other programmes (e.g. folk high school) vary.",
+       ("Tar en annen type utdanning", "Takes another type of programme"), ("Tar en vanlig gradsutdanning", "Takes a regular degree programme")),
+    _f("study_percent", "Studieprosent", "Study percentage", ("study_percent",),
+       "Part-time students more often keep their life where it was.",
+       ("Studerer på heltid ({value} %)", "Studies full time ({value} %)"), ("Studerer på deltid ({value} %)", "Studies part time ({value} %)")),
+    _f("online_program", "Nettstudium", "Online programme", ("online_program",),
+       "An online programme can be followed from the parents' home.",
+       ("Tar et nett- eller fjernstudium", "Takes an online or distance programme"), ("Tar ikke nettstudium", "Does not take an online programme")),
+    _f("credits_prev_year", "Studiepoeng i fjor", "Credits last year", ("credits_prev_year",),
+       "The agency names credits earned as a factor in its selection.",
+       ("Mange studiepoeng i fjor ({value})", "Many credits last year ({value})"), ("Få studiepoeng i fjor ({value})", "Few credits last year ({value})")),
+    _f("no_credits_returning", "Ingen studiepoeng i fjor (ikke nybegynner)", "No credits last year (not a first-year)",
+       ("credits_prev_year", "years_in_higher_ed"), "Returning without credits signals a disrupted year, often spent at home.",
+       ("Tok ingen studiepoeng i fjor", "Earned no credits last year"), ("Tok studiepoeng i fjor eller er ny student", "Earned credits last year or is a new student")),
+    _f("years_in_higher_ed", "År i høyere utdanning", "Years in higher education", ("years_in_higher_ed",),
+       "The agency names years as a student: the first years are spent at home more often.",
+       ("Mange år som student ({value})", "Many years as a student ({value})"), ("Få år som student ({value})", "Few years as a student ({value})")),
+    _f("first_year_student", "Førsteårsstudent", "First-year student", ("years_in_higher_ed",),
+       "The first year is when students decide whether to move out.",
+       ("Første år i høyere utdanning", "First year in higher education"), ("Ikke første år i høyere utdanning", "Not the first year in higher education")),
+    _f("age", "Alder 1. august", "Age on 1 August", ("birth_date", "academic_year"),
+       "The agency names age: the youngest students live at home most often.",
+       ("Alder {value} år", "Age {value}"), ("Ung student ({value} år)", "Young student (aged {value})")),
+    _f("age_under_21", "Under 21 år", "Under 21", ("birth_date", "academic_year"),
+       "Under 21 most Norwegians still live with their parents.",
+       ("Under 21 år", "Under 21"), ("21 år eller eldre", "21 or older")),
+    # Money
+    _f("log_income_prev_year", "Inntekt i fjor (log)", "Income last year (log)", ("student_income_prev_year",),
+       "Living rent-free leaves room for more work income, and vice versa.",
+       ("Relativt høy arbeidsinntekt i fjor", "Relatively high work income last year"), ("Lav arbeidsinntekt i fjor", "Low work income last year")),
+    _f("log_wealth", "Formue (log)", "Wealth (log)", ("wealth",),
+       "Savings build up faster without rent to pay.",
+       ("Har oppspart formue", "Has built up savings"), ("Lite eller ingen formue", "Little or no wealth")),
+    _f("has_wealth", "Har formue", "Has wealth", ("wealth",), "Any savings at all are unusual for students who pay rent.",
+       ("Har formue", "Has wealth"), ("Har ingen formue", "Has no wealth")),
+    _f("grant_share", "Stipendandel av støtten", "Grant share of the support", ("grant_amount", "loan_amount"),
+       "The share converted to grant reflects progress and family situation.",
+       ("Høy stipendandel", "High grant share"), ("Lav stipendandel", "Low grant share"), ".2f"),
+    _f("log_total_support", "Samlet støtte (log)", "Total support (log)", ("grant_amount", "loan_amount"),
+       "The size of the support reflects study load and dependants.",
+       ("Høy samlet støtte", "High total support"), ("Lav samlet støtte", "Low total support")),
+    # Application behaviour
+    _f("channel_app", "Søkte i appen", "Applied in the app", ("application_channel",),
+       "The channel reflects age and habits more than housing; kept for calibration of those.",
+       ("Søkte via appen", "Applied via the app"), ("Søkte ikke via appen", "Did not apply via the app")),
+    _f("channel_paper", "Søkte på papir", "Applied on paper", ("application_channel",),
+       "Paper applications come mostly from older applicants.",
+       ("Søkte på papir", "Applied on paper"), ("Søkte digitalt", "Applied digitally")),
+    _f("days_before_deadline", "Dager før fristen", "Days before the deadline", ("days_before_deadline",),
+       "Timing of the application is weakly tied to how settled the student is.",
+       ("Søkte i god tid ({value} dager før fristen)", "Applied well ahead ({value} days before the deadline)"),
+       ("Søkte sent ({value} dager før fristen)", "Applied late ({value} days before the deadline)")),
+    _f("late_application", "Søkte etter fristen", "Applied after the deadline", ("days_before_deadline",),
+       "Late applications are weakly tied to unsettled circumstances.",
+       ("Søkte etter fristen", "Applied after the deadline"), ("Søkte innen fristen", "Applied within the deadline")),
+    _f("phone_shared_with_parent", "Felles telefon med forelder", "Phone shared with a parent",
+       ("phone_shared_with_parent",), "A shared phone number is a sign of a shared household.",
+       ("Oppgitt samme telefonnummer som en forelder", "Gave the same phone number as a parent"),
+       ("Eget telefonnummer", "Own phone number")),
+    _f("bank_account_shared_with_parent", "Felles bankkonto med forelder", "Bank account shared with a parent",
+       ("bank_account_shared_with_parent",), "A payout account a parent also uses suggests a shared household.",
+       ("Utbetalingskontoen brukes også av en forelder", "The payout account is also used by a parent"),
+       ("Egen utbetalingskonto", "Own payout account")),
+    _f("shared_contacts_with_parent", "Antall felles kontaktpunkter med foreldre", "Contact points shared with parents",
+       ("phone_shared_with_parent", "bank_account_shared_with_parent"), "Both phone and account shared is stronger than either.",
+       ("Deler både telefon og bankkonto med foreldre", "Shares both phone and bank account with parents"),
+       ("Deler ikke kontaktpunkter med foreldre", "Shares no contact points with parents")),
+    # Control history
+    _f("previous_controls", "Tidligere kontroller", "Earlier controls", ("previous_controls",),
+       "The agency names whether the student was checked before.",
+       ("Kontrollert før ({value} ganger)", "Controlled before ({value} times)"), ("Ikke kontrollert før", "Not controlled before")),
+    _f("previous_control_caught", "Avdekket i tidligere kontroll", "Caught in an earlier control",
+       ("previous_control_caught",), "Having failed a control before is the strongest history signal.",
+       ("Ble avdekket i en tidligere kontroll", "Was caught in an earlier control"), ("Aldri avdekket i kontroll", "Never caught in a control")),
+    _f("has_previous_year", "Søkte også i fjor", "Also applied last year", PREVIOUS_COLUMNS,
+       "History features only mean something when there is a previous year.",
+       ("Søkte også i fjor", "Also applied last year"), ("Ny søker i år", "New applicant this year")),
+    _f("prev_registered_with_parents", "I fjor registrert hos foreldrene", "Registered with the parents last year",
+       ("prev_registered_same_address_as_parent",), "Last year's registration shows where the student came from.",
+       ("Var registrert hos foreldrene i fjor", "Was registered with the parents last year"),
+       ("Var ikke registrert hos foreldrene i fjor", "Was not registered with the parents last year")),
+    _f("moved_out_since_last_year", "Meldt flyttet fra foreldrene siden i fjor", "Registered away from the parents since last year",
+       ("prev_registered_same_address_as_parent", *_REG), "A fresh move out can be real or a paper move made for the grant.",
+       ("Har meldt flytting fra foreldrene siden i fjor", "Has registered a move away from the parents since last year"),
+       ("Ingen ny utflytting fra foreldrene siden i fjor", "No new move away from the parents since last year")),
+    _f("moved_back_since_last_year", "Flyttet tilbake til foreldrene siden i fjor", "Moved back to the parents since last year",
+       ("prev_registered_same_address_as_parent", *_REG), "Moving back home registered, yet claiming to live away, needs a check.",
+       ("Er registrert tilbake hos foreldrene siden i fjor", "Is registered back with the parents since last year"),
+       ("Ikke flyttet tilbake til foreldrene", "Has not moved back to the parents")),
+    _f("student_municipality_changed", "Byttet bostedskommune siden i fjor", "Changed municipality since last year",
+       ("prev_student_municipality", "student_municipality"), "Students who really move change municipality.",
+       ("Har byttet bostedskommune siden i fjor", "Has changed municipality of residence since last year"),
+       ("Samme bostedskommune som i fjor", "Same municipality of residence as last year")),
+    _f("study_municipality_changed", "Byttet studiekommune siden i fjor", "Changed study municipality since last year",
+       ("prev_study_municipality", "study_municipality"), "A new place of study changes where one needs to live.",
+       ("Har byttet studiested siden i fjor", "Has changed place of study since last year"),
+       ("Samme studiested som i fjor", "Same place of study as last year")),
+    _f("persons_at_address_change", "Endring i personer på adressen", "Change in people at the address",
+       ("prev_persons_at_address", "persons_at_address"), "A household that does not change suggests the same family home.",
+       ("Flere personer på adressen enn i fjor", "More people at the address than last year"),
+       ("Færre eller like mange personer på adressen som i fjor", "Fewer or as many people at the address as last year")),
+    _f("housing_type_changed", "Endret boform siden i fjor", "Changed housing type since last year",
+       ("prev_housing_type", "housing_type"), "A changed housing type comes with a real move.",
+       ("Har endret boform siden i fjor", "Has changed housing type since last year"), ("Samme boform som i fjor", "Same housing type as last year")),
+    _f("prev_shared_contacts", "Delte kontaktpunkter med foreldre i fjor", "Shared contact points with parents last year",
+       ("prev_phone_shared_with_parent", "prev_bank_account_shared_with_parent"), "Last year's shared phone or account persists as a sign.",
+       ("Delte telefon eller konto med foreldre også i fjor", "Also shared phone or account with parents last year"),
+       ("Delte ikke kontaktpunkter med foreldre i fjor", "Did not share contact points with parents last year")),
+    _f("caught_last_year", "Avdekket i fjorårets kontroll", "Caught in last year's control",
+       ("prev_controlled", "prev_control_outcome"), "Being caught last year changes behaviour this year, in either direction.",
+       ("Ble avdekket i fjorårets kontroll", "Was caught in last year's control"), ("Ikke avdekket i fjor", "Not caught last year")),
+    _f("controlled_last_year", "Kontrollert i fjor", "Controlled last year", ("prev_controlled",),
+       "A recent control deters; its absence does not.",
+       ("Ble kontrollert i fjor", "Was controlled last year"), ("Ble ikke kontrollert i fjor", "Was not controlled last year")),
+    _f("distance_parent_change_km", "Endring i avstand til foreldre (km)", "Change in distance to the parents (km)",
+       ("prev_distance_parent_km", *_DPK), "Moving closer to the parents while studying is unusual.",
+       ("Registrert lenger fra foreldrene enn i fjor", "Registered further from the parents than last year"),
+       ("Registrert nærmere foreldrene enn i fjor", "Registered closer to the parents than last year")),
+    _f("wealth_growth", "Formuesvekst siden i fjor (log)", "Wealth growth since last year (log)",
+       ("prev_wealth", "wealth"), "Savings that grow while claiming to pay rent deserve a look.",
+       ("Formuen har økt siden i fjor", "Wealth has grown since last year"), ("Formuen har ikke økt siden i fjor", "Wealth has not grown since last year")),
+]  # fmt: skip
+
+FEATURE_NAMES: list[str] = [spec.name for spec in FEATURE_CATALOGUE]
+FEATURES_BY_NAME: dict[str, FeatureSpec] = {spec.name: spec for spec in FEATURE_CATALOGUE}
+# Columns the transformer reads: the union of the catalogue's sources.
+RAW_INPUT_COLUMNS: frozenset[str] = frozenset(c for spec in FEATURE_CATALOGUE for c in spec.source_columns)
+_FORBIDDEN = RAW_INPUT_COLUMNS & (NON_FEATURE_COLUMNS - {"birth_date"})
+if _FORBIDDEN:  # a catalogue edit that breaks the audit rule fails at import, not in production
+    raise RuntimeError(f"feature catalogue reads non-feature columns: {sorted(_FORBIDDEN)}")
+
+
+def _num(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _text(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return frame[column].astype("string").fillna("").to_numpy(dtype=object)
+
+
+def _age_years(frame: pd.DataFrame) -> np.ndarray:
+    birth = pd.to_datetime(frame["birth_date"], errors="coerce").to_numpy(dtype="datetime64[D]")
+    august = (_num(frame, "academic_year") - 1970).astype("int64").astype("datetime64[Y]")
+    august = august.astype("datetime64[M]") + np.timedelta64(7, "M")
+    days = (august.astype("datetime64[D]") - birth).astype("float64")
+    return days / 365.25
+
+
+def features_compute(*, frame: pd.DataFrame) -> np.ndarray:
+    """The catalogue's features for every row of `frame` (raw columns with prev_* attached),
+    as a float32 matrix in FEATURE_NAMES order, with no missing values (missing raw values
+    become 0 next to an indicator feature that says so)."""
+    missing = sorted(c for c in RAW_INPUT_COLUMNS if c not in frame.columns)
+    if missing:
+        raise ValueError(f"features_compute: missing raw column(s) {', '.join(missing)} (history attached?)")
+    nan0 = np.nan_to_num
+    reg = _num(frame, "registered_same_address_as_parent")
+    dpk = _num(frame, "distance_parent_km")
+    dsk = _num(frame, "distance_study_km")
+    student_muni = _text(frame, "student_municipality")
+    parent_muni = _text(frame, "parent_municipality")
+    study_muni = _text(frame, "study_municipality")
+    no_parent = parent_muni == ""
+    persons = _num(frame, "persons_at_address")
+    months = _num(frame, "months_at_address")
+    moved = _num(frame, "moved_within_90d_before_start")
+    housing = _text(frame, "housing_type")
+    partner = _num(frame, "married_or_partner")
+    children = _num(frame, "children")
+    institution = _text(frame, "institution_type")
+    level = _text(frame, "study_level")
+    credits = _num(frame, "credits_prev_year")
+    years_in = _num(frame, "years_in_higher_ed")
+    age = _age_years(frame)
+    wealth = _num(frame, "wealth")
+    grant = _num(frame, "grant_amount")
+    loan = _num(frame, "loan_amount")
+    channel = _text(frame, "application_channel")
+    days = _num(frame, "days_before_deadline")
+    phone = _num(frame, "phone_shared_with_parent")
+    bank = _num(frame, "bank_account_shared_with_parent")
+    prev_reg = _num(frame, "prev_registered_same_address_as_parent")
+    has_prev = ~np.isnan(prev_reg)
+    prev_student_muni = _text(frame, "prev_student_municipality")
+    prev_study_muni = _text(frame, "prev_study_municipality")
+    prev_persons = _num(frame, "prev_persons_at_address")
+    prev_housing = _text(frame, "prev_housing_type")
+    prev_controlled = _num(frame, "prev_controlled")
+    prev_outcome = _text(frame, "prev_control_outcome")
+    prev_dpk = _num(frame, "prev_distance_parent_km")
+    prev_wealth = _num(frame, "prev_wealth")
+    prev_shared = nan0(_num(frame, "prev_phone_shared_with_parent")) + nan0(
+        _num(frame, "prev_bank_account_shared_with_parent")
+    )
+    log_dpk = np.log1p(nan0(dpk))
+    columns = {
+        "registered_with_parents": reg,
+        "log_distance_parent_km": log_dpk,
+        "no_parent_in_norway": no_parent,
+        "log_distance_study_km": np.log1p(dsk),
+        "commutable_distance": dsk <= 60,
+        "very_close_to_study": dsk <= 15,
+        "far_from_study": dsk > 150,
+        "registered_in_parent_municipality": (student_muni == parent_muni) & ~no_parent,
+        "registered_in_study_municipality": student_muni == study_muni,
+        "parents_in_study_municipality": parent_muni == study_muni,
+        "near_parents_not_registered": (reg == 0) & ~no_parent & (nan0(dpk, nan=1e9) < 10),
+        "persons_at_address": persons,
+        "crowded_address": persons >= 6,
+        "lives_alone": persons == 1,
+        "address_changes_3y": _num(frame, "address_changes_3y"),
+        "years_at_address": months / 12.0,
+        "long_at_address": months >= 120,
+        "moved_90d_before_start": moved,
+        "move_before_start_near_parents": (moved == 1) & ~no_parent & (nan0(dpk, nan=1e9) < 30),
+        "housing_student_housing": housing == "STUDENT_HOUSING",
+        "housing_rented": housing == "RENTED",
+        "housing_owned": housing == "OWNED",
+        "housing_parents_property": housing == "PARENTS_PROPERTY",
+        "housing_unknown": housing == "UNKNOWN",
+        "married_or_partner": partner,
+        "children": children,
+        "own_household": (partner == 1) | (children > 0),
+        "institution_university": institution == "UNIVERSITY",
+        "institution_university_college": institution == "UNIVERSITY_COLLEGE",
+        "institution_vocational": institution == "VOCATIONAL",
+        "institution_folk_high_school": institution == "FOLK_HIGH_SCHOOL",
+        "institution_private_college": institution == "PRIVATE_COLLEGE",
+        "level_bachelor": level == "BACHELOR",
+        "level_master": level == "MASTER",
+        "level_phd": level == "PHD",
+        "level_vocational": level == "VOCATIONAL",
+        "level_other": level == "OTHER",
+        "study_percent": _num(frame, "study_percent"),
+        "online_program": _num(frame, "online_program"),
+        "credits_prev_year": credits,
+        "no_credits_returning": (credits == 0) & (years_in > 0),
+        "years_in_higher_ed": years_in,
+        "first_year_student": years_in == 0,
+        "age": age,
+        "age_under_21": age < 21,
+        "log_income_prev_year": np.log1p(_num(frame, "student_income_prev_year")),
+        "log_wealth": np.log1p(wealth),
+        "has_wealth": wealth > 0,
+        "grant_share": grant / np.maximum(grant + loan, 1.0),
+        "log_total_support": np.log1p(grant + loan),
+        "channel_app": channel == "APP",
+        "channel_paper": channel == "PAPER",
+        "days_before_deadline": days,
+        "late_application": days < 0,
+        "phone_shared_with_parent": phone,
+        "bank_account_shared_with_parent": bank,
+        "shared_contacts_with_parent": phone + bank,
+        "previous_controls": _num(frame, "previous_controls"),
+        "previous_control_caught": _num(frame, "previous_control_caught"),
+        "has_previous_year": has_prev,
+        "prev_registered_with_parents": nan0(prev_reg),
+        "moved_out_since_last_year": has_prev & (prev_reg == 1) & (reg == 0),
+        "moved_back_since_last_year": has_prev & (prev_reg == 0) & (reg == 1),
+        "student_municipality_changed": has_prev & (prev_student_muni != student_muni),
+        "study_municipality_changed": has_prev & (prev_study_muni != study_muni),
+        "persons_at_address_change": nan0(persons - prev_persons),
+        "housing_type_changed": has_prev & (prev_housing != housing),
+        "prev_shared_contacts": prev_shared,
+        "caught_last_year": prev_outcome == "CAUGHT",
+        "controlled_last_year": nan0(prev_controlled),
+        "distance_parent_change_km": nan0(nan0(dpk) - prev_dpk),
+        "wealth_growth": nan0(np.log1p(wealth) - np.log1p(prev_wealth)),
+    }
+    matrix = np.empty((len(frame), len(FEATURE_NAMES)), dtype=np.float32)
+    for position, name in enumerate(FEATURE_NAMES):
+        matrix[:, position] = columns[name]
+    # Bad raw values were rejected at import; whatever is left missing counts as 0.
+    np.nan_to_num(matrix, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+    return matrix
+
+
+class ApplicationFeatures(TransformerMixin, BaseEstimator):
+    """Pipeline step: raw application columns (with prev_* attached) → feature matrix.
+
+    fit() learns each feature's median on the training data; explanations use it to
+    tell whether a value is "high" or "low" when they phrase a reason."""
+
+    def fit(self, X: pd.DataFrame, y: object = None) -> ApplicationFeatures:
+        matrix = features_compute(frame=X)
+        self.medians_ = np.median(matrix, axis=0).astype(np.float32)
+        self.binary_ = np.all((matrix == 0) | (matrix == 1), axis=0)
+        self.n_features_in_ = len(FEATURE_NAMES)
+        self.feature_names_out_ = np.array(FEATURE_NAMES, dtype=object)
+        return self
+
+    def transform(self, X: pd.DataFrame) -> np.ndarray:
+        return features_compute(frame=X)
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        return np.array(FEATURE_NAMES, dtype=object)

@@ -1,0 +1,291 @@
+"""Training the residence-control risk model: one Pipeline from raw columns to a calibrated
+probability, chosen among candidates on a time split, evaluated on an unbiased group.
+
+Labels exist only for controlled applications, and most controls were picked by the old
+rule, so the labelled set is biased towards what the rule looks at. What we do about it:
+- evaluation and the choice between candidates use only RANDOM controls of a later year
+  (an unbiased sample of that year's applications);
+- training weighs each labelled application by 1 / selection_probability (inverse
+  probability weighting), so the random share stands for the whole population and the
+  rule's picks for the rule's stratum; applications with no recorded probability (tips)
+  get the weight of a certain pick (1). The weights are normalised to mean 1;
+- the rule selects on columns the model also sees, so P(cheater | features) is the same
+  inside and outside the labelled set; the weights mainly fix the base rate and calibration.
+"""
+
+from __future__ import annotations
+
+import platform
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from control.ml import evaluation, explanation, fairness
+from control.ml.features import FEATURE_NAMES, ApplicationFeatures, features_compute
+from control.ml.history import history_attach
+from control.ml.synthetic import old_rule_flags
+
+SELECTION_SHARE = 0.25
+CALIBRATION_SHARE = 0.2
+
+
+@dataclass
+class TrainingResult:
+    """A trained pipeline and everything the model card shows about it."""
+
+    pipeline: Pipeline
+    algorithm: str
+    features: list[str]
+    train_years: list[int]
+    test_year: int
+    n_train: int
+    n_test: int
+    metrics: dict
+    curves: dict
+    baselines: dict
+    global_importance: list[dict]
+    fairness: dict
+    comparison: dict
+    library_versions: dict = field(default_factory=dict)
+
+
+def _lightgbm(random_state: int) -> object:
+    import lightgbm as lgb
+
+    return lgb.LGBMClassifier(
+        n_estimators=250,
+        learning_rate=0.03,
+        num_leaves=15,
+        max_depth=5,
+        min_child_samples=40,
+        subsample=0.8,
+        subsample_freq=1,
+        colsample_bytree=0.7,
+        reg_lambda=2.0,
+        n_jobs=2,
+        random_state=random_state,
+        verbose=-1,
+    )
+
+
+def _logistic(random_state: int) -> Pipeline:
+    return Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("model", LogisticRegression(C=0.3, max_iter=2000, random_state=random_state)),
+        ]
+    )
+
+
+# name → (builder, uses inverse-probability weights)
+CANDIDATES: dict[str, tuple[Callable[[int], object], bool]] = {
+    "lightgbm": (_lightgbm, True),
+    "lightgbm_unweighted": (_lightgbm, False),
+    "logistic_regression": (_logistic, True),
+}
+
+
+def labels_and_weights(*, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """y (CAUGHT = 1) and inverse-probability weights (mean 1) for labelled rows."""
+    y = (frame["control_outcome"].astype("string") == "CAUGHT").to_numpy(dtype=int)
+    probability = pd.to_numeric(frame["selection_probability"], errors="coerce").to_numpy(dtype=float)
+    weights = np.where(np.isnan(probability) | (probability <= 0), 1.0, 1.0 / np.clip(probability, 1e-3, 1))
+    return y, weights / weights.mean()
+
+
+def pipeline_fit(*, frame: pd.DataFrame, algorithm: str, random_state: int = 0) -> Pipeline:
+    """Fits features → model → sigmoid calibration on labelled rows of `frame` (history
+    attached). The model is fitted on 80%, the calibration on the other 20%, both weighted."""
+    builder, weighted = CANDIDATES[algorithm]
+    y, weights = labels_and_weights(frame=frame)
+    if not weighted:
+        weights = np.ones(len(y))
+    if y.sum() < 10 or (y == 0).sum() < 10:
+        raise ValueError(
+            f"too few labelled outcomes to train: {int(y.sum())} caught and {int((y == 0).sum())} cleared "
+            "(need at least 10 of each)"
+        )
+    features_step = ApplicationFeatures().fit(frame)
+    matrix = features_step.transform(frame)
+    fit_index, calibration_index = train_test_split(
+        np.arange(len(y)), test_size=CALIBRATION_SHARE, stratify=y, random_state=random_state
+    )
+    model = builder(random_state)
+    step = "model__sample_weight" if isinstance(model, Pipeline) else "sample_weight"
+    model.fit(matrix[fit_index], y[fit_index], **{step: weights[fit_index]})  # type: ignore[attr-defined]
+    calibrated = CalibratedClassifierCV(FrozenEstimator(model), method="sigmoid")
+    with warnings.catch_warnings():
+        # The frozen model is already fitted; the weights are meant for the calibration only.
+        warnings.filterwarnings(
+            "ignore", message="Since FrozenEstimator does not appear to accept sample_weight"
+        )
+        calibrated.fit(
+            matrix[calibration_index], y[calibration_index], sample_weight=weights[calibration_index]
+        )
+    return Pipeline([("features", features_step), ("classifier", calibrated)])
+
+
+def _age(frame: pd.DataFrame) -> np.ndarray:
+    return features_compute(frame=frame)[:, FEATURE_NAMES.index("age")]
+
+
+def _random_group(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["control_reason"].astype("string") == "RANDOM"]
+
+
+def _predict(pipeline: Pipeline, frame: pd.DataFrame) -> np.ndarray:
+    return pipeline.predict_proba(frame)[:, 1]
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries a pipeline artifact depends on."""
+    import fairlearn
+    import lightgbm
+    import sklearn
+    import skops
+
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "scikit-learn": sklearn.__version__,
+        "lightgbm": lightgbm.__version__,
+        "skops": skops.__version__,
+        "fairlearn": fairlearn.__version__,
+    }
+
+
+def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    controlled = pd.to_numeric(frame["controlled"], errors="coerce").fillna(0).astype(int) == 1
+    outcome = frame["control_outcome"].astype("string").isin(["CAUGHT", "CLEARED"])
+    return frame[controlled & outcome.fillna(False).to_numpy(dtype=bool)]
+
+
+def risk_model_train(
+    *,
+    frame: pd.DataFrame,
+    until_year: int | None = None,
+    random_state: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> TrainingResult:
+    """Trains and evaluates the risk model on `frame` (applications of all years in the
+    import format; history is attached here). The last labelled year <= until_year is held
+    out; candidates are compared on the year before it (or on the held-out year when there
+    is only one training year) and the winner is refitted on all earlier years."""
+
+    def say(message: str) -> None:
+        if progress is not None:
+            progress(message)
+
+    if until_year is not None:
+        frame = frame[pd.to_numeric(frame["academic_year"]) <= until_year]
+    frame = history_attach(frame=frame.reset_index(drop=True))
+    labelled = _labelled(frame)
+    years = sorted(int(y) for y in labelled["academic_year"].unique())
+    if len(years) < 2:
+        raise ValueError(
+            "training needs controlled outcomes in at least two academic years (one to hold out), "
+            f"found {years}"
+        )
+    test_year, train_years = years[-1], years[:-1]
+    train = labelled[labelled["academic_year"].isin(train_years)]
+    test = _random_group(labelled[labelled["academic_year"] == test_year])
+    if len(test) == 0:
+        raise ValueError(
+            f"no RANDOM controls with an outcome in the held-out year {test_year}: "
+            "nothing unbiased to test on"
+        )
+
+    # Choose the algorithm on a validation year, so the held-out year stays untouched.
+    if len(train_years) >= 2:
+        validation_year = train_years[-1]
+        fit_part = train[train["academic_year"] < validation_year]
+        validation = _random_group(train[train["academic_year"] == validation_year])
+    else:
+        validation_year, fit_part, validation = test_year, train, test
+    y_validation, _ = labels_and_weights(frame=validation)
+    comparison: dict = {"validation_year": validation_year, "candidates": {}}
+    for name in CANDIDATES:
+        say(f"comparing {name} on {validation_year}")
+        candidate = pipeline_fit(frame=fit_part, algorithm=name, random_state=random_state)
+        comparison["candidates"][name] = evaluation.metrics_compute(
+            y=y_validation, scores=_predict(candidate, validation)
+        )
+    ranked = sorted(comparison["candidates"].items(), key=lambda item: -np.nan_to_num(item[1]["auc"]))
+    algorithm = ranked[0][0]
+    comparison["winner"] = algorithm
+    others = ", ".join(f"{name} {result['auc']:.3f}" for name, result in ranked[1:])
+    comparison["why"] = (
+        f"{algorithm} had the highest AUC on the random controls of {validation_year} "
+        f"({ranked[0][1]['auc']:.3f}; the others: {others})"
+    )
+
+    say(f"training {algorithm} on {train_years}")
+    pipeline = pipeline_fit(frame=train, algorithm=algorithm, random_state=random_state)
+    say(f"evaluating on the random controls of {test_year}")
+    y_test, _ = labels_and_weights(frame=test)
+    scores = _predict(pipeline, test)
+    report = evaluation.evaluation_report(y=y_test, scores=scores, seed=random_state)
+    metrics = dict(report["metrics"])
+    metrics["ci"] = report["ci"]
+    rule = old_rule_flags(frame=test.assign(age=_age(test)))
+    baselines = evaluation.baselines_evaluate(y=y_test, rule_flags=rule, seed=random_state)
+
+    say("explaining and auditing fairness")
+    features_test = pipeline.named_steps["features"].transform(test)
+    importance = explanation.global_importance_compute(pipeline=pipeline, features=features_test)
+    year_all = frame[frame["academic_year"] == test_year]
+    year_scores = _predict(pipeline, year_all)
+    threshold_mask = evaluation.top_share_mask(scores=year_scores, share=SELECTION_SHARE)
+    threshold = float(year_scores[threshold_mask].min()) if threshold_mask.any() else 1.0
+    groups_all = _audit_groups(year_all)
+    regions = groups_all.attrs["regions"]
+    fairness_result = fairness.fairness_audit(
+        groups_all=groups_all,
+        selected_all=threshold_mask,
+        groups_labelled=_audit_groups(test, regions=regions),
+        selected_labelled=scores >= threshold,
+        y_labelled=y_test,
+        share=SELECTION_SHARE,
+    )
+    fairness_result["threshold"] = threshold
+    return TrainingResult(
+        pipeline=pipeline,
+        algorithm=algorithm,
+        features=list(FEATURE_NAMES),
+        train_years=train_years,
+        test_year=test_year,
+        n_train=len(train),
+        n_test=len(test),
+        metrics=metrics,
+        curves={"gains": report["gains"], "calibration": report["calibration"]},
+        baselines=baselines,
+        global_importance=importance,
+        fairness=fairness_result,
+        comparison=comparison,
+        library_versions=library_versions(),
+    )
+
+
+def _audit_groups(frame: pd.DataFrame, regions: list[str] | None = None) -> pd.DataFrame:
+    """The audit attributes of each row: read here only, never by the model."""
+    region, kept = fairness.study_region(study_municipality=frame["study_municipality"], keep=regions)
+    groups = pd.DataFrame(
+        {
+            "gender": frame["gender"].astype(str).to_numpy(),
+            "birth_country_group": frame["birth_country_group"].astype(str).to_numpy(),
+            "age_band": fairness.age_band(age=_age(frame)),
+            "study_region": region,
+        }
+    )
+    groups.attrs["regions"] = kept
+    return groups
