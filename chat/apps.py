@@ -1,10 +1,16 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from lanekassen_ai.navigation import NavItem
+from lanekassen_ai.roles import Capability, perm
+
 
 class ChatConfig(AppConfig):
     name = "chat"
     verbose_name = _("Chat")
     default_auto_field = "django.db.models.BigAutoField"
     # Menu entries (lanekassen_ai.navigation.NavItem), added as pages are built.
-    navigation: tuple = ()
+    navigation: tuple = (
+        NavItem("chat:agent-console", _("Chatkonsoll"), perm(Capability.ANSWER_CHATS), order=40),
+        NavItem("chat:statistics", _("Chatstatistikk"), perm(Capability.VIEW_QUEUE_STATISTICS), order=45),
+    )

@@ -1,6 +1,35 @@
 """Pages of the chat app (under /chat/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from chat.views import agent as agent_views
+from chat.views import statistics as statistics_views
 
 app_name = "chat"
-urlpatterns: list = []
+urlpatterns: list = [
+    # Agent console and queue statistics
+    path("agent/", agent_views.AgentConsoleView.as_view(), name="agent-console"),
+    path("agent/status/", agent_views.AgentStatusView.as_view(), name="agent-status"),
+    path("agent/take-next/", agent_views.AgentTakeNextView.as_view(), name="agent-take-next"),
+    path("agent/waiting/", agent_views.AgentWaitingView.as_view(), name="agent-waiting"),
+    path(
+        "agent/conversations/<int:pk>/messages/",
+        agent_views.AgentMessagesView.as_view(),
+        name="agent-messages",
+    ),
+    path("agent/conversations/<int:pk>/reply/", agent_views.AgentReplyView.as_view(), name="agent-reply"),
+    path(
+        "agent/conversations/<int:pk>/canned/",
+        agent_views.AgentCannedReplyView.as_view(),
+        name="agent-canned",
+    ),
+    path(
+        "agent/conversations/<int:pk>/transfer/",
+        agent_views.AgentTransferView.as_view(),
+        name="agent-transfer",
+    ),
+    path("agent/conversations/<int:pk>/close/", agent_views.AgentCloseView.as_view(), name="agent-close"),
+    path("statistics/", statistics_views.StatisticsView.as_view(), name="statistics"),
+    path("statistics/live/", statistics_views.StatisticsLiveView.as_view(), name="statistics-live"),
+    path("statistics/csv/", statistics_views.StatisticsCsvView.as_view(), name="statistics-csv"),
+]

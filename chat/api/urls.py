@@ -1,5 +1,28 @@
 """API of the chat app (under /api/v1/chat/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from chat.api import agent, statistics
+
+urlpatterns: list = [
+    # Agent console and queue statistics
+    path("agent/status/", agent.AgentStatusView.as_view(), name="chat-agent-status"),
+    path("agent/take-next/", agent.AgentTakeNextView.as_view(), name="chat-agent-take-next"),
+    path("agent/waiting/", agent.AgentWaitingView.as_view(), name="chat-agent-waiting"),
+    path(
+        "agent/conversations/", agent.AgentConversationListView.as_view(), name="chat-agent-conversation-list"
+    ),
+    path(
+        "agent/conversations/<int:pk>/messages/",
+        agent.AgentMessagesView.as_view(),
+        name="chat-agent-messages",
+    ),
+    path(
+        "agent/conversations/<int:pk>/transfer/",
+        agent.AgentTransferView.as_view(),
+        name="chat-agent-transfer",
+    ),
+    path("agent/conversations/<int:pk>/close/", agent.AgentCloseView.as_view(), name="chat-agent-close"),
+    path("statistics/", statistics.StatisticsView.as_view(), name="chat-statistics"),
+    path("statistics/live/", statistics.StatisticsLiveView.as_view(), name="chat-statistics-live"),
+]

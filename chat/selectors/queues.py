@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
@@ -14,14 +14,12 @@ WAITING_LIST_LIMIT = 50
 TRANSCRIPT_LIMIT = 500
 
 
-def agent_status_for(*, user: AbstractBaseUser) -> AgentStatus | None:
+def agent_status_for(*, user: User) -> AgentStatus | None:
     """The agent's status row, or None if they never opened the console."""
     return AgentStatus.objects.filter(user=user).prefetch_related("queues").first()
 
 
-def queue_waiting_list(
-    *, agent: AbstractBaseUser | None = None, limit: int = WAITING_LIST_LIMIT
-) -> list[Conversation]:
+def queue_waiting_list(*, agent: User | None = None, limit: int = WAITING_LIST_LIMIT) -> list[Conversation]:
     """Conversations waiting now, in the order "take next" serves them (priority, then
     oldest first), limited to the queues `agent` serves when given. Messages left for a
     later opening are not listed until then."""
@@ -40,7 +38,7 @@ def queue_waiting_list(
     )
 
 
-def agent_conversations_active(*, agent: AbstractBaseUser) -> list[Conversation]:
+def agent_conversations_active(*, agent: User) -> list[Conversation]:
     """The conversations `agent` is in now, oldest first."""
     return list(
         Conversation.objects.filter(agent=agent, state=Conversation.State.WITH_AGENT)
@@ -49,7 +47,7 @@ def agent_conversations_active(*, agent: AbstractBaseUser) -> list[Conversation]
     )
 
 
-def conversation_for_agent(*, agent: AbstractBaseUser, conversation_id: int) -> Conversation | None:
+def conversation_for_agent(*, agent: User, conversation_id: int) -> Conversation | None:
     """A conversation `agent` is or was in (they may read their closed ones), or None."""
     return (
         Conversation.objects.filter(pk=conversation_id, agent=agent)

@@ -11,7 +11,7 @@ conversation. Every other write locks the one conversation row it changes.
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -29,7 +29,7 @@ class AgentError(QueueError):
     """An agent action that cannot be done, with a message that says why."""
 
 
-def agent_status_get_or_create(*, user: AbstractBaseUser) -> AgentStatus:
+def agent_status_get_or_create(*, user: User) -> AgentStatus:
     """The agent's status row, created (away, default capacity) on first use."""
     status, _ = AgentStatus.objects.get_or_create(user=user)
     return status
@@ -38,7 +38,7 @@ def agent_status_get_or_create(*, user: AbstractBaseUser) -> AgentStatus:
 @transaction.atomic
 def agent_status_set(
     *,
-    user: AbstractBaseUser,
+    user: User,
     state: str | None = None,
     capacity: int | None = None,
     queues: list[Queue] | None = None,
@@ -79,7 +79,7 @@ def _waiting_candidates(*, status: AgentStatus, now: datetime) -> Any:
 
 
 @transaction.atomic
-def conversation_take_next(*, agent: AbstractBaseUser) -> Conversation | None:
+def conversation_take_next(*, agent: User) -> Conversation | None:
     """Give `agent` the oldest waiting conversation of the highest-priority queue they
     serve, or None when nothing waits. The agent must be available and below capacity."""
     agent_status_get_or_create(user=agent)
@@ -98,11 +98,11 @@ def conversation_take_next(*, agent: AbstractBaseUser) -> Conversation | None:
     if picked is None:
         return None
     picked.state = Conversation.State.WITH_AGENT
-    picked.agent = agent  # type: ignore[assignment]
+    picked.agent = agent
     if picked.answered_at is None:
         picked.answered_at = now
     picked.save(update_fields=["state", "agent", "answered_at"])
-    name = agent.get_full_name() or agent.get_username()  # type: ignore[attr-defined]
+    name = agent.get_full_name() or agent.get_username()
     Message.objects.create(
         conversation=picked, sender=Message.Sender.SYSTEM, text=f"{name} har tatt over samtalen."
     )
@@ -111,7 +111,7 @@ def conversation_take_next(*, agent: AbstractBaseUser) -> Conversation | None:
     return picked
 
 
-def _locked_own_conversation(*, conversation: Conversation, agent: AbstractBaseUser) -> Conversation:
+def _locked_own_conversation(*, conversation: Conversation, agent: User) -> Conversation:
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.state != Conversation.State.WITH_AGENT:
         raise AgentError(f"Samtale {locked.pk} er ikke aktiv hos en saksbehandler (status: {locked.state}).")
@@ -121,7 +121,7 @@ def _locked_own_conversation(*, conversation: Conversation, agent: AbstractBaseU
 
 
 @transaction.atomic
-def conversation_reply(*, conversation: Conversation, agent: AbstractBaseUser, text: str) -> Message:
+def conversation_reply(*, conversation: Conversation, agent: User, text: str) -> Message:
     """The agent writes to the customer, who sees it on their next poll."""
     text = (text or "").strip()
     if not text:
@@ -132,9 +132,7 @@ def conversation_reply(*, conversation: Conversation, agent: AbstractBaseUser, t
     return Message.objects.create(conversation=locked, sender=Message.Sender.AGENT, text=text, author=agent)
 
 
-def conversation_reply_with_intent(
-    *, conversation: Conversation, agent: AbstractBaseUser, intent: Intent
-) -> Message:
+def conversation_reply_with_intent(*, conversation: Conversation, agent: User, intent: Intent) -> Message:
     """Send an intent's ready answer (in the conversation's language) as a canned reply."""
     if intent.assistant_id != conversation.assistant_id:
         raise AgentError(f"Intensjonen «{intent.slug}» hører til en annen assistent.")
@@ -147,9 +145,7 @@ def conversation_reply_with_intent(
 
 
 @transaction.atomic
-def conversation_transfer(
-    *, conversation: Conversation, agent: AbstractBaseUser, queue: Queue
-) -> Conversation:
+def conversation_transfer(*, conversation: Conversation, agent: User, queue: Queue) -> Conversation:
     """Send a conversation to another queue. It waits there again, keeping its original
     time in queue (so it is not put behind customers who came later) and its first answer
     time; the statistics count it in the queue it ends in."""
@@ -182,7 +178,7 @@ def conversation_transfer(
 
 
 @transaction.atomic
-def conversation_close(*, conversation: Conversation, agent: AbstractBaseUser, wrap_up: str) -> Conversation:
+def conversation_close(*, conversation: Conversation, agent: User, wrap_up: str) -> Conversation:
     """End a conversation with a wrap-up code; the customer may then rate it."""
     if wrap_up not in Conversation.WrapUp.values:
         raise AgentError(f"Ukjent avslutningskode «{wrap_up}»: bruk {', '.join(Conversation.WrapUp.values)}.")

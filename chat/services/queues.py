@@ -82,14 +82,15 @@ def queue_for_intent(*, intent: Intent | None) -> Queue | None:
     """The active queue that conversations about `intent` are handed over to, if any."""
     if intent is None or intent.queue_id is None:
         return None
-    queue = Queue.objects.filter(pk=intent.queue_id, active=True).first()
-    return queue
+    return Queue.objects.filter(pk=intent.queue_id, active=True).first()
 
 
 def conversation_queue_position(*, conversation: Conversation) -> int | None:
     """1-based place of a waiting conversation in its queue (FIFO by time queued), or None
     when it is not waiting."""
     if conversation.state != Conversation.State.QUEUED or conversation.queued_at is None:
+        return None
+    if conversation.queue_id is None:
         return None
     ahead = Conversation.objects.filter(
         Q(queued_at__lt=conversation.queued_at) | Q(queued_at=conversation.queued_at, pk__lt=conversation.pk),

@@ -1,0 +1,220 @@
+"""The agent console's API (capability ANSWER_CHATS): the same services as the pages.
+Errors an agent can cause (away, at capacity, not their conversation) answer 409 with the
+reason; bad input answers 400."""
+
+from typing import Any, cast
+
+from django.contrib.auth.models import User
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from chat.api.serializers_agent import (
+    AgentStatusSerializer,
+    AgentStatusUpdateSerializer,
+    CloseSerializer,
+    ConversationAgentSerializer,
+    MessageSerializer,
+    ReplySerializer,
+    TransferSerializer,
+)
+from chat.models import Conversation, Intent, Queue
+from chat.selectors.queues import (
+    agent_conversations_active,
+    agent_status_for,
+    conversation_for_agent,
+    conversation_messages,
+    queue_waiting_list,
+)
+from chat.services.agents import (
+    AgentError,
+    agent_status_get_or_create,
+    agent_status_set,
+    conversation_close,
+    conversation_reply,
+    conversation_reply_with_intent,
+    conversation_take_next,
+    conversation_transfer,
+)
+from lanekassen_ai.api.permissions import HasCapability
+from lanekassen_ai.roles import Capability
+
+
+def _agent(request: Any) -> User:
+    """The logged-in user behind a request (the permission check has admitted them)."""
+    return cast(User, request.user)
+
+
+CanAnswerChats = HasCapability(Capability.ANSWER_CHATS)
+
+
+def _conflict(exc: AgentError) -> Response:
+    return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+
+
+def _own(request: Request, pk: int) -> Conversation:
+    conversation = conversation_for_agent(agent=_agent(request), conversation_id=pk)
+    if conversation is None:
+        raise Http404("No such conversation of yours.")
+    return conversation
+
+
+class AgentStatusView(APIView):
+    permission_classes = [CanAnswerChats]
+
+    @extend_schema(responses=AgentStatusSerializer)
+    def get(self, request: Request) -> Response:
+        current = agent_status_for(user=_agent(request)) or agent_status_get_or_create(user=_agent(request))
+        return Response(AgentStatusSerializer(current).data)
+
+    @extend_schema(request=AgentStatusUpdateSerializer, responses=AgentStatusSerializer)
+    def patch(self, request: Request) -> Response:
+        data = AgentStatusUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        queues = None
+        if "queues" in data.validated_data:
+            slugs = data.validated_data["queues"]
+            queues = list(Queue.objects.filter(slug__in=slugs))
+            unknown = sorted(set(slugs) - {q.slug for q in queues})
+            if unknown:
+                raise ValidationError({"queues": [f"Unknown queue slug(s): {', '.join(unknown)}."]})
+        try:
+            result = agent_status_set(
+                user=_agent(request),
+                state=data.validated_data.get("state"),
+                capacity=data.validated_data.get("capacity"),
+                queues=queues,
+            )
+        except AgentError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+        return Response(AgentStatusSerializer(result).data)
+
+
+class AgentTakeNextView(APIView):
+    permission_classes = [CanAnswerChats]
+
+    @extend_schema(request=None, responses={200: ConversationAgentSerializer, 204: None, 409: None})
+    def post(self, request: Request) -> Response:
+        """Take the oldest waiting conversation of the highest-priority queue; 204 when
+        nobody waits."""
+        try:
+            conversation = conversation_take_next(agent=_agent(request))
+        except AgentError as exc:
+            return _conflict(exc)
+        if conversation is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(ConversationAgentSerializer(conversation).data)
+
+
+class AgentWaitingView(generics.ListAPIView):
+    """Conversations waiting now in the queues the agent serves, in serving order."""
+
+    permission_classes = [CanAnswerChats]
+    serializer_class = ConversationAgentSerializer
+    filter_backends: list = []  # a bounded list from the selector, not a queryset to filter
+
+    def get_queryset(self) -> Any:
+        return queue_waiting_list(agent=_agent(self.request))
+
+
+class AgentConversationListView(generics.ListAPIView):
+    """The agent's active conversations."""
+
+    permission_classes = [CanAnswerChats]
+    serializer_class = ConversationAgentSerializer
+    filter_backends: list = []  # a bounded list from the selector, not a queryset to filter
+
+    def get_queryset(self) -> Any:
+        return agent_conversations_active(agent=_agent(self.request))
+
+
+class AgentMessagesView(APIView):
+    permission_classes = [CanAnswerChats]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("after", int, description="only messages with a larger id")],
+        responses=MessageSerializer(many=True),
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        """The transcript (bot part included), or the messages after id `after`."""
+        conversation = _own(request, pk)
+        after_raw = request.query_params.get("after", "")
+        if after_raw and not after_raw.isdigit():
+            raise ValidationError({"after": [f"{after_raw!r} is not a message id (a whole number)."]})
+        messages = conversation_messages(
+            conversation=conversation, after=int(after_raw) if after_raw else None
+        )
+        return Response(
+            {
+                "conversation": ConversationAgentSerializer(conversation).data,
+                "messages": MessageSerializer(messages, many=True).data,
+            }
+        )
+
+    @extend_schema(request=ReplySerializer, responses={201: MessageSerializer, 409: None})
+    def post(self, request: Request, pk: int) -> Response:
+        """Reply with `text`, or with the ready answer of intent slug `intent`."""
+        conversation = _own(request, pk)
+        data = ReplySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            if data.validated_data.get("intent"):
+                slug = data.validated_data["intent"]
+                intent = Intent.objects.filter(assistant_id=conversation.assistant_id, slug=slug).first()
+                if intent is None:
+                    raise ValidationError(
+                        {"intent": [f"No intent {slug!r} for this conversation's assistant."]}
+                    )
+                message = conversation_reply_with_intent(
+                    conversation=conversation, agent=_agent(request), intent=intent
+                )
+            else:
+                message = conversation_reply(
+                    conversation=conversation,
+                    agent=_agent(request),
+                    text=data.validated_data["text"],
+                )
+        except AgentError as exc:
+            return _conflict(exc)
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+class AgentTransferView(APIView):
+    permission_classes = [CanAnswerChats]
+
+    @extend_schema(request=TransferSerializer, responses={200: ConversationAgentSerializer, 409: None})
+    def post(self, request: Request, pk: int) -> Response:
+        conversation = _own(request, pk)
+        data = TransferSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        queue = Queue.objects.filter(slug=data.validated_data["queue"]).first()
+        if queue is None:
+            raise ValidationError({"queue": [f"No queue {data.validated_data['queue']!r}."]})
+        try:
+            result = conversation_transfer(conversation=conversation, agent=_agent(request), queue=queue)
+        except AgentError as exc:
+            return _conflict(exc)
+        return Response(ConversationAgentSerializer(result).data)
+
+
+class AgentCloseView(APIView):
+    permission_classes = [CanAnswerChats]
+
+    @extend_schema(request=CloseSerializer, responses={200: ConversationAgentSerializer, 409: None})
+    def post(self, request: Request, pk: int) -> Response:
+        conversation = _own(request, pk)
+        data = CloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            result = conversation_close(
+                conversation=conversation,
+                agent=_agent(request),
+                wrap_up=data.validated_data["wrap_up"],
+            )
+        except AgentError as exc:
+            return _conflict(exc)
+        return Response(ConversationAgentSerializer(result).data)

@@ -1,0 +1,46 @@
+// Draws the statistics charts from the data the page embeds with json_script.
+(function () {
+  "use strict";
+  var source = document.getElementById("chat-chart-data");
+  if (!source || typeof Chart === "undefined") {
+    return;
+  }
+  var data = JSON.parse(source.textContent);
+  var volume = document.getElementById("chart-volume");
+  var service = document.getElementById("chart-service");
+  if (volume) {
+    new Chart(volume, {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: [
+          { label: "Tilbudt", data: data.offered, backgroundColor: "#1f5fa8" },
+          { label: "Besvart", data: data.answered, backgroundColor: "#2e7d32" },
+          { label: "Forlatt", data: data.abandoned, backgroundColor: "#b3261e" }
+        ]
+      },
+      options: { responsive: true, maintainAspectRatio: false, animation: false }
+    });
+  }
+  if (service) {
+    new Chart(service, {
+      type: "line",
+      data: {
+        labels: data.labels,
+        datasets: [
+          { label: "Servicenivå (%)", data: data.service_level, borderColor: "#1f5fa8", yAxisID: "y" },
+          { label: "Anbefalt bemanning", data: data.recommended_agents, borderColor: "#8a5a00", yAxisID: "y1" }
+        ]
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        scales: {
+          y: { min: 0, max: 100, position: "left" },
+          y1: { min: 0, position: "right", grid: { drawOnChartArea: false } }
+        }
+      }
+    });
+  }
+})();
