@@ -1,6 +1,44 @@
 """Pages of the control app (under /control/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from control.views import campaigns, cases, insight
 
 app_name = "control"
-urlpatterns: list = []
+urlpatterns: list = [
+    # Casework: campaigns, worklist, cases, insight, data access report
+    path("campaigns/", campaigns.CampaignListView.as_view(), name="campaign-list"),
+    path("campaigns/new/", campaigns.CampaignCreateView.as_view(), name="campaign-create"),
+    path("campaigns/<int:pk>/", campaigns.CampaignDetailView.as_view(), name="campaign-detail"),
+    path("campaigns/<int:pk>/progress/", campaigns.CampaignProgressView.as_view(), name="campaign-progress"),
+    path("campaigns/<int:pk>/confirm/", campaigns.CampaignConfirmView.as_view(), name="campaign-confirm"),
+    path("campaigns/<int:pk>/discard/", campaigns.CampaignDiscardView.as_view(), name="campaign-discard"),
+    path("do-not-control/", campaigns.FlagListView.as_view(), name="flag-list"),
+    path(
+        "do-not-control/<int:pk>/deactivate/", campaigns.FlagDeactivateView.as_view(), name="flag-deactivate"
+    ),
+    path("cases/", cases.WorklistView.as_view(), name="case-list"),
+    path("cases/take-next/", cases.CaseTakeNextView.as_view(), name="case-take-next"),
+    path("cases/<int:pk>/", cases.CaseDetailView.as_view(), name="case-detail"),
+    path(
+        "cases/<int:pk>/request-documentation/",
+        cases.CaseRequestDocumentationView.as_view(),
+        name="case-request-documentation",
+    ),
+    path("cases/<int:pk>/documents/", cases.CaseDocumentUploadView.as_view(), name="case-document-upload"),
+    path(
+        "cases/<int:pk>/documents/<int:document_pk>/",
+        cases.CaseDocumentDownloadView.as_view(),
+        name="case-document-download",
+    ),
+    path("cases/<int:pk>/decide/", cases.CaseDecideView.as_view(), name="case-decide"),
+    path("cases/<int:pk>/reopen/", cases.CaseReopenView.as_view(), name="case-reopen"),
+    path(
+        "customers/<str:customer_id>/access-report/",
+        cases.CustomerAccessReportView.as_view(),
+        name="customer-access-report",
+    ),
+    path("insight/", insight.InsightIndexView.as_view(), name="insight"),
+    path("insight/<int:pk>/", insight.InsightCampaignView.as_view(), name="insight-campaign"),
+    path("insight/<int:pk>/csv/", insight.InsightCampaignCsvView.as_view(), name="insight-campaign-csv"),
+]

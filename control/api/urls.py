@@ -1,5 +1,14 @@
 """API of the control app (under /api/v1/control/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from control.api import casework
+
+casework_router = SimpleRouter()
+casework_router.register("cases", casework.ControlCaseViewSet, basename="control-case")
+casework_router.register("campaigns", casework.ControlCampaignViewSet, basename="control-campaign")
+
+urlpatterns: list = [
+    path("", include(casework_router.urls)),
+]

@@ -213,8 +213,12 @@ def control_campaign_select(*, campaign_id: int) -> ControlCampaign:
             for app_id, score, rank in random_picks
         ]
         for start in range(0, len(cases), _INSERT_CHUNK):
-            ControlCase.objects.bulk_create(cases[start : start + _INSERT_CHUNK])
-            _progress(campaign=campaign, percent=20 + int(70 * (start + _INSERT_CHUNK) / max(len(cases), 1)))
+            # One transaction per chunk: committed (so the progress shows) when called from
+            # a worker, a savepoint when called inside a caller's transaction.
+            with transaction.atomic():
+                ControlCase.objects.bulk_create(cases[start : start + _INSERT_CHUNK])
+            done = min(start + _INSERT_CHUNK, len(cases))
+            _progress(campaign=campaign, percent=20 + int(70 * done / len(cases)))
         preview = control_campaign_selection_rates(campaign=campaign)
         preview["risk"] = n_risk
         preview["random"] = n_random

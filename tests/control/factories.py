@@ -9,7 +9,7 @@ from typing import Any
 
 import factory
 
-from control.models import Application, Customer, RiskModelVersion
+from control.models import Application, ControlCampaign, ControlCase, Customer, RiskModelVersion, RiskScore
 
 _W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
@@ -175,3 +175,74 @@ class RiskModelVersionFactory(factory.django.DjangoModelFactory):
             "ci": {"recall_at_25": [0.6, 0.8], "auc": [0.75, 0.85]},
         }
     )
+
+
+# Casework: scores, campaigns and cases.
+
+
+class RiskScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RiskScore
+
+    application = factory.SubFactory(ApplicationFactory)
+    model_version = factory.SubFactory(RiskModelVersionFactory)
+    academic_year = factory.SelfAttribute("application.academic_year")
+    score = 0.5
+    rank = factory.Sequence(lambda n: n + 1)
+    percentile = 50.0
+    reasons = factory.LazyFunction(
+        lambda: [
+            {
+                "feature": "distance_study_km",
+                "contribution": 0.8,
+                "text_nb": "Kort avstand mellom foreldrenes hjem og studiestedet",
+                "text_en": "Short distance between the parents' home and the place of study",
+            }
+        ]
+    )
+
+
+class ControlCampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ControlCampaign
+
+    name = factory.Sequence(lambda n: f"Kampanje {n}")
+    academic_year = 2018
+    budget_count = 10
+    random_share = 0.10
+    model_version = factory.SubFactory(RiskModelVersionFactory)
+    status = ControlCampaign.Status.CONFIRMED
+
+
+class ControlCaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ControlCase
+
+    campaign = factory.SubFactory(ControlCampaignFactory)
+    application = factory.SubFactory(ApplicationFactory)
+    selection_reason = ControlCase.SelectionReason.RISK
+    selection_probability = 1.0
+    score = 0.5
+    risk_rank = factory.Sequence(lambda n: n + 1)
+    priority = factory.SelfAttribute("score")
+
+
+def scored_applications(
+    *, n: int, model_version: RiskModelVersion | None = None, academic_year: int = 2018, **customer: Any
+) -> list[RiskScore]:
+    """`n` applications of one year, each scored by `model_version` (active one made if
+    omitted): application i has score (n - i) / n, rank i + 1 and the matching percentile."""
+    version = model_version or RiskModelVersionFactory(status=RiskModelVersion.Status.ACTIVE)
+    scores = []
+    for i in range(n):
+        application = ApplicationFactory(academic_year=academic_year, customer=CustomerFactory(**customer))
+        scores.append(
+            RiskScoreFactory(
+                application=application,
+                model_version=version,
+                score=(n - i) / n,
+                rank=i + 1,
+                percentile=100.0 * (n - i) / n,
+            )
+        )
+    return scores

@@ -4,10 +4,98 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
-from tests.role_matrix import AD, CW, MD, MG, A, Row, check_row
+from tests.control import casework_helpers as cw
+from tests.role_matrix import AD, CW, MD, MG, A, Row, api, check_row, pages
 
-MATRIX: list[Row] = []
+# Casework. POST-only endpoints opened with GET: 405 for a role that may post, 403 otherwise.
+POST_WORK = {A: 302, CW: 405, MG: 403, MD: 403, AD: 405}
+POST_MANAGE = {A: 302, CW: 403, MG: 405, MD: 403, AD: 405}
+API_POST_WORK = {A: 401, CW: 405, MG: 403, MD: 403, AD: 405}
+CASE_READERS = {CW, MG, AD}
+MANAGERS = {MG, AD}
+STATISTICS = {MG, MD, AD}
+
+
+MATRIX: list[Row] = [
+    pages("control:campaign-list", allowed=MANAGERS),
+    pages("control:campaign-create", allowed=MANAGERS),
+    pages(
+        "control:campaign-detail", allowed=MANAGERS, url=lambda: cw.campaign_url("control:campaign-detail")
+    ),
+    pages(
+        "control:campaign-progress",
+        allowed=MANAGERS,
+        url=lambda: cw.campaign_url("control:campaign-progress"),
+    ),
+    Row("control:campaign-confirm", POST_MANAGE, url=lambda: cw.campaign_url("control:campaign-confirm")),
+    Row("control:campaign-discard", POST_MANAGE, url=lambda: cw.campaign_url("control:campaign-discard")),
+    pages("control:flag-list", allowed=MANAGERS),
+    Row("control:flag-deactivate", POST_MANAGE, url=lambda: reverse("control:flag-deactivate", args=[1])),
+    pages("control:case-list", allowed=CASE_READERS),
+    Row("control:case-take-next", POST_WORK),
+    pages(
+        "control:case-detail",
+        allowed=CASE_READERS,
+        url=lambda: reverse("control:case-detail", args=[cw.case_with_score().pk]),
+    ),
+    Row(
+        "control:case-request-documentation",
+        POST_WORK,
+        url=lambda: cw.case_url("control:case-request-documentation"),
+    ),
+    Row("control:case-document-upload", POST_WORK, url=lambda: cw.case_url("control:case-document-upload")),
+    Row("control:case-decide", POST_WORK, url=lambda: cw.case_url("control:case-decide")),
+    Row("control:case-reopen", POST_MANAGE, url=lambda: cw.case_url("control:case-reopen")),
+    pages(
+        "control:case-document-download",
+        allowed=CASE_READERS,
+        url=lambda: (lambda d: reverse("control:case-document-download", args=[d.case_id, d.pk]))(
+            cw.case_document()
+        ),
+    ),
+    pages(
+        "control:customer-access-report",
+        allowed=CASE_READERS,
+        url=lambda: reverse(
+            "control:customer-access-report", args=[cw.case_with_score().application.customer_id]
+        ),
+    ),
+    pages("control:insight", allowed=STATISTICS),
+    pages(
+        "control:insight-campaign",
+        allowed=STATISTICS,
+        url=lambda: cw.campaign_url("control:insight-campaign"),
+    ),
+    pages(
+        "control:insight-campaign-csv",
+        allowed=STATISTICS,
+        url=lambda: cw.campaign_url("control:insight-campaign-csv"),
+    ),
+    api("control-case-list", allowed=CASE_READERS),
+    api(
+        "control-case-detail",
+        allowed=CASE_READERS,
+        url=lambda: reverse("control-case-detail", args=[cw.case_with_score().pk]),
+    ),
+    Row(
+        "control-case-request-documentation",
+        API_POST_WORK,
+        url=lambda: cw.case_url("control-case-request-documentation"),
+    ),
+    Row("control-case-decide", API_POST_WORK, url=lambda: cw.case_url("control-case-decide")),
+    Row("control-case-take-next", API_POST_WORK),
+    api("control-campaign-list", allowed=STATISTICS),
+    api(
+        "control-campaign-detail", allowed=STATISTICS, url=lambda: cw.campaign_url("control-campaign-detail")
+    ),
+    api(
+        "control-campaign-statistics",
+        allowed=STATISTICS,
+        url=lambda: cw.campaign_url("control-campaign-statistics"),
+    ),
+]
 
 
 @pytest.mark.parametrize("row", MATRIX, ids=str)

@@ -1,0 +1,167 @@
+"""Casework API (under /api/v1/control/): cases, their steps and campaign statistics.
+The same services as the pages, with the same capabilities."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from control.api.serializers_casework import (
+    CampaignStatisticsSerializer,
+    ControlCampaignSerializer,
+    ControlCaseDetailSerializer,
+    ControlCaseListSerializer,
+    DecisionInputSerializer,
+    DocumentationRequestInputSerializer,
+    DocumentationRequestSerializer,
+    WorklistQuerySerializer,
+)
+from control.models import ControlCampaign, ControlCase
+from control.selectors.casework import (
+    control_campaign_list,
+    control_campaign_statistics,
+    control_case_get,
+    control_case_list,
+    control_case_risk_score,
+    risk_band,
+    risk_reasons_for_language,
+)
+from control.services.casework import (
+    control_case_decide,
+    control_case_request_documentation,
+    control_case_take_next,
+    control_case_view_record,
+)
+from lanekassen_ai.api.permissions import HasCapability
+from lanekassen_ai.roles import Capability
+
+CASE_READERS = HasCapability(Capability.WORK_CONTROL_CASES, Capability.MANAGE_CONTROL)
+CASE_WORKERS = HasCapability(Capability.WORK_CONTROL_CASES)
+STATISTICS_READERS = HasCapability(Capability.VIEW_CONTROL_STATISTICS, Capability.MANAGE_CONTROL)
+
+
+def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
+
+
+class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
+    """Control cases of confirmed campaigns. The list masks the fødselsnummer; reading one
+    case shows it in full and is audited like opening the case page."""
+
+    permission_classes = [CASE_READERS]
+    filter_backends: list[Any] = []
+
+    def get_serializer_class(self) -> Any:
+        return ControlCaseDetailSerializer if self.action == "retrieve" else ControlCaseListSerializer
+
+    def get_queryset(self) -> Any:
+        query = WorklistQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        return control_case_list(
+            user=self.request.user,
+            campaign_id=data.get("campaign"),
+            status=data.get("status", ""),
+            assigned_to_me=data["mine"],
+            overdue=data["overdue"],
+            sort=data["sort"],
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("campaign", int),
+            OpenApiParameter("status", str, enum=ControlCase.Status.values),
+            OpenApiParameter("mine", bool, description="Only cases assigned to me"),
+            OpenApiParameter("overdue", bool, description="Waiting for documents past the deadline"),
+            OpenApiParameter("sort", str, enum=["risk", "deadline"]),
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def _case(self) -> ControlCase:
+        # The same object-level 404 as the page: the pk must be a case of a confirmed campaign.
+        case = self.get_object()
+        return control_case_get(case_id=case.pk)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        case: Any = self._case()
+        control_case_view_record(case=case, user=request.user, request=request)
+        score = control_case_risk_score(case=case)
+        case.risk_band = risk_band(percentile=score.percentile if score else None)
+        case.risk_reasons = score.reasons if score else []
+        case.risk_reason_texts = risk_reasons_for_language(reasons=case.risk_reasons)
+        case.model_version = score.model_version.version if score else None
+        return Response(ControlCaseDetailSerializer(case).data)
+
+    @extend_schema(
+        request=DocumentationRequestInputSerializer, responses={201: DocumentationRequestSerializer}
+    )
+    @action(
+        detail=True, methods=["post"], url_path="request-documentation", permission_classes=[CASE_WORKERS]
+    )
+    def request_documentation(self, request: Request, pk: str | None = None) -> Response:
+        """Make the documentation letter and set the deadline (default: campaign's days)."""
+        case = self._case()
+        payload = DocumentationRequestInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            created = control_case_request_documentation(
+                case=case,
+                requested_by=request.user,  # type: ignore[arg-type]
+                deadline=payload.validated_data.get("deadline"),
+                request=request,  # type: ignore[arg-type]
+            )
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from error
+        return Response(DocumentationRequestSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DecisionInputSerializer, responses={200: ControlCaseListSerializer})
+    @action(detail=True, methods=["post"], url_path="decision", permission_classes=[CASE_WORKERS])
+    def decide(self, request: Request, pk: str | None = None) -> Response:
+        """Record CAUGHT or CLEARED with a written justification; the case is then locked."""
+        case = self._case()
+        payload = DecisionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            decided = control_case_decide(
+                case=case,
+                outcome=payload.validated_data["outcome"],
+                justification=payload.validated_data["justification"],
+                decided_by=request.user,  # type: ignore[arg-type]
+                request=request,  # type: ignore[arg-type]
+            )
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from error
+        return Response(ControlCaseListSerializer(control_case_get(case_id=decided.pk)).data)
+
+    @extend_schema(request=None, responses={200: ControlCaseListSerializer, 204: None})
+    @action(detail=False, methods=["post"], url_path="take-next", permission_classes=[CASE_WORKERS])
+    def take_next(self, request: Request) -> Response:
+        """Assign the highest-priority unassigned open case to me (204 when none is left)."""
+        case = control_case_take_next(user=request.user, request=request)  # type: ignore[arg-type]
+        if case is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(ControlCaseListSerializer(control_case_get(case_id=case.pk)).data)
+
+
+class ControlCampaignViewSet(viewsets.ReadOnlyModelViewSet):
+    """Campaigns (no personal data) and their statistics."""
+
+    serializer_class = ControlCampaignSerializer
+    permission_classes = [STATISTICS_READERS]
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> Any:
+        return control_campaign_list()
+
+    @extend_schema(responses={200: CampaignStatisticsSerializer})
+    @action(detail=True, methods=["get"])
+    def statistics(self, request: Request, pk: str | None = None) -> Response:
+        """Progress, hit rate by selection reason with Wilson intervals, lift, per group."""
+        campaign: ControlCampaign = self.get_object()
+        return Response(control_campaign_statistics(campaign=campaign).as_dict())

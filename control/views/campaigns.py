@@ -1,0 +1,222 @@
+"""Pages for managers: control campaigns (create, watch the selection, confirm) and the
+do-not-control flags."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import ListView
+
+from control.models import ControlCampaign, DoNotControlFlag, RiskModelVersion
+from control.selectors.casework import (
+    AUDIT_ATTRIBUTE_LABELS,
+    control_campaign_form_defaults,
+    control_campaign_list,
+    do_not_control_flag_list,
+)
+from control.services.campaigns import (
+    control_campaign_confirm,
+    control_campaign_create,
+    control_campaign_discard,
+    do_not_control_flag_create,
+    do_not_control_flag_deactivate,
+)
+from control.tasks import control_campaign_select_task
+from control.views.permissions import CapabilityRequiredMixin, form_errors_apply
+from lanekassen_ai.roles import Capability
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label=_("Navn"), max_length=120)
+    academic_year = forms.IntegerField(label=_("Studieår"), min_value=2000, max_value=2100)
+    budget_count = forms.IntegerField(
+        label=_("Antall kontroller"),
+        required=False,
+        min_value=1,
+        help_text=_("Fyll ut enten antall eller andel."),
+    )
+    budget_share_percent = forms.FloatField(
+        label=_("Andel av søknadene (%)"), required=False, min_value=0.01, max_value=100
+    )
+    random_share_percent = forms.FloatField(
+        label=_("Tilfeldig andel av kontrollene (%)"),
+        min_value=5,
+        max_value=100,
+        initial=10,
+        help_text=_("Minst 5 %. De tilfeldig trukne sakene gjør det mulig å måle om modellen virker."),
+    )
+    documentation_days = forms.IntegerField(
+        label=_("Frist for dokumentasjon (dager)"), min_value=1, max_value=120, initial=21
+    )
+    model_version = forms.ModelChoiceField(
+        label=_("Modellversjon"),
+        queryset=RiskModelVersion.objects.exclude(status=RiskModelVersion.Status.RETIRED),
+        required=False,
+        empty_label=_("Den aktive modellen"),
+    )
+
+
+class CampaignListView(CapabilityRequiredMixin, ListView):
+    capabilities = (Capability.MANAGE_CONTROL,)
+    template_name = "control/casework/campaign_list.html"
+    context_object_name = "campaigns"
+    paginate_by = 25
+
+    def get_queryset(self) -> Any:
+        return control_campaign_list()
+
+
+class CampaignCreateView(CapabilityRequiredMixin, View):
+    capabilities = (Capability.MANAGE_CONTROL,)
+    template_name = "control/casework/campaign_form.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        defaults = control_campaign_form_defaults()
+        initial = {
+            "academic_year": defaults["academic_year"],
+            "random_share_percent": defaults["random_share"] * 100,
+            "documentation_days": defaults["documentation_days"],
+            "name": gettext("Bostedskontroll %(year)s") % {"year": defaults["academic_year"] or ""},
+        }
+        return render(request, self.template_name, {"form": CampaignForm(initial=initial)})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = CampaignForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            share = data["budget_share_percent"]
+            try:
+                with transaction.atomic():
+                    campaign = control_campaign_create(
+                        name=data["name"],
+                        academic_year=data["academic_year"],
+                        budget_count=data["budget_count"],
+                        budget_share=share / 100 if share is not None else None,
+                        random_share=data["random_share_percent"] / 100,
+                        documentation_days=data["documentation_days"],
+                        model_version=data["model_version"],
+                        created_by=request.user,  # type: ignore[arg-type]
+                        request=request,
+                    )
+                    transaction.on_commit(lambda: control_campaign_select_task.delay(campaign.pk))
+            except ValidationError as error:
+                form_errors_apply(form=form, error=error)
+            else:
+                return redirect("control:campaign-detail", pk=campaign.pk)
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class CampaignDetailView(CapabilityRequiredMixin, View):
+    """The proposal before confirming: counts and selection rate per audit group."""
+
+    capabilities = (Capability.MANAGE_CONTROL,)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        campaign = get_object_or_404(control_campaign_list(), pk=pk)
+        return render(
+            request,
+            "control/casework/campaign_detail.html",
+            {"campaign": campaign, "attribute_labels": AUDIT_ATTRIBUTE_LABELS},
+        )
+
+
+class CampaignProgressView(CapabilityRequiredMixin, View):
+    """The progress partial the detail page polls (htmx) while the selection runs; once
+    done it asks the browser to reload the whole page to show the proposal."""
+
+    capabilities = (Capability.MANAGE_CONTROL,)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        campaign = get_object_or_404(ControlCampaign, pk=pk)
+        response = render(request, "control/casework/_campaign_progress.html", {"campaign": campaign})
+        if campaign.status != ControlCampaign.Status.SELECTING and request.headers.get("HX-Request"):
+            response["HX-Refresh"] = "true"
+        return response
+
+
+class CampaignConfirmView(CapabilityRequiredMixin, View):
+    capabilities = (Capability.MANAGE_CONTROL,)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        campaign = get_object_or_404(ControlCampaign, pk=pk)
+        try:
+            control_campaign_confirm(campaign=campaign, confirmed_by=request.user, request=request)  # type: ignore[arg-type]
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, gettext("Kampanjen er bekreftet. Sakene ligger nå i arbeidslisten."))
+        return redirect("control:campaign-detail", pk=pk)
+
+
+class CampaignDiscardView(CapabilityRequiredMixin, View):
+    capabilities = (Capability.MANAGE_CONTROL,)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        campaign = get_object_or_404(ControlCampaign, pk=pk)
+        try:
+            control_campaign_discard(campaign=campaign, discarded_by=request.user, request=request)  # type: ignore[arg-type]
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("control:campaign-detail", pk=pk)
+        messages.success(request, gettext("Forslaget er forkastet."))
+        return redirect("control:campaign-list")
+
+
+class FlagForm(forms.Form):
+    customer_id = forms.CharField(label=_("Kunde-id"), max_length=32)
+    reason = forms.CharField(label=_("Begrunnelse"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FlagListView(CapabilityRequiredMixin, View):
+    """Customers who must not be controlled, and the form to add one."""
+
+    capabilities = (Capability.MANAGE_CONTROL,)
+    template_name = "control/casework/flag_list.html"
+
+    def _render(self, request: HttpRequest, form: FlagForm, status: int = 200) -> HttpResponse:
+        page = Paginator(do_not_control_flag_list(), 50).get_page(request.GET.get("page"))
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "flags": page.object_list, "page_obj": page},
+            status=status,
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, FlagForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = FlagForm(request.POST)
+        if form.is_valid():
+            try:
+                do_not_control_flag_create(
+                    customer_id=form.cleaned_data["customer_id"],
+                    reason=form.cleaned_data["reason"],
+                    created_by=request.user,  # type: ignore[arg-type]
+                    request=request,
+                )
+            except ValidationError as error:
+                form_errors_apply(form=form, error=error)
+            else:
+                messages.success(request, gettext("Kunden blir ikke trukket ut i nye kampanjer."))
+                return HttpResponseRedirect(reverse("control:flag-list"))
+        return self._render(request, form, status=400)
+
+
+class FlagDeactivateView(CapabilityRequiredMixin, View):
+    capabilities = (Capability.MANAGE_CONTROL,)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        flag = get_object_or_404(DoNotControlFlag, pk=pk, active=True)
+        do_not_control_flag_deactivate(flag=flag, deactivated_by=request.user, request=request)  # type: ignore[arg-type]
+        messages.success(request, gettext("Markeringen er opphevet."))
+        return redirect("control:flag-list")

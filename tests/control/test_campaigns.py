@@ -1,0 +1,215 @@
+"""control/services/campaigns.py: creating a campaign, selecting its cases, confirming."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from control.models import ControlCampaign, ControlCase, DoNotControlFlag, RiskModelVersion
+from control.services.campaigns import (
+    control_campaign_confirm,
+    control_campaign_create,
+    control_campaign_discard,
+    control_campaign_select,
+    do_not_control_flag_create,
+)
+from lanekassen_ai.models import AuditEvent
+from tests.control.factories import (
+    ApplicationFactory,
+    ControlCaseFactory,
+    RiskModelVersionFactory,
+    scored_applications,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _campaign(manager: Any, **kwargs: Any) -> ControlCampaign:
+    params: dict[str, Any] = {
+        "name": "Kontroll 2018",
+        "academic_year": 2018,
+        "created_by": manager,
+        "seed": 7,
+    }
+    params.update(kwargs)
+    if "budget_share" not in params:
+        params.setdefault("budget_count", 20)
+    return control_campaign_create(**params)
+
+
+def test_selection_takes_the_top_risk_and_a_uniform_random_share(manager: Any) -> None:
+    scores = scored_applications(n=100)
+    campaign = control_campaign_select(campaign_id=_campaign(manager, budget_count=20, random_share=0.10).pk)
+
+    assert campaign.status == ControlCampaign.Status.PROPOSED
+    assert campaign.progress == 100
+    risk = ControlCase.objects.filter(campaign=campaign, selection_reason="RISK")
+    random_cases = ControlCase.objects.filter(campaign=campaign, selection_reason="RANDOM")
+    assert risk.count() == 18
+    assert random_cases.count() == 2
+    top_18 = {s.application_id for s in scores[:18]}
+    assert set(risk.values_list("application_id", flat=True)) == top_18
+    assert set(risk.values_list("selection_probability", flat=True)) == {1.0}
+    # Random cases come from the 82 eligible applications the model did not pick.
+    assert all(c.application_id not in top_18 for c in random_cases)
+    assert [c.selection_probability for c in random_cases] == [pytest.approx(2 / 82)] * 2
+
+
+def test_selection_is_reproducible_from_the_stored_seed(manager: Any) -> None:
+    scored_applications(n=60)
+    first = control_campaign_select(campaign_id=_campaign(manager, budget_count=10, random_share=0.5).pk)
+    picked = set(first.cases.filter(selection_reason="RANDOM").values_list("application_id", flat=True))
+    control_campaign_discard(campaign=first, discarded_by=manager)
+    second = control_campaign_select(campaign_id=_campaign(manager, budget_count=10, random_share=0.5).pk)
+    again = set(second.cases.filter(selection_reason="RANDOM").values_list("application_id", flat=True))
+    assert picked == again
+
+
+def test_budget_share_counts_a_share_of_the_years_applications(manager: Any) -> None:
+    scored_applications(n=80)
+    campaign = control_campaign_select(campaign_id=_campaign(manager, budget_share=0.25, random_share=0.2).pk)
+    assert campaign.cases.count() == 20
+    assert campaign.cases.filter(selection_reason="RANDOM").count() == 4
+
+
+def test_flagged_and_already_controlled_applications_are_never_picked(manager: Any) -> None:
+    scores = scored_applications(n=30)
+    flagged = scores[0].application.customer
+    DoNotControlFlag.objects.create(customer=flagged, reason="Sårbar student", created_by=manager)
+    already = scores[1].application
+    already.controlled = True
+    already.save()
+    campaign = control_campaign_select(campaign_id=_campaign(manager, budget_count=30, random_share=0.1).pk)
+    picked = set(campaign.cases.values_list("application_id", flat=True))
+    assert scores[0].application_id not in picked
+    assert already.pk not in picked
+    assert len(picked) == 28
+
+
+def test_preview_reports_selection_rate_per_audit_group(manager: Any) -> None:
+    # 20 women with the highest scores, 20 men below them: a 10-case risk pick takes women only.
+    scored_applications(n=20, gender="F", birth_date=date(1999, 1, 1))
+    version = RiskModelVersion.objects.get()
+    for s in scored_applications(n=20, model_version=version, gender="M", birth_date=date(1990, 1, 1)):
+        s.score, s.rank, s.percentile = s.score / 10, s.rank + 20, s.percentile / 10
+        s.save()
+    campaign = control_campaign_select(campaign_id=_campaign(manager, budget_count=10, random_share=0.1).pk)
+    gender = {g["group"]: g for g in campaign.preview["groups"]["gender"]}
+    assert gender["F"]["applications"] == 20
+    assert gender["F"]["selected"] + gender["M"]["selected"] == 10
+    assert gender["F"]["rate"] >= 0.45
+    assert "gender" in campaign.preview["flags"]
+    bands = {g["group"] for g in campaign.preview["groups"]["age_band"]}
+    assert bands == {"under 20", "25-29"}
+    assert campaign.preview["total"] == {"applications": 40, "selected": 10, "rate": 0.25}
+
+
+def test_random_share_below_five_percent_is_refused_and_nothing_is_stored(manager: Any) -> None:
+    scored_applications(n=10)
+    with pytest.raises(ValidationError) as excinfo:
+        _campaign(manager, random_share=0.04)
+    assert "5 %" in str(excinfo.value.message_dict["random_share"])
+    assert not ControlCampaign.objects.exists()
+
+
+def test_campaign_without_scores_for_the_year_is_refused_with_the_reason(manager: Any) -> None:
+    RiskModelVersionFactory(status=RiskModelVersion.Status.ACTIVE)
+    ApplicationFactory(academic_year=2018)
+    with pytest.raises(ValidationError) as excinfo:
+        _campaign(manager)
+    assert "ikke skåret studieåret 2018" in str(excinfo.value.message_dict["model_version"])
+
+
+def test_campaign_needs_either_a_count_or_a_share(manager: Any) -> None:
+    scored_applications(n=5)
+    with pytest.raises(ValidationError) as excinfo:
+        control_campaign_create(
+            name="x", academic_year=2018, created_by=manager, budget_count=3, budget_share=0.1
+        )
+    assert "budget_count" in excinfo.value.message_dict
+
+
+def test_confirming_is_audited_and_only_works_once(manager: Any) -> None:
+    scored_applications(n=30)
+    campaign = control_campaign_select(campaign_id=_campaign(manager).pk)
+    control_campaign_confirm(campaign=campaign, confirmed_by=manager)
+    campaign.refresh_from_db()
+    assert campaign.status == ControlCampaign.Status.CONFIRMED
+    assert campaign.confirmed_by == manager
+    event = AuditEvent.objects.get(action="control.campaign.confirm")
+    assert event.details["cases"] == 20
+    with pytest.raises(ValidationError, match="Bare en foreslått kampanje"):
+        control_campaign_confirm(campaign=campaign, confirmed_by=manager)
+
+
+def test_applications_in_an_earlier_campaign_are_not_picked_again(manager: Any) -> None:
+    scores = scored_applications(n=30)
+    ControlCaseFactory(application=scores[0].application)
+    campaign = control_campaign_select(campaign_id=_campaign(manager, budget_count=5).pk)
+    assert scores[0].application_id not in set(campaign.cases.values_list("application_id", flat=True))
+
+
+def test_do_not_control_flag_needs_a_known_customer_and_a_reason(manager: Any) -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        do_not_control_flag_create(customer_id="NOPE", reason="", created_by=manager)
+    assert set(excinfo.value.message_dict) == {"customer_id", "reason"}
+    assert not DoNotControlFlag.objects.exists()
+
+
+def test_manager_creates_a_campaign_on_the_page_and_sees_the_proposal(
+    client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    scored_applications(n=40)
+    client = client_for("leder")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("control:campaign-create"),
+            {
+                "name": "Kontroll 2018",
+                "academic_year": 2018,
+                "budget_count": 10,
+                "random_share_percent": 10,
+                "documentation_days": 21,
+            },
+        )
+    campaign = ControlCampaign.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("control:campaign-detail", args=[campaign.pk])
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Bekreft kampanjen" in page.content.decode()
+    assert campaign.cases.count() == 10
+
+
+def test_campaign_form_shows_the_error_for_too_small_a_random_share(client_for: Any) -> None:
+    scored_applications(n=5)
+    response = client_for("leder").post(
+        reverse("control:campaign-create"),
+        {
+            "name": "x",
+            "academic_year": 2018,
+            "budget_count": 2,
+            "random_share_percent": 2,
+            "documentation_days": 21,
+        },
+    )
+    assert response.status_code == 400
+    assert not ControlCampaign.objects.exists()
+
+
+def test_progress_partial_tells_htmx_to_reload_when_selection_is_done(client_for: Any, manager: Any) -> None:
+    scored_applications(n=10)
+    campaign = _campaign(manager, budget_count=2)
+    client = client_for("leder")
+    running = client.get(
+        reverse("control:campaign-progress", args=[campaign.pk]), headers={"HX-Request": "true"}
+    )
+    assert 'hx-trigger="every 1s"' in running.content.decode()
+    assert "HX-Refresh" not in running
+    control_campaign_select(campaign_id=campaign.pk)
+    done = client.get(
+        reverse("control:campaign-progress", args=[campaign.pk]), headers={"HX-Request": "true"}
+    )
+    assert done["HX-Refresh"] == "true"
