@@ -15,4 +15,11 @@ class ControlConfig(AppConfig):
         NavItem("control:campaign-list", _("Kontrollkampanjer"), perm(Capability.MANAGE_CONTROL), order=20),
         NavItem("control:flag-list", _("Skal ikke kontrolleres"), perm(Capability.MANAGE_CONTROL), order=22),
         NavItem("control:insight", _("Kontrollinnsikt"), perm(Capability.VIEW_CONTROL_STATISTICS), order=25),
+        NavItem("control:model-list", _("Risikomodeller"), perm(Capability.VIEW_RISK_MODELS), order=30),
+        NavItem(
+            "control:applications-import",
+            _("Import av søknader"),
+            perm(Capability.MANAGE_RISK_MODELS),
+            order=32,
+        ),
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from control.views import campaigns, cases, insight
+from control.views import campaigns, cases, insight, models
 
 app_name = "control"
 urlpatterns: list = [
@@ -38,6 +38,12 @@ urlpatterns: list = [
         cases.CustomerAccessReportView.as_view(),
         name="customer-access-report",
     ),
+    # Risk models: registry, model card, import of applications
+    path("models/", models.ModelListView.as_view(), name="model-list"),
+    path("models/<str:version>/", models.ModelDetailView.as_view(), name="model-detail"),
+    path("models/<str:version>/activate/", models.ModelActivateView.as_view(), name="model-activate"),
+    path("models/<str:version>/retire/", models.ModelRetireView.as_view(), name="model-retire"),
+    path("import/", models.ImportView.as_view(), name="applications-import"),
     path("insight/", insight.InsightIndexView.as_view(), name="insight"),
     path("insight/<int:pk>/", insight.InsightCampaignView.as_view(), name="insight-campaign"),
     path("insight/<int:pk>/csv/", insight.InsightCampaignCsvView.as_view(), name="insight-campaign-csv"),

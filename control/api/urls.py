@@ -3,12 +3,18 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from control.api import casework
+from control.api import casework, risk
 
 casework_router = SimpleRouter()
 casework_router.register("cases", casework.ControlCaseViewSet, basename="control-case")
 casework_router.register("campaigns", casework.ControlCampaignViewSet, basename="control-campaign")
 
+risk_router = SimpleRouter()
+risk_router.register("risk-models", risk.RiskModelVersionViewSet, basename="risk-model")
+risk_router.register("scoring-runs", risk.ScoringRunViewSet, basename="scoring-run")
+
 urlpatterns: list = [
     path("", include(casework_router.urls)),
+    path("", include(risk_router.urls)),
+    path("applications/import/", risk.ApplicationsImportView.as_view(), name="applications-import"),
 ]

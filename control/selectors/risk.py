@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from django.db import connection
-from django.db.models import QuerySet
+from django.db import connection, models
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from control.ml.schema import COLUMN_SPECS, IMPORT_COLUMNS
-from control.models import Application, Customer, RiskModelVersion, RiskScore, ScoringRun
+from control.models import Application, Customer, ImportRun, RiskModelVersion, RiskScore, ScoringRun
 
 # Text columns keep their leading zeros (kommunenummer 0301) and ids stay strings.
 _TEXT_KINDS = {"id", "national_id", "municipality", "enum", "date"}
@@ -32,10 +33,11 @@ def _select_list() -> str:
             parts.append("a.customer_id")
         else:
             field = Application._meta.get_field(name)
+            assert isinstance(field, models.Field)
             internal = field.get_internal_type()
             if internal == "BooleanField":
                 parts.append(f"CAST(a.{name} AS integer) AS {name}")
-            elif internal == "CharField" and getattr(field, "blank", False):
+            elif internal == "CharField" and field.blank:
                 parts.append(f"NULLIF(a.{name}, '') AS {name}")
             else:
                 parts.append(f"a.{name}")
@@ -115,8 +117,6 @@ def application_year_ids_bounds(*, year: int, chunk_size: int) -> list[tuple[str
 
 def academic_years_list() -> list[dict[str, Any]]:
     """Each academic year with its number of applications, controlled ones and outcomes."""
-    from django.db.models import Count, Q
-
     return list(
         Application.objects.values("academic_year")
         .annotate(
@@ -158,3 +158,82 @@ def scoring_run_list(*, model_version: RiskModelVersion | None = None) -> QueryS
 def risk_score_list(*, year: int, model_version: RiskModelVersion) -> QuerySet[RiskScore]:
     """Scores of one year from one model version, rank 1 (highest risk) first."""
     return RiskScore.objects.filter(academic_year=year, model_version=model_version).order_by("rank")
+
+
+CARD_METRICS: tuple[tuple[str, Any], ...] = (
+    ("recall_at_25", _("Andel avdekket ved kontroll av 25 %")),
+    ("precision_at_25", _("Treffsikkerhet blant de 25 % høyeste")),
+    ("lift_at_25", _("Løft ved 25 % (mot tilfeldig)")),
+    ("auc", _("AUC")),
+    ("average_precision", _("Gjennomsnittlig presisjon")),
+    ("brier", _("Brier-skår (lavere er bedre)")),
+)
+
+
+def risk_model_card(*, model_version: RiskModelVersion) -> dict[str, Any]:
+    """Everything the model card shows, as plain data: metrics with 95 % intervals, the
+    comparison with the old rule and random selection, chart series, global importance
+    and the fairness tables with ratios below the flag limit marked. Aggregates only:
+    nothing here identifies a student."""
+    metrics = model_version.metrics or {}
+    ci = metrics.get("ci", {})
+    baselines = (model_version.comparison or {}).get("baselines", {})
+    old_rule = baselines.get("old_rule", {})
+    random = baselines.get("random", {})
+    metric_rows = [
+        {
+            "key": key,
+            "label": label,
+            "value": metrics.get(key),
+            "ci": ci.get(key),
+            "old_rule": (old_rule.get("metrics") or {}).get(key),
+            "random": (random.get("metrics") or {}).get(key),
+        }
+        for key, label in CARD_METRICS
+    ]
+    curves = model_version.curves or {}
+    gains = curves.get("gains", [])
+    chart = {
+        "gains": {
+            "share": [round(p[0] * 100, 1) for p in gains],
+            "model": [round(p[1] * 100, 1) for p in gains],
+            "old_rule": [round(p[1] * 100, 1) for p in old_rule.get("gains", [])],
+            "random": [round(p[0] * 100, 1) for p in gains],
+        },
+        "calibration": {
+            "predicted": [round(p[0] * 100, 2) for p in curves.get("calibration", [])],
+            "observed": [round(p[1] * 100, 2) for p in curves.get("calibration", [])],
+        },
+    }
+    fairness = model_version.fairness or {}
+    limit = fairness.get("flag_below", 0.8)
+    attributes = []
+    for name, report in (fairness.get("attributes") or {}).items():
+        ratios = report.get("ratios", {})
+        attributes.append(
+            {
+                "name": name,
+                "groups": report.get("groups", []),
+                "ratios": [
+                    {"metric": metric, "value": value, "flagged": value is not None and value < limit}
+                    for metric, value in ratios.items()
+                ],
+                "flags": report.get("flags", []),
+            }
+        )
+    candidates = ((model_version.comparison or {}).get("candidates") or {}).get("candidates", {})
+    return {
+        "metric_rows": metric_rows,
+        "n_evaluated": metrics.get("n"),
+        "positives": metrics.get("positives"),
+        "chart": chart,
+        "importance": (model_version.global_importance or [])[:15],
+        "fairness": {"limit": limit, "share": fairness.get("share"), "attributes": attributes},
+        "candidates": [{"name": k, **v} for k, v in candidates.items()],
+        "why": ((model_version.comparison or {}).get("candidates") or {}).get("why", ""),
+    }
+
+
+def import_run_list() -> QuerySet[ImportRun]:
+    """Imports, newest first, with who started them."""
+    return ImportRun.objects.select_related("started_by").order_by("-started_at", "-id")

@@ -6,7 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from control.models import ScoringRun
 from tests.control import casework_helpers as cw
+from tests.control.factories import RiskModelVersionFactory
 from tests.role_matrix import AD, CW, MD, MG, A, Row, api, check_row, pages
 
 # Casework. POST-only endpoints opened with GET: 405 for a role that may post, 403 otherwise.
@@ -16,6 +18,15 @@ API_POST_WORK = {A: 401, CW: 405, MG: 403, MD: 403, AD: 405}
 CASE_READERS = {CW, MG, AD}
 MANAGERS = {MG, AD}
 STATISTICS = {MG, MD, AD}
+# Risk models: the card is for modellers, managers and admins; changing the registry and
+# importing data for modellers and admins.
+MODEL_READERS = {MG, MD, AD}
+MODEL_POST_MANAGE = {A: 302, CW: 403, MG: 403, MD: 405, AD: 405}
+API_MODEL_POST = {A: 401, CW: 403, MG: 405, MD: 405, AD: 405}
+
+
+def _model_url(name: str) -> str:
+    return reverse(name, args=[RiskModelVersionFactory().version])
 
 
 MATRIX: list[Row] = [
@@ -95,6 +106,26 @@ MATRIX: list[Row] = [
         allowed=STATISTICS,
         url=lambda: cw.campaign_url("control-campaign-statistics"),
     ),
+    # Risk models and imports
+    pages("control:model-list", allowed=MODEL_READERS),
+    pages("control:model-detail", allowed=MODEL_READERS, url=lambda: _model_url("control:model-detail")),
+    Row("control:model-activate", MODEL_POST_MANAGE, url=lambda: _model_url("control:model-activate")),
+    Row("control:model-retire", MODEL_POST_MANAGE, url=lambda: _model_url("control:model-retire")),
+    pages("control:applications-import", allowed={MD, AD}),
+    api("risk-model-list", allowed=MODEL_READERS),
+    api("risk-model-detail", allowed=MODEL_READERS, url=lambda: _model_url("risk-model-detail")),
+    Row("risk-model-activate", API_MODEL_POST, url=lambda: _model_url("risk-model-activate")),
+    Row("risk-model-retire", API_MODEL_POST, url=lambda: _model_url("risk-model-retire")),
+    api("scoring-run-list", allowed=MODEL_READERS),
+    api(
+        "scoring-run-detail",
+        allowed=MODEL_READERS,
+        url=lambda: reverse(
+            "scoring-run-detail",
+            args=[ScoringRun.objects.create(model_version=RiskModelVersionFactory(), academic_year=2019).pk],
+        ),
+    ),
+    Row("applications-import", {A: 401, CW: 403, MG: 403, MD: 405, AD: 405}),
 ]
 
 

@@ -1,0 +1,151 @@
+"""Risk API (under /api/v1/control/): bulk import of applications, the model registry and
+scoring runs. Thin: each call validates input and calls one service."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import translation
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from control.api.serializers_risk import (
+    ImportRunSerializer,
+    ImportUploadSerializer,
+    RiskModelVersionDetailSerializer,
+    RiskModelVersionListSerializer,
+    ScoringRunCreateSerializer,
+    ScoringRunSerializer,
+)
+from control.models import RiskModelVersion
+from control.selectors.risk import risk_model_version_list, scoring_run_list
+from control.services.imports import ImportRefused, applications_import
+from control.services.registry import RegistryError, risk_model_activate, risk_model_retire
+from control.services.scoring import ScoringError, scoring_run_create
+from control.tasks import scoring_run_execute_task
+from lanekassen_ai.api.permissions import HasCapability
+from lanekassen_ai.roles import Capability
+
+MODEL_READERS = HasCapability(Capability.VIEW_RISK_MODELS)
+MODEL_MANAGERS = HasCapability(Capability.MANAGE_RISK_MODELS)
+
+
+class ApplicationsImportView(APIView):
+    """Bulk upload of an applications file: the same validation as import_applications.
+    All-or-nothing unless skip_invalid; a refused file answers 400 with every bad row's
+    line, column, value and reason (first 1000)."""
+
+    permission_classes = [MODEL_MANAGERS]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=ImportUploadSerializer, responses={201: ImportRunSerializer})
+    def post(self, request: Request) -> Response:
+        form = ImportUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        upload = form.validated_data["file"]
+        try:
+            result = applications_import(
+                source=upload,
+                file_name=upload.name or "upload.csv",
+                skip_invalid=form.validated_data["skip_invalid"],
+                request=request._request,
+                language=translation.get_language(),
+            )
+        except ImportRefused as refused:
+            body: dict[str, Any] = {
+                "detail": refused.message,
+                "errors": [e.as_dict() for e in refused.errors],
+            }
+            if refused.run is not None:
+                body["import_run"] = refused.run.pk
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {
+                **ImportRunSerializer(result.run).data,
+                "rejected": [e.as_dict() for e in result.errors],
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class RiskModelVersionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The model registry: every trained version with its metrics, fairness report and
+    provenance. Activation and retirement are audited."""
+
+    lookup_field = "version"
+    lookup_value_regex = r"[A-Za-z0-9_.-]+"
+    filterset_fields = ["status", "algorithm"]
+
+    def get_permissions(self) -> list[Any]:
+        if self.action in ("activate", "retire"):
+            return [MODEL_MANAGERS()]
+        return [MODEL_READERS()]
+
+    def get_queryset(self) -> Any:
+        return risk_model_version_list()
+
+    def get_serializer_class(self) -> Any:
+        return RiskModelVersionDetailSerializer if self.action != "list" else RiskModelVersionListSerializer
+
+    @extend_schema(request=None, responses={200: RiskModelVersionDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, version: str | None = None) -> Response:
+        return self._change(risk_model_activate, request)
+
+    @extend_schema(request=None, responses={200: RiskModelVersionDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def retire(self, request: Request, version: str | None = None) -> Response:
+        return self._change(risk_model_retire, request)
+
+    def _change(self, service: Any, request: Request) -> Response:
+        try:
+            model_version = service(model_version=self.get_object(), request=request._request)
+        except RegistryError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response(RiskModelVersionDetailSerializer(model_version).data)
+
+
+class ScoringRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Scoring runs: POST starts one (a Celery task scores it in chunks); GET follows it."""
+
+    serializer_class = ScoringRunSerializer
+    filterset_fields = ["academic_year", "status"]
+
+    def get_permissions(self) -> list[Any]:
+        if self.action == "create":
+            return [MODEL_MANAGERS()]
+        return [MODEL_READERS()]
+
+    def get_queryset(self) -> Any:
+        return scoring_run_list()
+
+    @extend_schema(request=ScoringRunCreateSerializer, responses={202: ScoringRunSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        form = ScoringRunCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        model_version = None
+        if form.validated_data.get("model_version"):
+            model_version = RiskModelVersion.objects.filter(
+                version=form.validated_data["model_version"]
+            ).first()
+            if model_version is None:
+                return Response(
+                    {"model_version": [f"no model version {form.validated_data['model_version']}"]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        try:
+            with transaction.atomic():
+                run = scoring_run_create(
+                    year=form.validated_data["academic_year"],
+                    model_version=model_version,
+                    request=request._request,
+                )
+                scoring_run_execute_task.delay_on_commit(run.pk)
+        except ScoringError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        run.refresh_from_db()
+        return Response(ScoringRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
