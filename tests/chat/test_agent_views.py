@@ -1,0 +1,106 @@
+"""The agent console pages and API (chat/views/agent.py, chat/api/agent.py)."""
+
+import pytest
+from django.urls import reverse
+
+from chat.models import Conversation, Message
+from tests.chat.factories import IntentFactory, MessageFactory, QueuedConversationFactory, QueueFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_agent_takes_replies_and_closes_through_the_pages(client, caseworker) -> None:
+    queue = QueueFactory(slug="stipend-og-lan", name="Stipend og lån")
+    intent = IntentFactory(slug="soknadsfrist", title_nb="Søknadsfrist", queue=queue)
+    waiting = QueuedConversationFactory(queue=queue, handover_intent=intent)
+    MessageFactory(conversation=waiting, text="Når er søknadsfristen?", intent=intent, confidence=0.91)
+    client.force_login(caseworker)
+
+    client.post(reverse("chat:agent-status"), {"state": "AVAILABLE", "capacity": 2})
+    taken = client.post(reverse("chat:agent-take-next"))
+    assert taken.status_code == 302 and taken["Location"].endswith(f"?c={waiting.pk}")
+
+    console = client.get(taken["Location"])
+    content = console.content.decode()
+    assert "Når er søknadsfristen?" in content and "soknadsfrist" in content
+
+    reply = client.post(
+        reverse("chat:agent-reply", args=[waiting.pk]),
+        {"text": "Fristen er 15. november."},
+        HTTP_HX_REQUEST="true",
+    )
+    assert reply.status_code == 200 and "Fristen er 15. november." in reply.content.decode()
+    client.post(reverse("chat:agent-canned", args=[waiting.pk]), {"intent": intent.pk})
+    assert waiting.messages.filter(sender=Message.Sender.AGENT).count() == 2
+
+    empty = client.post(reverse("chat:agent-reply", args=[waiting.pk]), {"text": ""}, HTTP_HX_REQUEST="true")
+    assert empty.status_code == 422
+
+    client.post(reverse("chat:agent-close", args=[waiting.pk]), {"wrap_up": "resolved"})
+    waiting.refresh_from_db()
+    assert (waiting.state, waiting.wrap_up) == (Conversation.State.CLOSED, "resolved")
+
+
+def test_take_next_while_away_shows_why(client, caseworker) -> None:
+    QueuedConversationFactory()
+    client.force_login(caseworker)
+    response = client.post(reverse("chat:agent-take-next"), follow=True)
+    assert "borte" in response.content.decode()
+
+
+def test_the_waiting_list_is_a_fixed_number_of_queries(
+    client, caseworker, django_assert_max_num_queries
+) -> None:
+    for queue in (QueueFactory(priority=10), QueueFactory(priority=20)):
+        for _ in range(15):
+            QueuedConversationFactory(queue=queue, handover_intent=IntentFactory(queue=queue))
+    client.force_login(caseworker)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("chat:agent-waiting"))
+    assert response.content.decode().count("<tr>") == 31  # header + 30 waiting
+
+
+def test_the_api_take_reply_poll_and_close(client, caseworker) -> None:
+    conversation = QueuedConversationFactory()
+    client.force_login(caseworker)
+    assert (
+        client.patch(
+            reverse("chat-agent-status"), {"state": "AVAILABLE"}, content_type="application/json"
+        ).json()["state"]
+        == "AVAILABLE"
+    )
+    taken = client.post(reverse("chat-agent-take-next"))
+    assert taken.status_code == 200 and taken.json()["id"] == conversation.pk
+    assert client.post(reverse("chat-agent-take-next")).status_code == 204
+
+    sent = client.post(
+        reverse("chat-agent-messages", args=[conversation.pk]),
+        {"text": "Hei!"},
+        content_type="application/json",
+    )
+    assert sent.status_code == 201
+    after = sent.json()["id"] - 1
+    polled = client.get(reverse("chat-agent-messages", args=[conversation.pk]), {"after": after}).json()
+    assert [m["text"] for m in polled["messages"]] == ["Hei!"]
+    assert (
+        client.get(reverse("chat-agent-messages", args=[conversation.pk]), {"after": "x"}).status_code == 400
+    )
+    both = client.post(
+        reverse("chat-agent-messages", args=[conversation.pk]),
+        {"text": "a", "intent": "b"},
+        content_type="application/json",
+    )
+    assert both.status_code == 400
+
+    closed = client.post(
+        reverse("chat-agent-close", args=[conversation.pk]),
+        {"wrap_up": "resolved"},
+        content_type="application/json",
+    )
+    assert closed.json()["state"] == "closed"
+    again = client.post(
+        reverse("chat-agent-close", args=[conversation.pk]),
+        {"wrap_up": "resolved"},
+        content_type="application/json",
+    )
+    assert again.status_code == 409 and "ikke aktiv" in again.json()["detail"]
