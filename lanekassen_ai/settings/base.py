@@ -146,6 +146,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/min"),
         "user": env("API_THROTTLE_USER", default="1200/min"),
+        # The public chat's writes (start, message, choice) per client; polling is not counted.
+        "chat": env("API_THROTTLE_CHAT", default="30/min"),
     },
     "EXCEPTION_HANDLER": "lanekassen_ai.api.exceptions.exception_handler",
 }
@@ -213,3 +215,10 @@ LOGGING = {
 # `seed_demo` runs these after creating the demo users; each is idempotent and takes
 # a keyword `stdout` for progress.
 DEMO_SEED_STEPS: list[str] = []
+DEMO_SEED_STEPS.append("control.services.demo.control_demo_seed")
+DEMO_SEED_STEPS.append("chat.services.demo.chat_demo_seed")
+
+# Chat: assistants only logged-in employees may use (the public `/chat/` is open to all),
+# and the sites allowed to embed the chat page in an iframe (CSP frame-ancestors).
+CHAT_LOGIN_REQUIRED_ASSISTANTS = ["una"]
+CHAT_FRAME_ANCESTORS = env.list("CHAT_FRAME_ANCESTORS", default=[])
