@@ -1,0 +1,65 @@
+import pytest
+
+from control.ml.features import FEATURE_NAMES
+from control.ml.training import risk_model_train
+
+
+def test_it_holds_out_the_last_labelled_year_and_reports_metrics_with_intervals(trained):
+    assert trained.train_years == [2015, 2016, 2017]
+    assert trained.test_year == 2018
+    assert trained.n_test > 0 and trained.n_train > trained.n_test
+    assert trained.features == FEATURE_NAMES
+    for name in (
+        "auc",
+        "average_precision",
+        "recall_at_25",
+        "precision_at_25",
+        "lift_at_25",
+        "brier",
+        "recall_at_10",
+        "recall_at_50",
+    ):
+        low, high = trained.metrics["ci"][name]
+        assert low <= trained.metrics[name] <= high, name
+    assert 0 <= trained.metrics["brier"] <= 1
+    assert trained.curves["gains"][0] == [0.0, 0.0] and trained.curves["gains"][-1] == [1.0, 1.0]
+    assert all(len(point) == 3 for point in trained.curves["calibration"])
+
+
+def test_it_beats_the_old_rule_and_random_selection_on_the_same_group(trained):
+    assert trained.metrics["auc"] > trained.baselines["old_rule"]["metrics"]["auc"]
+    assert trained.metrics["auc"] > trained.baselines["random"]["metrics"]["auc"] == 0.5
+    assert trained.metrics["recall_at_25"] > trained.baselines["random"]["metrics"]["recall_at_25"]
+
+
+def test_it_compares_candidates_and_says_why_the_winner_won(trained):
+    assert set(trained.comparison["candidates"]) >= {"lightgbm", "logistic_regression"}
+    assert trained.comparison["winner"] == trained.algorithm
+    assert trained.algorithm in trained.comparison["why"]
+    assert trained.library_versions["scikit-learn"]
+
+
+def test_the_fairness_audit_covers_every_attribute_with_ratios_and_flags(trained):
+    attributes = trained.fairness["attributes"]
+    assert set(attributes) == {"gender", "birth_country_group", "age_band", "study_region"}
+    for audit in attributes.values():
+        assert audit["groups"]
+        for group in audit["groups"]:
+            assert 0 <= group["selection_rate"] <= 1
+        for metric, ratio in audit["ratios"].items():
+            assert ratio is None or 0 <= ratio <= 1
+            assert (metric in audit["flags"]) == (ratio is not None and ratio < 0.8)
+    regions = {g["group"] for g in attributes["study_region"]["groups"]}
+    assert len(regions) <= 7
+
+
+def test_global_importance_is_a_share_per_feature_with_labels(trained):
+    total = sum(item["importance"] for item in trained.global_importance)
+    assert total == pytest.approx(1.0, abs=1e-3)
+    assert trained.global_importance[0]["label_nb"] and trained.global_importance[0]["label_en"]
+
+
+def test_it_refuses_data_with_only_one_labelled_year(population):
+    applications, _ = population
+    with pytest.raises(ValueError, match="at least two academic years"):
+        risk_model_train(frame=applications, until_year=2015)
