@@ -50,7 +50,12 @@ def _aggregates(*, conversations: QuerySet[Conversation], target_seconds: int) -
     return {
         "offered": Count("pk"),
         "answered": Count("pk", filter=Q(answered_at__isnull=False)),
-        "abandoned": Count("pk", filter=Q(state=Conversation.State.ABANDONED)),
+        # A customer who closed the chat before anyone answered left the queue too.
+        "abandoned": Count(
+            "pk",
+            filter=Q(state=Conversation.State.ABANDONED)
+            | Q(state=Conversation.State.CLOSED, answered_at__isnull=True),
+        ),
         "answered_within_target": Count(
             "pk", filter=Q(answered_at__isnull=False, answered_at__lte=F("queued_at") + target)
         ),

@@ -217,6 +217,7 @@ LOGGING = {
 DEMO_SEED_STEPS: list[str] = []
 DEMO_SEED_STEPS.append("control.services.demo.control_demo_seed")
 DEMO_SEED_STEPS.append("chat.services.demo.chat_demo_seed")
+DEMO_SEED_STEPS.append("chat.services.demo_traffic.chat_traffic_demo_seed")  # after the catalogue
 
 # Chat: assistants only logged-in employees may use (the public `/chat/` is open to all),
 # and the sites allowed to embed the chat page in an iframe (CSP frame-ancestors).

@@ -1,0 +1,36 @@
+"""The demo traffic step (chat/services/demo_traffic.py)."""
+
+from datetime import date
+
+import pytest
+
+from chat.models import Conversation, OpeningHours, Queue, QueueSlotStat
+from chat.selectors.statistics import queue_statistics
+from chat.services.demo_traffic import chat_traffic_demo_seed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_seeds_queues_history_and_rollups_once() -> None:
+    today = date(2026, 11, 26)  # Thursday: the 7 days before hold 5 weekdays
+    chat_traffic_demo_seed(days=7, today=today)
+
+    assert set(Queue.objects.values_list("slug", flat=True)) >= {
+        "stipend-og-lan",
+        "tilbakebetaling",
+        "bostedskontroll",
+        "una-servicedesk",
+    }
+    assert OpeningHours.objects.filter(queue__slug="bostedskontroll").count() == 5
+    count = Conversation.objects.count()
+    assert count > 500
+    assert Conversation.objects.filter(state=Conversation.State.ABANDONED).exists()
+    assert Conversation.objects.filter(rating__isnull=False).exists()
+    report = queue_statistics(since=date(2026, 11, 19), until=date(2026, 11, 25))
+    offered = sum(t.offered for t in report.totals)
+    assert offered == Conversation.objects.filter(queued_at__isnull=False).count()
+    assert report.bot and report.top_intents == [] and report.top_not_understood  # no catalogue loaded here
+
+    slots = QueueSlotStat.objects.count()
+    chat_traffic_demo_seed(days=7, today=today)
+    assert (Conversation.objects.count(), QueueSlotStat.objects.count()) == (count, slots)
