@@ -1,0 +1,10 @@
+"""Fixtures of the control tests. Each concern keeps its fixtures in its own module;
+they are made visible to every test module here."""
+
+from tests.control.risk_fixtures import (  # noqa: F401
+    imported_population,
+    population_csv,
+    population_frame,
+    private_storage,
+    trained,
+)

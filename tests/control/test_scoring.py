@@ -1,0 +1,135 @@
+"""control/services/scoring.py, the scoring task and the score_applications command."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from control.ml.training import TrainingResult
+from control.models import Application, RiskScore, ScoringRun
+from control.services.registry import risk_model_activate
+from control.services.scoring import ScoringError, scoring_run_create, scoring_run_execute, scoring_year_run
+from control.tasks import scoring_run_execute_task
+from tests.conftest import require_postgresql
+from tests.control.risk_fixtures import CURRENT_YEAR, model_version_store
+
+
+def _assert_complete_ranking(run: ScoringRun) -> None:
+    n = Application.objects.filter(academic_year=run.academic_year).count()
+    scores = list(
+        RiskScore.objects.filter(model_version=run.model_version, academic_year=run.academic_year)
+        .order_by("rank")
+        .values_list("rank", "score", "percentile", "reasons")
+    )
+    assert len(scores) == n == run.total == run.done
+    assert [s[0] for s in scores] == list(range(1, n + 1))
+    assert all(a[1] >= b[1] for a, b in itertools.pairwise(scores)), "rank 1 = highest score"
+    assert scores[0][2] == 100.0 and 0 < scores[-1][2] <= 100.0 / n + 1e-9
+    with_reasons = [s[3] for s in scores if s[3]]
+    assert with_reasons and {"feature", "contribution", "text_nb", "text_en"} <= set(with_reasons[0][0])
+
+
+@pytest.mark.django_db
+def test_scoring_a_year_stores_score_rank_percentile_and_reasons_for_every_application(
+    imported_population: int, trained: TrainingResult, private_storage: Path
+) -> None:
+    version = model_version_store(trained=trained)
+    run = scoring_year_run(year=CURRENT_YEAR, model_version=version, chunk_size=400)
+    assert run.status == ScoringRun.Status.SUCCEEDED
+    assert len(run.chunks_done) == -(-run.total // 400)
+    _assert_complete_ranking(run)
+
+
+@pytest.mark.django_db
+def test_an_interrupted_run_resumes_without_rescoring_finished_chunks(
+    imported_population: int, trained: TrainingResult, private_storage: Path
+) -> None:
+    version = model_version_store(trained=trained)
+    run = scoring_year_run(year=CURRENT_YEAR, model_version=version, chunk_size=500)
+    # Make it look as if the worker died before the last chunk and the ranking.
+    first, last = run.chunks_done[-1]
+    lost = RiskScore.objects.filter(
+        model_version=version, application_id__gte=first, application_id__lte=last
+    )
+    lost_count = lost.count()
+    lost.delete()
+    kept_ids = set(RiskScore.objects.filter(model_version=version).values_list("id", flat=True))
+    ScoringRun.objects.filter(pk=run.pk).update(
+        status=ScoringRun.Status.FAILED, chunks_done=run.chunks_done[:-1], done=run.done - lost_count
+    )
+    resumed = scoring_run_execute(run_id=run.pk, chunk_size=500)
+    assert resumed.status == ScoringRun.Status.SUCCEEDED
+    assert kept_ids <= set(RiskScore.objects.filter(model_version=version).values_list("id", flat=True))
+    _assert_complete_ranking(resumed)
+
+
+@pytest.mark.django_db
+def test_rescoring_the_same_year_replaces_scores_instead_of_adding_rows(
+    imported_population: int, trained: TrainingResult, private_storage: Path
+) -> None:
+    version = model_version_store(trained=trained)
+    scoring_year_run(year=CURRENT_YEAR, model_version=version, chunk_size=1000)
+    before = dict(RiskScore.objects.filter(model_version=version).values_list("application_id", "score"))
+    second = scoring_year_run(year=CURRENT_YEAR, model_version=version, chunk_size=700)
+    after = dict(RiskScore.objects.filter(model_version=version).values_list("application_id", "score"))
+    assert before.keys() == after.keys()
+    assert all(abs(before[k] - after[k]) < 1e-9 for k in before)
+    _assert_complete_ranking(second)
+
+
+@pytest.mark.django_db
+def test_scoring_needs_an_active_model_and_applications(
+    imported_population: int, trained: TrainingResult, private_storage: Path
+) -> None:
+    with pytest.raises(ScoringError, match="no active risk model"):
+        scoring_run_create(year=CURRENT_YEAR)
+    risk_model_activate(model_version=model_version_store(trained=trained))
+    with pytest.raises(ScoringError, match="no applications for academic year 1999"):
+        scoring_run_create(year=1999)
+    with pytest.raises(CommandError, match="no such model version"):
+        call_command("score_applications", "--year", "2019", "--model", "nope", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_the_command_scores_with_the_active_model_and_export_scores_writes_the_ranking(
+    imported_population: int, trained: TrainingResult, private_storage: Path, tmp_path: Path
+) -> None:
+    version = risk_model_activate(model_version=model_version_store(trained=trained))
+    out = io.StringIO()
+    call_command("score_applications", "--year", str(CURRENT_YEAR), stdout=out, stderr=io.StringIO())
+    assert version.version in out.getvalue()
+    target = tmp_path / "scores.csv"
+    call_command("export_scores", "--year", str(CURRENT_YEAR), "--out", str(target), stdout=io.StringIO())
+    lines = target.read_text().splitlines()
+    assert lines[0] == "application_id,score,rank,percentile,model_version,reasons"
+    first = lines[1].split(",")
+    assert first[2] == "1" and first[4] == version.version
+    assert len(lines) - 1 == Application.objects.filter(academic_year=CURRENT_YEAR).count()
+    reasons = [line.split(",")[5] for line in lines[1:] if line.split(",")[5]]
+    assert reasons and all(set(r.split(";")) <= set(version.features) for r in reasons)
+    with pytest.raises(CommandError, match="has not been scored"):
+        call_command(
+            "export_scores", "--year", "2017", "--out", str(tmp_path / "x.csv"), stdout=io.StringIO()
+        )
+
+
+@pytest.mark.postgres
+@pytest.mark.worker
+def test_a_real_worker_scores_a_year_end_to_end_on_postgresql(
+    redis_celery_worker, population_csv: bytes, trained: TrainingResult, private_storage: Path
+) -> None:
+    require_postgresql()
+    from control.services.imports import applications_import
+
+    applications_import(source=io.BytesIO(population_csv), file_name="population.csv")
+    version = model_version_store(trained=trained)
+    run = scoring_run_create(year=CURRENT_YEAR, model_version=version)
+    result = scoring_run_execute_task.delay(run.pk).get(timeout=120)
+    assert result["status"] == ScoringRun.Status.SUCCEEDED
+    run.refresh_from_db()
+    _assert_complete_ranking(run)
