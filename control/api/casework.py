@@ -90,7 +90,7 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case: Any = self._case()
-        control_case_view_record(case=case, user=request.user, request=request)
+        control_case_view_record(case=case, user=request.user, request=request)  # type: ignore[arg-type]
         score = control_case_risk_score(case=case)
         case.risk_band = risk_band(percentile=score.percentile if score else None)
         case.risk_reasons = score.reasons if score else []

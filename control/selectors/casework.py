@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -272,7 +272,7 @@ def control_campaign_statistics(*, campaign: ControlCampaign) -> CampaignStatist
     for row in by_reason_rows:
         by_reason[row["selection_reason"]] = RateWithInterval(row["caught"], row["decided"])
     risk, random = by_reason["RISK"], by_reason["RANDOM"]
-    lift = risk.rate / random.rate if random.denominator and random.rate > 0 else None
+    lift = risk.rate / random.rate if risk.denominator and random.denominator and random.rate > 0 else None
 
     year = campaign.academic_year
     age_band = _age_band_expression(academic_year=year, prefix="application__customer__")
@@ -337,7 +337,7 @@ def control_campaign_statistics(*, campaign: ControlCampaign) -> CampaignStatist
 
 def control_case_list(
     *,
-    user: AbstractBaseUser | AnonymousUser | None = None,
+    user: User | AnonymousUser | None = None,
     campaign_id: int | None = None,
     status: str = "",
     assigned_to_me: bool = False,

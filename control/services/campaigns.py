@@ -16,7 +16,7 @@ import logging
 import random
 import secrets
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -49,7 +49,7 @@ def control_campaign_create(
     *,
     name: str,
     academic_year: int,
-    created_by: AbstractBaseUser,
+    created_by: User,
     budget_count: int | None = None,
     budget_share: float | None = None,
     random_share: float = DEFAULT_RANDOM_SHARE,
@@ -239,7 +239,7 @@ def control_campaign_select(*, campaign_id: int) -> ControlCampaign:
 
 
 def control_campaign_confirm(
-    *, campaign: ControlCampaign, confirmed_by: AbstractBaseUser, request: HttpRequest | None = None
+    *, campaign: ControlCampaign, confirmed_by: User, request: HttpRequest | None = None
 ) -> ControlCampaign:
     """Confirm a proposed campaign: its cases enter the worklist. Audited."""
     with transaction.atomic():
@@ -268,7 +268,7 @@ def control_campaign_confirm(
 
 
 def control_campaign_discard(
-    *, campaign: ControlCampaign, discarded_by: AbstractBaseUser, request: HttpRequest | None = None
+    *, campaign: ControlCampaign, discarded_by: User, request: HttpRequest | None = None
 ) -> None:
     """Delete a campaign that was never confirmed, with its proposed cases. Audited."""
     with transaction.atomic():
@@ -287,7 +287,7 @@ def control_campaign_discard(
 
 
 def do_not_control_flag_create(
-    *, customer_id: str, reason: str, created_by: AbstractBaseUser, request: HttpRequest | None = None
+    *, customer_id: str, reason: str, created_by: User, request: HttpRequest | None = None
 ) -> DoNotControlFlag:
     """Mark a customer as not to be controlled (e.g. a vulnerable student). Audited."""
     customer_id = (customer_id or "").strip()
@@ -298,7 +298,7 @@ def do_not_control_flag_create(
     customer = Customer.objects.filter(pk=customer_id).first()
     if customer is None:
         errors["customer_id"] = [_("Fant ingen kunde med kunde-id «%(id)s».") % {"id": customer_id}]
-    if errors:
+    if errors or customer is None:
         raise ValidationError(errors)
     with transaction.atomic():
         flag = DoNotControlFlag.objects.create(customer=customer, reason=reason, created_by=created_by)
@@ -307,7 +307,7 @@ def do_not_control_flag_create(
 
 
 def do_not_control_flag_deactivate(
-    *, flag: DoNotControlFlag, deactivated_by: AbstractBaseUser, request: HttpRequest | None = None
+    *, flag: DoNotControlFlag, deactivated_by: User, request: HttpRequest | None = None
 ) -> DoNotControlFlag:
     """Lift a do-not-control flag (kept, inactive, for the record). Audited."""
     with transaction.atomic():

@@ -9,7 +9,7 @@ first one's result (e.g. "already decided") instead of overwriting it.
 import re
 from datetime import date, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -84,7 +84,7 @@ def control_case_lock(*, case: ControlCase) -> ControlCase:
     )
 
 
-def control_case_check_workable(*, case: ControlCase, user: AbstractBaseUser) -> None:
+def control_case_check_workable(*, case: ControlCase, user: User) -> None:
     """Raise a ValidationError unless `user` may act on the case now: it is not decided
     and locked, and it is not assigned to somebody else."""
     if case.locked or case.status == ControlCase.Status.DECIDED:
@@ -99,7 +99,7 @@ def control_case_check_workable(*, case: ControlCase, user: AbstractBaseUser) ->
         )
 
 
-def control_case_assign_if_free(*, case: ControlCase, user: AbstractBaseUser) -> list[str]:
+def control_case_assign_if_free(*, case: ControlCase, user: User) -> list[str]:
     """Give an unassigned case to `user`; returns the fields changed, for save()."""
     if case.assigned_to_id is None:
         case.assigned_to = user  # type: ignore[assignment]
@@ -108,9 +108,7 @@ def control_case_assign_if_free(*, case: ControlCase, user: AbstractBaseUser) ->
     return []
 
 
-def control_case_take_next(
-    *, user: AbstractBaseUser, request: HttpRequest | None = None
-) -> ControlCase | None:
+def control_case_take_next(*, user: User, request: HttpRequest | None = None) -> ControlCase | None:
     """Assign the highest-priority unassigned open case to `user` and return it (None when
     the worklist is empty).
 
@@ -134,9 +132,7 @@ def control_case_take_next(
     return case
 
 
-def control_case_view_record(
-    *, case: ControlCase, user: AbstractBaseUser, request: HttpRequest | None = None
-) -> None:
+def control_case_view_record(*, case: ControlCase, user: User, request: HttpRequest | None = None) -> None:
     """Record that `user` opened the case (personal data was shown)."""
     audit_record(action="control.case.view", actor=user, obj=case, request=request)
 
@@ -144,7 +140,7 @@ def control_case_view_record(
 def control_case_request_documentation(
     *,
     case: ControlCase,
-    requested_by: AbstractBaseUser,
+    requested_by: User,
     deadline: date | None = None,
     template: LetterTemplate | None = None,
     request: HttpRequest | None = None,
@@ -186,7 +182,7 @@ def control_case_decide(
     case: ControlCase,
     outcome: str,
     justification: str,
-    decided_by: AbstractBaseUser,
+    decided_by: User,
     request: HttpRequest | None = None,
 ) -> ControlCase:
     """Record the decision (CAUGHT or CLEARED) with its written justification and lock the
@@ -243,7 +239,7 @@ def control_case_decide(
 
 
 def control_case_reopen(
-    *, case: ControlCase, reason: str, reopened_by: AbstractBaseUser, request: HttpRequest | None = None
+    *, case: ControlCase, reason: str, reopened_by: User, request: HttpRequest | None = None
 ) -> ControlCase:
     """Reopen a decided case (managers only, with a reason). The decision is withdrawn from
     the application too, so an undecided case is never used as a training label."""
@@ -289,7 +285,7 @@ def control_case_reopen(
 
 
 def customer_access_report_record(
-    *, customer_id: str, user: AbstractBaseUser, request: HttpRequest | None = None
+    *, customer_id: str, user: User, request: HttpRequest | None = None
 ) -> None:
     """Record that `user` produced the data access report of a student (GDPR art. 15)."""
     audit_record(

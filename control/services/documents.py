@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -57,7 +57,7 @@ def case_document_upload(
     case: ControlCase,
     uploaded_file: UploadedFile,
     document_type: str,
-    uploaded_by: AbstractBaseUser,
+    uploaded_by: User,
     request: HttpRequest | None = None,
 ) -> CaseDocument:
     """Register a document the student sent: PDF, JPEG or PNG by content, at most 10 MB.
@@ -133,7 +133,7 @@ def case_document_upload(
 
 
 def case_document_open_record(
-    *, document: CaseDocument, user: AbstractBaseUser, request: HttpRequest | None = None
+    *, document: CaseDocument, user: User, request: HttpRequest | None = None
 ) -> Path:
     """Record that `user` downloads a document and return where it is stored."""
     path = case_document_path(document=document)

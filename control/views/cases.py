@@ -162,6 +162,9 @@ def _case_page(
         "decision_form": forms_.get("decision_form") or DecisionForm(),
         "reopen_form": forms_.get("reopen_form") or ReopenForm(),
         "max_mb": MAX_DOCUMENT_BYTES // 1024 // 1024,
+        # Errors about the case's state (locked, someone else's) shown at the top too: the
+        # form they belong to may not be on the page any more.
+        "step_errors": [e for form in forms_.values() for e in form.non_field_errors()],
     }
     return render(request, "control/casework/case_detail.html", context, status=status)
 
@@ -230,7 +233,7 @@ class CaseDocumentUploadView(CapabilityRequiredMixin, View):
 class CaseDocumentDownloadView(CapabilityRequiredMixin, View):
     capabilities = CASE_READERS
 
-    def get(self, request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
         document = get_object_or_404(CaseDocument.objects.select_related("case"), pk=document_pk, case_id=pk)
         path = case_document_open_record(document=document, user=request.user, request=request)  # type: ignore[arg-type]
         if not path.exists():
