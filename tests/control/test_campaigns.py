@@ -213,3 +213,23 @@ def test_progress_partial_tells_htmx_to_reload_when_selection_is_done(client_for
         reverse("control:campaign-progress", args=[campaign.pk]), headers={"HX-Request": "true"}
     )
     assert done["HX-Refresh"] == "true"
+
+
+@pytest.mark.worker
+def test_the_selection_task_runs_in_a_real_worker(redis_celery_worker: Any, manager: Any) -> None:
+    import time
+
+    from control.tasks import control_campaign_select_task
+
+    scored_applications(n=30)
+    campaign = _campaign(manager, budget_count=6)
+    result = control_campaign_select_task.delay(campaign.pk)
+    assert result.get(timeout=60) == {"campaign": campaign.pk, "status": "PROPOSED", "cases": 6}
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        campaign.refresh_from_db()
+        if campaign.status == ControlCampaign.Status.PROPOSED:
+            break
+        time.sleep(0.1)
+    assert campaign.status == ControlCampaign.Status.PROPOSED
+    assert campaign.progress == 100

@@ -32,4 +32,20 @@
       },
     });
   }
+  var progress = document.getElementById("chart-progress");
+  if (progress) {
+    new Chart(progress, {
+      type: "bar",
+      data: {
+        labels: data.progress.labels,
+        datasets: [{ label: data.progress.title, data: data.progress.values, backgroundColor: "#00509e" }],
+      },
+      options: {
+        animation: false,
+        indexAxis: "y",
+        plugins: { title: { display: true, text: data.progress.title }, legend: { display: false } },
+        scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+      },
+    });
+  }
 })();
