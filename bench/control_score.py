@@ -1,0 +1,197 @@
+"""Benchmark: score and store a million applications of one year on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lk_h2 \
+        .venv/bin/python bench/control_score.py --population 2150000
+
+Steps: generate a population over --years with the last year uncontrolled (so that year
+holds about a million applications and the year before gives the history), import it with
+the import service, train a real model on a separate smaller population (pure Python) and
+register it, then — in a fresh process — time `scoring_year_run` (load rows + history,
+pipeline, reasons, COPY into RiskScore, rank the year) and, on the same rows in memory,
+the bare `pipeline.predict_proba`. Prints both, their ratio and the peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import resource
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / ".data"
+VERSION = "bench-score-model"
+
+
+def _django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lanekassen_ai.settings.local")
+    import django
+
+    django.setup()
+
+
+def prepare(path: str, model_population: int) -> None:
+    """Empty the control tables, import the file and register a trained model."""
+    _django()
+    from django.db import connection
+
+    from control.ml.synthetic import generate_population
+    from control.ml.training import risk_model_train
+    from control.models import Application, Customer, ImportRun, RiskModelVersion, RiskScore, ScoringRun
+    from control.services.imports import applications_import
+    from control.services.registry import risk_model_artifact_store
+
+    tables = [m._meta.db_table for m in (RiskScore, ScoringRun, Application, Customer, ImportRun)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+    started = time.perf_counter()
+    with open(path, "rb") as source:
+        result = applications_import(source=source, file_name=pathlib.Path(path).name, channel="bench")
+    print(f"imported {result.rows_imported:,} rows in {time.perf_counter() - started:.1f} s")
+    frame, _ = generate_population(population=model_population, years=range(2013, 2018), seed=3)
+    trained = risk_model_train(frame=frame)
+    RiskModelVersion.objects.filter(version=VERSION).delete()
+    artifact, sha256 = risk_model_artifact_store(pipeline=trained.pipeline, version=VERSION)
+    RiskModelVersion.objects.create(
+        version=VERSION,
+        algorithm=trained.algorithm,
+        artifact_path=artifact,
+        artifact_sha256=sha256,
+        features=trained.features,
+        train_years=trained.train_years,
+        test_year=trained.test_year,
+    )
+    print(f"registered model {VERSION} ({trained.algorithm}, trained on {trained.n_train:,} controls)")
+
+
+def measure(year: int, chunk_size: int) -> None:
+    """Fresh process: the service end to end, then the bare predict_proba on the same rows."""
+    _django()
+    from control.ml.history import history_attach
+    from control.models import RiskModelVersion
+    from control.selectors.risk import applications_frame
+    from control.services.registry import risk_model_pipeline_load
+    from control.services.scoring import scoring_year_run
+
+    version = RiskModelVersion.objects.get(version=VERSION)
+    started = time.perf_counter()
+    run = scoring_year_run(year=year, model_version=version, chunk_size=chunk_size, channel="bench")
+    service_seconds = time.perf_counter() - started
+    service_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+    pipeline = risk_model_pipeline_load(model_version=version)
+    frame = applications_frame(years=[year])
+    history = applications_frame(years=[year - 1])
+    attached = history_attach(frame=frame, history=history)
+    started = time.perf_counter()
+    pipeline.predict_proba(attached)
+    bare_seconds = time.perf_counter() - started
+    print(
+        json.dumps(
+            {
+                "rows": run.done,
+                "chunks": len(run.chunks_done),
+                "service_seconds": round(service_seconds, 1),
+                "service_peak_gib": round(service_peak, 2),
+                "bare_predict_proba_seconds": round(bare_seconds, 1),
+            }
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--population", type=int, default=2_150_000)
+    parser.add_argument("--years", default="2017-2018")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--model-population", type=int, default=60_000)
+    parser.add_argument("--chunk-size", type=int, default=100_000)
+    parser.add_argument("--skip-prepare", action="store_true", help="reuse the imported data and model")
+    parser.add_argument("--child-prepare", help=argparse.SUPPRESS)
+    parser.add_argument("--child-measure", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_prepare:
+        prepare(args.child_prepare, args.model_population)
+        return
+    if args.child_measure:
+        measure(args.child_measure, args.chunk_size)
+        return
+    if "postgres" not in os.environ.get("DATABASE_URL", ""):
+        sys.exit("set DATABASE_URL to a PostgreSQL database you may empty")
+    current = int(args.years.split("-")[-1])
+    python = str(ROOT / ".venv" / "bin" / "python")
+    if not args.skip_prepare:
+        DATA.mkdir(parents=True, exist_ok=True)
+        path = DATA / f"score-{args.population}-{args.years}-{args.seed}.csv"
+        if not path.exists():
+            subprocess.run(
+                [
+                    python,
+                    "manage.py",
+                    "generate_applications",
+                    "--out",
+                    str(path),
+                    "--population",
+                    str(args.population),
+                    "--years",
+                    args.years,
+                    "--current-year",
+                    str(current),
+                    "--seed",
+                    str(args.seed),
+                ],
+                cwd=ROOT,
+                check=True,
+                stderr=subprocess.DEVNULL,
+            )
+        subprocess.run(
+            [
+                python,
+                str(pathlib.Path(__file__)),
+                "--child-prepare",
+                str(path),
+                "--model-population",
+                str(args.model_population),
+            ],
+            cwd=ROOT,
+            check=True,
+            stderr=subprocess.DEVNULL,
+        )
+    out = (
+        subprocess.run(
+            [
+                python,
+                str(pathlib.Path(__file__)),
+                "--child-measure",
+                str(current),
+                "--chunk-size",
+                str(args.chunk_size),
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    r = json.loads(out)
+    print(
+        f"score_applications service: {r['rows']:,} applications of {current} in {r['chunks']} chunks, "
+        f"{r['service_seconds']} s ({r['rows'] / r['service_seconds']:,.0f} rows/s), "
+        f"peak RSS {r['service_peak_gib']} GiB"
+    )
+    print(
+        f"bare pipeline.predict_proba on the same rows: {r['bare_predict_proba_seconds']} s "
+        f"({r['rows'] / r['bare_predict_proba_seconds']:,.0f} rows/s); "
+        f"service/bare ratio {r['service_seconds'] / r['bare_predict_proba_seconds']:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
