@@ -25,7 +25,6 @@ from control.models import (
     Customer,
     DocumentationRequest,
     DoNotControlFlag,
-    RiskModelVersion,
     RiskScore,
 )
 from control.models.applications import BirthCountryGroup, ControlOutcome, Gender
@@ -138,11 +137,6 @@ def control_campaign_list() -> QuerySet[ControlCampaign]:
     return ControlCampaign.objects.select_related("model_version", "created_by", "confirmed_by").annotate(
         case_count=Count("cases")
     )
-
-
-def risk_model_version_active() -> RiskModelVersion | None:
-    """The active risk model version, if there is one."""
-    return RiskModelVersion.objects.filter(status=RiskModelVersion.Status.ACTIVE).first()
 
 
 def do_not_control_flag_list(*, active_only: bool = False) -> QuerySet[DoNotControlFlag]:

@@ -31,11 +31,8 @@ from control.models import (
     RiskModelVersion,
     RiskScore,
 )
-from control.selectors.casework import (
-    application_count_for_year,
-    control_campaign_selection_rates,
-    risk_model_version_active,
-)
+from control.selectors.casework import application_count_for_year, control_campaign_selection_rates
+from control.selectors.risk import risk_model_version_active
 from lanekassen_ai.services.audit import audit_record
 
 logger = logging.getLogger(__name__)

@@ -216,6 +216,7 @@ LOGGING = {
 # a keyword `stdout` for progress.
 DEMO_SEED_STEPS: list[str] = []
 DEMO_SEED_STEPS.append("control.services.demo.control_demo_seed")
+DEMO_SEED_STEPS.append("control.services.casework_demo.casework_demo_seed")  # after control
 DEMO_SEED_STEPS.append("chat.services.demo.chat_demo_seed")
 DEMO_SEED_STEPS.append("chat.services.demo_traffic.chat_traffic_demo_seed")  # after the catalogue
 
