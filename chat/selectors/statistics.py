@@ -7,12 +7,12 @@ left while waiting; average speed of answer = mean wait of the answered; service
 answered within the queue's target (default 60 s) / offered; average handling time = mean
 time from answer to close; CSAT = mean rating 1-5. Staffing: for each half hour, the fewest
 agents Erlang C says meet the service-level goal (default 80 % within the target) for the
-slot's arrival rate and handling time; a day or week shows its peak half hour.
+slot's arrival rate and handling time; a day or week shows its busiest half hour's.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -229,8 +229,14 @@ def _slot_recommendation(
     *, offered: int, handled: int, handle_seconds: float, target: int, goal: float
 ) -> int:
     aht = handle_seconds / handled if handled else DEFAULT_HANDLE_SECONDS
+    # Whole seconds of handling time change no recommendation and let slots share results.
+    return _agents_needed(offered, max(round(aht), 1), target, goal)
+
+
+@lru_cache(maxsize=4096)
+def _agents_needed(offered: int, aht_seconds: int, target: int, goal: float) -> int:
     return staffing_recommend(
-        rate=offered / SLOT_SECONDS, aht=max(aht, 1.0), target_seconds=target, service_level=goal
+        rate=offered / SLOT_SECONDS, aht=aht_seconds, target_seconds=target, service_level=goal
     ).agents
 
 
@@ -252,8 +258,10 @@ def queue_statistics(
         stats = stats.filter(queue=queue)
     queues = {q.pk: q for q in Queue.objects.all()}
 
-    # Peak staffing per period from the half-hour rows (bounded by MAX_DAYS).
-    peak: dict[tuple[datetime, int], int] = defaultdict(int)
+    # Staffing per period: each half hour's own recommendation, or for a day or week the
+    # recommendation for its busiest half hour (most offered). Reads the slot rows only
+    # (bounded by MAX_DAYS), and runs Erlang C once per period, not once per slot.
+    busiest: dict[tuple[datetime, int], tuple[int, int, float, int]] = {}
     slot_rows = stats.values_list(
         "queue_id",
         "slot_start",
@@ -263,13 +271,6 @@ def queue_statistics(
         "queue__service_level_target_seconds",
     )
     for queue_id, slot_start, offered, handled, handle_seconds, target in slot_rows:
-        agents = _slot_recommendation(
-            offered=offered,
-            handled=handled,
-            handle_seconds=handle_seconds,
-            target=target,
-            goal=service_level_goal,
-        )
         local = slot_start.astimezone(AGENCY_TZ)
         if granularity == "slot":
             key = slot_start
@@ -277,7 +278,19 @@ def queue_statistics(
             key = _midnight(local.date())
         else:
             key = _midnight(local.date() - timedelta(days=local.weekday()))
-        peak[(key, queue_id)] = max(peak[(key, queue_id)], agents)
+        current = busiest.get((key, queue_id))
+        if current is None or offered > current[0]:
+            busiest[(key, queue_id)] = (offered, handled, handle_seconds, target)
+    peak = {
+        key: _slot_recommendation(
+            offered=offered,
+            handled=handled,
+            handle_seconds=handle_seconds,
+            target=target,
+            goal=service_level_goal,
+        )
+        for key, (offered, handled, handle_seconds, target) in busiest.items()
+    }
 
     if granularity == "slot":
         grouped = stats.annotate(period=F("slot_start"))
