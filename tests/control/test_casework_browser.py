@@ -98,6 +98,11 @@ def test_a_control_round_from_campaign_to_decision(page: Page, live_server: Any,
     expect(page.get_by_text("Vedtaket er registrert og saken er låst.")).to_be_visible()
     _shot(page, "case-decided.png")
 
+    page.get_by_role("link", name="Innsynsrapport for studenten").click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("Innsynsrapport"))).to_be_visible()
+    expect(page.get_by_text("Leiekontrakten gjelder en hybel studenten ikke bor i.")).to_be_visible()
+    _assert_no_serious_violations(page, "access report")
+
     case = ControlCase.objects.get(status=ControlCase.Status.DECIDED)
     assert case.selection_reason == "RISK"
     assert Application.objects.get(pk=case.application_id).control_outcome == "CAUGHT"
@@ -109,3 +114,5 @@ def test_a_control_round_from_campaign_to_decision(page: Page, live_server: Any,
     expect(page.locator("#decided-count")).to_have_text("1")
     _assert_no_serious_violations(page, "insight page")
     _shot(page, "insight.png")
+    page.goto(f"{base}/control/do-not-control/")
+    _assert_no_serious_violations(page, "do-not-control flags")
