@@ -115,7 +115,8 @@ def main() -> None:
         result = json.loads(out)
         print(
             f"import {label}: {result['rows']:,} rows ({size_mib:.0f} MiB) in {result['seconds']} s, "
-            f"{result['rows'] / result['seconds']:,.0f} rows/s, peak RSS {result['peak_gib']} GiB"
+            f"{result['rows'] / result['seconds']:,.0f} rows/s, peak RSS {result['peak_gib']} GiB; "
+            f"CPU: import process {result['client_cpu']} s, PostgreSQL backend {result['server_cpu']} s"
         )
 
 

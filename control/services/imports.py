@@ -21,7 +21,6 @@ import codecs
 import csv
 import difflib
 import hashlib
-import io
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -31,6 +30,8 @@ from typing import IO, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, models, transaction
 from django.http import HttpRequest
@@ -710,17 +711,28 @@ class _PostgresWriter(_Writer):
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.STAGE}")
             cursor.execute(f"CREATE TEMP TABLE {self.STAGE} (line integer, {definitions}) ON COMMIT DROP")
+        self.begin_transaction_settings()
+
+    def begin_transaction_settings(self) -> None:
+        with connection.cursor() as cursor:
+            # A crash right after commit may lose this import (it would then be rerun; the
+            # database stays consistent), in exchange for not waiting on the flush of a
+            # gigabyte of WAL at commit. Applies to this transaction only.
+            cursor.execute("SET LOCAL synchronous_commit = off")
 
     def write(self, *, frame: pd.DataFrame, run_id: int) -> None:
-        buffer = io.StringIO()
-        out = frame[IMPORT_COLUMNS].copy()
-        out.insert(0, "line", frame.index)
-        out.to_csv(buffer, header=False, index=False)
+        out = frame[IMPORT_COLUMNS]
+        table = pa.Table.from_pandas(out, preserve_index=False).add_column(
+            0, "line", pa.array(frame.index.to_numpy(dtype="int64"))
+        )
+        buffer = pa.BufferOutputStream()
+        # Arrow's C++ writer: several times faster than DataFrame.to_csv on text columns.
+        pa_csv.write_csv(table, buffer, write_options=pa_csv.WriteOptions(include_header=False))
         columns = ", ".join(["line", *[f'"{c}"' for c in IMPORT_COLUMNS]])
         with connection.cursor() as cursor:
             raw: Any = cursor.cursor
             with raw.copy(f"COPY {self.STAGE} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
-                copy.write(buffer.getvalue())
+                copy.write(buffer.getvalue().to_pybytes())
         self.run_id = run_id
 
     def finish(self) -> None:
@@ -730,6 +742,7 @@ class _PostgresWriter(_Writer):
         app_table = Application._meta.db_table
         types = {f.column: f.get_internal_type() for f in Application._meta.concrete_fields}
         customer_select = "customer_id, national_id, birth_date::date, gender, birth_country_group, now()"
+        customer_data = ["national_id", "birth_date", "gender", "birth_country_group"]
         app_columns: list[str] = []
         app_select: list[str] = []
         for name in APPLICATION_COLUMNS:
@@ -737,6 +750,9 @@ class _PostgresWriter(_Writer):
             app_columns.append(column)
             app_select.append(_cast(name, types[column]))
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*app_columns[1:], "import_run_id", "updated_at"])
+        # Rows that did not change are left alone: re-importing a file writes nothing twice.
+        app_changed = _changed(app_table, app_columns[1:])
+        customer_changed = _changed(customer_table, customer_data)
         # Identifiers below come from model metadata and constants, never from the file;
         # values travel as COPY data or parameters.
         with connection.cursor() as cursor:
@@ -747,20 +763,28 @@ class _PostgresWriter(_Writer):
                 f"ORDER BY customer_id, line DESC "
                 f"ON CONFLICT (customer_id) DO UPDATE SET national_id = EXCLUDED.national_id, "
                 f"birth_date = EXCLUDED.birth_date, gender = EXCLUDED.gender, "
-                f"birth_country_group = EXCLUDED.birth_country_group, updated_at = EXCLUDED.updated_at"
+                f"birth_country_group = EXCLUDED.birth_country_group, updated_at = EXCLUDED.updated_at "
+                f"WHERE {customer_changed}"
             )
             cursor.execute(
                 f"INSERT INTO {app_table} ({', '.join(app_columns)}, import_run_id, updated_at) "  # noqa: S608
                 f"SELECT {', '.join(app_select)}, %s, now() FROM {self.STAGE} "
-                f"ON CONFLICT (application_id) DO UPDATE SET {updates}",
+                f"ON CONFLICT (application_id) DO UPDATE SET {updates} WHERE {app_changed}",
                 [self.run_id],
             )
 
 
+def _changed(table: str, columns: list[str]) -> str:
+    existing = ", ".join(f"{table}.{c}" for c in columns)
+    incoming = ", ".join(f"EXCLUDED.{c}" for c in columns)
+    return f"({existing}) IS DISTINCT FROM ({incoming})"
+
+
 def _cast(name: str, internal_type: str) -> str:
-    column = f'"{name}"'
+    # Empty text and NULL both mean "missing" in the stage table.
+    column = f"""NULLIF("{name}", '')"""
     if internal_type == "BooleanField":
-        return f"({column} = '1')"
+        return f"""("{name}" = '1')"""
     if internal_type in ("PositiveSmallIntegerField", "SmallIntegerField"):
         return f"{column}::smallint"
     if internal_type == "IntegerField":
@@ -770,8 +794,8 @@ def _cast(name: str, internal_type: str) -> str:
     if internal_type == "FloatField":
         return f"{column}::double precision"
     if internal_type == "CharField":
-        return f"coalesce({column}, '')"
-    return column
+        return f"""coalesce("{name}", '')"""
+    return f'"{name}"'
 
 
 class _OrmWriter(_Writer):
