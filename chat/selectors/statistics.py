@@ -16,8 +16,8 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Sum
-from django.db.models.functions import TruncDay, TruncWeek
+from django.db.models import F, Sum, Window
+from django.db.models.functions import RowNumber, TruncDay, TruncWeek
 
 from chat.erlang import staffing_recommend
 from chat.models import AssistantDayStat, IntentDayStat, NotUnderstoodDayStat, Queue, QueueSlotStat
@@ -258,50 +258,53 @@ def queue_statistics(
         stats = stats.filter(queue=queue)
     queues = {q.pk: q for q in Queue.objects.all()}
 
-    # Staffing per period: each half hour's own recommendation, or for a day or week the
-    # recommendation for its busiest half hour (most offered). Reads the slot rows only
-    # (bounded by MAX_DAYS), and runs Erlang C once per period, not once per slot.
-    busiest: dict[tuple[datetime, int], tuple[int, int, float, int]] = {}
-    slot_rows = stats.values_list(
-        "queue_id",
-        "slot_start",
-        "offered",
-        "handled",
-        "handle_seconds",
-        "queue__service_level_target_seconds",
-    )
-    for queue_id, slot_start, offered, handled, handle_seconds, target in slot_rows:
-        local = slot_start.astimezone(AGENCY_TZ)
-        if granularity == "slot":
-            key = slot_start
-        elif granularity == "day":
-            key = _midnight(local.date())
-        else:
-            key = _midnight(local.date() - timedelta(days=local.weekday()))
-        current = busiest.get((key, queue_id))
-        if current is None or offered > current[0]:
-            busiest[(key, queue_id)] = (offered, handled, handle_seconds, target)
-    peak = {
-        key: _slot_recommendation(
-            offered=offered,
-            handled=handled,
-            handle_seconds=handle_seconds,
-            target=target,
-            goal=service_level_goal,
-        )
-        for key, (offered, handled, handle_seconds, target) in busiest.items()
-    }
-
+    period: Any
     if granularity == "slot":
-        grouped = stats.annotate(period=F("slot_start"))
+        period = F("slot_start")
     elif granularity == "day":
-        grouped = stats.annotate(period=TruncDay("slot_start", tzinfo=AGENCY_TZ))
+        period = TruncDay("slot_start", tzinfo=AGENCY_TZ)
     else:
-        grouped = stats.annotate(period=TruncWeek("slot_start", tzinfo=AGENCY_TZ))
+        period = TruncWeek("slot_start", tzinfo=AGENCY_TZ)
+    grouped = stats.annotate(period=period)
+
+    # Staffing: a half hour's own recommendation; for a day or week, the recommendation
+    # for its busiest half hour (most offered), picked in the database with a window
+    # function so only one row per period and queue comes back.
+    peak: dict[tuple[datetime, int], int] = {}
+    if granularity != "slot":
+        busiest = (
+            grouped.annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("queue_id"), period],
+                    order_by=[F("offered").desc(), F("slot_start").asc()],
+                )
+            )
+            .filter(rank=1)
+            .values_list("period", "queue_id", "offered", "handled", "handle_seconds")
+        )
+        for when, queue_id, offered, handled, handle_seconds in busiest:
+            peak[(when, queue_id)] = _slot_recommendation(
+                offered=offered,
+                handled=handled,
+                handle_seconds=handle_seconds,
+                target=queues[queue_id].service_level_target_seconds,
+                goal=service_level_goal,
+            )
+
     for values in grouped.values("period", "queue_id").annotate(**_SUMS).order_by("period", "queue_id"):
         q = queues[values["queue_id"]]
         row = _fill(PeriodRow(values["period"], q.slug, q.name), values)
-        row.recommended_agents = peak.get((values["period"], q.pk))
+        if granularity == "slot":
+            row.recommended_agents = _slot_recommendation(
+                offered=row.offered,
+                handled=row.handled,
+                handle_seconds=row.handle_seconds,
+                target=q.service_level_target_seconds,
+                goal=service_level_goal,
+            )
+        else:
+            row.recommended_agents = peak.get((values["period"], q.pk))
         report.rows.append(row)
     for values in stats.values("queue_id").annotate(**_SUMS).order_by("queue_id"):
         q = queues[values["queue_id"]]
