@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from control.ml.explanation import contributions_compute, reasons_render
+from control.ml.explanation import contributions_and_margin, probability_from_margin, reasons_render
 from control.ml.history import history_attach
 
 
@@ -23,10 +23,13 @@ def score_frame(
     attached = history_attach(frame=frame.reset_index(drop=True), history=history)
     features_step = pipeline.named_steps["features"]
     matrix = features_step.transform(attached)
-    scores = pipeline.named_steps["classifier"].predict_proba(matrix)[:, 1]
+    # One pass through the model gives both the reasons and the raw score.
+    contributions, margin = contributions_and_margin(pipeline=pipeline, features=matrix)
+    scores = probability_from_margin(pipeline=pipeline, margin=margin)
+    if scores is None:
+        scores = pipeline.named_steps["classifier"].predict_proba(matrix)[:, 1]
     reasons: list[list[dict]]
     if top_reasons > 0:
-        contributions = contributions_compute(pipeline=pipeline, features=matrix)
         reasons = reasons_render(
             contributions=contributions,
             features=matrix,

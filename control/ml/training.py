@@ -61,15 +61,18 @@ class TrainingResult:
 def _lightgbm(random_state: int) -> object:
     import lightgbm as lgb
 
+    # One split per tree: an additive model (a scorecard of step functions), whose exact
+    # explanations cost one lookup per feature. Deeper trees gained ~0.01 AUC on the
+    # validation year but made exact TreeSHAP for a million rows ~10x slower.
     return lgb.LGBMClassifier(
-        n_estimators=250,
-        learning_rate=0.03,
-        num_leaves=15,
-        max_depth=5,
+        n_estimators=400,
+        learning_rate=0.08,
+        num_leaves=2,
+        max_depth=1,
         min_child_samples=40,
         subsample=0.8,
         subsample_freq=1,
-        colsample_bytree=0.7,
+        colsample_bytree=1.0,
         reg_lambda=2.0,
         n_jobs=2,
         random_state=random_state,
@@ -88,8 +91,8 @@ def _logistic(random_state: int) -> Pipeline:
 
 # name → (builder, uses inverse-probability weights)
 CANDIDATES: dict[str, tuple[Callable[[int], object], bool]] = {
-    "lightgbm": (_lightgbm, True),
-    "lightgbm_unweighted": (_lightgbm, False),
+    "lightgbm_additive": (_lightgbm, True),
+    "lightgbm_additive_unweighted": (_lightgbm, False),
     "logistic_regression": (_logistic, True),
 }
 

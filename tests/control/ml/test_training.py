@@ -33,7 +33,7 @@ def test_it_beats_the_old_rule_and_random_selection_on_the_same_group(trained):
 
 
 def test_it_compares_candidates_and_says_why_the_winner_won(trained):
-    assert set(trained.comparison["candidates"]) >= {"lightgbm", "logistic_regression"}
+    assert set(trained.comparison["candidates"]) >= {"lightgbm_additive", "logistic_regression"}
     assert trained.comparison["winner"] == trained.algorithm
     assert trained.algorithm in trained.comparison["why"]
     assert trained.library_versions["scikit-learn"]

@@ -1,0 +1,54 @@
+import numpy as np
+import pandas as pd
+
+from control.ml.fairness import age_band, fairness_audit, study_region
+
+
+def test_it_reports_rates_per_group_and_flags_a_ratio_under_four_fifths():
+    n = 400
+    groups = pd.DataFrame({"gender": ["F"] * 200 + ["M"] * 200})
+    y = np.zeros(n, dtype=int)
+    y[:20] = 1  # 20 cheaters among F
+    y[200:220] = 1  # 20 among M
+    selected = np.zeros(n, dtype=bool)
+    selected[:100] = True  # half of F selected, all F cheaters found
+    selected[200:225] = True  # an eighth of M selected
+    audit = fairness_audit(
+        groups_all=groups,
+        selected_all=selected,
+        groups_labelled=groups,
+        selected_labelled=selected,
+        y_labelled=y,
+        share=0.25,
+    )["attributes"]["gender"]
+    by_group = {g["group"]: g for g in audit["groups"]}
+    assert by_group["F"]["selection_rate"] == 0.5 and by_group["M"]["selection_rate"] == 0.125
+    assert by_group["F"]["recall"] == 1.0 and by_group["M"]["recall"] == 1.0
+    assert by_group["F"]["false_alarm_rate"] == round(80 / 180, 4)
+    assert audit["ratios"]["selection_rate"] == 0.25
+    assert audit["ratios"]["recall"] == 1.0
+    assert "selection_rate" in audit["flags"] and "recall" not in audit["flags"]
+
+
+def test_small_groups_are_listed_but_left_out_of_the_ratios():
+    groups = pd.DataFrame({"birth_country_group": ["NO"] * 100 + ["NORDIC"] * 5})
+    y = np.r_[np.ones(10), np.zeros(90), np.zeros(5)].astype(int)
+    selected = np.r_[np.ones(50), np.zeros(50), np.zeros(5)].astype(bool)
+    audit = fairness_audit(
+        groups_all=groups,
+        selected_all=selected,
+        groups_labelled=groups,
+        selected_labelled=selected,
+        y_labelled=y,
+        share=0.25,
+    )["attributes"]["birth_country_group"]
+    assert {g["group"]: g["too_small"] for g in audit["groups"]} == {"NO": False, "NORDIC": True}
+    assert audit["ratios"]["selection_rate"] is None
+
+
+def test_age_bands_and_regions_group_sensibly():
+    assert age_band(age=np.array([19.0, 22.0, 27.0, 45.0])).tolist() == ["<21", "21-24", "25-29", "30+"]
+    regions, kept = study_region(
+        study_municipality=pd.Series(["0301", "0301", "1201", "1902"]), keep=["03", "12"]
+    )
+    assert regions.tolist() == ["03", "03", "12", "other"] and kept == ["03", "12"]
