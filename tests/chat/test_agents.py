@@ -225,3 +225,21 @@ def test_fifty_agents_taking_at_once_get_each_conversation_exactly_once_in_fifo_
         "agent_id", flat=True
     )
     assert sorted(owners) == sorted(u.pk for u in agents)
+
+
+@pytest.mark.django_db
+def test_the_maintenance_task_is_scheduled_every_minute_with_celery_beat() -> None:
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="chat.queue_maintenance")
+    assert task.enabled and (task.interval.every, task.interval.period) == (1, "minutes")
+
+
+@pytest.mark.worker
+def test_a_real_worker_runs_the_maintenance_task(redis_celery_worker) -> None:
+    old = timezone.now() - timedelta(hours=1)
+    stale = QueuedConversationFactory(queued_at=old, last_customer_activity_at=old)
+    result = queue_maintenance.delay().get(timeout=60)
+    assert result["abandoned"] == 1
+    assert Conversation.objects.get(pk=stale.pk).state == Conversation.State.ABANDONED
+    assert QueueSlotStat.objects.get(queue=stale.queue).abandoned == 1
