@@ -339,7 +339,7 @@ def control_case_list(
     sort: str = "risk",
 ) -> QuerySet[ControlCase]:
     """Cases of confirmed campaigns for the worklist, filtered and sorted ("risk": highest
-    score first; "deadline": earliest documentation deadline first, cases without one last).
+    score (= priority) first; "deadline": earliest documentation deadline first, cases without one last).
     """
     qs = ControlCase.objects.select_related(
         "campaign", "application", "application__customer", "assigned_to"
@@ -356,7 +356,9 @@ def control_case_list(
         )
     if sort == "deadline":
         return qs.order_by(F("documentation_deadline").asc(nulls_last=True), "-priority", "id")
-    return qs.order_by(F("score").desc(nulls_last=True), "id")
+    # Priority is the selection score (see services.campaigns) and is indexed, so the
+    # first page of a large campaign is read from the index instead of sorting every case.
+    return qs.order_by("-priority", "id")
 
 
 def control_case_is_overdue(*, case: ControlCase) -> bool:
