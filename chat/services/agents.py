@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -67,7 +67,7 @@ def agent_status_set(
     return status
 
 
-def _waiting_candidates(*, status: AgentStatus, now: datetime) -> Any:
+def _waiting_candidates(*, status: AgentStatus, now: datetime) -> QuerySet[Conversation]:
     waiting = Conversation.objects.filter(
         state=Conversation.State.QUEUED, queue__active=True, queued_at__lte=now
     )

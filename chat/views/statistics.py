@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -64,6 +65,13 @@ def _chart_data(report: StatisticsReport) -> dict[str, Any]:
             round(100 * p["within"] / p["offered"], 1) if p["offered"] else None for p in periods.values()
         ],
         "recommended_agents": [p["agents"] for p in periods.values()],
+        "names": {
+            "offered": gettext("Tilbudt"),
+            "answered": gettext("Besvart"),
+            "abandoned": gettext("Forlatt"),
+            "service_level": gettext("Servicenivå (%)"),
+            "recommended_agents": gettext("Anbefalt bemanning"),
+        },
     }
 
 

@@ -1,4 +1,5 @@
-// Draws the statistics charts from the data the page embeds with json_script.
+// Draws the statistics charts from the data (and translated series names) the page
+// embeds with json_script.
 (function () {
   "use strict";
   var source = document.getElementById("chat-chart-data");
@@ -14,9 +15,9 @@
       data: {
         labels: data.labels,
         datasets: [
-          { label: "Tilbudt", data: data.offered, backgroundColor: "#1f5fa8" },
-          { label: "Besvart", data: data.answered, backgroundColor: "#2e7d32" },
-          { label: "Forlatt", data: data.abandoned, backgroundColor: "#b3261e" }
+          { label: data.names.offered, data: data.offered, backgroundColor: "#1f5fa8" },
+          { label: data.names.answered, data: data.answered, backgroundColor: "#2e7d32" },
+          { label: data.names.abandoned, data: data.abandoned, backgroundColor: "#b3261e" }
         ]
       },
       options: { responsive: true, maintainAspectRatio: false, animation: false }
@@ -28,8 +29,8 @@
       data: {
         labels: data.labels,
         datasets: [
-          { label: "Servicenivå (%)", data: data.service_level, borderColor: "#1f5fa8", yAxisID: "y" },
-          { label: "Anbefalt bemanning", data: data.recommended_agents, borderColor: "#8a5a00", yAxisID: "y1" }
+          { label: data.names.service_level, data: data.service_level, borderColor: "#1f5fa8", yAxisID: "y" },
+          { label: data.names.recommended_agents, data: data.recommended_agents, borderColor: "#8a5a00", yAxisID: "y1" }
         ]
       },
       options: {

@@ -102,6 +102,8 @@ def test_handover_to_agent_and_back_to_the_managers_figures(
     chat_stats_refresh_recent()
 
     manager = browser.new_page(locale="nb-NO")
+    script_errors: list[str] = []
+    manager.on("pageerror", lambda error: script_errors.append(str(error)))
     _log_in(manager, base, "chat-leder")
     today = timezone.localdate().isoformat()
     manager.goto(f"{base}/chat/statistics/?from={today}&to={today}&granularity=slot")
@@ -115,5 +117,8 @@ def test_handover_to_agent_and_back_to_the_managers_figures(
     expect(cells.nth(6)).to_contain_text("5,00 (1)")  # CSAT, Norwegian decimal comma
     live = manager.get_by_role("table", name=re.compile("Køene akkurat nå"))
     expect(live.get_by_role("row", name=re.compile("Stipend og lån"))).to_be_visible()
+    expect(manager.locator("#chart-volume")).to_be_visible()
+    assert manager.evaluate("Chart.getChart('chart-volume').data.datasets[0].data") == [1]
     _assert_accessible(manager)
+    assert not script_errors
     manager.close()
