@@ -44,3 +44,62 @@ class QueueSlotStatAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+# --- The assistants' knowledge (intents, phrases, model versions, review) ---
+
+from chat.models import Assistant, Intent, IntentModelVersion, ReviewItem, TrainingPhrase  # noqa: E402
+
+
+@admin.register(Assistant)
+class AssistantAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name"]
+
+
+class TrainingPhraseInline(admin.TabularInline):
+    model = TrainingPhrase
+    extra = 1
+    fields = ["text", "language", "source"]
+
+
+@admin.register(Intent)
+class IntentAdmin(admin.ModelAdmin):
+    """Answers, action and queue are edited here; the slug is API and stays as loaded."""
+
+    list_display = ["slug", "assistant", "title_nb", "action", "queue", "active"]
+    list_filter = ["assistant", "action", "queue", "active"]
+    search_fields = ["slug", "title_nb", "title_en", "answer_nb"]
+    list_select_related = ["assistant", "queue"]
+    inlines = [TrainingPhraseInline]
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return ["assistant", "slug"] if obj is not None else []
+
+
+@admin.register(IntentModelVersion)
+class IntentModelVersionAdmin(admin.ModelAdmin):
+    """Read-only: versions are written by training, activated from the model page."""
+
+    list_display = [
+        "assistant",
+        "version",
+        "status",
+        "answer_threshold",
+        "clarify_threshold",
+        "n_phrases",
+        "trained_at",
+    ]
+    list_filter = ["assistant", "status"]
+    readonly_fields = [f.name for f in IntentModelVersion._meta.fields]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ReviewItem)
+class ReviewItemAdmin(admin.ModelAdmin):
+    list_display = ["text", "assistant", "reason", "predicted_intent", "confidence", "status", "created_at"]
+    list_filter = ["assistant", "reason", "status"]
+    search_fields = ["text"]
+    list_select_related = ["assistant", "predicted_intent"]
+    raw_id_fields = ["message"]

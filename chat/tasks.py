@@ -6,6 +6,7 @@ from celery import shared_task
 
 from chat.services.agents import conversations_abandon_stale
 from chat.services.statistics import chat_stats_refresh_recent
+from chat.services.training import intent_model_train
 
 
 @shared_task(name="chat.queue_maintenance")
@@ -15,3 +16,26 @@ def queue_maintenance() -> dict[str, Any]:
     abandoned = conversations_abandon_stale()
     refreshed = chat_stats_refresh_recent()
     return {"abandoned": abandoned, **refreshed}
+
+
+@shared_task(bind=True, name="chat.intent_model_train")
+def intent_model_train_task(
+    self: Any, assistant_id: int, user_id: int | None = None, target_precision: float = 0.97
+) -> dict[str, Any]:
+    """Retrain one assistant (and activate the new model), reporting progress as the
+    task's PROGRESS state so the page can show it."""
+    from django.contrib.auth import get_user_model
+
+    from chat.models import Assistant
+
+    assistant = Assistant.objects.get(pk=assistant_id)
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+
+    def progress(step: str, share: float) -> None:
+        if not self.request.called_directly and self.request.id:
+            self.update_state(state="PROGRESS", meta={"step": step, "share": round(share, 3)})
+
+    version = intent_model_train(
+        assistant=assistant, trained_by=user, target_precision=target_precision, progress=progress
+    )
+    return {"version_id": version.pk, "version": version.version, "assistant": assistant.slug}

@@ -3,10 +3,37 @@
 from django.urls import path
 
 from chat.views import agent as agent_views
+from chat.views import customer as customer_views
+from chat.views import modeller as modeller_views
 from chat.views import statistics as statistics_views
 
 app_name = "chat"
 urlpatterns: list = [
+    # The assistants' chat pages
+    path("", customer_views.customer_chat, name="customer-chat"),
+    path("una/", customer_views.una_chat, name="una-chat"),
+    # Teaching the assistants: intents, models, review
+    path("intents/", modeller_views.IntentListView.as_view(), name="intent-list"),
+    path("intents/<int:pk>/", modeller_views.IntentEditView.as_view(), name="intent-edit"),
+    path("phrases/<int:pk>/delete/", modeller_views.PhraseDeleteView.as_view(), name="phrase-delete"),
+    path("models/", modeller_views.ModelListView.as_view(), name="model-list"),
+    path("models/train/", modeller_views.ModelTrainView.as_view(), name="model-train"),
+    path(
+        "models/train/<str:task_id>/",
+        modeller_views.ModelTrainProgressView.as_view(),
+        name="model-train-progress",
+    ),
+    path("review/", modeller_views.ReviewListView.as_view(), name="review-list"),
+    path(
+        "review/<int:pk>/assign/",
+        modeller_views.ReviewActionView.as_view(action="assign"),
+        name="review-assign",
+    ),
+    path(
+        "review/<int:pk>/dismiss/",
+        modeller_views.ReviewActionView.as_view(action="dismiss"),
+        name="review-dismiss",
+    ),
     # Agent console and queue statistics
     path("agent/", agent_views.AgentConsoleView.as_view(), name="agent-console"),
     path("agent/status/", agent_views.AgentStatusView.as_view(), name="agent-status"),

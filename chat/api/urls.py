@@ -2,9 +2,36 @@
 
 from django.urls import path
 
-from chat.api import agent, statistics
+from chat.api import agent, customer, statistics
 
 urlpatterns: list = [
+    # Customer chat (anonymous, X-Conversation-Token)
+    path("conversations/", customer.ConversationCreateView.as_view(), name="chat-conversation-create"),
+    path(
+        "conversations/<int:pk>/messages/",
+        customer.ConversationMessagesView.as_view(),
+        name="chat-conversation-messages",
+    ),
+    path(
+        "conversations/<int:pk>/choice/",
+        customer.ConversationChoiceView.as_view(),
+        name="chat-conversation-choice",
+    ),
+    path(
+        "conversations/<int:pk>/leave-message/",
+        customer.ConversationLeaveMessageView.as_view(),
+        name="chat-conversation-leave-message",
+    ),
+    path(
+        "conversations/<int:pk>/close/",
+        customer.ConversationCloseView.as_view(),
+        name="chat-conversation-close",
+    ),
+    path(
+        "conversations/<int:pk>/rating/",
+        customer.ConversationRatingView.as_view(),
+        name="chat-conversation-rating",
+    ),
     # Agent console and queue statistics
     path("agent/status/", agent.AgentStatusView.as_view(), name="chat-agent-status"),
     path("agent/take-next/", agent.AgentTakeNextView.as_view(), name="chat-agent-take-next"),

@@ -22,6 +22,7 @@ REST_FRAMEWORK = {
         **REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],  # type: ignore[dict-item]
         "anon": env("API_THROTTLE_ANON", default="100000/min"),
         "user": env("API_THROTTLE_USER", default="100000/min"),
+        "chat": env("API_THROTTLE_CHAT", default="100000/min"),
     },
 }
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.chat.factories import QueuedConversationFactory
+from tests.chat.factories import AssistantFactory, IntentFactory, QueuedConversationFactory
 from tests.role_matrix import AD, CW, MD, MG, A, Row, api, check_row, pages
 
 
@@ -44,7 +44,77 @@ QUEUE_ROWS: list[Row] = [
     api("chat-statistics-live", allowed={MG, AD}),
 ]
 
-MATRIX: list[Row] = [*QUEUE_ROWS]
+
+def _with_assistant(name: str) -> Callable[[], str]:
+    """The assistant pages need an assistant to show."""
+
+    def _url() -> str:
+        AssistantFactory()
+        return reverse(name)
+
+    return _url
+
+
+def _missing(name: str) -> Callable[[], str]:
+    return lambda: reverse(name, args=[999999])
+
+
+# The assistants: chat pages, teaching pages and the customer API.
+_EVERYONE = {A: 200, CW: 200, MG: 200, MD: 200, AD: 200}
+_CUSTOMER_POST_ONLY = {A: 405, CW: 405, MG: 405, MD: 405, AD: 405}
+ASSISTANT_ROWS: list[Row] = [
+    Row("chat:customer-chat", _EVERYONE),
+    pages("chat:una-chat", allowed={CW, MG, MD, AD}),
+    pages("chat:intent-list", allowed={MD, AD}, url=_with_assistant("chat:intent-list")),
+    pages(
+        "chat:intent-edit",
+        allowed={MD, AD},
+        url=lambda: reverse("chat:intent-edit", args=[IntentFactory().pk]),
+    ),
+    Row(
+        "chat:phrase-delete",
+        {A: 302, CW: 403, MG: 403, MD: 404, AD: 404},
+        url=_missing("chat:phrase-delete"),
+        method="post",
+    ),
+    pages("chat:model-list", allowed={MD, AD}, url=_with_assistant("chat:model-list")),
+    Row("chat:model-train", {A: 302, CW: 405, MG: 403, MD: 405, AD: 405}),
+    pages(
+        "chat:model-train-progress",
+        allowed={CW, MD, AD},
+        url=lambda: reverse("chat:model-train-progress", args=["no-such-task"]),
+    ),
+    pages("chat:review-list", allowed={CW, MD, AD}, url=_with_assistant("chat:review-list")),
+    Row(
+        "chat:review-assign",
+        {A: 302, CW: 404, MG: 403, MD: 404, AD: 404},
+        url=_missing("chat:review-assign"),
+        method="post",
+    ),
+    Row(
+        "chat:review-dismiss",
+        {A: 302, CW: 404, MG: 403, MD: 404, AD: 404},
+        url=_missing("chat:review-dismiss"),
+        method="post",
+    ),
+    Row("chat-conversation-create", _CUSTOMER_POST_ONLY),
+    # Without the conversation's token nobody reads it, whatever their role.
+    Row(
+        "chat-conversation-messages",
+        {A: 403, CW: 403, MG: 403, MD: 403, AD: 403},
+        url=_missing("chat-conversation-messages"),
+    ),
+    Row("chat-conversation-choice", _CUSTOMER_POST_ONLY, url=_missing("chat-conversation-choice")),
+    Row(
+        "chat-conversation-leave-message",
+        _CUSTOMER_POST_ONLY,
+        url=_missing("chat-conversation-leave-message"),
+    ),
+    Row("chat-conversation-close", _CUSTOMER_POST_ONLY, url=_missing("chat-conversation-close")),
+    Row("chat-conversation-rating", _CUSTOMER_POST_ONLY, url=_missing("chat-conversation-rating")),
+]
+
+MATRIX: list[Row] = [*QUEUE_ROWS, *ASSISTANT_ROWS]
 
 
 @pytest.mark.parametrize("row", MATRIX, ids=str)

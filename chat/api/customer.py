@@ -1,0 +1,216 @@
+"""The customer chat API: anonymous, authorised per conversation by the token given when
+it was opened (header X-Conversation-Token). Writes are throttled per client with the
+`chat` scope; polling is not counted against it."""
+
+from dataclasses import asdict
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import SAFE_METHODS, AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
+
+from chat.api.serializers_customer import (
+    ChoiceSerializer,
+    ConversationCreatedSerializer,
+    ConversationCreateSerializer,
+    ConversationStateSerializer,
+    MessageCreateSerializer,
+    MessageListSerializer,
+    MessagePostedSerializer,
+    RatingSerializer,
+)
+from chat.models import Conversation
+from chat.selectors.conversations import (
+    conversation_for_token,
+    conversation_messages_after,
+    intent_option_labels,
+)
+from chat.services.conversations import (
+    ConversationError,
+    Reply,
+    conversation_close_by_customer,
+    conversation_customer_seen,
+    conversation_message_leave,
+    conversation_message_post,
+    conversation_option_choose,
+    conversation_rate,
+    conversation_start,
+)
+
+TOKEN_HEADER = OpenApiParameter(
+    "X-Conversation-Token",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="from POST conversations/",
+)
+
+
+class ChatThrottle(ScopedRateThrottle):
+    """The `chat` scope, per client (user id, else IP). Reads the rate at request time,
+    so a deployment (or a test) can change it through settings."""
+
+    def get_rate(self) -> str | None:
+        rates: dict[str, str | None] = api_settings.DEFAULT_THROTTLE_RATES  # type: ignore[assignment]
+        return rates.get(str(self.scope))
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return super().allow_request(request, view)
+
+
+class CustomerAPIView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle, UserRateThrottle, ChatThrottle]
+    throttle_scope = "chat"
+
+    def conversation(self, request: Request, pk: int) -> Conversation:
+        conversation = conversation_for_token(
+            conversation_id=pk, token=request.headers.get("X-Conversation-Token")
+        )
+        if conversation is None:
+            raise PermissionDenied(
+                f"The X-Conversation-Token header is missing or does not match conversation {pk}."
+            )
+        return conversation
+
+    def validated(self, serializer_class: Any, request: Request) -> dict[str, Any]:
+        if not isinstance(request.data, dict):
+            raise ValidationError({"detail": "The body must be a JSON object."})
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, ConversationError):
+            return Response({"detail": str(exc)}, status=exc.status)
+        return super().handle_exception(exc)
+
+
+def _reply_data(reply: Reply | None) -> dict[str, Any] | None:
+    return asdict(reply) if reply is not None else None
+
+
+class ConversationCreateView(CustomerAPIView):
+    @extend_schema(request=ConversationCreateSerializer, responses={201: ConversationCreatedSerializer})
+    def post(self, request: Request) -> Response:
+        data = self.validated(ConversationCreateSerializer, request)
+        conversation, token = conversation_start(
+            assistant_slug=data["assistant"], language=data["language"], user=request.user
+        )
+        return Response(
+            {
+                "id": conversation.pk,
+                "token": token,
+                "assistant": conversation.assistant.slug,
+                "language": conversation.language,
+                "state": conversation.state,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ConversationMessagesView(CustomerAPIView):
+    @extend_schema(
+        parameters=[
+            TOKEN_HEADER,
+            OpenApiParameter("after", int, description="last message id already shown"),
+        ],
+        responses={200: MessageListSerializer},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        conversation = self.conversation(request, pk)
+        try:
+            after = int(request.query_params.get("after", "0") or 0)
+        except ValueError as exc:
+            raise ValidationError({"after": "Must be a message id (a whole number)."}) from exc
+        conversation_customer_seen(conversation=conversation)
+        messages = conversation_messages_after(conversation=conversation, after_id=after)
+        labels = intent_option_labels(
+            assistant_id=conversation.assistant_id,
+            slugs={slug for m in messages for slug in (m.options or [])},
+            language=conversation.language,
+        )
+        return Response(
+            {
+                "state": conversation.state,
+                "messages": [
+                    {
+                        "id": m.pk,
+                        "sender": m.sender,
+                        "text": m.text,
+                        "action": m.action,
+                        "options": m.options,
+                        "option_labels": [{"slug": s, "label": labels.get(s, s)} for s in m.options or []],
+                        "link_url": m.intent.link_url if m.intent and m.sender == "bot" else "",
+                        "created_at": m.created_at.isoformat(),
+                    }
+                    for m in messages
+                ],
+            }
+        )
+
+    @extend_schema(
+        parameters=[TOKEN_HEADER], request=MessageCreateSerializer, responses={201: MessagePostedSerializer}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        conversation = self.conversation(request, pk)
+        data = self.validated(MessageCreateSerializer, request)
+        reply = conversation_message_post(conversation=conversation, text=data["text"])
+        conversation.refresh_from_db(fields=["state"])
+        return Response(
+            {"reply": _reply_data(reply), "state": conversation.state}, status=status.HTTP_201_CREATED
+        )
+
+
+class ConversationChoiceView(CustomerAPIView):
+    @extend_schema(
+        parameters=[TOKEN_HEADER], request=ChoiceSerializer, responses={201: MessagePostedSerializer}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        conversation = self.conversation(request, pk)
+        data = self.validated(ChoiceSerializer, request)
+        reply = conversation_option_choose(conversation=conversation, option=data["option"])
+        conversation.refresh_from_db(fields=["state"])
+        return Response(
+            {"reply": _reply_data(reply), "state": conversation.state}, status=status.HTTP_201_CREATED
+        )
+
+
+class ConversationLeaveMessageView(CustomerAPIView):
+    @extend_schema(
+        parameters=[TOKEN_HEADER], request=MessageCreateSerializer, responses={201: MessagePostedSerializer}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        conversation = self.conversation(request, pk)
+        data = self.validated(MessageCreateSerializer, request)
+        reply = conversation_message_leave(conversation=conversation, text=data["text"])
+        conversation.refresh_from_db(fields=["state"])
+        return Response(
+            {"reply": _reply_data(reply), "state": conversation.state}, status=status.HTTP_201_CREATED
+        )
+
+
+class ConversationCloseView(CustomerAPIView):
+    @extend_schema(parameters=[TOKEN_HEADER], request=None, responses={200: ConversationStateSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        closed = conversation_close_by_customer(conversation=self.conversation(request, pk))
+        return Response({"id": closed.pk, "state": closed.state, "rating": closed.rating})
+
+
+class ConversationRatingView(CustomerAPIView):
+    @extend_schema(
+        parameters=[TOKEN_HEADER], request=RatingSerializer, responses={200: ConversationStateSerializer}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        conversation = self.conversation(request, pk)
+        data = self.validated(RatingSerializer, request)
+        rated = conversation_rate(conversation=conversation, rating=data["rating"], comment=data["comment"])
+        return Response({"id": rated.pk, "state": rated.state, "rating": rated.rating})

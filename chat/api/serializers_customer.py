@@ -1,0 +1,76 @@
+"""Serializers of the customer chat API: what the public chat page and integrations send
+and get back."""
+
+from rest_framework import serializers
+
+from chat.services.conversations import MAX_MESSAGE_LENGTH
+
+
+class ConversationCreateSerializer(serializers.Serializer):
+    assistant = serializers.ChoiceField(choices=["kunde", "una"], required=False, default="kunde")
+    language = serializers.ChoiceField(choices=["nb", "en"], required=False, default="nb")
+
+
+class ConversationCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    token = serializers.CharField()
+    assistant = serializers.CharField()
+    language = serializers.CharField()
+    state = serializers.CharField()
+
+
+class MessageCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=MAX_MESSAGE_LENGTH, trim_whitespace=True, allow_blank=False)
+
+
+class ChoiceSerializer(serializers.Serializer):
+    option = serializers.SlugField(max_length=60)
+
+
+class RatingSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(
+        max_length=MAX_MESSAGE_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+
+class OptionLabelSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class ReplySerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["answer", "clarify", "handover", "fallback"])
+    intent = serializers.CharField(allow_null=True)
+    confidence = serializers.FloatField(min_value=0, max_value=1)
+    text = serializers.CharField()
+    options = serializers.ListField(child=serializers.CharField())
+    option_labels = OptionLabelSerializer(many=True)
+    handover = serializers.DictField(allow_null=True)
+    link_url = serializers.CharField(allow_blank=True)
+    message_id = serializers.IntegerField(allow_null=True)
+
+
+class MessagePostedSerializer(serializers.Serializer):
+    reply = ReplySerializer(allow_null=True)
+    state = serializers.CharField()
+
+
+class CustomerMessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    sender = serializers.CharField()
+    text = serializers.CharField()
+    action = serializers.CharField()
+    options = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+
+
+class MessageListSerializer(serializers.Serializer):
+    messages = CustomerMessageSerializer(many=True)
+    state = serializers.CharField()
+
+
+class ConversationStateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.CharField()
+    rating = serializers.IntegerField(allow_null=True)

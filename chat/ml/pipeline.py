@@ -1,0 +1,125 @@
+"""The intent classifier: one scikit-learn Pipeline from raw text to probabilities, and
+the decision rule that turns those probabilities into answer / clarify / fallback."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from chat.ml.text import text_content_tokens, text_fold, text_normalise, text_split
+
+# The background class: generic and off-topic phrases shipped with the catalogue, so the
+# classifier has somewhere to put "what's the weather" other than the nearest intent.
+OUT_OF_SCOPE = "out_of_scope"
+
+
+def pipeline_build(*, random_state: int = 0) -> Pipeline:
+    """Word n-grams over stemmed, folded tokens plus character n-grams (robust to typos
+    and compound words), into a multinomial logistic regression whose probabilities are
+    well calibrated for a linear text model."""
+    words = TfidfVectorizer(
+        preprocessor=text_normalise,
+        tokenizer=text_split,
+        token_pattern=None,
+        lowercase=False,
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+        min_df=1,
+    )
+    chars = TfidfVectorizer(
+        preprocessor=text_fold,
+        analyzer="char_wb",
+        ngram_range=(1, 4),
+        sublinear_tf=True,
+        min_df=1,
+    )
+    return Pipeline(
+        [
+            ("features", FeatureUnion([("words", words), ("chars", chars)])),
+            ("classifier", LogisticRegression(C=20.0, max_iter=1000, random_state=random_state)),
+        ]
+    )
+
+
+def pipeline_train(*, texts: Sequence[str], labels: Sequence[str], random_state: int = 0) -> Pipeline:
+    """Fit a fresh pipeline on `texts` labelled with intent slugs (and OUT_OF_SCOPE)."""
+    if len(set(labels)) < 2:
+        raise ValueError("Training needs at least two intents (or one intent and out-of-scope phrases).")
+    pipeline = pipeline_build(random_state=random_state)
+    pipeline.fit(list(texts), list(labels))
+    return pipeline
+
+
+def pipeline_vocabulary(*, pipeline: Pipeline) -> frozenset[str]:
+    """The unigram tokens the word features were trained on."""
+    words: TfidfVectorizer = pipeline.named_steps["features"].transformer_list[0][1]
+    return frozenset(term for term in words.vocabulary_ if " " not in term)
+
+
+def vocabulary_coverage(*, text: str, vocabulary: frozenset[str]) -> float:
+    """Share of the message's content words the model has seen in training. A message
+    with no known content word at all ("asdf qwerty", "hva blir været") is not answered
+    however the probabilities fall."""
+    tokens = text_content_tokens(text)
+    if not tokens:
+        # Only function words ("hva er det"): nothing the model could recognise.
+        return 0.0
+    return sum(1 for t in tokens if t in vocabulary) / len(tokens)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    answer: float  # top probability at or above which the bot answers on its own
+    clarify: float  # top-two probability mass at or above which it asks "did you mean"
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: str  # "answer" | "clarify" | "fallback"
+    intent: str | None
+    confidence: float
+    options: list[str] = field(default_factory=list)
+    ranking: list[tuple[str, float]] = field(default_factory=list)
+
+
+def decision_from_probabilities(
+    *, classes: Sequence[str], probabilities: np.ndarray, thresholds: Thresholds, coverage: float
+) -> Decision:
+    """Apply the rule to one message's class probabilities.
+
+    answer: the best in-scope intent has probability >= thresholds.answer;
+    clarify: not sure, but the two best in-scope intents together reach
+    thresholds.clarify and each has a real share, so asking "did you mean" is useful;
+    fallback: everything else, including a best guess of OUT_OF_SCOPE and messages
+    without a single known content word.
+    """
+    order = np.argsort(probabilities)[::-1]
+    ranking = [(str(classes[i]), float(probabilities[i])) for i in order]
+    in_scope = [(c, p) for c, p in ranking if c != OUT_OF_SCOPE]
+    top_class, top_p = ranking[0]
+    if coverage <= 0.0 or top_class == OUT_OF_SCOPE or not in_scope:
+        return Decision("fallback", None, round(top_p, 4), [], ranking[:5])
+    (first, p1) = in_scope[0]
+    if p1 >= thresholds.answer:
+        return Decision("answer", first, round(p1, 4), [], ranking[:5])
+    if len(in_scope) > 1:
+        (second, p2) = in_scope[1]
+        if p1 + p2 >= thresholds.clarify and p2 >= 0.5 * p1 and p2 >= 0.1:
+            return Decision("clarify", first, round(p1, 4), [first, second], ranking[:5])
+    return Decision("fallback", None, round(p1, 4), [], ranking[:5])
+
+
+def pipeline_decide(
+    *, pipeline: Pipeline, text: str, thresholds: Thresholds, vocabulary: frozenset[str]
+) -> Decision:
+    """Classify one message and decide what to do with it."""
+    probabilities = pipeline.predict_proba([text])[0]
+    return decision_from_probabilities(
+        classes=list(pipeline.classes_),
+        probabilities=probabilities,
+        thresholds=thresholds,
+        coverage=vocabulary_coverage(text=text, vocabulary=vocabulary),
+    )

@@ -1,0 +1,86 @@
+"""Reads of conversations: a customer's own conversation by its token, its new messages,
+the review list and the fallback rate over time."""
+
+import hmac
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from chat.models import Assistant, Conversation, Intent, Message, ReviewItem
+from chat.services.conversations import token_hash
+
+POLL_LIMIT = 100
+
+
+def conversation_for_token(*, conversation_id: int, token: str | None) -> Conversation | None:
+    """The conversation if `token` is its token, else None (one answer for "no such
+    conversation" and "wrong token", so ids cannot be probed)."""
+    if not token:
+        return None
+    conversation = Conversation.objects.select_related("assistant").filter(pk=conversation_id).first()
+    if conversation is None or not hmac.compare_digest(conversation.token_hash, token_hash(token)):
+        return None
+    return conversation
+
+
+def conversation_messages_after(*, conversation: Conversation, after_id: int = 0) -> list[Message]:
+    """The conversation's messages with id greater than `after_id`, oldest first, at most
+    POLL_LIMIT (the page asks again from the last one it got)."""
+    return list(
+        Message.objects.filter(conversation=conversation, id__gt=after_id)
+        .exclude(sender=Message.Sender.SYSTEM)
+        .select_related("intent")
+        .order_by("id")[:POLL_LIMIT]
+    )
+
+
+def intent_option_labels(*, assistant_id: int, slugs: set[str], language: str) -> dict[str, str]:
+    """Button labels for offered options: the intents' titles in `language`, one query."""
+    if not slugs:
+        return {}
+    rows = Intent.objects.filter(assistant_id=assistant_id, slug__in=slugs).values_list(
+        "slug", "title_nb", "title_en"
+    )
+    return {slug: (title_en if language == "en" else title_nb) for slug, title_nb, title_en in rows}
+
+
+def review_item_list(*, assistant: Assistant | None = None, status: str = "open") -> QuerySet[ReviewItem]:
+    """Review items, newest first, with what the list shows fetched in the same query."""
+    items = ReviewItem.objects.select_related(
+        "assistant", "predicted_intent", "assigned_intent", "resolved_by"
+    )
+    if assistant is not None:
+        items = items.filter(assistant=assistant)
+    if status:
+        items = items.filter(status=status)
+    return items.order_by("-created_at", "-id")
+
+
+def fallback_rate_by_day(*, assistant: Assistant, days: int = 30) -> list[dict[str, Any]]:
+    """Per day: customer messages the bot read, how many it did not understand, and the
+    share. Shows the team whether the bot is learning."""
+    since = timezone.now() - timedelta(days=days)
+    rows = (
+        Message.objects.filter(
+            conversation__assistant=assistant,
+            sender=Message.Sender.CUSTOMER,
+            created_at__gte=since,
+            action__in=["answer", "clarify", "fallback"],
+        )
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(total=Count("id"), fallbacks=Count("id", filter=Q(action="fallback")))
+        .order_by("day")
+    )
+    return [
+        {
+            "day": row["day"].isoformat(),
+            "total": row["total"],
+            "fallbacks": row["fallbacks"],
+            "rate": round(row["fallbacks"] / row["total"], 4) if row["total"] else 0.0,
+        }
+        for row in rows
+    ]

@@ -1,0 +1,417 @@
+"""A customer's conversation with an assistant: starting it, each message and the bot's
+reply, clarify choices, asking for a human, closing and rating.
+
+The dialogue rule per message: a confident intent gets its action (answer, hand-over,
+or answer and the offer of a human); two close intents get "did you mean" options; a
+message not understood gets a request to rephrase, and the second miss in a row also
+offers a human. Once handed over, the bot stays silent: messages go to the agent.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from chat.models import Assistant, Conversation, Intent, Message, ReviewItem
+from chat.services.assistant import message_understand
+from chat.services.queues import (
+    QueueError,
+    conversation_hand_over,
+    conversation_leave_message,
+    queue_for_intent,
+)
+from chat.services.statistics import conversation_stats_refresh_on_commit
+
+MAX_MESSAGE_LENGTH = 2000
+
+# The intent whose choice means "let me talk to a person", per assistant.
+HUMAN_INTENT_SLUGS = ("contact_human", "una_human")
+
+# The bot's own sentences, in each answer language. Content like the intents' answers,
+# not page text, so they follow the customer's language, not the page's.
+BOT_TEXT = {
+    "nb": {
+        "clarify": "Mente du «{a}» eller «{b}»?",
+        "fallback": "Beklager, det forsto jeg ikke. Kan du si det på en annen måte?",
+        "fallback_again": "Jeg forstår dessverre fortsatt ikke. Vil du snakke med en saksbehandler?",
+        "offer_human": "Vil du snakke med en saksbehandler om dette?",
+        "queued": (
+            "Du er nå i kø hos {queue}. Du er nummer {position} i køen. En saksbehandler svarer deg her."
+        ),
+        "closed": (
+            "Chatten med {queue} er stengt nå. Vi åpner igjen {opens}. Du kan legge igjen en melding, "
+            "så tar en saksbehandler kontakt når vi åpner."
+        ),
+        "no_queue": "Det er ingen saksbehandlere å sette deg over til nå. Prøv igjen senere.",
+        "left_message": "Takk! Meldingen din er lagt i kø, og en saksbehandler tar kontakt når vi åpner.",
+        "not_trained": "Assistenten er ikke klar ennå. Vil du snakke med en saksbehandler?",
+    },
+    "en": {
+        "clarify": "Did you mean “{a}” or “{b}”?",
+        "fallback": "Sorry, I did not understand that. Could you put it another way?",
+        "fallback_again": "I am afraid I still do not understand. Would you like to talk to an adviser?",
+        "offer_human": "Would you like to talk to an adviser about this?",
+        "queued": "You are now in the queue for {queue}, number {position}. An adviser will answer you here.",
+        "closed": (
+            "The chat with {queue} is closed now. We open again {opens}. You can leave a message and an "
+            "adviser will contact you when we open."
+        ),
+        "no_queue": "There is no adviser to pass you on to right now. Please try again later.",
+        "left_message": (
+            "Thank you! Your message is in the queue and an adviser will contact you when we open."
+        ),
+        "not_trained": "The assistant is not ready yet. Would you like to talk to an adviser?",
+    },
+}
+
+
+class ConversationError(ValueError):
+    """A request the conversation cannot take; `status` is the HTTP status that fits."""
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Reply:
+    action: str  # answer | clarify | handover | fallback
+    intent: str | None
+    confidence: float
+    text: str
+    options: list[str] = field(default_factory=list)
+    option_labels: list[dict[str, str]] = field(default_factory=list)
+    handover: dict[str, Any] | None = None
+    link_url: str = ""
+    message_id: int | None = None
+
+
+def token_hash(token: str) -> str:
+    """What is stored for a conversation token: its SHA-256, never the token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def conversation_start(
+    *,
+    assistant_slug: str = "kunde",
+    language: str = "nb",
+    user: AbstractBaseUser | AnonymousUser | None = None,
+) -> tuple[Conversation, str]:
+    """Open a conversation and return it with its secret token (shown once, stored hashed).
+    The assistants in settings.CHAT_LOGIN_REQUIRED_ASSISTANTS (the employees' `una`) need
+    a logged-in user."""
+    if language not in Conversation.Language.values:
+        raise ConversationError(f"language: {language!r} is not one of {Conversation.Language.values}.")
+    assistant = Assistant.objects.filter(slug=assistant_slug).first()
+    if assistant is None:
+        raise ConversationError(f"assistant: no assistant called {assistant_slug!r}.", status=400)
+    if assistant_slug in settings.CHAT_LOGIN_REQUIRED_ASSISTANTS and not (user and user.is_authenticated):
+        raise ConversationError(f"assistant: {assistant_slug!r} is for logged-in employees only.", status=403)
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            assistant=assistant,
+            language=language,
+            token_hash=token_hash(token),
+            last_customer_activity_at=timezone.now(),
+        )
+        greeting = assistant.greeting_en if language == "en" else assistant.greeting_nb
+        if greeting:
+            Message.objects.create(conversation=conversation, sender=Message.Sender.BOT, text=greeting)
+    return conversation, token
+
+
+def _text_checked(text: Any) -> str:
+    if not isinstance(text, str):
+        raise ConversationError("text: must be a string.")
+    text = text.strip()
+    if not text:
+        raise ConversationError("text: the message is empty.")
+    if len(text) > MAX_MESSAGE_LENGTH:
+        raise ConversationError(
+            f"text: the message is {len(text)} characters long; at most {MAX_MESSAGE_LENGTH}."
+        )
+    return text
+
+
+def _locked(conversation: Conversation) -> Conversation:
+    locked = Conversation.objects.select_for_update().select_related("assistant").get(pk=conversation.pk)
+    if locked.state in (Conversation.State.CLOSED, Conversation.State.ABANDONED):
+        raise ConversationError(
+            f"Conversation {locked.pk} is {locked.state}; it takes no more messages.", status=409
+        )
+    return locked
+
+
+def _human_intent(*, assistant: Assistant) -> Intent | None:
+    return (
+        Intent.objects.filter(assistant=assistant, slug__in=HUMAN_INTENT_SLUGS, active=True)
+        .select_related("queue")
+        .first()
+    )
+
+
+def _title(intent: Intent, language: str) -> str:
+    return intent.title_en if language == "en" else intent.title_nb
+
+
+def _labels(intents: list[Intent], language: str) -> list[dict[str, str]]:
+    return [{"slug": i.slug, "label": _title(i, language)} for i in intents]
+
+
+@transaction.atomic
+def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply | None:
+    """Take one customer message and return the bot's reply, or None when the
+    conversation is with a human (queued or with an agent): then the message waits for
+    the agent and the bot says nothing."""
+    text = _text_checked(text)
+    conversation = _locked(conversation)
+    now = timezone.now()
+    conversation.last_customer_activity_at = now
+    if conversation.state in (Conversation.State.QUEUED, Conversation.State.WITH_AGENT):
+        Message.objects.create(conversation=conversation, sender=Message.Sender.CUSTOMER, text=text)
+        conversation.save(update_fields=["last_customer_activity_at"])
+        return None
+    understanding = message_understand(
+        assistant=conversation.assistant, text=text, default_language=conversation.language
+    )
+    decision, language = understanding.decision, understanding.language
+    slugs = [s for s in [decision.intent, *decision.options] if s]
+    intents = {i.slug: i for i in Intent.objects.filter(assistant=conversation.assistant, slug__in=slugs)}
+    intent = intents.get(decision.intent or "")
+    customer_message = Message.objects.create(
+        conversation=conversation,
+        sender=Message.Sender.CUSTOMER,
+        text=text,
+        intent=intent,
+        confidence=decision.confidence,
+        action=decision.kind,
+        options=decision.options,
+    )
+    if decision.kind == "answer" and intent is not None and intent.active:
+        conversation.consecutive_fallbacks = 0
+        reply = _act_on_intent(conversation=conversation, intent=intent, language=language)
+        reply.confidence = decision.confidence
+    elif decision.kind == "clarify" and all(s in intents for s in decision.options):
+        conversation.consecutive_fallbacks = 0
+        options = [intents[s] for s in decision.options]
+        reply = Reply(
+            action="clarify",
+            intent=decision.intent,
+            confidence=decision.confidence,
+            text=BOT_TEXT[language]["clarify"].format(
+                a=_title(options[0], language), b=_title(options[1], language)
+            ),
+            options=[i.slug for i in options],
+            option_labels=_labels(options, language),
+        )
+        _review(customer_message, conversation, ReviewItem.Reason.LOW_CONFIDENCE, intent, decision.confidence)
+    else:
+        conversation.consecutive_fallbacks += 1
+        reply = _fallback(
+            conversation=conversation, language=language, not_trained=understanding.model_version is None
+        )
+        reply.confidence = decision.confidence
+        _review(customer_message, conversation, ReviewItem.Reason.FALLBACK, intent, decision.confidence)
+    conversation.save(update_fields=["last_customer_activity_at", "consecutive_fallbacks"])
+    reply.message_id = _bot_says(conversation, reply)
+    return reply
+
+
+def _review(
+    message: Message, conversation: Conversation, reason: str, intent: Intent | None, confidence: float
+) -> None:
+    ReviewItem.objects.create(
+        message=message,
+        assistant=conversation.assistant,
+        text=message.text[:2000],
+        reason=reason,
+        predicted_intent=intent,
+        confidence=confidence,
+    )
+
+
+def _bot_says(conversation: Conversation, reply: Reply) -> int:
+    intent_id = (
+        Intent.objects.filter(assistant_id=conversation.assistant_id, slug=reply.intent)
+        .values_list("pk", flat=True)
+        .first()
+        if reply.intent
+        else None
+    )
+    message = Message.objects.create(
+        conversation=conversation,
+        sender=Message.Sender.BOT,
+        text=reply.text,
+        intent_id=intent_id,
+        confidence=reply.confidence,
+        action=reply.action,
+        options=reply.options,
+    )
+    return message.pk
+
+
+def _fallback(*, conversation: Conversation, language: str, not_trained: bool) -> Reply:
+    texts = BOT_TEXT[language]
+    if not_trained or conversation.consecutive_fallbacks >= 2:
+        human = _human_intent(assistant=conversation.assistant)
+        options = [human] if human else []
+        text = texts["not_trained"] if not_trained else texts["fallback_again"]
+        return Reply("fallback", None, 0.0, text, [i.slug for i in options], _labels(options, language))
+    return Reply("fallback", None, 0.0, texts["fallback"])
+
+
+def _act_on_intent(*, conversation: Conversation, intent: Intent, language: str) -> Reply:
+    """What the bot does when it is sure (or the customer chose) `intent`."""
+    answer = (intent.answer_en if language == "en" else intent.answer_nb) or intent.answer_nb
+    if intent.action == Intent.Action.HANDOVER:
+        return _hand_over(conversation=conversation, intent=intent, language=language, lead=answer)
+    reply = Reply("answer", intent.slug, 1.0, answer, link_url=intent.link_url)
+    if intent.action == Intent.Action.ANSWER_HANDOVER:
+        human = _human_intent(assistant=conversation.assistant)
+        if human is not None:
+            reply.text = f"{answer}\n\n{BOT_TEXT[language]['offer_human']}"
+            reply.options = [human.slug]
+            reply.option_labels = _labels([human], language)
+    return reply
+
+
+def _hand_over(*, conversation: Conversation, intent: Intent, language: str, lead: str = "") -> Reply:
+    texts = BOT_TEXT[language]
+    queue = queue_for_intent(intent=intent)
+    if queue is None:
+        human = _human_intent(assistant=conversation.assistant)
+        queue = queue_for_intent(intent=human) if human else None
+    if queue is None:
+        return Reply("fallback", None, 0.0, texts["no_queue"])
+    result = conversation_hand_over(conversation=conversation, queue=queue, intent=intent)
+    if result.queued:
+        text = texts["queued"].format(queue=queue.name, position=result.position or 1)
+    else:
+        with translation.override("en" if language == "en" else "nb"):
+            opens = date_format(timezone.localtime(result.opens_at), "l j. F H:i") if result.opens_at else "-"
+        text = texts["closed"].format(queue=queue.name, opens=opens)
+    if lead and intent.slug not in HUMAN_INTENT_SLUGS:
+        text = f"{lead}\n\n{text}"
+    return Reply(
+        "handover",
+        intent.slug,
+        1.0,
+        text,
+        link_url=intent.link_url,
+        handover={
+            "queued": result.queued,
+            "open_now": result.open_now,
+            "opens_at": result.opens_at.isoformat() if result.opens_at else None,
+            "position": result.position,
+            "queue": queue.slug,
+        },
+    )
+
+
+@transaction.atomic
+def conversation_option_choose(*, conversation: Conversation, option: Any) -> Reply:
+    """The customer picked one of the options the bot offered last (a clarify choice, or
+    the offer of a human). Choosing a human after an answer hands over to the queue of
+    the intent that was answered; any other choice acts on the chosen intent."""
+    if not isinstance(option, str) or not option:
+        raise ConversationError("option: must be the slug of one of the offered options.")
+    conversation = _locked(conversation)
+    if conversation.state != Conversation.State.BOT:
+        raise ConversationError(f"Conversation {conversation.pk} is already with a human.", status=409)
+    last_bot = (
+        Message.objects.filter(conversation=conversation, sender=Message.Sender.BOT)
+        .select_related("intent")
+        .order_by("-id")
+        .first()
+    )
+    if last_bot is None or option not in (last_bot.options or []):
+        raise ConversationError(f"option: {option!r} was not offered in the last reply.", status=409)
+    intent = (
+        Intent.objects.filter(assistant=conversation.assistant, slug=option).select_related("queue").first()
+    )
+    if intent is None:
+        raise ConversationError(f"option: {option!r} is no longer an intent of this assistant.", status=409)
+    language = conversation.language
+    Message.objects.create(
+        conversation=conversation,
+        sender=Message.Sender.CUSTOMER,
+        text=_title(intent, language),
+        intent=intent,
+        confidence=1.0,
+        action="choice",
+    )
+    conversation.last_customer_activity_at = timezone.now()
+    conversation.consecutive_fallbacks = 0
+    conversation.save(update_fields=["last_customer_activity_at", "consecutive_fallbacks"])
+    answered = last_bot.intent
+    if intent.slug in HUMAN_INTENT_SLUGS and answered is not None and answered.slug not in HUMAN_INTENT_SLUGS:
+        reply = _hand_over(conversation=conversation, intent=answered, language=language)
+    elif intent.slug in HUMAN_INTENT_SLUGS:
+        reply = _hand_over(conversation=conversation, intent=intent, language=language)
+    else:
+        reply = _act_on_intent(conversation=conversation, intent=intent, language=language)
+    reply.message_id = _bot_says(conversation, reply)
+    return reply
+
+
+def conversation_message_leave(*, conversation: Conversation, text: Any) -> Reply:
+    """Outside opening hours: leave a message for the queue (a case for next morning)."""
+    text = _text_checked(text)
+    with transaction.atomic():
+        conversation = _locked(conversation)
+        try:
+            conversation_leave_message(conversation=conversation, text=text)
+        except QueueError as exc:
+            raise ConversationError(str(exc), status=409) from exc
+        reply = Reply("handover", None, 1.0, BOT_TEXT[conversation.language]["left_message"])
+        reply.handover = {
+            "queued": True,
+            "left_message": True,
+            "queue": conversation.queue.slug if conversation.queue else None,
+        }
+        reply.message_id = _bot_says(conversation, reply)
+    return reply
+
+
+@transaction.atomic
+def conversation_customer_seen(*, conversation: Conversation) -> None:
+    """The customer's page is still open (it polled): keeps a waiting conversation from
+    being counted as abandoned."""
+    Conversation.objects.filter(pk=conversation.pk).update(last_customer_activity_at=timezone.now())
+
+
+@transaction.atomic
+def conversation_close_by_customer(*, conversation: Conversation) -> Conversation:
+    """The customer ends the conversation. Closing twice is harmless."""
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if locked.state == Conversation.State.ABANDONED:
+        raise ConversationError(f"Conversation {locked.pk} was abandoned and cannot be closed.", status=409)
+    if locked.state != Conversation.State.CLOSED:
+        locked.state = Conversation.State.CLOSED
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["state", "closed_at"])
+        conversation_stats_refresh_on_commit(conversation=locked)
+    return locked
+
+
+@transaction.atomic
+def conversation_rate(*, conversation: Conversation, rating: Any, comment: Any = "") -> Conversation:
+    """The customer's 1-5 rating, once the conversation is closed."""
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ConversationError(f"rating: must be a whole number from 1 to 5, got {rating!r}.")
+    if not isinstance(comment, str) or len(comment) > MAX_MESSAGE_LENGTH:
+        raise ConversationError(f"comment: must be text of at most {MAX_MESSAGE_LENGTH} characters.")
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if locked.state != Conversation.State.CLOSED:
+        raise ConversationError("rating: a conversation can be rated once it is closed.", status=409)
+    locked.rating = rating
+    locked.rating_comment = comment.strip()
+    locked.save(update_fields=["rating", "rating_comment"])
+    return locked

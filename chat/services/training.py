@@ -1,0 +1,246 @@
+"""Training, evaluating, storing and loading the assistants' intent models.
+
+The model itself (features, classifier, thresholds, evaluation) is in `chat.ml`; this
+module feeds it the database's phrases and keeps the versions."""
+
+import hashlib
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import sklearn
+import skops
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from sklearn.pipeline import Pipeline
+
+from chat.ml.evaluation import HeldoutResult, evaluation_report, heldout_evaluate
+from chat.ml.persistence import pipeline_load, pipeline_save
+from chat.ml.pipeline import (
+    OUT_OF_SCOPE,
+    Decision,
+    Thresholds,
+    pipeline_decide,
+    pipeline_train,
+    pipeline_vocabulary,
+)
+from chat.ml.text import text_normalise
+from chat.models import Assistant, IntentModelVersion, TrainingPhrase
+from chat.services.knowledge import heldout_load, out_of_scope_phrases
+from lanekassen_ai.services.audit import audit_record
+
+Progress = Callable[[str, float], None]
+
+
+class TrainingError(ValueError):
+    """Training cannot run (too little data, unknown assistant); the message says why."""
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    texts: list[str]
+    labels: list[str]
+    n_intents: int
+    excluded_heldout: int
+
+
+def training_data(*, assistant: Assistant) -> TrainingData:
+    """Phrases of the assistant's active intents plus the out-of-scope background, with
+    every phrase that matches a held-out paraphrase removed: the held-out file must never
+    enter training, even when someone types one of its sentences in review."""
+    in_scope, out_of_scope = heldout_load(assistant_slug=assistant.slug)
+    heldout = {text_normalise(t) for t, _ in in_scope} | {text_normalise(t) for t in out_of_scope}
+    texts: list[str] = []
+    labels: list[str] = []
+    excluded = 0
+    rows = TrainingPhrase.objects.filter(intent__assistant=assistant, intent__active=True).values_list(
+        "text", "intent__slug"
+    )
+    for text, slug in rows.iterator():
+        if text_normalise(text) in heldout:
+            excluded += 1
+            continue
+        texts.append(text)
+        labels.append(slug)
+    n_intents = len(set(labels))
+    for text in out_of_scope_phrases():
+        if text_normalise(text) not in heldout:
+            texts.append(text)
+            labels.append(OUT_OF_SCOPE)
+    if n_intents < 2:
+        raise TrainingError(
+            f"Assistant {assistant.slug} has {n_intents} intent(s) with phrases; training needs 2."
+        )
+    return TrainingData(texts=texts, labels=labels, n_intents=n_intents, excluded_heldout=excluded)
+
+
+def training_data_fingerprint(*, data: TrainingData) -> str:
+    """SHA-256 over the sorted (label, text) pairs: equal when the training data is."""
+    digest = hashlib.sha256()
+    for label, text in sorted(zip(data.labels, data.texts, strict=True)):
+        digest.update(f"{label}\t{text}\n".encode())
+    return digest.hexdigest()
+
+
+def _artifact_path(*, assistant: Assistant, version: str) -> Path:
+    return Path(settings.PRIVATE_STORAGE_ROOT) / "intent_models" / assistant.slug / f"{version}.skops"
+
+
+def intent_model_train(
+    *,
+    assistant: Assistant,
+    trained_by: AbstractBaseUser | None = None,
+    activate: bool = True,
+    target_precision: float = 0.97,
+    progress: Progress | None = None,
+) -> IntentModelVersion:
+    """Cross-validate, choose thresholds for `target_precision`, fit on all phrases, test
+    on the held-out paraphrases, store the pipeline with skops and record the version
+    (activated unless `activate` is False)."""
+    if not 0.5 <= target_precision < 1.0:
+        raise TrainingError(f"Target precision {target_precision} must be at least 0.5 and below 1.")
+
+    def say(step: str, share: float) -> None:
+        if progress is not None:
+            progress(step, share)
+
+    started = time.monotonic()
+    data = training_data(assistant=assistant)
+    say(f"{len(data.texts)} phrases, {data.n_intents} intents", 0.0)
+    report = evaluation_report(
+        texts=data.texts,
+        labels=data.labels,
+        target_precision=target_precision,
+        progress=lambda step, share: say(step, 0.8 * share),
+    )
+    thresholds = Thresholds(**report["thresholds"])
+    say("fitting on all phrases", 0.8)
+    pipeline = pipeline_train(texts=data.texts, labels=data.labels)
+    heldout = _heldout(assistant=assistant, pipeline=pipeline, thresholds=thresholds)
+    report["heldout"] = asdict(heldout) if heldout else None
+    report["excluded_heldout_phrases"] = data.excluded_heldout
+    report["data_sha256"] = training_data_fingerprint(data=data)
+    report["train_seconds"] = round(time.monotonic() - started, 2)
+    version = timezone.now().strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
+    path = _artifact_path(assistant=assistant, version=version)
+    sha = pipeline_save(pipeline=pipeline, path=path)
+    say("saved", 0.95)
+    with transaction.atomic():
+        model_version = IntentModelVersion.objects.create(
+            assistant=assistant,
+            version=version,
+            artifact_path=str(path.relative_to(settings.PRIVATE_STORAGE_ROOT)),
+            artifact_sha256=sha,
+            n_intents=data.n_intents,
+            n_phrases=len(data.texts),
+            answer_threshold=thresholds.answer,
+            clarify_threshold=thresholds.clarify,
+            target_precision=target_precision,
+            metrics=report,
+            library_versions={"scikit-learn": sklearn.__version__, "skops": skops.__version__},
+            trained_by=trained_by,  # type: ignore[misc]
+        )
+        audit_record(
+            action="chat.intent_model.train",
+            actor=trained_by,
+            obj=model_version,
+            details={"n_phrases": len(data.texts), "cv_accuracy": report["cv_accuracy"]},
+        )
+        if activate:
+            intent_model_activate(version=model_version, user=trained_by)
+    say("done", 1.0)
+    return model_version
+
+
+def _heldout(*, assistant: Assistant, pipeline: Pipeline, thresholds: Thresholds) -> HeldoutResult | None:
+    in_scope, out_of_scope = heldout_load(assistant_slug=assistant.slug)
+    if not in_scope and not out_of_scope:
+        return None
+    vocabulary = pipeline_vocabulary(pipeline=pipeline)
+    return heldout_evaluate(
+        decide=lambda text: pipeline_decide(
+            pipeline=pipeline, text=text, thresholds=thresholds, vocabulary=vocabulary
+        ),
+        in_scope=in_scope,
+        out_of_scope=out_of_scope,
+    )
+
+
+@transaction.atomic
+def intent_model_activate(*, version: IntentModelVersion, user: AbstractBaseUser | None = None) -> None:
+    """Make `version` the one the assistant answers with; the previous one retires."""
+    IntentModelVersion.objects.select_for_update().filter(assistant_id=version.assistant_id)
+    IntentModelVersion.objects.filter(
+        assistant_id=version.assistant_id, status=IntentModelVersion.Status.ACTIVE
+    ).exclude(pk=version.pk).update(status=IntentModelVersion.Status.RETIRED)
+    if version.status != IntentModelVersion.Status.ACTIVE:
+        version.status = IntentModelVersion.Status.ACTIVE
+        version.save(update_fields=["status"])
+    audit_record(action="chat.intent_model.activate", actor=user, obj=version)
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    version_id: int
+    version: str
+    pipeline: Pipeline
+    thresholds: Thresholds
+    vocabulary: frozenset[str]
+
+    def decide(self, text: str) -> Decision:
+        return pipeline_decide(
+            pipeline=self.pipeline, text=text, thresholds=self.thresholds, vocabulary=self.vocabulary
+        )
+
+
+# One loaded pipeline per (version id, SHA-256) per process: loading takes tens of
+# milliseconds, a reply must not.
+_LOADED: dict[tuple[int, str], LoadedModel] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def intent_model_load(*, version: IntentModelVersion) -> LoadedModel:
+    """The version's pipeline, loaded (and checksum-checked) once per process."""
+    key = (version.pk, version.artifact_sha256)
+    loaded = _LOADED.get(key)
+    if loaded is not None:
+        return loaded
+    with _LOAD_LOCK:
+        loaded = _LOADED.get(key)
+        if loaded is None:
+            pipeline = pipeline_load(
+                path=Path(settings.PRIVATE_STORAGE_ROOT) / version.artifact_path,
+                sha256=version.artifact_sha256,
+            )
+            loaded = LoadedModel(
+                version_id=version.pk,
+                version=version.version,
+                pipeline=pipeline,
+                thresholds=Thresholds(answer=version.answer_threshold, clarify=version.clarify_threshold),
+                vocabulary=pipeline_vocabulary(pipeline=pipeline),
+            )
+            _LOADED[key] = loaded
+    return loaded
+
+
+def intent_model_evaluate(
+    *, assistant: Assistant, target_precision: float = 0.97, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Evaluate the assistant's current phrases without storing anything: cross-validated
+    metrics and thresholds, then a model fitted on all phrases tested on the held-out
+    paraphrases."""
+    data = training_data(assistant=assistant)
+    report = evaluation_report(
+        texts=data.texts, labels=data.labels, target_precision=target_precision, progress=progress
+    )
+    pipeline = pipeline_train(texts=data.texts, labels=data.labels)
+    heldout = _heldout(assistant=assistant, pipeline=pipeline, thresholds=Thresholds(**report["thresholds"]))
+    report["heldout"] = asdict(heldout) if heldout else None
+    report["assistant"] = assistant.slug
+    return report

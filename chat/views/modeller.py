@@ -1,0 +1,283 @@
+"""Pages for the people who teach the assistants: intents and phrases (MANAGE_INTENTS),
+model versions with their evaluation and retraining (MANAGE_INTENTS), and the review
+list of messages the bot did not understand (REVIEW_CHAT_MESSAGES)."""
+
+from typing import Any
+
+from celery.result import AsyncResult
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin, UserPassesTestMixin
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import ListView
+
+from chat.models import Assistant, Intent, ReviewItem, TrainingPhrase
+from chat.selectors.conversations import fallback_rate_by_day, review_item_list
+from chat.selectors.knowledge import (
+    assistant_list,
+    intent_list,
+    intent_model_version_active,
+    intent_model_version_list,
+    intent_phrases,
+)
+from chat.services.knowledge import intent_update, training_phrase_add, training_phrase_delete
+from chat.services.review import ReviewError, review_item_assign, review_item_dismiss
+from chat.tasks import intent_model_train_task
+from lanekassen_ai.roles import Capability, perm
+
+MANAGE = perm(Capability.MANAGE_INTENTS)
+REVIEW = perm(Capability.REVIEW_CHAT_MESSAGES)
+
+
+def _assistant_from(request: HttpRequest) -> Assistant:
+    slug = request.GET.get("assistant") or request.POST.get("assistant") or "kunde"
+    assistant = Assistant.objects.filter(slug=slug).first() or Assistant.objects.order_by("slug").first()
+    if assistant is None:
+        raise Http404(gettext("Ingen assistenter er lastet inn ennå (kjør load_intents)."))
+    return assistant
+
+
+class IntentListView(PermissionRequiredMixin, ListView):
+    permission_required = MANAGE
+    template_name = "chat/modeller/intent_list.html"
+    context_object_name = "intents"
+    paginate_by = 50
+
+    def get_queryset(self) -> Any:
+        self.assistant = _assistant_from(self.request)
+        return intent_list(assistant=self.assistant)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            assistant=self.assistant,
+            assistants=assistant_list(),
+            query_string=f"assistant={self.assistant.slug}",
+        )
+        return context
+
+
+class IntentForm(forms.ModelForm):
+    class Meta:
+        model = Intent
+        fields = ["title_nb", "title_en", "action", "queue", "answer_nb", "answer_en", "link_url", "active"]
+        widgets = {
+            "answer_nb": forms.Textarea(attrs={"rows": 4}),
+            "answer_en": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class PhraseForm(forms.Form):
+    text = forms.CharField(label=_("Ny treningsfrase"), max_length=500)
+    language = forms.ChoiceField(label=_("Språk"), choices=TrainingPhrase.Language.choices)
+
+
+class IntentEditView(PermissionRequiredMixin, View):
+    permission_required = MANAGE
+
+    def _render(
+        self, request: HttpRequest, intent: Intent, form: IntentForm, phrase_form: PhraseForm
+    ) -> HttpResponse:
+        from django.core.paginator import Paginator
+
+        page = Paginator(intent_phrases(intent=intent), 50).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "chat/modeller/intent_edit.html",
+            {
+                "intent": intent,
+                "form": form,
+                "phrase_form": phrase_form,
+                "page_obj": page,
+                "phrases": page.object_list,
+            },
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        intent = get_object_or_404(Intent.objects.select_related("assistant", "queue"), pk=pk)
+        return self._render(request, intent, IntentForm(instance=intent), PhraseForm())
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        intent = get_object_or_404(Intent.objects.select_related("assistant", "queue"), pk=pk)
+        if "add_phrase" in request.POST:
+            phrase_form = PhraseForm(request.POST)
+            if phrase_form.is_valid():
+                try:
+                    training_phrase_add(
+                        intent=intent,
+                        text=phrase_form.cleaned_data["text"],
+                        language=phrase_form.cleaned_data["language"],
+                        user=request.user,  # type: ignore[arg-type]
+                    )
+                except ValueError as exc:
+                    phrase_form.add_error("text", str(exc))
+                else:
+                    messages.success(
+                        request, gettext("Frasen er lagt til. Tren modellen på nytt for å ta den i bruk.")
+                    )
+                    return HttpResponseRedirect(reverse("chat:intent-edit", args=[intent.pk]))
+            return self._render(request, intent, IntentForm(instance=intent), phrase_form)
+        form = IntentForm(request.POST, instance=Intent.objects.get(pk=intent.pk))
+        if form.is_valid():
+            intent_update(
+                intent=intent,
+                values={f: form.cleaned_data[f] for f in IntentForm.Meta.fields},
+                user=request.user,  # type: ignore[arg-type]
+            )
+            messages.success(request, gettext("Intensjonen er lagret."))
+            return HttpResponseRedirect(reverse("chat:intent-edit", args=[intent.pk]))
+        return self._render(request, intent, form, PhraseForm())
+
+
+class PhraseDeleteView(PermissionRequiredMixin, View):
+    permission_required = MANAGE
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        phrase = get_object_or_404(TrainingPhrase.objects.select_related("intent"), pk=pk)
+        intent_pk = phrase.intent_id
+        training_phrase_delete(phrase=phrase, user=request.user)  # type: ignore[arg-type]
+        messages.success(request, gettext("Frasen er slettet."))
+        return HttpResponseRedirect(reverse("chat:intent-edit", args=[intent_pk]))
+
+
+class ModelListView(PermissionRequiredMixin, ListView):
+    """Model versions of one assistant and the active one's evaluation."""
+
+    permission_required = MANAGE
+    template_name = "chat/modeller/models.html"
+    context_object_name = "versions"
+    paginate_by = 20
+
+    def get_queryset(self) -> Any:
+        self.assistant = _assistant_from(self.request)
+        return intent_model_version_list(assistant=self.assistant)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        active = intent_model_version_active(assistant=self.assistant)
+        metrics = active.metrics if active else {}
+        context.update(
+            assistant=self.assistant,
+            assistants=assistant_list(),
+            active=active,
+            metrics=metrics,
+            risk_coverage=metrics.get("risk_coverage", []),
+            task_id=self.request.GET.get("task", ""),
+            query_string=f"assistant={self.assistant.slug}",
+        )
+        return context
+
+
+class CanTrain(UserPassesTestMixin):
+    """Retraining is open to the modellers and to the reviewers who just taught the bot."""
+
+    def test_func(self) -> bool:
+        user = self.request.user  # type: ignore[attr-defined]
+        return bool(user.has_perm(MANAGE) or user.has_perm(REVIEW))
+
+
+class ModelTrainView(CanTrain, View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        assistant = _assistant_from(request)
+        result = intent_model_train_task.delay(assistant.pk, request.user.pk)
+        messages.info(request, gettext("Treningen er startet."))
+        back = request.POST.get("next") or reverse("chat:review-list")
+        if not back.startswith("/"):
+            back = reverse("chat:review-list")
+        return HttpResponseRedirect(f"{back.split('?')[0]}?assistant={assistant.slug}&task={result.id}")
+
+
+class ModelTrainProgressView(CanTrain, View):
+    """htmx partial: the training task's state; stops polling when it is done."""
+
+    def get(self, request: HttpRequest, task_id: str) -> HttpResponse:
+        result = AsyncResult(task_id)
+        try:
+            state, raw = result.state, result.info
+        except NotImplementedError:
+            # No result backend (tasks run in-process): the task has finished already.
+            state, raw = "SUCCESS", None
+        info = raw if isinstance(raw, dict) else {}
+        return render(
+            request,
+            "chat/modeller/_train_progress.html",
+            {
+                "task_id": task_id,
+                "state": state,
+                "step": info.get("step", ""),
+                "percent": int(100 * float(info.get("share", 0) or 0)),
+                "done": state in ("SUCCESS", "FAILURE", "REVOKED"),
+                "error": str(raw) if state == "FAILURE" else "",
+            },
+        )
+
+
+class ReviewListView(PermissionRequiredMixin, ListView):
+    permission_required = REVIEW
+    template_name = "chat/modeller/review_list.html"
+    context_object_name = "items"
+    paginate_by = 25
+
+    def get_queryset(self) -> Any:
+        self.assistant = _assistant_from(self.request)
+        self.status = self.request.GET.get("status", ReviewItem.Status.OPEN)
+        if self.status not in ReviewItem.Status.values:
+            self.status = ReviewItem.Status.OPEN
+        return review_item_list(assistant=self.assistant, status=self.status)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            assistant=self.assistant,
+            assistants=assistant_list(),
+            status=self.status,
+            statuses=ReviewItem.Status.choices,
+            intents=list(
+                Intent.objects.filter(assistant=self.assistant, active=True)
+                .order_by("slug")
+                .only("pk", "slug", "title_nb")
+            ),
+            fallback_rate=fallback_rate_by_day(assistant=self.assistant, days=30),
+            task_id=self.request.GET.get("task", ""),
+            query_string=f"assistant={self.assistant.slug}&status={self.status}",
+        )
+        return context
+
+
+class ReviewActionView(PermissionRequiredMixin, View):
+    """Assign a review item to an intent or dismiss it. With htmx, answers with the
+    updated row; without, redirects back to the list."""
+
+    permission_required = REVIEW
+    action = "assign"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        item = get_object_or_404(ReviewItem.objects.select_related("assistant", "predicted_intent"), pk=pk)
+        error = ""
+        try:
+            if self.action == "assign":
+                intent_id = request.POST.get("intent", "")
+                intent = (
+                    Intent.objects.filter(pk=intent_id, assistant_id=item.assistant_id).first()
+                    if intent_id.isdigit()
+                    else None
+                )
+                if intent is None:
+                    raise ReviewError(gettext("Velg en intensjon fra listen."))
+                item = review_item_assign(item=item, intent=intent, user=request.user)  # type: ignore[arg-type]
+            else:
+                item = review_item_dismiss(item=item, user=request.user)  # type: ignore[arg-type]
+        except ReviewError as exc:
+            error = str(exc)
+        if getattr(request, "htmx", False):
+            return render(
+                request, "chat/modeller/_review_row.html", {"item": item, "error": error, "done": not error}
+            )
+        if error:
+            messages.error(request, error)
+        return HttpResponseRedirect(f"{reverse('chat:review-list')}?assistant={item.assistant.slug}")

@@ -1,0 +1,352 @@
+"""The customer chat API (chat/api/customer.py), per /work/shared/specs/interfaces.md."""
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from chat.models import Conversation, IntentModelVersion, Message, OpeningHours, Queue, ReviewItem
+from lanekassen_ai.settings.test import REST_FRAMEWORK
+
+pytestmark = pytest.mark.django_db
+
+
+def start(client: APIClient, **body: Any) -> tuple[int, str]:
+    response = client.post(reverse("chat-conversation-create"), body, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()["id"], response.json()["token"]
+
+
+def say(client: APIClient, conversation_id: int, token: str, text: str) -> Any:
+    return client.post(
+        reverse("chat-conversation-messages", args=[conversation_id]),
+        {"text": text},
+        format="json",
+        HTTP_X_CONVERSATION_TOKEN=token,
+    )
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+def test_it_creates_an_anonymous_conversation_and_stores_only_the_token_hash(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    conversation_id, token = start(api, assistant="kunde", language="nb")
+    conversation = Conversation.objects.get(pk=conversation_id)
+    assert conversation.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in conversation.token_hash
+    assert conversation.state == Conversation.State.BOT
+
+
+def test_it_defaults_to_the_kunde_assistant_in_bokmal(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    response = api.post(reverse("chat-conversation-create"), {}, format="json")
+    assert response.status_code == 201
+    assert set(response.json()) >= {"id", "token"}
+    assert response.json()["assistant"] == "kunde" and response.json()["language"] == "nb"
+
+
+def test_it_rejects_an_unknown_assistant_and_language(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    response = api.post(
+        reverse("chat-conversation-create"), {"assistant": "vaer", "language": "de"}, format="json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"assistant", "language"}
+
+
+def test_una_needs_a_logged_in_employee(
+    api: APIClient, kunde_model: IntentModelVersion, caseworker: Any
+) -> None:
+    from chat.models import Assistant
+
+    Assistant.objects.create(slug="una", name="Una-hjelpen")
+    response = api.post(reverse("chat-conversation-create"), {"assistant": "una"}, format="json")
+    assert response.status_code == 403
+    assert "logged-in" in response.json()["detail"]
+    api.force_authenticate(caseworker)
+    assert (
+        api.post(reverse("chat-conversation-create"), {"assistant": "una"}, format="json").status_code == 201
+    )
+
+
+def test_a_clear_question_gets_the_intents_answer(api: APIClient, kunde_model: IntentModelVersion) -> None:
+    conversation_id, token = start(api)
+    response = say(api, conversation_id, token, "Når kommer pengene?")
+    assert response.status_code == 201
+    reply = response.json()["reply"]
+    assert set(reply) >= {"action", "intent", "confidence", "text", "options"}
+    assert reply["action"] == "answer"
+    assert reply["intent"] == "payout_dates"
+    assert 0 <= reply["confidence"] <= 1
+    assert reply["text"] == "Pengene utbetales den 15. hver måned."
+    assert reply["options"] == []
+
+
+def test_an_english_question_gets_the_english_answer(api: APIClient, kunde_model: IntentModelVersion) -> None:
+    conversation_id, token = start(api, language="nb")
+    reply = say(api, conversation_id, token, "when do I get my money paid out").json()["reply"]
+    assert reply["intent"] == "payout_dates"
+    assert reply["text"] == "The money is paid on the 15th of each month."
+
+
+def test_two_close_intents_get_clarify_options_and_a_choice_answers(
+    api: APIClient, activate_mini_model: Callable[..., IntentModelVersion]
+) -> None:
+    # Thresholds chosen so that nothing is confident enough to answer on its own.
+    activate_mini_model(answer=0.99, clarify=0.2)
+    conversation_id, token = start(api)
+    reply = say(api, conversation_id, token, "faktura betale utsette").json()["reply"]
+    assert reply["action"] == "clarify"
+    assert len(reply["options"]) == 2
+    assert set(reply["options"]) == {"invoice_payment", "payment_deferral"}
+    assert reply["text"].startswith("Mente du")
+    assert ReviewItem.objects.filter(reason=ReviewItem.Reason.LOW_CONFIDENCE).count() == 1
+
+    chosen = api.post(
+        reverse("chat-conversation-choice", args=[conversation_id]),
+        {"option": "payment_deferral"},
+        format="json",
+        HTTP_X_CONVERSATION_TOKEN=token,
+    )
+    assert chosen.status_code == 201
+    assert chosen.json()["reply"]["action"] == "answer"
+    assert chosen.json()["reply"]["intent"] == "payment_deferral"
+
+
+def test_a_choice_that_was_not_offered_is_refused(api: APIClient, kunde_model: IntentModelVersion) -> None:
+    conversation_id, token = start(api)
+    response = api.post(
+        reverse("chat-conversation-choice", args=[conversation_id]),
+        {"option": "payout_dates"},
+        format="json",
+        HTTP_X_CONVERSATION_TOKEN=token,
+    )
+    assert response.status_code == 409
+    assert "not offered" in response.json()["detail"]
+
+
+def test_nonsense_falls_back_and_the_second_miss_offers_a_human(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    conversation_id, token = start(api)
+    first = say(api, conversation_id, token, "qwxz blorp fnugg").json()["reply"]
+    assert first["action"] == "fallback" and first["intent"] is None and first["options"] == []
+    second = say(api, conversation_id, token, "hvordan blir været i morgen").json()["reply"]
+    assert second["action"] == "fallback"
+    assert second["options"] == ["contact_human"]
+    assert ReviewItem.objects.filter(reason=ReviewItem.Reason.FALLBACK).count() == 2
+    assert Conversation.objects.get(pk=conversation_id).consecutive_fallbacks == 2
+
+    handed = api.post(
+        reverse("chat-conversation-choice", args=[conversation_id]),
+        {"option": "contact_human"},
+        format="json",
+        HTTP_X_CONVERSATION_TOKEN=token,
+    ).json()
+    assert handed["reply"]["action"] == "handover"
+    assert handed["state"] == "queued"
+
+
+def test_asking_for_a_human_puts_the_conversation_in_the_queue(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    conversation_id, token = start(api)
+    response = say(api, conversation_id, token, "jeg vil snakke med et menneske")
+    reply = response.json()["reply"]
+    assert reply["action"] == "handover" and reply["intent"] == "contact_human"
+    assert reply["handover"]["queued"] is True and reply["handover"]["position"] == 1
+    assert "i kø" in reply["text"]
+    conversation = Conversation.objects.get(pk=conversation_id)
+    assert conversation.state == Conversation.State.QUEUED
+    assert conversation.queue.slug == "stipend-og-lan"
+
+
+def test_a_handed_over_conversation_gets_no_bot_answer(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    conversation_id, token = start(api)
+    say(api, conversation_id, token, "jeg vil snakke med et menneske")
+    bot_messages = Message.objects.filter(conversation_id=conversation_id, sender="bot").count()
+    response = say(api, conversation_id, token, "Når kommer pengene?")
+    assert response.status_code == 201
+    assert response.json() == {"reply": None, "state": "queued"}
+    assert Message.objects.filter(conversation_id=conversation_id, sender="bot").count() == bot_messages
+    assert (
+        Message.objects.filter(conversation_id=conversation_id, sender="customer").last().text
+        == "Når kommer pengene?"
+    )
+
+
+def test_a_closed_queue_says_when_it_opens_and_takes_a_message(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    queue = Queue.objects.get(slug="stipend-og-lan")
+    # Open one minute a week, at a time that is never now during a test run.
+    from datetime import time
+
+    from django.utils import timezone
+
+    now = timezone.localtime()
+    OpeningHours.objects.create(queue=queue, weekday=(now.weekday() + 3) % 7, opens=time(8), closes=time(9))
+    conversation_id, token = start(api)
+    reply = say(api, conversation_id, token, "jeg vil snakke med et menneske").json()["reply"]
+    assert reply["action"] == "handover"
+    assert reply["handover"]["queued"] is False and reply["handover"]["opens_at"]
+    assert "stengt" in reply["text"]
+    assert Conversation.objects.get(pk=conversation_id).state == Conversation.State.BOT
+
+    left = api.post(
+        reverse("chat-conversation-leave-message", args=[conversation_id]),
+        {"text": "Ring meg om søknaden min"},
+        format="json",
+        HTTP_X_CONVERSATION_TOKEN=token,
+    )
+    assert left.status_code == 201, left.content
+    conversation = Conversation.objects.get(pk=conversation_id)
+    assert conversation.left_message and conversation.state == Conversation.State.QUEUED
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({"text": ""}, "text"), ({"text": "   "}, "text"), ({"text": "x" * 2001}, "text"), ({}, "text")],
+    ids=["empty", "blank", "too-long", "missing"],
+)
+def test_bad_message_text_gets_a_400_naming_the_field(
+    api: APIClient, kunde_model: IntentModelVersion, body: dict[str, str], field: str
+) -> None:
+    conversation_id, token = start(api)
+    response = api.post(
+        reverse("chat-conversation-messages", args=[conversation_id]),
+        body,
+        format="json",
+        HTTP_X_CONVERSATION_TOKEN=token,
+    )
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Message.objects.filter(conversation_id=conversation_id, sender="customer").exists()
+
+
+def test_a_message_of_exactly_2000_characters_is_accepted(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    conversation_id, token = start(api)
+    assert say(api, conversation_id, token, "a" * 2000).status_code == 201
+
+
+@pytest.mark.parametrize("token", ["wrong-token", ""], ids=["wrong", "missing"])
+def test_a_wrong_or_missing_token_gets_403(
+    api: APIClient, kunde_model: IntentModelVersion, token: str
+) -> None:
+    conversation_id, _ = start(api)
+    response = say(api, conversation_id, token, "hei")
+    assert response.status_code == 403
+    assert "X-Conversation-Token" in response.json()["detail"]
+    poll = api.get(
+        reverse("chat-conversation-messages", args=[conversation_id]), HTTP_X_CONVERSATION_TOKEN=token
+    )
+    assert poll.status_code == 403
+
+
+def test_another_conversations_token_does_not_open_this_one(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    first_id, _ = start(api)
+    _, other_token = start(api)
+    assert say(api, first_id, other_token, "hei").status_code == 403
+
+
+def test_a_closed_conversation_takes_no_messages_and_can_then_be_rated(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    conversation_id, token = start(api)
+    early = api.post(
+        reverse("chat-conversation-rating", args=[conversation_id]),
+        {"rating": 5},
+        format="json",
+        HTTP_X_CONVERSATION_TOKEN=token,
+    )
+    assert early.status_code == 409
+    closed = api.post(
+        reverse("chat-conversation-close", args=[conversation_id]), HTTP_X_CONVERSATION_TOKEN=token
+    )
+    assert closed.status_code == 200 and closed.json()["state"] == "closed"
+    response = say(api, conversation_id, token, "hei")
+    assert response.status_code == 409
+    assert "closed" in response.json()["detail"]
+    bad = api.post(
+        reverse("chat-conversation-rating", args=[conversation_id]),
+        {"rating": 6},
+        format="json",
+        HTTP_X_CONVERSATION_TOKEN=token,
+    )
+    assert bad.status_code == 400 and "rating" in bad.json()
+    rated = api.post(
+        reverse("chat-conversation-rating", args=[conversation_id]),
+        {"rating": 4, "comment": "Greit"},
+        format="json",
+        HTTP_X_CONVERSATION_TOKEN=token,
+    )
+    assert rated.status_code == 200
+    assert Conversation.objects.get(pk=conversation_id).rating == 4
+
+
+def test_polling_returns_only_new_messages_including_the_agents(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    conversation_id, token = start(api)
+    url = reverse("chat-conversation-messages", args=[conversation_id])
+    greeting = api.get(url, HTTP_X_CONVERSATION_TOKEN=token).json()
+    assert [m["sender"] for m in greeting["messages"]] == ["bot"]
+    last = greeting["messages"][-1]["id"]
+    say(api, conversation_id, token, "jeg vil snakke med et menneske")
+    Conversation.objects.filter(pk=conversation_id).update(last_customer_activity_at=None)
+    Message.objects.create(
+        conversation_id=conversation_id, sender="agent", text="Hei, <b>jeg</b> heter Kari."
+    )
+    new = api.get(f"{url}?after={last}", HTTP_X_CONVERSATION_TOKEN=token).json()
+    assert [m["sender"] for m in new["messages"]] == ["customer", "bot", "agent"]
+    assert (
+        new["messages"][-1]["text"] == "Hei, <b>jeg</b> heter Kari."
+    )  # JSON carries text; the page escapes it
+    assert new["state"] == "queued"
+    assert Conversation.objects.get(pk=conversation_id).last_customer_activity_at is not None
+    assert api.get(f"{url}?after=abc", HTTP_X_CONVERSATION_TOKEN=token).status_code == 400
+
+
+def test_the_chat_scope_throttles_a_client_with_429(api: APIClient, kunde_model: IntentModelVersion) -> None:
+    cache.clear()
+    rates = {**REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "chat": "3/min"}
+    with override_settings(REST_FRAMEWORK={**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}):
+        conversation_id, token = start(api)
+        assert say(api, conversation_id, token, "hei").status_code == 201
+        assert say(api, conversation_id, token, "hei igjen").status_code == 201
+        throttled = say(api, conversation_id, token, "hallo?")
+        assert throttled.status_code == 429
+        assert "Retry-After" in throttled.headers and throttled.json()["detail"]
+        # Polling is not counted against the chat scope.
+        poll = api.get(
+            reverse("chat-conversation-messages", args=[conversation_id]), HTTP_X_CONVERSATION_TOKEN=token
+        )
+        assert poll.status_code == 200
+    cache.clear()
+
+
+def test_without_an_active_model_the_bot_offers_a_human(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    IntentModelVersion.objects.update(status="RETIRED")
+    conversation_id, token = start(api)
+    reply = say(api, conversation_id, token, "når kommer pengene").json()["reply"]
+    assert reply["action"] == "fallback"
+    assert reply["options"] == ["contact_human"]
