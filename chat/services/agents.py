@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from chat.models import AgentStatus, Conversation, Intent, Message, Queue
-from chat.services.queues import QueueError
+from chat.services.queues import QueueError, queue_is_open
 from chat.services.statistics import conversation_stats_refresh_on_commit, queue_slot_stat_refresh_for
 from lanekassen_ai.services.audit import audit_record
 
@@ -154,6 +154,9 @@ def conversation_transfer(*, conversation: Conversation, agent: User, queue: Que
         raise AgentError(f"Køen «{queue.name}» er ikke i bruk.")
     if queue.pk == locked.queue_id:
         raise AgentError(f"Samtalen er allerede i køen «{queue.name}».")
+    if not queue_is_open(queue=queue):
+        # Nobody would answer there now, and the customer would be swept as abandoned.
+        raise AgentError(f"Køen «{queue.name}» er stengt nå; samtalen kan ikke settes over dit.")
     old_queue_id, queued_at = locked.queue_id, locked.queued_at
     locked.state = Conversation.State.QUEUED
     locked.queue = queue

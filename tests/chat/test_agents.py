@@ -243,3 +243,17 @@ def test_a_real_worker_runs_the_maintenance_task(redis_celery_worker) -> None:
     assert result["abandoned"] == 1
     assert Conversation.objects.get(pk=stale.pk).state == Conversation.State.ABANDONED
     assert QueueSlotStat.objects.get(queue=stale.queue).abandoned == 1
+
+
+@pytest.mark.django_db
+def test_a_conversation_cannot_be_transferred_to_a_closed_queue(agent) -> None:
+    from chat.models import OpeningHours
+
+    conversation = QueuedConversationFactory()
+    conversation_take_next(agent=agent)
+    closed = QueueFactory(slug="stengt")
+    today = timezone.localdate().weekday()
+    OpeningHours.objects.create(queue=closed, weekday=(today + 1) % 7, opens="08:00", closes="09:00")
+    with pytest.raises(AgentError, match="stengt"):
+        conversation_transfer(conversation=conversation, agent=agent, queue=closed)
+    assert Conversation.objects.get(pk=conversation.pk).state == Conversation.State.WITH_AGENT
