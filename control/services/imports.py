@@ -216,7 +216,9 @@ def _import(
     with transaction.atomic():
         writer.begin()
         for chunk, first_line in _chunks(source=source, chunk_rows=chunk_rows):
-            valid, errors = _chunk_validate(frame=chunk, first_line=first_line, state=state)
+            valid, errors = _chunk_validate(
+                frame=chunk, first_line=first_line, state=state, check_database=not writer.checks_conflicts
+            )
             n_rejected = len(chunk) - len(valid)
             result.rows_total += len(chunk)
             result.rows_rejected += n_rejected
@@ -229,10 +231,18 @@ def _import(
             # After a bad row in all-or-nothing mode keep reading, to report every bad row,
             # but stop writing: the transaction will be rolled back anyway.
             if (skip_invalid or not result.rows_rejected) and len(valid):
-                writer.write(frame=valid, run_id=run.pk)
+                writer.write(frame=valid, run_id=run.pk, first_line=first_line)
                 result.rows_imported += len(valid)
             if progress is not None:
                 progress(first_line + len(chunk) - 1, total_lines)
+        if writer.checks_conflicts and (skip_invalid or not result.rows_rejected):
+            _staged_conflicts_handle(
+                writer=writer,
+                result=result,
+                skip_invalid=skip_invalid,
+                rejects=rejects_writer,
+                columns=columns,
+            )
         run.rows_total = result.rows_total
         run.rows_rejected = result.rows_rejected
         if result.rows_rejected and not skip_invalid:
@@ -418,7 +428,7 @@ class _Errors:
 
 
 def _chunk_validate(
-    *, frame: pd.DataFrame, first_line: int, state: _FileState
+    *, frame: pd.DataFrame, first_line: int, state: _FileState, check_database: bool = True
 ) -> tuple[pd.DataFrame, list[RowError]]:
     """Check every rule on one chunk. Returns the valid rows and the errors, by line."""
     errors = _Errors(frame, first_line)
@@ -476,7 +486,8 @@ def _chunk_validate(
     _national_ids_validate(frame=frame, errors=errors, numbers=numbers)
     _cross_fields_validate(frame=frame, errors=errors, numbers=numbers)
     _duplicates_validate(frame=frame, errors=errors, state=state)
-    _database_conflicts_validate(frame=frame, errors=errors)
+    if check_database:
+        _database_conflicts_validate(frame=frame, errors=errors)
     valid = frame.loc[~errors.bad]
     errors.items.sort(key=lambda e: e.line)
     return valid, errors.items
@@ -662,11 +673,33 @@ def _database_conflicts_validate(*, frame: pd.DataFrame, errors: _Errors) -> Non
         other = existing.get((customer_id, int(year)))
         if other is not None and other != app_id:
             conflict[i] = True
-    errors.add(
-        conflict,
-        "customer_id",
-        lambda value: _("kunden har allerede en annen søknad for dette studieåret i databasen"),
-    )
+    errors.add(conflict, "customer_id", _conflict_reason())
+
+
+def _conflict_reason() -> str:
+    return _("kunden har allerede en annen søknad for dette studieåret i databasen")
+
+
+def _staged_conflicts_handle(
+    *, writer: _Writer, result: ImportResult, skip_invalid: bool, rejects: Any, columns: list[str]
+) -> None:
+    """The database-side duplicate check, run once over all staged rows (PostgreSQL)."""
+    conflicts = writer.conflicts_find()
+    if not conflicts:
+        return
+    errors = [
+        RowError(row["line"], "customer_id", row["customer_id"], _conflict_reason()) for row in conflicts
+    ]
+    room = MAX_MESSAGE_ERRORS - len(result.errors)
+    if room > 0:
+        result.errors.extend(errors[:room])
+    result.rows_rejected += len(conflicts)
+    if skip_invalid:
+        writer.conflicts_drop(lines=[row["line"] for row in conflicts])
+        result.rows_imported -= len(conflicts)
+        if rejects is not None:
+            for row, error in zip(conflicts, errors, strict=True):
+                rejects.writerow([row["line"], *[row[c] for c in columns], f"customer_id: {error.reason}"])
 
 
 def _rejects_write(*, writer: Any, frame: pd.DataFrame, errors: list[RowError], first_line: int) -> None:
@@ -683,9 +716,18 @@ def _rejects_write(*, writer: Any, frame: pd.DataFrame, errors: list[RowError], 
 
 
 class _Writer:
+    # True when the writer finds customer-year conflicts with the database itself, over
+    # all staged rows at once, instead of one query per chunk.
+    checks_conflicts = False
+
     def begin(self) -> None: ...
 
-    def write(self, *, frame: pd.DataFrame, run_id: int) -> None: ...
+    def conflicts_find(self) -> list[dict[str, Any]]:
+        return []
+
+    def conflicts_drop(self, *, lines: list[int]) -> None: ...
+
+    def write(self, *, frame: pd.DataFrame, run_id: int, first_line: int) -> None: ...
 
     def finish(self) -> None: ...
 
@@ -705,6 +747,25 @@ class _PostgresWriter(_Writer):
     """COPY every valid row into a temporary table, then upsert with two statements."""
 
     STAGE = "control_import_stage"
+    checks_conflicts = True
+
+    def conflicts_find(self) -> list[dict[str, Any]]:
+        """Staged rows whose customer already has ANOTHER application for that year."""
+        if not hasattr(self, "run_id") or not Application.objects.exists():
+            return []
+        app_table = Application._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.* FROM {self.STAGE} s JOIN {app_table} a "  # noqa: S608 - identifiers only
+                f"ON a.customer_id = s.customer_id AND a.academic_year = s.academic_year::integer "
+                f"WHERE a.application_id <> s.application_id ORDER BY s.line"
+            )
+            names = [c.name for c in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def conflicts_drop(self, *, lines: list[int]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.STAGE} WHERE line = ANY(%s)", [lines])  # noqa: S608
 
     def begin(self) -> None:
         definitions = ", ".join(f'"{c}" text' for c in IMPORT_COLUMNS)
@@ -720,11 +781,10 @@ class _PostgresWriter(_Writer):
             # gigabyte of WAL at commit. Applies to this transaction only.
             cursor.execute("SET LOCAL synchronous_commit = off")
 
-    def write(self, *, frame: pd.DataFrame, run_id: int) -> None:
+    def write(self, *, frame: pd.DataFrame, run_id: int, first_line: int) -> None:
         out = frame[IMPORT_COLUMNS]
-        table = pa.Table.from_pandas(out, preserve_index=False).add_column(
-            0, "line", pa.array(frame.index.to_numpy(dtype="int64"))
-        )
+        lines = frame.index.to_numpy(dtype="int64") + first_line  # the index is the row's place in its chunk
+        table = pa.Table.from_pandas(out, preserve_index=False).add_column(0, "line", pa.array(lines))
         buffer = pa.BufferOutputStream()
         # Arrow's C++ writer: several times faster than DataFrame.to_csv on text columns.
         pa_csv.write_csv(table, buffer, write_options=pa_csv.WriteOptions(include_header=False))
@@ -801,7 +861,7 @@ def _cast(name: str, internal_type: str) -> str:
 class _OrmWriter(_Writer):
     """Per-chunk bulk upserts through the ORM (SQLite and other databases)."""
 
-    def write(self, *, frame: pd.DataFrame, run_id: int) -> None:
+    def write(self, *, frame: pd.DataFrame, run_id: int, first_line: int) -> None:
         customers: dict[str, Customer] = {}
         for row in frame[CUSTOMER_COLUMNS].itertuples(index=False):
             customers[row.customer_id] = Customer(

@@ -163,6 +163,24 @@ def test_it_rejects_a_second_application_for_a_customer_year_already_in_the_data
     assert list(Application.objects.values_list("application_id", flat=True)) == ["A000001"]
 
 
+def test_skip_invalid_rejects_a_customer_year_taken_in_the_database_and_keeps_the_rest() -> None:
+    run_import(import_csv([import_row(1)]))
+    rejects = io.StringIO()
+    rows = [import_row(1, application_id="OTHER"), import_row(2)]
+    result = run_import(import_csv(rows), skip_invalid=True, rejects=rejects)
+    assert (result.rows_imported, result.rows_rejected) == (1, 1)
+    assert [(e.line, e.column) for e in result.errors] == [(2, "customer_id")]
+    assert sorted(Application.objects.values_list("application_id", flat=True)) == ["A000001", "A000002"]
+    assert rejects.getvalue().splitlines()[1].startswith("2,OTHER,C000001")
+
+
+def test_the_last_row_of_a_customer_sets_the_customer_fields() -> None:
+    rows = [import_row(1), import_row(2, customer_id="C000001", academic_year="2019", gender="M")]
+    rows[1]["national_id"], rows[1]["birth_date"] = rows[0]["national_id"], rows[0]["birth_date"]
+    run_import(import_csv(rows), chunk_rows=1)
+    assert Customer.objects.get(customer_id="C000001").gender == "M"
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
