@@ -162,6 +162,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status`; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ControlCaseStatusEnum": "control.models.casework.ControlCase.Status",
+        "ControlCampaignStatusEnum": "control.models.casework.ControlCampaign.Status",
+    },
 }
 
 # Celery: without a broker, tasks run in-process (the embedded default for `make run`).
