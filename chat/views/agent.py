@@ -76,7 +76,12 @@ def _own_conversation(request: HttpRequest, pk: int) -> Conversation:
 
 
 def _transcript_context(conversation: Conversation) -> dict[str, Any]:
-    return {"conversation": conversation, "transcript": conversation_messages(conversation=conversation)}
+    transcript = conversation_messages(conversation=conversation)
+    return {
+        "conversation": conversation,
+        "transcript": transcript,
+        "last_message_id": transcript[-1].pk if transcript else 0,
+    }
 
 
 class AgentConsoleView(AgentAccessMixin, TemplateView):
@@ -156,12 +161,20 @@ class AgentWaitingView(AgentAccessMixin, View):
 
 
 class AgentMessagesView(AgentAccessMixin, View):
-    """The transcript of one of the agent's conversations, for htmx polling."""
+    """The transcript of one of the agent's conversations, for htmx polling. With
+    `after=<last message id>` it answers 204 (htmx then leaves the page alone, so the
+    agent's scroll position and text selection survive) until something new arrives."""
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return render(
-            request, "chat/agent/_transcript.html", _transcript_context(_own_conversation(request, pk))
-        )
+        conversation = _own_conversation(request, pk)
+        after = request.GET.get("after", "")
+        if (
+            after.isdigit()
+            and conversation.state == Conversation.State.WITH_AGENT
+            and not conversation_messages(conversation=conversation, after=int(after))
+        ):
+            return HttpResponse(status=204)
+        return render(request, "chat/agent/_transcript.html", _transcript_context(conversation))
 
 
 class _ConversationActionView(AgentAccessMixin, View):

@@ -104,3 +104,18 @@ def test_the_api_take_reply_poll_and_close(client, caseworker) -> None:
         content_type="application/json",
     )
     assert again.status_code == 409 and "ikke aktiv" in again.json()["detail"]
+
+
+def test_transcript_polling_answers_204_until_something_new_arrives(client, caseworker) -> None:
+    from chat.services.agents import agent_status_set, conversation_take_next
+
+    conversation = QueuedConversationFactory()
+    agent_status_set(user=caseworker, state="AVAILABLE")
+    conversation_take_next(agent=caseworker)
+    last = conversation.messages.order_by("-pk").first()
+    client.force_login(caseworker)
+    url = reverse("chat:agent-messages", args=[conversation.pk])
+    assert client.get(url, {"after": last.pk}).status_code == 204
+    MessageFactory(conversation=conversation, text="Er du der?")
+    fresh = client.get(url, {"after": last.pk})
+    assert fresh.status_code == 200 and "Er du der?" in fresh.content.decode()
