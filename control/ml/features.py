@@ -20,7 +20,14 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from control.ml.history import PREVIOUS_COLUMNS
-from control.ml.schema import NON_FEATURE_COLUMNS
+from control.ml.schema import (
+    APPLICATION_CHANNELS,
+    CONTROL_OUTCOMES,
+    HOUSING_TYPES,
+    INSTITUTION_TYPES,
+    NON_FEATURE_COLUMNS,
+    STUDY_LEVELS,
+)
 
 
 @dataclass(frozen=True)
@@ -326,8 +333,15 @@ def _num(frame: pd.DataFrame, column: str) -> np.ndarray:
     return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def _text(frame: pd.DataFrame, column: str) -> np.ndarray:
-    return frame[column].astype("string").fillna("").to_numpy(dtype=object)
+def _enum(frame: pd.DataFrame, column: str, choices: tuple[str, ...]) -> np.ndarray:
+    """Position of each value in `choices` (-1 for missing): integer comparisons are
+    much faster than comparing a million strings again for every feature."""
+    return pd.Categorical(frame[column], categories=list(choices)).codes.astype(np.int16)
+
+
+def _municipality(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """Kommunenummer as a number; NaN when empty (never equal to anything)."""
+    return _num(frame, column)
 
 
 def _age_years(frame: pd.DataFrame) -> np.ndarray:
@@ -349,36 +363,36 @@ def features_compute(*, frame: pd.DataFrame) -> np.ndarray:
     reg = _num(frame, "registered_same_address_as_parent")
     dpk = _num(frame, "distance_parent_km")
     dsk = _num(frame, "distance_study_km")
-    student_muni = _text(frame, "student_municipality")
-    parent_muni = _text(frame, "parent_municipality")
-    study_muni = _text(frame, "study_municipality")
-    no_parent = parent_muni == ""
+    student_muni = _municipality(frame, "student_municipality")
+    parent_muni = _municipality(frame, "parent_municipality")
+    study_muni = _municipality(frame, "study_municipality")
+    no_parent = np.isnan(parent_muni)
     persons = _num(frame, "persons_at_address")
     months = _num(frame, "months_at_address")
     moved = _num(frame, "moved_within_90d_before_start")
-    housing = _text(frame, "housing_type")
+    housing = _enum(frame, "housing_type", HOUSING_TYPES)
     partner = _num(frame, "married_or_partner")
     children = _num(frame, "children")
-    institution = _text(frame, "institution_type")
-    level = _text(frame, "study_level")
+    institution = _enum(frame, "institution_type", INSTITUTION_TYPES)
+    level = _enum(frame, "study_level", STUDY_LEVELS)
     credits = _num(frame, "credits_prev_year")
     years_in = _num(frame, "years_in_higher_ed")
     age = _age_years(frame)
     wealth = _num(frame, "wealth")
     grant = _num(frame, "grant_amount")
     loan = _num(frame, "loan_amount")
-    channel = _text(frame, "application_channel")
+    channel = _enum(frame, "application_channel", APPLICATION_CHANNELS)
     days = _num(frame, "days_before_deadline")
     phone = _num(frame, "phone_shared_with_parent")
     bank = _num(frame, "bank_account_shared_with_parent")
     prev_reg = _num(frame, "prev_registered_same_address_as_parent")
     has_prev = ~np.isnan(prev_reg)
-    prev_student_muni = _text(frame, "prev_student_municipality")
-    prev_study_muni = _text(frame, "prev_study_municipality")
+    prev_student_muni = _municipality(frame, "prev_student_municipality")
+    prev_study_muni = _municipality(frame, "prev_study_municipality")
     prev_persons = _num(frame, "prev_persons_at_address")
-    prev_housing = _text(frame, "prev_housing_type")
+    prev_housing = _enum(frame, "prev_housing_type", HOUSING_TYPES)
     prev_controlled = _num(frame, "prev_controlled")
-    prev_outcome = _text(frame, "prev_control_outcome")
+    prev_outcome = _enum(frame, "prev_control_outcome", CONTROL_OUTCOMES)
     prev_dpk = _num(frame, "prev_distance_parent_km")
     prev_wealth = _num(frame, "prev_wealth")
     prev_shared = nan0(_num(frame, "prev_phone_shared_with_parent")) + nan0(
@@ -405,24 +419,24 @@ def features_compute(*, frame: pd.DataFrame) -> np.ndarray:
         "long_at_address": months >= 120,
         "moved_90d_before_start": moved,
         "move_before_start_near_parents": (moved == 1) & ~no_parent & (nan0(dpk, nan=1e9) < 30),
-        "housing_student_housing": housing == "STUDENT_HOUSING",
-        "housing_rented": housing == "RENTED",
-        "housing_owned": housing == "OWNED",
-        "housing_parents_property": housing == "PARENTS_PROPERTY",
-        "housing_unknown": housing == "UNKNOWN",
+        "housing_student_housing": housing == HOUSING_TYPES.index("STUDENT_HOUSING"),
+        "housing_rented": housing == HOUSING_TYPES.index("RENTED"),
+        "housing_owned": housing == HOUSING_TYPES.index("OWNED"),
+        "housing_parents_property": housing == HOUSING_TYPES.index("PARENTS_PROPERTY"),
+        "housing_unknown": housing == HOUSING_TYPES.index("UNKNOWN"),
         "married_or_partner": partner,
         "children": children,
         "own_household": (partner == 1) | (children > 0),
-        "institution_university": institution == "UNIVERSITY",
-        "institution_university_college": institution == "UNIVERSITY_COLLEGE",
-        "institution_vocational": institution == "VOCATIONAL",
-        "institution_folk_high_school": institution == "FOLK_HIGH_SCHOOL",
-        "institution_private_college": institution == "PRIVATE_COLLEGE",
-        "level_bachelor": level == "BACHELOR",
-        "level_master": level == "MASTER",
-        "level_phd": level == "PHD",
-        "level_vocational": level == "VOCATIONAL",
-        "level_other": level == "OTHER",
+        "institution_university": institution == INSTITUTION_TYPES.index("UNIVERSITY"),
+        "institution_university_college": institution == INSTITUTION_TYPES.index("UNIVERSITY_COLLEGE"),
+        "institution_vocational": institution == INSTITUTION_TYPES.index("VOCATIONAL"),
+        "institution_folk_high_school": institution == INSTITUTION_TYPES.index("FOLK_HIGH_SCHOOL"),
+        "institution_private_college": institution == INSTITUTION_TYPES.index("PRIVATE_COLLEGE"),
+        "level_bachelor": level == STUDY_LEVELS.index("BACHELOR"),
+        "level_master": level == STUDY_LEVELS.index("MASTER"),
+        "level_phd": level == STUDY_LEVELS.index("PHD"),
+        "level_vocational": level == STUDY_LEVELS.index("VOCATIONAL"),
+        "level_other": level == STUDY_LEVELS.index("OTHER"),
         "study_percent": _num(frame, "study_percent"),
         "online_program": _num(frame, "online_program"),
         "credits_prev_year": credits,
@@ -436,8 +450,8 @@ def features_compute(*, frame: pd.DataFrame) -> np.ndarray:
         "has_wealth": wealth > 0,
         "grant_share": grant / np.maximum(grant + loan, 1.0),
         "log_total_support": np.log1p(grant + loan),
-        "channel_app": channel == "APP",
-        "channel_paper": channel == "PAPER",
+        "channel_app": channel == APPLICATION_CHANNELS.index("APP"),
+        "channel_paper": channel == APPLICATION_CHANNELS.index("PAPER"),
         "days_before_deadline": days,
         "late_application": days < 0,
         "phone_shared_with_parent": phone,
@@ -454,7 +468,7 @@ def features_compute(*, frame: pd.DataFrame) -> np.ndarray:
         "persons_at_address_change": nan0(persons - prev_persons),
         "housing_type_changed": has_prev & (prev_housing != housing),
         "prev_shared_contacts": prev_shared,
-        "caught_last_year": prev_outcome == "CAUGHT",
+        "caught_last_year": prev_outcome == CONTROL_OUTCOMES.index("CAUGHT"),
         "controlled_last_year": nan0(prev_controlled),
         "distance_parent_change_km": nan0(nan0(dpk) - prev_dpk),
         "wealth_growth": nan0(np.log1p(wealth) - np.log1p(prev_wealth)),
