@@ -1,7 +1,7 @@
 """Benchmark: score and store a million applications of one year on PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lk_h2 \
-        .venv/bin/python bench/control_score.py --population 2150000
+        .venv/bin/python bench/control_score.py --population 1300000
 
 Steps: generate a population over --years with the last year uncontrolled (so that year
 holds about a million applications and the year before gives the history), import it with
@@ -106,7 +106,7 @@ def measure(year: int, chunk_size: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--population", type=int, default=2_150_000)
+    parser.add_argument("--population", type=int, default=1_300_000)
     parser.add_argument("--years", default="2017-2018")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--model-population", type=int, default=60_000)
