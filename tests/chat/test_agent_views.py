@@ -119,3 +119,21 @@ def test_transcript_polling_answers_204_until_something_new_arrives(client, case
     MessageFactory(conversation=conversation, text="Er du der?")
     fresh = client.get(url, {"after": last.pk})
     assert fresh.status_code == 200 and "Er du der?" in fresh.content.decode()
+
+
+def test_the_console_with_an_open_conversation_is_a_fixed_number_of_queries(
+    client, caseworker, django_assert_max_num_queries
+) -> None:
+    from chat.services.agents import agent_status_set, conversation_take_next
+
+    queue = QueueFactory()
+    for _ in range(20):
+        QueuedConversationFactory(queue=queue, handover_intent=IntentFactory(queue=queue))
+    agent_status_set(user=caseworker, state="AVAILABLE", capacity=3)
+    taken = [conversation_take_next(agent=caseworker) for _ in range(3)]
+    for n in range(10):
+        MessageFactory(conversation=taken[0], text=f"Melding {n}", intent=taken[0].handover_intent)
+    client.force_login(caseworker)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("chat:agent-console"), {"c": taken[0].pk})
+    assert response.status_code == 200 and "Melding 9" in response.content.decode()
