@@ -125,6 +125,12 @@ def _group_label(*, attribute: str, value: str) -> str:
     return value
 
 
+def _group_order(value: str) -> tuple[int, str]:
+    """Age bands youngest first, other groups alphabetically."""
+    labels = [label for label, _low, _high in AGE_BANDS]
+    return (labels.index(value), "") if value in labels else (len(labels), str(value))
+
+
 def _customer_field(attribute: str) -> str:
     return "age_band" if attribute == "age_band" else f"customer__{attribute}"
 
@@ -184,6 +190,7 @@ def control_campaign_selection_rates(*, campaign: ControlCampaign) -> dict[str, 
             }
             for row in rows
         ]
+        groups.sort(key=lambda g: _group_order(g["group"]))
         result["groups"][attribute] = groups
         rates = [g["rate"] for g in groups if g["applications"]]
         if rates and max(rates) > 0 and min(rates) / max(rates) < FAIRNESS_FLAG_RATIO:
@@ -294,7 +301,7 @@ def control_campaign_statistics(*, campaign: ControlCampaign) -> CampaignStatist
             .order_by()
         }
         rows = []
-        for value in sorted(sizes, key=str):
+        for value in sorted(sizes, key=_group_order):
             o = outcome_rows.get(value, {"decided": 0, "caught": 0, "cleared": 0})
             hit = RateWithInterval(o["caught"], o["decided"])
             rows.append(

@@ -4,6 +4,7 @@ and the manager sees the hit rate move. axe-core scans the main pages; the scree
 docs/caseworker-guide.md are taken here."""
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,18 @@ def _shot(page: Page, name: str) -> None:
 def test_a_control_round_from_campaign_to_decision(page: Page, live_server: Any, make_user: Any) -> None:
     make_user(Role.MANAGER, username="leder-b")
     make_user(Role.CASEWORKER, username="saksbehandler-b")
-    scored_applications(n=40)
+    # Two groups of students, so the preview has something to show per group.
+    first = scored_applications(n=24, gender="F", birth_country_group="NO", birth_date=date(1999, 4, 2))
+    for s in scored_applications(
+        n=16,
+        model_version=first[0].model_version,
+        gender="M",
+        birth_country_group="OTHER",
+        birth_date=date(1991, 9, 30),
+    ):
+        s.rank += 24
+        s.score /= 2
+        s.save()
     base = live_server.url
 
     # The manager creates a campaign and confirms the proposal.
