@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 
 from control.ml.history import history_attach
 from control.ml.scoring import score_frame
@@ -37,3 +38,19 @@ def test_it_handles_an_empty_frame_and_no_reasons(population, trained):
     assert len(score_frame(pipeline=trained.pipeline, frame=applications.head(0))) == 0
     scored = score_frame(pipeline=trained.pipeline, frame=applications.head(5), top_reasons=0)
     assert all(reasons == [] for reasons in scored["reasons"])
+
+
+def test_a_frame_as_the_database_gives_it_scores_like_the_file(population, trained):
+    """Booleans as bool, empty optional cells as "", dates as date objects."""
+    applications, _ = population
+    sample = applications[applications["academic_year"] >= 2017].head(400)
+    from_database = sample.copy()
+    for column in ("registered_same_address_as_parent", "controlled", "online_program", "married_or_partner"):
+        from_database[column] = from_database[column].astype(bool)
+    for column in ("parent_municipality", "control_reason", "control_outcome"):
+        from_database[column] = from_database[column].fillna("")
+    from_database["birth_date"] = pd.to_datetime(from_database["birth_date"]).dt.date
+    expected = score_frame(pipeline=trained.pipeline, frame=sample)
+    actual = score_frame(pipeline=trained.pipeline, frame=from_database)
+    np.testing.assert_allclose(actual["score"], expected["score"])
+    assert list(actual["reasons"]) == list(expected["reasons"])

@@ -47,6 +47,10 @@ def test_national_ids_are_valid_unique_per_customer_and_agree_with_birth_date(po
         assert national_id_is_valid(national_id=national_id)
         year, month, day = (int(part) for part in birth.split("-"))
         assert national_id_agrees_with_birth_date(national_id=national_id, year=year, month=month, day=day)
+    birth = pd.to_datetime(applications["birth_date"])
+    august = pd.to_datetime(applications["academic_year"].astype(str) + "-08-01")
+    age = (august - birth).dt.days / 365.25
+    assert age.between(15, 80).all()
     ninth_digit_even = people["national_id"].str[8].astype(int) % 2 == 0
     assert (ninth_digit_even == (people["gender"] == "F")).all()
 
