@@ -32,6 +32,7 @@ from control.selectors.casework import (
 )
 from control.services.casework import (
     control_case_decide,
+    control_case_list_view_record,
     control_case_request_documentation,
     control_case_take_next,
     control_case_view_record,
@@ -81,7 +82,13 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
         ]
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        response = super().list(request, *args, **kwargs)
+        control_case_list_view_record(
+            user=request.user,  # type: ignore[arg-type]
+            filters=dict(request.query_params.items()),
+            request=request,  # type: ignore[arg-type]
+        )
+        return response
 
     def _case(self) -> ControlCase:
         # The same object-level 404 as the page: the pk must be a case of a confirmed campaign.

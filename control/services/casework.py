@@ -8,6 +8,7 @@ first one's result (e.g. "already decided") instead of overwriting it.
 
 import re
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -135,6 +136,19 @@ def control_case_take_next(*, user: User, request: HttpRequest | None = None) ->
 def control_case_view_record(*, case: ControlCase, user: User, request: HttpRequest | None = None) -> None:
     """Record that `user` opened the case (personal data was shown)."""
     audit_record(action="control.case.view", actor=user, obj=case, request=request)
+
+
+def control_case_list_view_record(
+    *, user: User, filters: dict[str, Any], request: HttpRequest | None = None
+) -> None:
+    """Record that `user` opened the worklist (masked identities) with these filters."""
+    audit_record(
+        action="control.case.list",
+        actor=user,
+        object_type="control.ControlCase",
+        request=request,
+        details={k: str(v) for k, v in filters.items() if v not in (None, "", False)},
+    )
 
 
 def control_case_request_documentation(

@@ -31,6 +31,7 @@ from control.selectors.casework import (
 )
 from control.services.casework import (
     control_case_decide,
+    control_case_list_view_record,
     control_case_reopen,
     control_case_request_documentation,
     control_case_take_next,
@@ -76,6 +77,7 @@ class WorklistView(CapabilityRequiredMixin, ListView):
         data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
         campaign = data.get("campaign")
         sort = data.get("sort") or "risk"
+        control_case_list_view_record(user=self.request.user, filters=data, request=self.request)  # type: ignore[arg-type]
         return control_case_list(
             user=self.request.user,
             campaign_id=campaign.pk if campaign else None,

@@ -213,3 +213,9 @@ def test_access_report_for_an_unknown_customer_is_404(client_for: Any) -> None:
     assert (
         client_for("leder").get(reverse("control:customer-access-report", args=["NOPE"])).status_code == 404
     )
+
+
+def test_opening_the_worklist_is_audited_with_its_filters(client_for: Any) -> None:
+    client_for("saksbehandler").get(reverse("control:case-list"), {"overdue": "on", "sort": "deadline"})
+    event = AuditEvent.objects.get(action="control.case.list")
+    assert event.details == {"overdue": "True", "sort": "deadline"}
