@@ -330,18 +330,37 @@ if _FORBIDDEN:  # a catalogue edit that breaks the audit rule fails at import, n
 
 
 def _num(frame: pd.DataFrame, column: str) -> np.ndarray:
-    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    series = frame[column]
+    if series.dtype.kind in "biuf":  # already numeric: skip the parser
+        return series.to_numpy(dtype=np.float64, na_value=np.nan)
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def _enum(frame: pd.DataFrame, column: str, choices: tuple[str, ...]) -> np.ndarray:
     """Position of each value in `choices` (-1 for missing): integer comparisons are
     much faster than comparing a million strings again for every feature."""
-    return pd.Categorical(frame[column], categories=list(choices)).codes.astype(np.int16)
+    codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+    positions = np.array([choices.index(u) if u in choices else -1 for u in uniques] + [-1], dtype=np.int16)
+    return positions[codes]  # the sentinel -1 picks the trailing -1
 
 
-def _municipality(frame: pd.DataFrame, column: str) -> np.ndarray:
-    """Kommunenummer as a number; NaN when empty (never equal to anything)."""
-    return _num(frame, column)
+_MUNICIPALITY_COLUMNS = (
+    "student_municipality",
+    "parent_municipality",
+    "study_municipality",
+    "prev_student_municipality",
+    "prev_study_municipality",
+)
+
+
+def _municipalities(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The kommunenummer columns coded as numbers shared across columns (one hash pass
+    over all of them); an empty cell becomes NaN, which equals nothing."""
+    stacked = pd.concat([frame[c].astype("string") for c in _MUNICIPALITY_COLUMNS], ignore_index=True)
+    codes = pd.factorize(stacked.replace("", pd.NA), use_na_sentinel=True)[0].astype(np.float64)
+    codes[codes < 0] = np.nan
+    n = len(frame)
+    return {c: codes[i * n : (i + 1) * n] for i, c in enumerate(_MUNICIPALITY_COLUMNS)}
 
 
 def _age_years(frame: pd.DataFrame) -> np.ndarray:
@@ -359,13 +378,17 @@ def features_compute(*, frame: pd.DataFrame) -> np.ndarray:
     missing = sorted(c for c in RAW_INPUT_COLUMNS if c not in frame.columns)
     if missing:
         raise ValueError(f"features_compute: missing raw column(s) {', '.join(missing)} (history attached?)")
-    nan0 = np.nan_to_num
+
+    def nan0(values: np.ndarray, nan: float = 0.0) -> np.ndarray:
+        return np.where(np.isnan(values), nan, values)
+
     reg = _num(frame, "registered_same_address_as_parent")
     dpk = _num(frame, "distance_parent_km")
     dsk = _num(frame, "distance_study_km")
-    student_muni = _municipality(frame, "student_municipality")
-    parent_muni = _municipality(frame, "parent_municipality")
-    study_muni = _municipality(frame, "study_municipality")
+    municipalities = _municipalities(frame)
+    student_muni = municipalities["student_municipality"]
+    parent_muni = municipalities["parent_municipality"]
+    study_muni = municipalities["study_municipality"]
     no_parent = np.isnan(parent_muni)
     persons = _num(frame, "persons_at_address")
     months = _num(frame, "months_at_address")
@@ -387,8 +410,8 @@ def features_compute(*, frame: pd.DataFrame) -> np.ndarray:
     bank = _num(frame, "bank_account_shared_with_parent")
     prev_reg = _num(frame, "prev_registered_same_address_as_parent")
     has_prev = ~np.isnan(prev_reg)
-    prev_student_muni = _municipality(frame, "prev_student_municipality")
-    prev_study_muni = _municipality(frame, "prev_study_municipality")
+    prev_student_muni = municipalities["prev_student_municipality"]
+    prev_study_muni = municipalities["prev_study_municipality"]
     prev_persons = _num(frame, "prev_persons_at_address")
     prev_housing = _enum(frame, "prev_housing_type", HOUSING_TYPES)
     prev_controlled = _num(frame, "prev_controlled")
@@ -477,7 +500,7 @@ def features_compute(*, frame: pd.DataFrame) -> np.ndarray:
     for position, name in enumerate(FEATURE_NAMES):
         matrix[:, position] = columns[name]
     # Bad raw values were rejected at import; whatever is left missing counts as 0.
-    np.nan_to_num(matrix, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+    matrix[~np.isfinite(matrix)] = 0.0
     return matrix
 
 
