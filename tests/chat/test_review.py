@@ -1,0 +1,139 @@
+"""The review list and the teaching pages (chat/services/review.py, chat/views/modeller.py)."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from chat.models import Intent, IntentModelVersion, Message, ReviewItem, TrainingPhrase
+from chat.services.conversations import conversation_message_post, conversation_start
+from chat.services.knowledge import heldout_load
+from chat.services.review import ReviewError, review_item_assign, review_item_dismiss
+
+pytestmark = pytest.mark.django_db
+
+
+def _fallback_items(n: int) -> list[ReviewItem]:
+    conversation, _ = conversation_start(assistant_slug="kunde")
+    for i in range(n):
+        conversation_message_post(conversation=conversation, text=f"zzkv blorp {i}")
+    return list(ReviewItem.objects.order_by("id"))
+
+
+def test_every_fallback_lands_in_the_review_list(kunde_model: IntentModelVersion) -> None:
+    items = _fallback_items(3)
+    assert [i.reason for i in items] == ["fallback"] * 3
+    assert all(i.status == "open" and i.message.sender == "customer" for i in items)
+
+
+def test_assigning_makes_a_training_phrase_and_closes_the_item(
+    kunde_model: IntentModelVersion, caseworker: Any
+) -> None:
+    item = _fallback_items(1)[0]
+    intent = Intent.objects.get(slug="payout_dates")
+    review_item_assign(item=item, intent=intent, user=caseworker)
+    item.refresh_from_db()
+    assert item.status == "assigned" and item.assigned_intent == intent and item.resolved_by == caseworker
+    assert TrainingPhrase.objects.filter(intent=intent, text=item.text, source="review").exists()
+    with pytest.raises(ReviewError, match="already"):
+        review_item_dismiss(item=item, user=caseworker)
+
+
+def test_a_heldout_sentence_cannot_become_a_training_phrase(
+    kunde_model: IntentModelVersion, caseworker: Any
+) -> None:
+    heldout_text = heldout_load(assistant_slug="kunde")[0][0][0]
+    conversation, _ = conversation_start(assistant_slug="kunde")
+    message = Message.objects.create(conversation=conversation, sender="customer", text=heldout_text)
+    item = ReviewItem.objects.create(
+        message=message, assistant=conversation.assistant, text=heldout_text, reason="fallback"
+    )
+    with pytest.raises(ReviewError, match="held-out"):
+        review_item_assign(item=item, intent=Intent.objects.get(slug="greeting"), user=caseworker)
+    assert ReviewItem.objects.get(pk=item.pk).status == "open"
+
+
+def test_the_review_page_lists_items_without_n_plus_one_and_charts_the_fallback_rate(
+    kunde_model: IntentModelVersion, client_for: Callable[[str], Client], django_assert_max_num_queries: Any
+) -> None:
+    _fallback_items(12)
+    client = client_for("saksbehandler")
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("chat:review-list") + "?assistant=kunde")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count('id="review-') == 12
+    assert 'id="fallback-rate-data"' in body and '"rate": 1.0' in body
+
+
+def test_assigning_from_the_page_with_htmx_returns_the_updated_row(
+    kunde_model: IntentModelVersion, client_for: Callable[[str], Client]
+) -> None:
+    item = _fallback_items(1)[0]
+    intent = Intent.objects.get(slug="greeting")
+    response = client_for("analytiker").post(
+        reverse("chat:review-assign", args=[item.pk]), {"intent": intent.pk}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert f'id="review-{item.pk}"' in response.content.decode()
+    assert ReviewItem.objects.get(pk=item.pk).status == "assigned"
+    missing = client_for("analytiker").post(
+        reverse("chat:review-dismiss", args=[item.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert "allerede" in missing.content.decode() or "already" in missing.content.decode()
+
+
+def test_assigning_without_choosing_an_intent_says_so(
+    kunde_model: IntentModelVersion, client_for: Callable[[str], Client]
+) -> None:
+    item = _fallback_items(1)[0]
+    response = client_for("analytiker").post(
+        reverse("chat:review-assign", args=[item.pk]), {"intent": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert 'role="alert"' in response.content.decode()
+    assert ReviewItem.objects.get(pk=item.pk).status == "open"
+
+
+def test_the_model_page_shows_the_evaluation_and_the_risk_coverage_chart_data(
+    kunde_model: IntentModelVersion, client_for: Callable[[str], Client]
+) -> None:
+    response = client_for("analytiker").get(reverse("chat:model-list") + "?assistant=kunde")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="risk-coverage-data"' in body and "payout_dates" in body
+
+
+def test_the_intent_pages_list_edit_and_add_phrases(
+    kunde_model: IntentModelVersion, client_for: Callable[[str], Client], django_assert_max_num_queries: Any
+) -> None:
+    client = client_for("analytiker")
+    with django_assert_max_num_queries(10):
+        listing = client.get(reverse("chat:intent-list") + "?assistant=kunde")
+    assert listing.status_code == 200 and "contact_human" in listing.content.decode()
+    intent = Intent.objects.get(slug="greeting")
+    added = client.post(
+        reverse("chat:intent-edit", args=[intent.pk]),
+        {"add_phrase": "1", "text": "god kveld", "language": "nb"},
+    )
+    assert added.status_code == 302
+    assert TrainingPhrase.objects.filter(intent=intent, text="god kveld", source="manual").exists()
+    duplicate = client.post(
+        reverse("chat:intent-edit", args=[intent.pk]),
+        {"add_phrase": "1", "text": "god kveld", "language": "nb"},
+    )
+    assert duplicate.status_code == 200 and "already a phrase" in duplicate.content.decode()
+    saved = client.post(
+        reverse("chat:intent-edit", args=[intent.pk]),
+        {
+            "title_nb": "Hilsen",
+            "title_en": "Greeting",
+            "action": "answer",
+            "answer_nb": "Hei hei!",
+            "answer_en": "Hi!",
+            "active": "on",
+        },
+    )
+    assert saved.status_code == 302
+    assert Intent.objects.get(pk=intent.pk).answer_nb == "Hei hei!"

@@ -1,0 +1,93 @@
+"""Training, storing and evaluating the intent models (chat/services/training.py, the
+train_intents / evaluate_intents commands and the training task)."""
+
+import io
+import json
+from collections.abc import Callable
+
+import pytest
+from django.core.management import call_command
+
+from chat.ml.persistence import ArtifactError
+from chat.models import Assistant, Intent, IntentModelVersion, TrainingPhrase
+from chat.services.knowledge import catalogue_load, heldout_load
+from chat.services.training import intent_model_load, training_data
+from chat.tasks import intent_model_train_task
+from tests.chat.conftest import MINI_CATALOGUE
+
+pytestmark = pytest.mark.django_db
+
+# Acceptance (issue 5): on the held-out paraphrases.
+MIN_ACCURACY = 0.90
+MIN_ANSWER_PRECISION = 0.97
+MIN_OUT_OF_SCOPE_NOT_ANSWERED = 0.90
+
+
+def test_a_heldout_paraphrase_never_enters_training() -> None:
+    catalogue_load(data=MINI_CATALOGUE)
+    in_scope, out_of_scope = heldout_load(assistant_slug="kunde")
+    greeting = Intent.objects.get(slug="greeting")
+    TrainingPhrase.objects.create(intent=greeting, text=in_scope[0][0].upper(), source="review")
+    TrainingPhrase.objects.create(intent=greeting, text=out_of_scope[0], source="manual")
+    data = training_data(assistant=Assistant.objects.get(slug="kunde"))
+    assert data.excluded_heldout == 2
+    assert in_scope[0][0].upper() not in data.texts and out_of_scope[0] not in data.texts
+
+
+def test_the_training_task_stores_an_active_checked_version_and_retires_the_old_one(
+    activate_mini_model: Callable[..., IntentModelVersion],
+) -> None:
+    old = activate_mini_model()
+    result = intent_model_train_task.delay(old.assistant_id).get()
+    new = IntentModelVersion.objects.get(pk=result["version_id"])
+    old.refresh_from_db()
+    assert (new.status, old.status) == ("ACTIVE", "RETIRED")
+    assert len(new.artifact_sha256) == 64 and new.n_intents == 6
+    assert 0.1 <= new.answer_threshold <= 0.99
+    assert {"per_intent", "confused_pairs", "risk_coverage", "thresholds", "heldout"} <= set(new.metrics)
+    loaded = intent_model_load(version=new)
+    assert intent_model_load(version=new) is loaded  # loaded once per process
+    assert loaded.decide("qwxz blorp").kind == "fallback"
+
+
+def test_a_version_whose_file_was_altered_is_not_loaded(
+    activate_mini_model: Callable[..., IntentModelVersion],
+) -> None:
+    version = activate_mini_model()
+    version.artifact_sha256 = "0" * 64
+    with pytest.raises(ArtifactError, match="SHA-256"):
+        intent_model_load(version=version)
+
+
+def test_train_intents_refuses_an_unknown_assistant() -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="no such assistant"):
+        call_command("train_intents", "--assistant", "vaer")
+
+
+@pytest.mark.parametrize("assistant", ["kunde", "una"])
+def test_heldout_figures_meet_the_acceptance_level_and_the_recorded_baseline(assistant: str) -> None:
+    """Runs `evaluate_intents --check` on the shipped catalogue: cross-validated thresholds
+    for 97% answer precision, then the held-out paraphrases."""
+    call_command("load_intents", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("evaluate_intents", "--assistant", assistant, "--json", stdout=out, stderr=io.StringIO())
+    report = json.loads(out.getvalue())
+    heldout = report["heldout"]
+    print(
+        assistant,
+        {
+            k: heldout[k]
+            for k in ("accuracy", "answer_precision", "answer_coverage", "out_of_scope_not_answered")
+        },
+    )
+    assert heldout["accuracy"] >= MIN_ACCURACY
+    assert heldout["answer_precision"] >= MIN_ANSWER_PRECISION
+    assert heldout["out_of_scope_not_answered"] >= MIN_OUT_OF_SCOPE_NOT_ANSWERED
+    assert len(report["per_intent"]) == report["n_classes"]
+    # And not below the level recorded in chat/data/heldout/baseline.json.
+    from chat.management.commands.evaluate_intents import BASELINE_FILE, HELDOUT_FIGURES
+
+    baseline = json.loads(BASELINE_FILE.read_text())[assistant]
+    assert all(heldout[k] >= baseline[k] for k in HELDOUT_FIGURES), (heldout, baseline)
