@@ -107,7 +107,11 @@ class CampaignCreateView(CapabilityRequiredMixin, View):
                         created_by=request.user,  # type: ignore[arg-type]
                         request=request,
                     )
-                    transaction.on_commit(lambda: control_campaign_select_task.delay(campaign.pk))
+                    # robust: when tasks run in-process, a failed selection is shown on the
+                    # campaign page (status FAILED with the error), not as a server error.
+                    transaction.on_commit(
+                        lambda: control_campaign_select_task.delay(campaign.pk), robust=True
+                    )
             except ValidationError as error:
                 form_errors_apply(form=form, error=error)
             else:

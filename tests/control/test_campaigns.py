@@ -233,3 +233,34 @@ def test_the_selection_task_runs_in_a_real_worker(redis_celery_worker: Any, mana
         time.sleep(0.1)
     assert campaign.status == ControlCampaign.Status.PROPOSED
     assert campaign.progress == 100
+
+
+def test_a_failing_selection_shows_on_the_campaign_page_not_as_a_server_error(
+    client_for: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    scored_applications(n=10)
+
+    def broken_rates(**kwargs: Any) -> dict[str, Any]:
+        raise RuntimeError("database went away")
+
+    # The preview query failing stands in for any error half-way through a selection.
+    monkeypatch.setattr("control.services.campaigns.control_campaign_selection_rates", broken_rates)
+    client = client_for("leder")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("control:campaign-create"),
+            {
+                "name": "x",
+                "academic_year": 2018,
+                "budget_count": 4,
+                "random_share_percent": 25,
+                "documentation_days": 21,
+            },
+        )
+    assert response.status_code == 302
+    campaign = ControlCampaign.objects.get()
+    assert campaign.status == ControlCampaign.Status.FAILED
+    assert not campaign.cases.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "Uttrekket feilet:" in page
+    assert "database went away" in page
