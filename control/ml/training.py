@@ -7,8 +7,9 @@ rule, so the labelled set is biased towards what the rule looks at. What we do a
   (an unbiased sample of that year's applications);
 - training weighs each labelled application by 1 / selection_probability (inverse
   probability weighting), so the random share stands for the whole population and the
-  rule's picks for the rule's stratum; applications with no recorded probability (tips)
-  get the weight of a certain pick (1). The weights are normalised to mean 1;
+  rule's picks for the rule's stratum; other picks with no recorded probability get the
+  weight of a certain pick (1). The weights are normalised to mean 1;
+- tips are left out of training altogether: they select on the outcome itself;
 - the rule selects on columns the model also sees, so P(cheater | features) is the same
   inside and outside the labelled set; the weights mainly fix the base rate and calibration.
 """
@@ -202,7 +203,10 @@ def risk_model_train(
             f"found {years}"
         )
     test_year, train_years = years[-1], years[:-1]
-    train = labelled[labelled["academic_year"].isin(train_years)]
+    # Tips are left out of training: a tip is selection on the outcome itself (someone
+    # knew), which no weight on the features can undo.
+    not_tip = (labelled["control_reason"].astype("string") != "TIP").fillna(True).to_numpy(dtype=bool)
+    train = labelled[labelled["academic_year"].isin(train_years).to_numpy() & not_tip]
     test = _random_group(labelled[labelled["academic_year"] == test_year])
     if len(test) == 0:
         raise ValueError(

@@ -63,3 +63,14 @@ def test_it_refuses_data_with_only_one_labelled_year(population):
     applications, _ = population
     with pytest.raises(ValueError, match="at least two academic years"):
         risk_model_train(frame=applications, until_year=2015)
+
+
+def test_tips_are_left_out_of_training_because_they_select_on_the_outcome(population, trained):
+    applications, _ = population
+    labelled = applications[
+        (applications["controlled"] == 1)
+        & applications["control_outcome"].notna()
+        & (applications["academic_year"] < trained.test_year)
+    ]
+    assert (labelled["control_reason"] == "TIP").any()
+    assert trained.n_train == int((labelled["control_reason"] != "TIP").sum())
