@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lanekassen_ai.settings.local")
 os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 for scope in ("API_THROTTLE_CHAT", "API_THROTTLE_ANON", "API_THROTTLE_USER"):
     os.environ.setdefault(scope, "1000000/min")
 

@@ -164,7 +164,6 @@ class ConversationMessagesView(CustomerAPIView):
         conversation = self.conversation(request, pk)
         data = self.validated(MessageCreateSerializer, request)
         reply = conversation_message_post(conversation=conversation, text=data["text"])
-        conversation.refresh_from_db(fields=["state"])
         return Response(
             {"reply": _reply_data(reply), "state": conversation.state}, status=status.HTTP_201_CREATED
         )
@@ -178,7 +177,6 @@ class ConversationChoiceView(CustomerAPIView):
         conversation = self.conversation(request, pk)
         data = self.validated(ChoiceSerializer, request)
         reply = conversation_option_choose(conversation=conversation, option=data["option"])
-        conversation.refresh_from_db(fields=["state"])
         return Response(
             {"reply": _reply_data(reply), "state": conversation.state}, status=status.HTTP_201_CREATED
         )
@@ -192,7 +190,6 @@ class ConversationLeaveMessageView(CustomerAPIView):
         conversation = self.conversation(request, pk)
         data = self.validated(MessageCreateSerializer, request)
         reply = conversation_message_leave(conversation=conversation, text=data["text"])
-        conversation.refresh_from_db(fields=["state"])
         return Response(
             {"reply": _reply_data(reply), "state": conversation.state}, status=status.HTTP_201_CREATED
         )

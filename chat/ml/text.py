@@ -81,8 +81,13 @@ def text_split(text: str) -> list[str]:
 
 def text_content_tokens(text: str) -> list[str]:
     """The tokens that carry meaning (stopwords removed), for the vocabulary check."""
-    stop = {text_fold(_stem(w)) for w in STOPWORDS}
+    stop = _stopword_stems()
     return [t for t in text_tokens(text) if t not in stop and not t.isdigit()]
+
+
+@lru_cache(maxsize=1)
+def _stopword_stems() -> frozenset[str]:
+    return frozenset(text_fold(_stem(w)) for w in STOPWORDS)
 
 
 def language_detect(text: str) -> str | None:

@@ -171,12 +171,13 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
     conversation is with a human (queued or with an agent): then the message waits for
     the agent and the bot says nothing."""
     text = _text_checked(text)
-    conversation = _locked(conversation)
+    caller, conversation = conversation, _locked(conversation)
     now = timezone.now()
     conversation.last_customer_activity_at = now
     if conversation.state in (Conversation.State.QUEUED, Conversation.State.WITH_AGENT):
         Message.objects.create(conversation=conversation, sender=Message.Sender.CUSTOMER, text=text)
         conversation.save(update_fields=["last_customer_activity_at"])
+        caller.state = conversation.state
         return None
     understanding = message_understand(
         assistant=conversation.assistant, text=text, default_language=conversation.language
@@ -220,7 +221,8 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
         reply.confidence = decision.confidence
         _review(customer_message, conversation, ReviewItem.Reason.FALLBACK, intent, decision.confidence)
     conversation.save(update_fields=["last_customer_activity_at", "consecutive_fallbacks"])
-    reply.message_id = _bot_says(conversation, reply)
+    reply.message_id = _bot_says(conversation, reply, intents)
+    caller.state = conversation.state  # the caller's copy reports the state it left
     return reply
 
 
@@ -237,14 +239,17 @@ def _review(
     )
 
 
-def _bot_says(conversation: Conversation, reply: Reply) -> int:
-    intent_id = (
-        Intent.objects.filter(assistant_id=conversation.assistant_id, slug=reply.intent)
-        .values_list("pk", flat=True)
-        .first()
-        if reply.intent
-        else None
-    )
+def _bot_says(conversation: Conversation, reply: Reply, known: dict[str, Intent] | None = None) -> int:
+    intent_id: int | None = None
+    if reply.intent:
+        if known and reply.intent in known:
+            intent_id = known[reply.intent].pk
+        else:
+            intent_id = (
+                Intent.objects.filter(assistant_id=conversation.assistant_id, slug=reply.intent)
+                .values_list("pk", flat=True)
+                .first()
+            )
     message = Message.objects.create(
         conversation=conversation,
         sender=Message.Sender.BOT,
@@ -322,7 +327,7 @@ def conversation_option_choose(*, conversation: Conversation, option: Any) -> Re
     the intent that was answered; any other choice acts on the chosen intent."""
     if not isinstance(option, str) or not option:
         raise ConversationError("option: must be the slug of one of the offered options.")
-    conversation = _locked(conversation)
+    caller, conversation = conversation, _locked(conversation)
     if conversation.state != Conversation.State.BOT:
         raise ConversationError(f"Conversation {conversation.pk} is already with a human.", status=409)
     last_bot = (
@@ -358,6 +363,7 @@ def conversation_option_choose(*, conversation: Conversation, option: Any) -> Re
     else:
         reply = _act_on_intent(conversation=conversation, intent=intent, language=language)
     reply.message_id = _bot_says(conversation, reply)
+    caller.state = conversation.state
     return reply
 
 
@@ -365,7 +371,7 @@ def conversation_message_leave(*, conversation: Conversation, text: Any) -> Repl
     """Outside opening hours: leave a message for the queue (a case for next morning)."""
     text = _text_checked(text)
     with transaction.atomic():
-        conversation = _locked(conversation)
+        caller, conversation = conversation, _locked(conversation)
         try:
             conversation_leave_message(conversation=conversation, text=text)
         except QueueError as exc:
@@ -377,6 +383,7 @@ def conversation_message_leave(*, conversation: Conversation, text: Any) -> Repl
             "queue": conversation.queue.slug if conversation.queue else None,
         }
         reply.message_id = _bot_says(conversation, reply)
+        caller.state = conversation.state
     return reply
 
 
