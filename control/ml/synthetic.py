@@ -22,8 +22,9 @@ The generative story (docs/control-model.md tells it in full):
    finds a cheater 93% of the time; 0.5% of honest students fail to document and are
    counted as caught too. Being caught deters the next year.
 
-Everything is vectorised over customers, one academic year at a time, so a million
-applications take seconds, and the same seed always gives the same files.
+Everything is vectorised over customers, one academic year at a time (230,000
+applications in 3-5 s on the shared bench machine), and the same seed always gives the
+same files.
 """
 
 from __future__ import annotations
