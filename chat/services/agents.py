@@ -176,7 +176,9 @@ def conversation_transfer(*, conversation: Conversation, agent: User, queue: Que
     )
     conversation_stats_refresh_on_commit(conversation=locked)
     if old_queue_id is not None and queued_at is not None:
-        transaction.on_commit(lambda: queue_slot_stat_refresh_for(queue_id=old_queue_id, at=queued_at))
+        transaction.on_commit(
+            lambda: queue_slot_stat_refresh_for(queue_id=old_queue_id, at=queued_at), robust=True
+        )
     return locked
 
 

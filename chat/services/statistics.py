@@ -162,7 +162,10 @@ def conversation_stats_refresh_on_commit(*, conversation: Conversation) -> None:
     queue_id, queued_at = conversation.queue_id, conversation.queued_at
     if queue_id is None or queued_at is None:
         return
-    transaction.on_commit(lambda: queue_slot_stat_refresh_for(queue_id=queue_id, at=queued_at))
+    # Robust: the change itself is committed; a failed refresh (say, racing the minute
+    # job's rebuild of the same slot) is logged, never turned into an error for the
+    # caller, and the minute job repairs the slot.
+    transaction.on_commit(lambda: queue_slot_stat_refresh_for(queue_id=queue_id, at=queued_at), robust=True)
 
 
 def _day_bounds(*, day: date) -> tuple[datetime, datetime]:
