@@ -10,7 +10,8 @@
 
 Messages are the held-out paraphrases (in scope and out of scope), cycled. In load mode
 each client opens its own conversation and posts its messages one after another over a
-keep-alive connection; only POST .../messages/ is timed. Target: p95 under 50 ms, zero
+keep-alive connection, optionally pausing --think-ms (0.5-1.5x, uniformly) between them
+as a typing person does; only POST .../messages/ is timed. Target: p95 under 50 ms, zero
 errors. Throttles are raised for the run (one IP plays 50 customers). Only 127.0.0.1 is
 contacted.
 """
@@ -21,6 +22,7 @@ import argparse
 import http.client
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -111,7 +113,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def load(clients: int, per_client: int, workers: int, threads: int) -> None:
+def load(clients: int, per_client: int, workers: int, threads: int, think_ms: int) -> None:
     port = free_port()
     env = {**os.environ, "DJANGO_CONN_MAX_AGE": "60"}
     server = subprocess.Popen(
@@ -124,6 +126,8 @@ def load(clients: int, per_client: int, workers: int, threads: int) -> None:
             str(workers),
             "--threads",
             str(threads),
+            "--keep-alive",
+            "75",
             "--preload",
             "--log-level",
             "warning",
@@ -169,6 +173,8 @@ def load(clients: int, per_client: int, workers: int, threads: int) -> None:
             response = conn.getresponse()
             conv = json.loads(response.read())
             start_gate.wait()
+            if think_ms:
+                time.sleep(think_ms / 1000 * random.random())  # customers do not all type at once
             for j in range(per_client):
                 text = texts[(k * per_client + j) % len(texts)]
                 started = time.perf_counter()
@@ -191,6 +197,9 @@ def load(clients: int, per_client: int, workers: int, threads: int) -> None:
                     with lock:
                         errors.append(repr(exc))
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                if think_ms:
+                    # A person reads the reply and types the next question.
+                    time.sleep(think_ms / 1000 * (0.5 + random.random()))
 
         began = time.perf_counter()
         pool = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
@@ -200,7 +209,7 @@ def load(clients: int, per_client: int, workers: int, threads: int) -> None:
             t.join()
         wall = time.perf_counter() - began
         print(
-            f"| gunicorn {workers}w x {threads}t, {clients} clients | {len(timings)} | "
+            f"| gunicorn {workers}w x {threads}t, {clients} clients, think {think_ms} ms | {len(timings)} | "
             f"{percentile(timings, 0.5):.1f} | {percentile(timings, 0.95):.1f} | {max(timings):.1f} | "
             f"{len(errors)} | {len(timings) / wall:.0f} req/s |"
         )
@@ -220,11 +229,14 @@ def main() -> None:
     parser.add_argument("--messages-per-client", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--think-ms", type=int, default=0, help="mean pause between a client's messages (0: closed loop)"
+    )
     args = parser.parse_args()
     if args.prepare:
         prepare()
     elif args.load:
-        load(args.clients, args.messages_per_client, args.workers, args.threads)
+        load(args.clients, args.messages_per_client, args.workers, args.threads, args.think_ms)
     else:
         in_process(args.messages)
 
