@@ -69,16 +69,93 @@ def prepare(path: str, model_population: int) -> None:
     print(f"registered model {VERSION} ({trained.algorithm}, trained on {trained.n_train:,} controls)")
 
 
+def replicate_year(year: int) -> None:
+    """Build one academic year of about a million applications from the rows already in
+    the database (e.g. the import benchmark's five years): every application is copied
+    into `year` under a new id, each with its own new customer. Quicker than generating
+    a 2.6-million-customer population on a shared machine; the value distributions stay
+    the generator's."""
+    _django()
+    from django.db import connection
+
+    from control.models import Application, Customer, RiskScore, ScoringRun
+
+    app, cust = Application._meta.db_table, Customer._meta.db_table
+    columns = [f.column for f in Application._meta.concrete_fields]
+    select = []
+    for column in columns:
+        if column == "application_id":
+            select.append(f"a.application_id || '@{year}'")
+        elif column == "customer_id":
+            select.append("a.customer_id || '@' || a.academic_year")
+        elif column == "academic_year":
+            select.append(str(year))
+        elif column == "import_run_id":
+            select.append("NULL")
+        elif column == "updated_at":
+            select.append("now()")
+        else:
+            select.append(f"a.{column}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {RiskScore._meta.db_table} WHERE academic_year = %s", [year])
+        cursor.execute(f"DELETE FROM {ScoringRun._meta.db_table} WHERE academic_year = %s", [year])
+        cursor.execute(f"DELETE FROM {app} WHERE academic_year >= %s", [year])
+        cursor.execute(f"DELETE FROM {cust} WHERE customer_id LIKE %s", ["%@%"])
+        cursor.execute(
+            f"INSERT INTO {cust} (customer_id, national_id, birth_date, gender, birth_country_group, "
+            f"updated_at) "
+            f"SELECT a.customer_id || '@' || a.academic_year, c.national_id, c.birth_date, c.gender, "
+            f"c.birth_country_group, now() FROM {app} a JOIN {cust} c ON c.customer_id = a.customer_id "
+            f"WHERE a.academic_year < %s",
+            [year],
+        )
+        cursor.execute(
+            f"INSERT INTO {app} ({', '.join(columns)}) SELECT {', '.join(select)} FROM {app} a "
+            f"WHERE a.academic_year < %s",
+            [year],
+        )
+        cursor.execute(f"ANALYZE {app}")
+        cursor.execute(f"SELECT count(*) FROM {app} WHERE academic_year = %s", [year])
+        print(f"built academic year {year} with {cursor.fetchone()[0]:,} applications")
+
+
+def model_register(model_population: int) -> None:
+    """Train a real model on a separate small population (pure Python) and register it."""
+    _django()
+    from control.ml.synthetic import generate_population
+    from control.ml.training import risk_model_train
+    from control.models import RiskModelVersion
+    from control.services.registry import risk_model_artifact_store
+
+    frame, _ = generate_population(population=model_population, years=range(2013, 2018), seed=3)
+    trained = risk_model_train(frame=frame)
+    RiskModelVersion.objects.filter(version=VERSION).delete()
+    artifact, sha256 = risk_model_artifact_store(pipeline=trained.pipeline, version=VERSION)
+    RiskModelVersion.objects.create(
+        version=VERSION,
+        algorithm=trained.algorithm,
+        artifact_path=artifact,
+        artifact_sha256=sha256,
+        features=trained.features,
+        train_years=trained.train_years,
+        test_year=trained.test_year,
+    )
+    print(f"registered model {VERSION} ({trained.algorithm}, trained on {trained.n_train:,} controls)")
+
+
 def measure(year: int, chunk_size: int) -> None:
     """Fresh process: the service end to end, then the bare predict_proba on the same rows."""
     _django()
     from control.ml.history import history_attach
-    from control.models import RiskModelVersion
+    from control.models import RiskModelVersion, RiskScore
     from control.selectors.risk import applications_frame
     from control.services.registry import risk_model_pipeline_load
     from control.services.scoring import scoring_year_run
 
     version = RiskModelVersion.objects.get(version=VERSION)
+    # A clean start (not timed): earlier runs' scores of this year would otherwise be
+    # deleted chunk by chunk inside the timing.
+    RiskScore.objects.filter(model_version=version, academic_year=year)._raw_delete(RiskScore.objects.db)
     started = time.perf_counter()
     run = scoring_year_run(year=year, model_version=version, chunk_size=chunk_size, channel="bench")
     service_seconds = time.perf_counter() - started
@@ -112,7 +189,14 @@ def main() -> None:
     parser.add_argument("--model-population", type=int, default=60_000)
     parser.add_argument("--chunk-size", type=int, default=100_000)
     parser.add_argument("--skip-prepare", action="store_true", help="reuse the imported data and model")
+    parser.add_argument(
+        "--replicate-year",
+        type=int,
+        help="instead of generating and importing, build this year from the applications in the database",
+    )
     parser.add_argument("--child-prepare", help=argparse.SUPPRESS)
+    parser.add_argument("--child-replicate", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--child-model", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child-measure", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_prepare:
@@ -121,11 +205,26 @@ def main() -> None:
     if args.child_measure:
         measure(args.child_measure, args.chunk_size)
         return
+    if args.child_replicate:
+        replicate_year(args.child_replicate)
+        return
+    if args.child_model:
+        model_register(args.model_population)
+        return
     if "postgres" not in os.environ.get("DATABASE_URL", ""):
         sys.exit("set DATABASE_URL to a PostgreSQL database you may empty")
-    current = int(args.years.split("-")[-1])
+    current = args.replicate_year or int(args.years.split("-")[-1])
     python = str(ROOT / ".venv" / "bin" / "python")
-    if not args.skip_prepare:
+    script = str(pathlib.Path(__file__))
+    if args.replicate_year and not args.skip_prepare:
+        subprocess.run([python, script, "--child-replicate", str(current)], cwd=ROOT, check=True)
+        subprocess.run(
+            [python, script, "--child-model", "--model-population", str(args.model_population)],
+            cwd=ROOT,
+            check=True,
+            stderr=subprocess.DEVNULL,
+        )
+    elif not args.skip_prepare:
         DATA.mkdir(parents=True, exist_ok=True)
         path = DATA / f"score-{args.population}-{args.years}-{args.seed}.csv"
         if not path.exists():

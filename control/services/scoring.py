@@ -1,10 +1,13 @@
 """Batch scoring of one academic year with one model version, in resumable chunks.
 
-A ScoringRun walks the year's applications in chunks of consecutive application_ids. Each
-chunk is scored and written in its own transaction together with the note that it is done
-(`chunks_done` holds its first and last id), so a run that stops half-way continues where
-it stopped, and re-running a chunk replaces its rows instead of adding to them. When every
-chunk is done, one statement ranks the whole year (rank 1 = highest risk).
+A ScoringRun walks the year's applications in chunks of consecutive application_ids, in
+two passes. The first pass computes only the scores of the whole year (cheap: no
+explanations, nothing written) to fix every application's rank (1 = highest risk) and
+percentile. The second pass computes the reasons chunk by chunk and writes each chunk's
+rows, already ranked, in its own transaction together with the note that it is done
+(`chunks_done` holds its first and last id). A run that stops half-way continues where it
+stopped (the first pass is recomputed, it is deterministic); re-running a chunk replaces its
+rows instead of adding to them. Rows are written once: no year-wide UPDATE afterwards.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from lanekassen_ai.services.audit import audit_record
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 100_000
+# Up to this many applications, the first pass keeps the rows it read for the second pass
+# (about 1 GiB per million with their history) instead of reading them twice.
+KEEP_FRAMES_UP_TO = 1_500_000
 
 
 class ScoringError(Exception):
@@ -85,15 +91,45 @@ def scoring_run_execute(
     try:
         pipeline = risk_model_pipeline_load(model_version=run.model_version)
         bounds = application_year_ids_bounds(year=run.academic_year, chunk_size=chunk_size)
-        total = sum(1 for _ in bounds)
         done_ranges = {tuple(r) for r in run.chunks_done}
-        for number, (first, last) in enumerate(bounds, start=1):
+        pending = [(first, last) for first, last in bounds if (first, last) not in done_ranges]
+        total = len(bounds) + (len(bounds) if pending else 0)
+        step = 0
+        ranking = pd.DataFrame()
+        kept: dict[tuple[str, str], tuple[pd.DataFrame, pd.DataFrame | None]] = {}
+        # Rows already scored by an earlier run of this model and year must be replaced;
+        # on a first run there is nothing to delete, so no chunk pays for looking.
+        replace = RiskScore.objects.filter(
+            model_version_id=run.model_version_id, academic_year=run.academic_year
+        ).exists()
+        if pending:
+            parts = []
+            keep = run.total <= KEEP_FRAMES_UP_TO
+            pending_ranges = set(pending)
+            for first, last in bounds:
+                frame, history = _chunk_frames(year=run.academic_year, first=first, last=last)
+                parts.append(score_frame(pipeline=pipeline, frame=frame, history=history, top_reasons=0))
+                if keep and (first, last) in pending_ranges:
+                    kept[(first, last)] = (frame, history)
+                step += 1
+                if progress is not None:
+                    progress(step, total)
+            ranking = _ranking(scores=pd.concat(parts, ignore_index=True))
+        for first, last in bounds:
             if (first, last) not in done_ranges:
-                _chunk_score(run=run, pipeline=pipeline, first=first, last=last)
-            if progress is not None:
-                progress(number, total)
+                _chunk_score(
+                    run=run,
+                    pipeline=pipeline,
+                    first=first,
+                    last=last,
+                    ranking=ranking,
+                    frames=kept.pop((first, last), None),
+                    replace=replace,
+                )
+                step += 1
+                if progress is not None:
+                    progress(step, total)
         with transaction.atomic():
-            _ranks_assign(model_version_id=run.model_version_id, year=run.academic_year)
             run.refresh_from_db()
             run.status = ScoringRun.Status.SUCCEEDED
             run.finished_at = timezone.now()
@@ -116,21 +152,58 @@ def scoring_run_execute(
     return run
 
 
-def _chunk_score(*, run: ScoringRun, pipeline: Any, first: str, last: str) -> None:
-    year = run.academic_year
+def _chunk_frames(*, year: int, first: str, last: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """A chunk's applications and, for the prev_* inputs, last year's applications of the
+    same customers."""
     frame = applications_frame(years=[year], id_range=(first, last))
     history = applications_frame(years=[year - 1], customers_of_year=year, customers_id_range=(first, last))
-    scored = score_frame(pipeline=pipeline, frame=frame, history=history if len(history) else None)
+    return frame, history if len(history) else None
+
+
+def _ranking(*, scores: pd.DataFrame) -> pd.DataFrame:
+    """Rank 1 = highest score (ties by application_id); percentile = share of the year's
+    applications scoring at most as high, in percent (the top application has 100)."""
+    ordered = scores.sort_values(["score", "application_id"], ascending=[False, True], kind="stable")
+    n = len(ordered)
+    rank = np.arange(1, n + 1)
+    return pd.DataFrame(
+        {"rank": rank, "percentile": np.round(100.0 * (n - rank + 1) / n, 3)},
+        index=pd.Index(ordered["application_id"].to_numpy(), name="application_id"),
+    )
+
+
+def _chunk_score(
+    *,
+    run: ScoringRun,
+    pipeline: Any,
+    first: str,
+    last: str,
+    ranking: pd.DataFrame,
+    frames: tuple[pd.DataFrame, pd.DataFrame | None] | None,
+    replace: bool,
+) -> None:
+    year = run.academic_year
+    frame, history = frames if frames is not None else _chunk_frames(year=year, first=first, last=last)
+    scored = score_frame(pipeline=pipeline, frame=frame, history=history)
+    placed = ranking.reindex(scored["application_id"].to_numpy())
+    if placed["rank"].isna().any():
+        raise ScoringError(
+            f"applications {first}..{last} changed while the year was being scored; run it again"
+        )
+    scored = scored.assign(
+        rank=placed["rank"].to_numpy(dtype="int64"), percentile=placed["percentile"].to_numpy()
+    )
     with transaction.atomic():
         locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
         if [first, last] in locked.chunks_done:
             return  # another worker finished this chunk meanwhile
-        RiskScore.objects.filter(
-            model_version_id=run.model_version_id,
-            academic_year=year,
-            application_id__gte=first,
-            application_id__lte=last,
-        ).delete()
+        if replace:
+            RiskScore.objects.filter(
+                model_version_id=run.model_version_id,
+                academic_year=year,
+                application_id__gte=first,
+                application_id__lte=last,
+            ).delete()
         _scores_write(scored=scored, model_version_id=run.model_version_id, year=year)
         locked.chunks_done = [*locked.chunks_done, [first, last]]
         locked.done = min(locked.done + len(scored), locked.total)
@@ -138,7 +211,7 @@ def _chunk_score(*, run: ScoringRun, pipeline: Any, first: str, last: str) -> No
 
 
 def _scores_write(*, scored: pd.DataFrame, model_version_id: int, year: int) -> None:
-    """Insert a chunk's scores with rank 0 (ranked once the whole year is scored)."""
+    """Insert a chunk's scores with their ranks and percentiles (COPY on PostgreSQL)."""
     if scored.empty:
         return
     if connection.vendor == "postgresql":
@@ -151,8 +224,8 @@ def _scores_write(*, scored: pd.DataFrame, model_version_id: int, year: int) -> 
                 "model_version_id": model_version_id,
                 "academic_year": year,
                 "score": scored["score"].to_numpy(dtype=float),
-                "rank": 0,
-                "percentile": 0.0,
+                "rank": scored["rank"].to_numpy(),
+                "percentile": scored["percentile"].to_numpy(),
                 "reasons": reasons,
                 "scored_at": now,
             }
@@ -179,43 +252,21 @@ def _scores_write(*, scored: pd.DataFrame, model_version_id: int, year: int) -> 
                 model_version_id=model_version_id,
                 academic_year=year,
                 score=float(score),
-                rank=0,
-                percentile=0.0,
+                rank=int(rank),
+                percentile=float(percentile),
                 reasons=reason_list,
             )
-            for app_id, score, reason_list in zip(
-                scored["application_id"], scored["score"], scored["reasons"], strict=True
+            for app_id, score, rank, percentile, reason_list in zip(
+                scored["application_id"],
+                scored["score"],
+                scored["rank"],
+                scored["percentile"],
+                scored["reasons"],
+                strict=True,
             )
         ],
         batch_size=1000,
     )
-
-
-def _ranks_assign(*, model_version_id: int, year: int) -> None:
-    """Rank 1 = highest score (ties by application_id); percentile = share of the year's
-    applications scoring at most as high, in percent (the top application has 100)."""
-    table = RiskScore._meta.db_table
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} s SET rank = r.rn, "  # noqa: S608 - table name from the model
-                f"percentile = round((100.0 * (r.n - r.rn + 1) / r.n)::numeric, 3) "
-                f"FROM (SELECT id, row_number() OVER (ORDER BY score DESC, application_id) AS rn, "
-                f"count(*) OVER () AS n FROM {table} WHERE model_version_id = %s AND academic_year = %s) r "
-                f"WHERE s.id = r.id",
-                [model_version_id, year],
-            )
-        return
-    rows = list(
-        RiskScore.objects.filter(model_version_id=model_version_id, academic_year=year)
-        .order_by("-score", "application_id")
-        .only("id")
-    )
-    n = len(rows)
-    for rank, score in enumerate(rows, start=1):
-        score.rank = rank
-        score.percentile = round(100.0 * (n - rank + 1) / n, 3)
-    RiskScore.objects.bulk_update(rows, ["rank", "percentile"], batch_size=1000)
 
 
 def scoring_year_run(
@@ -230,11 +281,3 @@ def scoring_year_run(
     """Create a run and execute it in this process (what `score_applications` does)."""
     run = scoring_run_create(year=year, model_version=model_version, user=user, channel=channel)
     return scoring_run_execute(run_id=run.pk, chunk_size=chunk_size, progress=progress)
-
-
-def percentiles_of(scores: np.ndarray) -> np.ndarray:
-    """Percentile per score by the same rule as the stored ranks (for checks and tests)."""
-    order = np.lexsort((np.arange(len(scores)), -scores))
-    ranks = np.empty(len(scores), dtype=int)
-    ranks[order] = np.arange(1, len(scores) + 1)
-    return 100.0 * (len(scores) - ranks + 1) / len(scores)

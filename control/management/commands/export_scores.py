@@ -1,5 +1,6 @@
 """`export_scores --year Y --out FILE`: see docs/control.md."""
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -23,11 +24,18 @@ class Command(BaseCommand):
                 model = RiskModelVersion.objects.get(version=options["model"])
             except RiskModelVersion.DoesNotExist:
                 raise CommandError(f"--model {options['model']}: no such model version") from None
+        target = Path(options["out"])
+        # Written next to the target and renamed at the end: a failed export leaves no
+        # half-written file behind, and never an empty one that looks like "no scores".
+        partial = target.with_name(target.name + ".partial")
         try:
-            with open(options["out"], "w", encoding="utf-8", newline="") as out:
+            with partial.open("w", encoding="utf-8", newline="") as out:
                 rows = risk_scores_export(year=options["year"], out=out, model_version=model)
+            partial.replace(target)
         except ExportError as exc:
+            partial.unlink(missing_ok=True)
             raise CommandError(str(exc)) from None
         except OSError as exc:
+            partial.unlink(missing_ok=True)
             raise CommandError(f"--out {options['out']}: {exc.strerror}") from None
         self.stdout.write(self.style.SUCCESS(f"Wrote {rows} scores to {options['out']}."))
