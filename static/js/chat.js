@@ -58,7 +58,7 @@
   function render(message) {
     if (message.id <= lastId) { return; }
     lastId = message.id;
-    var item = document.createElement("li");
+    var item = document.createElement("div");
     item.className = "chat-msg " + message.sender;
     item.dataset.messageId = message.id;
     var who = document.createElement("span");
@@ -133,13 +133,17 @@
     return poll();
   }
 
+  var starting = null;  // the conversation being opened, so a quick first message waits for it
+
   function start() {
-    return call("POST", api, { assistant: d.assistant, language: d.language }).then(function (data) {
+    if (starting) { return starting; }
+    starting = call("POST", api, { assistant: d.assistant, language: d.language }).then(function (data) {
       conv = { id: data.id, token: data.token };
       lastId = 0;
       try { window.sessionStorage.setItem(storageKey, JSON.stringify(conv)); } catch (e) { /* private mode */ }
       return poll();
-    });
+    }).then(function () { starting = null; }, function (err) { starting = null; throw err; });
+    return starting;
   }
 
   function forget() {
