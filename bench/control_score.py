@@ -143,6 +143,12 @@ def model_register(model_population: int) -> None:
     print(f"registered model {VERSION} ({trained.algorithm}, trained on {trained.n_train:,} controls)")
 
 
+def backend_cpu_seconds(pid: int) -> float:
+    """CPU seconds used by the PostgreSQL backend serving this connection (same host)."""
+    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(year: int, chunk_size: int) -> None:
     """Fresh process: the service end to end, then the bare predict_proba on the same rows."""
     _django()
@@ -156,10 +162,20 @@ def measure(year: int, chunk_size: int) -> None:
     # A clean start (not timed): earlier runs' scores of this year would otherwise be
     # deleted chunk by chunk inside the timing.
     RiskScore.objects.filter(model_version=version, academic_year=year)._raw_delete(RiskScore.objects.db)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    server_before = backend_cpu_seconds(backend)
+    usage_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     run = scoring_year_run(year=year, model_version=version, chunk_size=chunk_size, channel="bench")
     service_seconds = time.perf_counter() - started
-    service_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    service_peak = usage.ru_maxrss / 1024 / 1024
+    client_cpu = usage.ru_utime + usage.ru_stime - usage_before.ru_utime - usage_before.ru_stime
+    server_cpu = backend_cpu_seconds(backend) - server_before
 
     pipeline = risk_model_pipeline_load(model_version=version)
     frame = applications_frame(years=[year])
@@ -175,6 +191,8 @@ def measure(year: int, chunk_size: int) -> None:
                 "chunks": len(run.chunks_done),
                 "service_seconds": round(service_seconds, 1),
                 "service_peak_gib": round(service_peak, 2),
+                "client_cpu": round(client_cpu, 1),
+                "server_cpu": round(server_cpu, 1),
                 "bare_predict_proba_seconds": round(bare_seconds, 1),
             }
         )
@@ -283,7 +301,8 @@ def main() -> None:
     print(
         f"score_applications service: {r['rows']:,} applications of {current} in {r['chunks']} chunks, "
         f"{r['service_seconds']} s ({r['rows'] / r['service_seconds']:,.0f} rows/s), "
-        f"peak RSS {r['service_peak_gib']} GiB"
+        f"peak RSS {r['service_peak_gib']} GiB; CPU: scoring process {r['client_cpu']} s, "
+        f"PostgreSQL backend {r['server_cpu']} s"
     )
     print(
         f"bare pipeline.predict_proba on the same rows: {r['bare_predict_proba_seconds']} s "
