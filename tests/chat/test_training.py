@@ -91,3 +91,21 @@ def test_heldout_figures_meet_the_acceptance_level_and_the_recorded_baseline(ass
 
     baseline = json.loads(BASELINE_FILE.read_text())[assistant]
     assert all(heldout[k] >= baseline[k] for k in HELDOUT_FIGURES), (heldout, baseline)
+
+
+@pytest.mark.worker
+def test_a_real_worker_retrains_and_the_progress_page_reports_success(
+    redis_celery_worker: object, client_for: Callable[[str], object]
+) -> None:
+    from celery.result import AsyncResult
+    from django.urls import reverse
+
+    catalogue_load(data=MINI_CATALOGUE)
+    assistant = Assistant.objects.get(slug="kunde")
+    result = intent_model_train_task.delay(assistant.pk)
+    outcome = result.get(timeout=300)
+    assert IntentModelVersion.objects.get(pk=outcome["version_id"]).status == "ACTIVE"
+    assert AsyncResult(result.id).state == "SUCCESS"
+    page = client_for("analytiker").get(reverse("chat:model-train-progress", args=[result.id]))  # type: ignore[attr-defined]
+    assert "Treningen er ferdig" in page.content.decode()
+    assert "hx-trigger" not in page.content.decode()  # polling stops when done
