@@ -350,3 +350,39 @@ def test_without_an_active_model_the_bot_offers_a_human(
     reply = say(api, conversation_id, token, "når kommer pengene").json()["reply"]
     assert reply["action"] == "fallback"
     assert reply["options"] == ["contact_human"]
+
+
+def test_the_una_page_lets_a_logged_in_employee_start_a_conversation_with_its_csrf_token(
+    kunde_model: IntentModelVersion, caseworker: Any
+) -> None:
+    import re
+
+    from django.test import Client
+
+    from chat.models import Assistant
+
+    Assistant.objects.create(slug="una", name="Una-hjelpen", greeting_nb="Hei fra Una!")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(caseworker)
+    page = client.get(reverse("chat:una-chat"))
+    assert page.status_code == 200
+    assert page["Content-Security-Policy"].startswith("frame-ancestors 'self'")
+    csrf = re.search(r'data-csrf="([^"]+)"', page.content.decode()).group(1)  # type: ignore[union-attr]
+    url = reverse("chat-conversation-create")
+    refused = client.post(url, {"assistant": "una"}, content_type="application/json")
+    assert refused.status_code == 403
+    created = client.post(url, {"assistant": "una"}, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+    assert created.status_code == 201 and created.json()["assistant"] == "una"
+
+
+def test_the_public_chat_page_needs_no_login_and_may_be_framed_only_by_listed_sites(
+    kunde_model: IntentModelVersion,
+) -> None:
+    from django.test import Client
+
+    with override_settings(CHAT_FRAME_ANCESTORS=["https://lanekassen.no"]):
+        page = Client().get(reverse("chat:customer-chat") + "?embed=1")
+    assert page.status_code == 200
+    assert page["Content-Security-Policy"] == "frame-ancestors 'self' https://lanekassen.no"
+    assert "X-Frame-Options" not in page
+    assert "chat-embedded.css" in page.content.decode()
