@@ -11,6 +11,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin, UserPassesTestMi
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -186,8 +187,8 @@ class ModelTrainView(CanTrain, View):
         assistant = _assistant_from(request)
         result = intent_model_train_task.delay(assistant.pk, request.user.pk)
         messages.info(request, gettext("Treningen er startet."))
-        back = request.POST.get("next") or reverse("chat:review-list")
-        if not back.startswith("/"):
+        back = request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             back = reverse("chat:review-list")
         return HttpResponseRedirect(f"{back.split('?')[0]}?assistant={assistant.slug}&task={result.id}")
 

@@ -137,3 +137,18 @@ def test_the_intent_pages_list_edit_and_add_phrases(
     )
     assert saved.status_code == 302
     assert Intent.objects.get(pk=intent.pk).answer_nb == "Hei hei!"
+
+
+def test_retraining_from_the_review_page_never_redirects_off_site(
+    kunde_model: IntentModelVersion, client_for: Callable[[str], Client]
+) -> None:
+    response = client_for("saksbehandler").post(
+        reverse("chat:model-train"), {"assistant": "kunde", "next": "//evil.example/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("chat:review-list"))
+    assert (
+        IntentModelVersion.objects.filter(assistant__slug="kunde", status="ACTIVE")
+        .exclude(pk=kunde_model.pk)
+        .exists()
+    )
