@@ -163,6 +163,21 @@ def test_it_rejects_a_second_application_for_a_customer_year_already_in_the_data
     assert list(Application.objects.values_list("application_id", flat=True)) == ["A000001"]
 
 
+def test_an_interrupted_import_leaves_the_database_as_it_was() -> None:
+    run_import(import_csv([import_row(1)]))
+    before = list(Application.objects.values_list("application_id", "wealth"))
+
+    def interrupt(done: int, total: int) -> None:
+        if done >= 3:  # after some chunks were written
+            raise KeyboardInterrupt
+
+    rows = [import_row(n, wealth="5") for n in range(1, 8)]
+    with pytest.raises(KeyboardInterrupt):
+        run_import(import_csv(rows), chunk_rows=2, progress=interrupt)
+    assert list(Application.objects.values_list("application_id", "wealth")) == before
+    assert ImportRun.objects.order_by("-pk").first().status == ImportRun.Status.FAILED
+
+
 def test_skip_invalid_rejects_a_customer_year_taken_in_the_database_and_keeps_the_rest() -> None:
     run_import(import_csv([import_row(1)]))
     rejects = io.StringIO()
