@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lanekassen_ai
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test venv lint typecheck checks services chromium messages bench clean
+.PHONY: run test venv lint typecheck checks services chromium messages screenshots bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ test: venv services chromium lint typecheck checks
 messages: venv
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=bench
 	$(PY) manage.py compilemessages --ignore=.venv
+
+screenshots: venv services chromium
+	DOCS_SCREENSHOTS=1 DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
+	  $(PY) -m pytest tests/control/test_casework_browser.py -q
 
 bench: venv
 	@echo "See docs/benchmarks.md for each benchmark's command."
