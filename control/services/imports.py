@@ -67,6 +67,14 @@ _FLOAT_RE = r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,3})?"
 
 # --- results and errors ------------------------------------------------------------------
 
+# Messages travel to pages, the API, logs and ImportRun.errors, and a modeller may read
+# them: a national id is shown by its birth-date part only. The line number finds the row.
+MASKED_COLUMNS = frozenset({"national_id"})
+
+
+def _masked(value: str) -> str:
+    return value[:6] + "*" * max(len(value) - 6, 0)
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -423,6 +431,8 @@ class _Errors:
         values = self.frame[column].to_numpy() if column in self.frame.columns else None
         for i in np.flatnonzero(mask):
             value = str(values[i]) if values is not None else ""
+            if column in MASKED_COLUMNS:
+                value = _masked(value)
             text = reason(value) if callable(reason) else reason
             self.items.append(RowError(self.first_line + int(i), column, value, text))
 
