@@ -3,9 +3,11 @@
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
 from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.roles import roles_sync
 
 
 @receiver(user_logged_in)
@@ -27,3 +29,10 @@ def _audit_login_failed(sender: Any, credentials: dict[str, Any], request: Any =
         request=request,
         details={"username": str(credentials.get("username", ""))[:150]},
     )
+
+
+@receiver(post_migrate)
+def _roles_sync_after_migrate(sender: Any, **kwargs: Any) -> None:
+    # Model permissions are created by post_migrate too, app by app; syncing after each
+    # (idempotent, a few queries) leaves the admin role with every model's permissions.
+    roles_sync()

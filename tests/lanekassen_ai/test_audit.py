@@ -110,3 +110,11 @@ def test_login_and_logout_are_audited(db: None, caseworker) -> None:
         AuditEvent.objects.filter(actor_username=caseworker.username).values_list("action", flat=True)
     )
     assert "auth.login" in actions and "auth.logout" in actions
+
+
+def test_the_admin_role_can_open_the_control_and_chat_models_in_the_admin(admin_user) -> None:
+    client = Client()
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:control_application_changelist")).status_code == 200
+    assert client.get(reverse("admin:chat_intent_changelist")).status_code == 200
