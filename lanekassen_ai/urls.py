@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from lanekassen_ai import views
@@ -10,7 +12,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch must work before login too (login page, public chat).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("audit/", views.AuditLogView.as_view(), name="audit-log"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("lanekassen_ai.api.urls")),
