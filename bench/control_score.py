@@ -55,6 +55,9 @@ def prepare(path: str, model_population: int) -> None:
     print(f"imported {result.rows_imported:,} rows in {time.perf_counter() - started:.1f} s")
     frame, _ = generate_population(population=model_population, years=range(2013, 2018), seed=3)
     trained = risk_model_train(frame=frame)
+    # A re-run replaces the bench model, with what an earlier run scored with it.
+    RiskScore.objects.filter(model_version__version=VERSION).delete()
+    ScoringRun.objects.filter(model_version__version=VERSION).delete()
     RiskModelVersion.objects.filter(version=VERSION).delete()
     artifact, sha256 = risk_model_artifact_store(pipeline=trained.pipeline, version=VERSION)
     RiskModelVersion.objects.create(
@@ -124,11 +127,14 @@ def model_register(model_population: int) -> None:
     _django()
     from control.ml.synthetic import generate_population
     from control.ml.training import risk_model_train
-    from control.models import RiskModelVersion
+    from control.models import RiskModelVersion, RiskScore, ScoringRun
     from control.services.registry import risk_model_artifact_store
 
     frame, _ = generate_population(population=model_population, years=range(2013, 2018), seed=3)
     trained = risk_model_train(frame=frame)
+    # A re-run replaces the bench model, with what an earlier run scored with it.
+    RiskScore.objects.filter(model_version__version=VERSION).delete()
+    ScoringRun.objects.filter(model_version__version=VERSION).delete()
     RiskModelVersion.objects.filter(version=VERSION).delete()
     artifact, sha256 = risk_model_artifact_store(pipeline=trained.pipeline, version=VERSION)
     RiskModelVersion.objects.create(

@@ -95,8 +95,15 @@ class RiskScore(models.Model):
     """One application's score from one model version, with its rank in the year and its
     top reasons (feature, contribution and plain-language text in bokmål and English)."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="risk_scores")
-    model_version = models.ForeignKey(RiskModelVersion, on_delete=models.PROTECT, related_name="scores")
+    # No single-column indexes on the foreign keys: one_score_per_model leads with
+    # application and score_rank_idx with model_version, and a million-row scoring run
+    # pays for every extra index it writes.
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="risk_scores", db_index=False
+    )
+    model_version = models.ForeignKey(
+        RiskModelVersion, on_delete=models.PROTECT, related_name="scores", db_index=False
+    )
     academic_year = models.PositiveSmallIntegerField()
     score = models.FloatField()
     rank = models.PositiveIntegerField()
