@@ -125,6 +125,17 @@ def risk_model_version_summary(*, model_version: RiskModelVersion) -> dict[str, 
     ci = metrics.get("ci", {})
     summary["ci"] = ci
     summary["recall_at_25_ci"] = ci.get("recall_at_25")
+    # The same evaluation group scored by the old rule and by random selection, so the
+    # model's figures can be read against what it replaces.
+    baselines = (model_version.comparison or {}).get("baselines", {})
+    summary["baselines"] = {
+        name: {
+            k: (b.get("metrics") or {}).get(k)
+            for k in ("auc", "recall_at_25", "precision_at_25", "lift_at_25")
+        }
+        | {"recall_at_25_ci": (b.get("ci") or {}).get("recall_at_25")}
+        for name, b in baselines.items()
+    }
     summary["features"] = model_version.features
     summary["fairness"] = model_version.fairness
     summary["artifact_sha256"] = model_version.artifact_sha256

@@ -54,6 +54,8 @@ def test_train_risk_model_json_prints_every_field_of_the_interface_and_stores_th
         report = printed["fairness"]["attributes"][attribute]
         assert {"selection_rate", "recall"} <= set(report["ratios"])
         assert all({"group", "selection_rate", "recall"} <= set(g) for g in report["groups"])
+    assert set(printed["baselines"]) == {"old_rule", "random"}
+    assert printed["baselines"]["random"]["recall_at_25"] == pytest.approx(0.25)
 
     version = RiskModelVersion.objects.get(version=printed["model_version"])
     assert version.status == RiskModelVersion.Status.ACTIVE

@@ -52,3 +52,7 @@ class Command(BaseCommand):
             )
         if ci[0] is not None:
             self.stdout.write(f"  recall_at_25 95% CI: {ci[0]:.3f}–{ci[1]:.3f}")
+        for name, figures in summary["baselines"].items():
+            recall = figures.get("recall_at_25")
+            if isinstance(recall, float):
+                self.stdout.write(f"  {name} on the same group: recall_at_25 {recall:.3f}")
