@@ -421,4 +421,6 @@ def conversation_rate(*, conversation: Conversation, rating: Any, comment: Any =
     locked.rating = rating
     locked.rating_comment = comment.strip()
     locked.save(update_fields=["rating", "rating_comment"])
+    # CSAT is part of the queue's half-hour rollup: refresh it now, not at the next sweep.
+    conversation_stats_refresh_on_commit(conversation=locked)
     return locked
