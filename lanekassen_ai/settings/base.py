@@ -166,6 +166,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ControlCaseStatusEnum": "control.models.casework.ControlCase.Status",
         "ControlCampaignStatusEnum": "control.models.casework.ControlCampaign.Status",
+        "ModelVersionStatusEnum": "control.models.risk.RiskModelVersion.Status",
+        "ConversationStateEnum": "chat.models.conversations.Conversation.State",
+        "AgentStateEnum": "chat.models.queues.AgentStatus.State",
     },
 }
 
