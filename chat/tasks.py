@@ -3,13 +3,21 @@
 from typing import Any
 
 from celery import shared_task
+from django.db import OperationalError
 
 from chat.services.agents import conversations_abandon_stale
 from chat.services.statistics import chat_stats_refresh_recent
 from chat.services.training import intent_model_train
 
 
-@shared_task(name="chat.queue_maintenance")
+# Idempotent: a retry after a dropped database connection does no harm.
+@shared_task(
+    name="chat.queue_maintenance",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=3,
+)
 def queue_maintenance() -> dict[str, Any]:
     """Every minute (django-celery-beat, see migration 0004): abandon conversations whose
     customer stopped polling, then refresh the recent statistics rollups."""
