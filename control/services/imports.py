@@ -37,6 +37,7 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from control.ml.schema import APPLICATION_ID_PATTERN, COLUMN_SPECS, IMPORT_COLUMNS, ColumnSpec
 from control.models import Application, Customer, ImportRun
@@ -107,7 +108,11 @@ class ImportRefused(Exception):
     def __str__(self) -> str:
         lines = [self.message, *[f"  {e}" for e in self.errors[:50]]]
         if len(self.errors) > 50:
-            lines.append("  " + _("… og %(n)s feil til") % {"n": len(self.errors) - 50})
+            lines.append(
+                "  "
+                + ngettext("… og %(n)s feil til", "… og %(n)s feil til", len(self.errors) - 50)
+                % {"n": len(self.errors) - 50}
+            )
         return "\n".join(lines)
 
 
