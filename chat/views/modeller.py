@@ -7,7 +7,7 @@ from typing import Any
 from celery.result import AsyncResult
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -29,6 +29,7 @@ from chat.selectors.knowledge import (
 from chat.services.knowledge import intent_update, training_phrase_add, training_phrase_delete
 from chat.services.review import ReviewError, review_item_assign, review_item_dismiss
 from chat.tasks import intent_model_train_task
+from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.roles import Capability, perm
 
 MANAGE = perm(Capability.MANAGE_INTENTS)
@@ -174,12 +175,10 @@ class ModelListView(PermissionRequiredMixin, ListView):
         return context
 
 
-class CanTrain(UserPassesTestMixin):
+class CanTrain(CapabilityRequiredMixin):
     """Retraining is open to the modellers and to the reviewers who just taught the bot."""
 
-    def test_func(self) -> bool:
-        user = self.request.user  # type: ignore[attr-defined]
-        return bool(user.has_perm(MANAGE) or user.has_perm(REVIEW))
+    capabilities = (Capability.MANAGE_INTENTS, Capability.REVIEW_CHAT_MESSAGES)
 
 
 class ModelTrainView(CanTrain, View):

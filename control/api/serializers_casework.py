@@ -4,9 +4,9 @@ from typing import Any
 
 from rest_framework import serializers
 
+from control.ml.schema import national_id_mask
 from control.models import ControlCampaign, ControlCase, DocumentationRequest
 from control.models.applications import ControlOutcome
-from control.selectors.casework import national_id_mask
 
 
 class ControlCaseListSerializer(serializers.ModelSerializer):

@@ -115,6 +115,13 @@ OUTCOME_COLUMNS: frozenset[str] = frozenset(
 NON_FEATURE_COLUMNS: frozenset[str] = AUDIT_ONLY_COLUMNS | IDENTITY_COLUMNS | OUTCOME_COLUMNS
 
 
+def national_id_mask(*, national_id: str) -> str:
+    """`01020312345` → `010203*****`: the birth-date part with the personal number hidden,
+    enough to tell two students apart in a list or an error message, never the whole
+    identity number. Values of any length are masked the same way (bad input included)."""
+    return national_id[:6] + "*" * max(len(national_id) - 6, 0)
+
+
 def national_id_control_digits(*, first_nine: str) -> str | None:
     """The two mod-11 control digits of a fødselsnummer/D-number, or None when the nine
     digits admit none (a remainder giving 10 means that individual number is never issued)."""

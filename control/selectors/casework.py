@@ -49,12 +49,6 @@ FAIRNESS_FLAG_RATIO = 0.8
 WORKLIST_SORTS = ("risk", "deadline")
 
 
-def national_id_mask(*, national_id: str) -> str:
-    """The birth date part of a fødselsnummer with the personal number hidden: lists show
-    enough to tell two students apart, never the whole identity number."""
-    return f"{national_id[:6]}*****" if national_id else ""
-
-
 def risk_band(*, percentile: float | None) -> str:
     """ "high", "medium" or "low" from the percentile (0-100, 100 = highest risk).
 

@@ -39,7 +39,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from control.ml.schema import APPLICATION_ID_PATTERN, COLUMN_SPECS, IMPORT_COLUMNS, ColumnSpec
+from control.ml.schema import (
+    APPLICATION_ID_PATTERN,
+    COLUMN_SPECS,
+    IMPORT_COLUMNS,
+    ColumnSpec,
+    national_id_mask,
+)
 from control.models import Application, Customer, ImportRun
 from lanekassen_ai.services.audit import audit_record
 
@@ -71,10 +77,6 @@ _FLOAT_RE = r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,3})?"
 # Messages travel to pages, the API, logs and ImportRun.errors, and a modeller may read
 # them: a national id is shown by its birth-date part only. The line number finds the row.
 MASKED_COLUMNS = frozenset({"national_id"})
-
-
-def _masked(value: str) -> str:
-    return value[:6] + "*" * max(len(value) - 6, 0)
 
 
 @dataclass(frozen=True)
@@ -437,7 +439,7 @@ class _Errors:
         for i in np.flatnonzero(mask):
             value = str(values[i]) if values is not None else ""
             if column in MASKED_COLUMNS:
-                value = _masked(value)
+                value = national_id_mask(national_id=value)
             text = reason(value) if callable(reason) else reason
             self.items.append(RowError(self.first_line + int(i), column, value, text))
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from control.selectors.casework import national_id_mask
+from control.ml.schema import national_id_mask
 
 register = template.Library()
 

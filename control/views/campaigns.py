@@ -31,7 +31,8 @@ from control.services.campaigns import (
     do_not_control_flag_deactivate,
 )
 from control.tasks import control_campaign_select_task
-from control.views.permissions import CapabilityRequiredMixin, form_errors_apply
+from control.views.form_errors import form_errors_apply
+from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.roles import Capability
 
 

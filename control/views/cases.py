@@ -39,7 +39,8 @@ from control.services.casework import (
     customer_access_report_record,
 )
 from control.services.documents import MAX_DOCUMENT_BYTES, case_document_open_record, case_document_upload
-from control.views.permissions import CapabilityRequiredMixin, form_errors_apply
+from control.views.form_errors import form_errors_apply
+from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.roles import Capability, perm
 
 CASE_READERS = (Capability.WORK_CONTROL_CASES, Capability.MANAGE_CONTROL)

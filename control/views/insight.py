@@ -16,7 +16,7 @@ from control.selectors.casework import (
     control_campaign_list,
     control_campaign_statistics,
 )
-from control.views.permissions import CapabilityRequiredMixin
+from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.roles import Capability
 
 INSIGHT_READERS = (Capability.VIEW_CONTROL_STATISTICS, Capability.MANAGE_CONTROL)

@@ -24,7 +24,7 @@ from control.selectors.risk import (
 )
 from control.services.imports import ImportRefused, applications_import
 from control.services.registry import RegistryError, risk_model_activate, risk_model_retire
-from control.views.permissions import CapabilityRequiredMixin
+from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.roles import Capability, perm
 
 
