@@ -15,6 +15,7 @@ urlpatterns = [
     # The language switch must work before login too (login page, public chat).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("audit/", views.AuditLogView.as_view(), name="audit-log"),
+    path("audit/export.csv", views.AuditLogCsvView.as_view(), name="audit-log-csv"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("lanekassen_ai.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
