@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -20,6 +21,9 @@ urlpatterns = [
     path("api/v1/", include("lanekassen_ai.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("control/", include("control.urls")),
-    path("chat/", include("chat.urls")),
 ]
+# Each app plugs in alone: its pages are mounted only when it is installed.
+if apps.is_installed("control"):
+    urlpatterns.append(path("control/", include("control.urls")))
+if apps.is_installed("chat"):
+    urlpatterns.append(path("chat/", include("chat.urls")))
