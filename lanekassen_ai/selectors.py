@@ -54,6 +54,7 @@ AUDIT_CSV_HEADER = [
     "object_repr",
     "channel",
     "ip_address",
+    "request_id",
 ]
 
 
@@ -74,6 +75,7 @@ def audit_event_csv_rows(*, events: QuerySet[AuditEvent]) -> Iterator[list[Any]]
                 e.object_repr,
                 e.channel,
                 e.ip_address or "",
+                e.request_id,
             ]
         )
 

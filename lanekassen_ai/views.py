@@ -61,7 +61,7 @@ class AuditLogView(PermissionRequiredMixin, ListView):
         self.form, events = _audit_filters(self.request)
         audit_record(
             action="audit.view",
-            request=self.request,
+            context=self.request.audit_context,  # type: ignore[attr-defined]
             details={**_audit_filter_details(self.form), "page": self.request.GET.get("page", "1")[:10]},
         )
         return events
@@ -86,7 +86,11 @@ class AuditLogCsvView(PermissionRequiredMixin, View):
         if form.is_bound and not form.is_valid():
             errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
             return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
-        audit_record(action="audit.export", request=request, details=_audit_filter_details(form))
+        audit_record(
+            action="audit.export",
+            context=request.audit_context,  # type: ignore[attr-defined]
+            details=_audit_filter_details(form),
+        )
 
         class _Echo:
             def write(self, value: str) -> str:
