@@ -37,6 +37,7 @@ from control.services.casework import (
     control_case_take_next,
     control_case_view_record,
 )
+from lanekassen_ai.api.idempotency import idempotent
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.roles import Capability
 
@@ -111,6 +112,7 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
     @action(
         detail=True, methods=["post"], url_path="request-documentation", permission_classes=[CASE_WORKERS]
     )
+    @idempotent
     def request_documentation(self, request: Request, pk: str | None = None) -> Response:
         """Make the documentation letter and set the deadline (default: campaign's days)."""
         case = self._case()
@@ -129,6 +131,7 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=DecisionInputSerializer, responses={200: ControlCaseListSerializer})
     @action(detail=True, methods=["post"], url_path="decision", permission_classes=[CASE_WORKERS])
+    @idempotent
     def decide(self, request: Request, pk: str | None = None) -> Response:
         """Record CAUGHT or CLEARED with a written justification; the case is then locked."""
         case = self._case()

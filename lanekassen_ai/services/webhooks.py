@@ -1,0 +1,369 @@
+"""Webhook subscriptions and the delivery of events to them: at least once, signed, with
+exponential backoff, dead after a configurable number of tries.
+
+What survives a killed worker: a delivery's state is in the database, not in the task
+message. Sending first takes a lease on the delivery row (`leased_until`) and logs the
+attempt; the result is written afterwards. A worker killed mid-send leaves a lease that
+runs out; `webhook_deliveries_relay` (beat, every few seconds) then marks the attempt lost
+and sends the delivery again. The relay also sends deliveries whose task message was lost
+(the process died between commit and enqueue, the broker was down, a retry's delayed
+message sat on a killed worker). A receiver can therefore get an event twice, with the
+same id: it must deduplicate on the event id (docs/integrations.md).
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlparse
+
+import requests
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from lanekassen_ai.event_types import event_type_names
+from lanekassen_ai.models import DomainEvent, WebhookDelivery, WebhookDeliveryAttempt, WebhookSubscription
+from lanekassen_ai.services.audit import AuditContext, audit_record
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "Lanekassen-Signature"
+EVENT_ID_HEADER = "Lanekassen-Event-Id"
+EVENT_TYPE_HEADER = "Lanekassen-Event-Type"
+SEND_TASK = "lanekassen_ai.webhook_delivery_send"
+RELAY_BATCH = 1000
+
+
+def _setting(name: str, default: float) -> float:
+    return float(getattr(settings, name, default))
+
+
+def webhook_timeout_seconds() -> float:
+    return _setting("WEBHOOK_TIMEOUT_SECONDS", 10)
+
+
+def webhook_lease_seconds() -> float:
+    # Longer than any send can take, so a live worker never loses its lease.
+    return max(_setting("WEBHOOK_LEASE_SECONDS", 60), webhook_timeout_seconds() + 1)
+
+
+def webhook_max_attempts() -> int:
+    return int(_setting("WEBHOOK_MAX_ATTEMPTS", 12))
+
+
+def webhook_retry_delay(*, attempts: int) -> float:
+    """Seconds to wait after the `attempts`-th failed try: base · 2^(attempts-1), capped."""
+    base = _setting("WEBHOOK_RETRY_BACKOFF_SECONDS", 10)
+    cap = _setting("WEBHOOK_RETRY_BACKOFF_MAX_SECONDS", 3600)
+    return float(min(cap, base * 2 ** max(attempts - 1, 0)))
+
+
+def webhook_signature(*, secret: str, timestamp: int, body: bytes) -> str:
+    """The `Lanekassen-Signature` value: ``t=<unix time>,v1=<hex HMAC-SHA256 of
+    "<unix time>.<body>" with the secret>``."""
+    signed = str(timestamp).encode() + b"." + body
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def _enqueue_on_commit(delivery_ids: list[int]) -> None:
+    # By name through the Celery app, so services do not import the tasks module (a door).
+    from lanekassen_ai.celery import app
+
+    if SEND_TASK not in app.tasks:
+        app.loader.import_default_modules()  # runs the apps' task autodiscovery
+    task = app.tasks[SEND_TASK]
+    for delivery_id in delivery_ids:
+        task.delay_on_commit(delivery_id)
+
+
+def webhook_subscription_errors(*, name: str, url: str, event_types: list[str]) -> dict[str, list[str]]:
+    """What is wrong with a subscription's name, address and event types (field →
+    messages); empty when it may be saved."""
+    errors: dict[str, list[str]] = {}
+    if not (name or "").strip():
+        errors["name"] = ["Give the subscription a name."]
+    parsed = urlparse(url or "")
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        errors["url"] = [f"{url!r} is not an http(s) address."]
+    known = set(event_type_names())
+    if not event_types:
+        errors["event_types"] = [f"Choose at least one event type: {', '.join(sorted(known))}."]
+    else:
+        unknown = sorted(set(event_types) - known)
+        if unknown:
+            errors["event_types"] = [f"Unknown event types {unknown}; known: {', '.join(sorted(known))}."]
+    return errors
+
+
+def webhook_subscription_create(
+    *, name: str, url: str, event_types: list[str], secret: str = "", context: AuditContext
+) -> WebhookSubscription:
+    """A new active subscription. Without a `secret` one is generated (read it once from
+    the answer or the admin). Audited without the secret."""
+    errors = webhook_subscription_errors(name=name, url=url, event_types=event_types)
+    if secret and len(secret) < 24:
+        errors["secret"] = ["A secret needs at least 24 characters."]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        subscription = WebhookSubscription.objects.create(
+            name=name.strip(),
+            url=url,
+            event_types=sorted(set(event_types)),
+            secret=secret or secrets.token_urlsafe(32),
+            created_by=context.actor if getattr(context.actor, "is_authenticated", False) else None,
+        )
+        audit_record(
+            action="webhook.subscription.create",
+            obj=subscription,
+            context=context,
+            details={"url": url, "event_types": subscription.event_types},
+        )
+    return subscription
+
+
+def webhook_subscription_update(
+    *,
+    subscription: WebhookSubscription,
+    context: AuditContext,
+    name: str | None = None,
+    url: str | None = None,
+    event_types: list[str] | None = None,
+    active: bool | None = None,
+    rotate_secret: bool = False,
+) -> WebhookSubscription:
+    """Change a subscription; `rotate_secret` gives it a new generated secret (events
+    already pending are signed with the new one). Audited, without the secret."""
+    new_name = subscription.name if name is None else name
+    new_url = subscription.url if url is None else url
+    new_types = subscription.event_types if event_types is None else event_types
+    errors = webhook_subscription_errors(name=new_name, url=new_url, event_types=new_types)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+        changed: dict[str, Any] = {}
+        for field, value in (
+            ("name", new_name.strip()),
+            ("url", new_url),
+            ("event_types", sorted(set(new_types))),
+            ("active", locked.active if active is None else active),
+        ):
+            if getattr(locked, field) != value:
+                changed[field] = value
+                setattr(locked, field, value)
+        if rotate_secret:
+            locked.secret = secrets.token_urlsafe(32)
+            changed["secret"] = "rotated"  # noqa: S105  (a note, not the secret)
+        locked.save()
+        if changed:
+            audit_record(action="webhook.subscription.update", obj=locked, context=context, details=changed)
+    return locked
+
+
+def webhook_subscription_delete(*, subscription: WebhookSubscription, context: AuditContext) -> None:
+    """Remove a subscription with its deliveries and their attempts. Audited."""
+    with transaction.atomic():
+        audit_record(
+            action="webhook.subscription.delete",
+            obj=subscription,
+            context=context,
+            details={"url": subscription.url, "deliveries": subscription.deliveries.count()},
+        )
+        subscription.delete()
+
+
+def webhook_deliveries_create(*, event: DomainEvent) -> list[WebhookDelivery]:
+    """A pending delivery of `event` to each active subscription to its type, in the
+    caller's transaction; each is sent by a task enqueued after commit."""
+    subscriptions = [
+        s
+        for s in WebhookSubscription.objects.filter(active=True).only("id", "event_types")
+        if event.type in s.event_types
+    ]
+    if not subscriptions:
+        return []
+    deliveries = WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(subscription=s, event=event, next_attempt_at=event.occurred_at)
+            for s in subscriptions
+        ]
+    )
+    _enqueue_on_commit([d.pk for d in deliveries])
+    return deliveries
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What one call of `webhook_delivery_send` did: the delivery (None when there was
+    nothing to send: delivered, dead, not yet due or leased by another worker) and, after a
+    failed try that will be retried, the seconds until the retry."""
+
+    delivery: WebhookDelivery | None
+    retry_in: float | None = None
+
+
+def _claim(*, delivery_id: int, now: datetime) -> tuple[WebhookDelivery, WebhookDeliveryAttempt] | None:
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("subscription", "event")
+            .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
+            .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
+            .first()
+        )
+        if delivery is None:
+            return None
+        delivery.leased_until = now + timedelta(seconds=webhook_lease_seconds())
+        delivery.attempts += 1
+        delivery.save(update_fields=["leased_until", "attempts"])
+        attempt = WebhookDeliveryAttempt.objects.create(delivery=delivery, started_at=now)
+    return delivery, attempt
+
+
+def webhook_delivery_send(*, delivery_id: int) -> SendResult:
+    """Send one delivery once: POST the event as JSON, signed, to the subscription's URL.
+    A 2xx answer delivers it; anything else (or no answer within the timeout) schedules
+    the next try after the backoff, or marks it dead after the last allowed try.
+
+    Locking: the delivery row is leased in its own short transaction before the request
+    and written again after it; no transaction is open while waiting for the receiver."""
+    claimed = _claim(delivery_id=delivery_id, now=timezone.now())
+    if claimed is None:
+        return SendResult(delivery=None)
+    delivery, attempt = claimed
+    body = json.dumps(
+        _event_body(event=delivery.event), cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")
+    ).encode()
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Lanekassen-Webhooks/1",
+        EVENT_ID_HEADER: str(delivery.event_id),
+        EVENT_TYPE_HEADER: delivery.event.type,
+        SIGNATURE_HEADER: webhook_signature(
+            secret=delivery.subscription.secret, timestamp=timestamp, body=body
+        ),
+    }
+    status_code: int | None = None
+    error = ""
+    try:
+        response = _session().post(
+            delivery.subscription.url, data=body, headers=headers, timeout=webhook_timeout_seconds()
+        )
+        status_code = response.status_code
+        if not 200 <= status_code < 300:
+            error = f"HTTP {status_code}: {response.text[:200]}"
+    except requests.RequestException as exc:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    return _record(delivery_id=delivery.pk, attempt_id=attempt.pk, status_code=status_code, error=error)
+
+
+def _record(*, delivery_id: int, attempt_id: int, status_code: int | None, error: str) -> SendResult:
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
+        attempt = WebhookDeliveryAttempt.objects.get(pk=attempt_id)
+        attempt.finished_at = now
+        attempt.response_status = status_code
+        attempt.error = error[:500]
+        delivery.leased_until = None
+        retry_in = None
+        if not error:
+            attempt.outcome = WebhookDeliveryAttempt.Outcome.SUCCEEDED
+            delivery.status = WebhookDelivery.Status.DELIVERED
+            delivery.delivered_at = now
+        else:
+            attempt.outcome = WebhookDeliveryAttempt.Outcome.FAILED
+            if delivery.attempts >= webhook_max_attempts():
+                delivery.status = WebhookDelivery.Status.DEAD
+                logger.warning(
+                    "webhook delivery %s dead after %s tries: %s", delivery.pk, delivery.attempts, error
+                )
+            else:
+                retry_in = webhook_retry_delay(attempts=delivery.attempts)
+                delivery.next_attempt_at = now + timedelta(seconds=retry_in)
+        attempt.save(update_fields=["finished_at", "response_status", "error", "outcome"])
+        delivery.save(update_fields=["leased_until", "status", "delivered_at", "next_attempt_at"])
+    return SendResult(delivery=delivery, retry_in=retry_in)
+
+
+def _event_body(*, event: DomainEvent) -> dict[str, Any]:
+    from lanekassen_ai.services.events import domain_event_body
+
+    return domain_event_body(event=event)
+
+
+_SESSION: requests.Session | None = None
+
+
+def _session() -> requests.Session:
+    # One keep-alive connection pool per process: a burst of events reuses connections.
+    global _SESSION
+    if _SESSION is None:
+        _SESSION = requests.Session()
+    return _SESSION
+
+
+def webhook_deliveries_relay(*, now: datetime | None = None) -> int:
+    """The safety net, run by beat: marks attempts whose worker died (lease ran out) as
+    lost, and enqueues again every pending delivery that is due and has waited longer than
+    `WEBHOOK_RELAY_GRACE_SECONDS` past its time without a live lease (its task message
+    was lost). Sending is exclusive (the lease), so a message enqueued twice sends once.
+    Returns how many deliveries were enqueued."""
+    now = now or timezone.now()
+    grace = timedelta(seconds=_setting("WEBHOOK_RELAY_GRACE_SECONDS", 30))
+    with transaction.atomic():
+        WebhookDeliveryAttempt.objects.filter(
+            Q(delivery__leased_until__lt=now) | Q(delivery__leased_until__isnull=True),
+            outcome=WebhookDeliveryAttempt.Outcome.SENDING,
+        ).update(
+            outcome=WebhookDeliveryAttempt.Outcome.LOST,
+            finished_at=now,
+            error="worker stopped during the try",
+        )
+        stale = list(
+            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            .filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now - grace)
+            .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:RELAY_BATCH]
+        )
+        if not stale:
+            return 0
+        # Due now, so the relay waits another grace period before sending it again.
+        WebhookDelivery.objects.filter(pk__in=stale).update(next_attempt_at=now, leased_until=None)
+        _enqueue_on_commit(stale)
+    logger.info("webhook relay enqueued %s deliveries", len(stale))
+    return len(stale)
+
+
+def webhook_delivery_redeliver(*, delivery: WebhookDelivery, context: AuditContext) -> WebhookDelivery:
+    """Send a delivery again (dead, delivered or pending): a fresh round of tries from now.
+    Its earlier attempts stay in the log. Audited."""
+    with transaction.atomic():
+        locked = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+        previous = locked.status
+        locked.status = WebhookDelivery.Status.PENDING
+        locked.attempts = 0
+        locked.next_attempt_at = timezone.now()
+        locked.leased_until = None
+        locked.save(update_fields=["status", "attempts", "next_attempt_at", "leased_until"])
+        audit_record(
+            action="webhook.delivery.redeliver",
+            obj=locked,
+            context=context,
+            details={"event_id": str(locked.event_id), "previous_status": previous},
+        )
+        _enqueue_on_commit([locked.pk])
+    return locked
