@@ -109,10 +109,10 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=DocumentationRequestInputSerializer, responses={201: DocumentationRequestSerializer}
     )
+    @idempotent
     @action(
         detail=True, methods=["post"], url_path="request-documentation", permission_classes=[CASE_WORKERS]
     )
-    @idempotent
     def request_documentation(self, request: Request, pk: str | None = None) -> Response:
         """Make the documentation letter and set the deadline (default: campaign's days)."""
         case = self._case()
@@ -130,8 +130,8 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(DocumentationRequestSerializer(created).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DecisionInputSerializer, responses={200: ControlCaseListSerializer})
-    @action(detail=True, methods=["post"], url_path="decision", permission_classes=[CASE_WORKERS])
     @idempotent
+    @action(detail=True, methods=["post"], url_path="decision", permission_classes=[CASE_WORKERS])
     def decide(self, request: Request, pk: str | None = None) -> Response:
         """Record CAUGHT or CLEARED with a written justification; the case is then locked."""
         case = self._case()

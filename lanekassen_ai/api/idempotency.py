@@ -2,8 +2,8 @@
 
 Same key and same body: the first (2xx) answer again, with `Idempotent-Replayed: true`.
 Same key, different body or another operation: 409. Keys belong to the calling user and
-are kept 24 hours (lanekassen_ai.services.idempotency). Put it directly above the view
-method, below `@action` and `@extend_schema`; it adds the header to the schema.
+are kept 24 hours (lanekassen_ai.services.idempotency). Put it below `@extend_schema` and
+above `@action` (which would otherwise drop the schema it adds: the header parameter).
 """
 
 import functools
