@@ -16,7 +16,7 @@ def health_check() -> dict[str, Any]:
     return health_check_all()
 
 
-@shared_task(name="lanekassen_ai.webhook_delivery_send", bind=True)
+@shared_task(name="lanekassen_ai.webhook_delivery_send", bind=True, ignore_result=True)
 def webhook_delivery_send_task(self: Any, delivery_id: int) -> dict[str, Any]:
     """Send one webhook delivery once (see lanekassen_ai.services.webhooks). After a failed
     try a delayed message is scheduled for the retry; if it is lost, the relay sends it."""

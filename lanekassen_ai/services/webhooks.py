@@ -39,7 +39,6 @@ logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "Lanekassen-Signature"
 EVENT_ID_HEADER = "Lanekassen-Event-Id"
 EVENT_TYPE_HEADER = "Lanekassen-Event-Type"
-SEND_TASK = "lanekassen_ai.webhook_delivery_send"
 RELAY_BATCH = 1000
 
 
@@ -76,14 +75,11 @@ def webhook_signature(*, secret: str, timestamp: int, body: bytes) -> str:
 
 
 def _enqueue_on_commit(delivery_ids: list[int]) -> None:
-    # By name through the Celery app, so services do not import the tasks module (a door).
-    from lanekassen_ai.celery import app
+    # Imported here, not at the top: the tasks module imports this one (it is a thin door).
+    from lanekassen_ai.tasks import webhook_delivery_send_task
 
-    if SEND_TASK not in app.tasks:
-        app.loader.import_default_modules()  # runs the apps' task autodiscovery
-    task = app.tasks[SEND_TASK]
     for delivery_id in delivery_ids:
-        task.delay_on_commit(delivery_id)
+        webhook_delivery_send_task.delay_on_commit(delivery_id)
 
 
 def webhook_subscription_errors(*, name: str, url: str, event_types: list[str]) -> dict[str, list[str]]:
@@ -266,35 +262,34 @@ def webhook_delivery_send(*, delivery_id: int) -> SendResult:
             error = f"HTTP {status_code}: {response.text[:200]}"
     except requests.RequestException as exc:
         error = f"{type(exc).__name__}: {exc}"[:500]
-    return _record(delivery_id=delivery.pk, attempt_id=attempt.pk, status_code=status_code, error=error)
+    return _record(delivery=delivery, attempt_id=attempt.pk, status_code=status_code, error=error)
 
 
-def _record(*, delivery_id: int, attempt_id: int, status_code: int | None, error: str) -> SendResult:
+def _record(*, delivery: WebhookDelivery, attempt_id: int, status_code: int | None, error: str) -> SendResult:
+    # Two UPDATEs, no reads: the lease makes this worker the only writer of the delivery.
     now = timezone.now()
-    with transaction.atomic():
-        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
-        attempt = WebhookDeliveryAttempt.objects.get(pk=attempt_id)
-        attempt.finished_at = now
-        attempt.response_status = status_code
-        attempt.error = error[:500]
-        delivery.leased_until = None
-        retry_in = None
-        if not error:
-            attempt.outcome = WebhookDeliveryAttempt.Outcome.SUCCEEDED
-            delivery.status = WebhookDelivery.Status.DELIVERED
-            delivery.delivered_at = now
+    retry_in = None
+    fields: dict[str, Any] = {"leased_until": None}
+    if not error:
+        outcome = WebhookDeliveryAttempt.Outcome.SUCCEEDED
+        fields.update(status=WebhookDelivery.Status.DELIVERED, delivered_at=now)
+    else:
+        outcome = WebhookDeliveryAttempt.Outcome.FAILED
+        if delivery.attempts >= webhook_max_attempts():
+            fields["status"] = WebhookDelivery.Status.DEAD
+            logger.warning(
+                "webhook delivery %s dead after %s tries: %s", delivery.pk, delivery.attempts, error
+            )
         else:
-            attempt.outcome = WebhookDeliveryAttempt.Outcome.FAILED
-            if delivery.attempts >= webhook_max_attempts():
-                delivery.status = WebhookDelivery.Status.DEAD
-                logger.warning(
-                    "webhook delivery %s dead after %s tries: %s", delivery.pk, delivery.attempts, error
-                )
-            else:
-                retry_in = webhook_retry_delay(attempts=delivery.attempts)
-                delivery.next_attempt_at = now + timedelta(seconds=retry_in)
-        attempt.save(update_fields=["finished_at", "response_status", "error", "outcome"])
-        delivery.save(update_fields=["leased_until", "status", "delivered_at", "next_attempt_at"])
+            retry_in = webhook_retry_delay(attempts=delivery.attempts)
+            fields["next_attempt_at"] = now + timedelta(seconds=retry_in)
+    with transaction.atomic():
+        WebhookDeliveryAttempt.objects.filter(pk=attempt_id).update(
+            finished_at=now, response_status=status_code, error=error[:500], outcome=outcome
+        )
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(delivery, name, value)
     return SendResult(delivery=delivery, retry_in=retry_in)
 
 

@@ -170,6 +170,9 @@ SPECTACULAR_SETTINGS = {
         "ModelVersionStatusEnum": "control.models.risk.RiskModelVersion.Status",
         "ConversationStateEnum": "chat.models.conversations.Conversation.State",
         "AgentStateEnum": "chat.models.queues.AgentStatus.State",
+        "ControlOutcomeEnum": "control.models.applications.ControlOutcome",
+        "WebhookDeliveryStatusEnum": "lanekassen_ai.models.WebhookDelivery.Status",
+        "WebhookAttemptOutcomeEnum": "lanekassen_ai.models.WebhookDeliveryAttempt.Outcome",
     },
 }
 

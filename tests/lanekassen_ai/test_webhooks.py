@@ -174,11 +174,9 @@ class django_settings_eager_off:
     """Emit without sending (as if the enqueue after commit were lost)."""
 
     def __enter__(self) -> None:
-        from lanekassen_ai.celery import app
+        from lanekassen_ai.tasks import webhook_delivery_send_task
 
-        if "lanekassen_ai.webhook_delivery_send" not in app.tasks:
-            app.loader.import_default_modules()
-        self._task = app.tasks["lanekassen_ai.webhook_delivery_send"]
+        self._task = webhook_delivery_send_task
         self._original = self._task.delay_on_commit
         self._task.delay_on_commit = lambda *a, **k: None  # type: ignore[method-assign]
 
