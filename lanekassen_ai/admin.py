@@ -91,7 +91,8 @@ class WebhookSubscriptionForm(forms.ModelForm):
 
     class Meta:
         model = WebhookSubscription
-        fields = ["name", "url", "event_types", "active", "secret"]
+        # `url` and `secret` are declared above (Django's default URL field warns about its scheme).
+        fields = ["name", "event_types", "active"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
