@@ -18,13 +18,15 @@ def health_check() -> dict[str, Any]:
 
 @shared_task(name="lanekassen_ai.webhook_delivery_send", bind=True, ignore_result=True)
 def webhook_delivery_send_task(self: Any, delivery_id: int) -> dict[str, Any]:
-    """Send one webhook delivery once (see lanekassen_ai.services.webhooks). After a failed
-    try a delayed message is scheduled for the retry; if it is lost, the relay sends it."""
+    """Send a webhook delivery once, with the other due ones of its subscription (see
+    lanekassen_ai.services.webhooks). After a failed try a delayed message is scheduled for
+    the retry; if it is lost, the relay sends it."""
     result = webhook_delivery_send(delivery_id=delivery_id)
-    if result.retry_in is not None and not self.app.conf.task_always_eager:
-        self.apply_async((delivery_id,), countdown=result.retry_in)
+    if not self.app.conf.task_always_eager:
+        for retry_id, retry_in in result.retries:
+            self.apply_async((retry_id,), countdown=retry_in)
     status = result.delivery.status if result.delivery is not None else "skipped"
-    return {"delivery": delivery_id, "status": status, "retry_in": result.retry_in}
+    return {"delivery": delivery_id, "status": status, "sent": result.sent, "retries": len(result.retries)}
 
 
 @shared_task(name="lanekassen_ai.webhook_deliveries_relay")

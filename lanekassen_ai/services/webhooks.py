@@ -17,7 +17,7 @@ import json
 import logging
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from lanekassen_ai.event_types import event_type_names
@@ -201,43 +201,60 @@ def webhook_deliveries_create(*, event: DomainEvent) -> list[WebhookDelivery]:
 
 @dataclass(frozen=True)
 class SendResult:
-    """What one call of `webhook_delivery_send` did: the delivery (None when there was
-    nothing to send: delivered, dead, not yet due or leased by another worker) and, after a
-    failed try that will be retried, the seconds until the retry."""
+    """What one call of `webhook_delivery_send` did: the delivery asked for (None when there
+    was nothing to send: delivered, dead, not yet due or leased by another worker), how many
+    deliveries were sent successfully, and (delivery id, seconds) for each failed try that
+    will be retried."""
 
     delivery: WebhookDelivery | None
-    retry_in: float | None = None
+    sent: int = 0
+    retries: list[tuple[int, float]] = field(default_factory=list)
 
 
-def _claim(*, delivery_id: int, now: datetime) -> tuple[WebhookDelivery, WebhookDeliveryAttempt] | None:
+def webhook_batch_size() -> int:
+    return max(1, int(_setting("WEBHOOK_BATCH_SIZE", 50)))
+
+
+def _claim(*, delivery_id: int, now: datetime) -> list[tuple[WebhookDelivery, WebhookDeliveryAttempt]]:
+    """Lease the delivery and up to `WEBHOOK_BATCH_SIZE - 1` other due deliveries of the same
+    subscription (so a burst of events to one receiver goes out over one connection in few
+    transactions), count the try and log the attempts."""
+    lease_free = Q(leased_until__isnull=True) | Q(leased_until__lt=now)
+    due = WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",)).select_related(
+        "subscription", "event"
+    )
     with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("subscription", "event")
-            .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
-            .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
-            .first()
+        own = due.filter(
+            lease_free, pk=delivery_id, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
         )
-        if delivery is None:
-            return None
-        delivery.leased_until = now + timedelta(seconds=webhook_lease_seconds())
-        delivery.attempts += 1
-        delivery.save(update_fields=["leased_until", "attempts"])
-        attempt = WebhookDeliveryAttempt.objects.create(delivery=delivery, started_at=now)
-    return delivery, attempt
+        batch = list(own[:1])
+        if not batch:
+            return []
+        if webhook_batch_size() > 1:
+            batch += list(
+                due.filter(
+                    lease_free,
+                    subscription_id=batch[0].subscription_id,
+                    status=WebhookDelivery.Status.PENDING,
+                    next_attempt_at__lte=now,
+                )
+                .exclude(pk=delivery_id)
+                .order_by("next_attempt_at", "pk")[: webhook_batch_size() - 1]
+            )
+        leased_until = now + timedelta(seconds=webhook_lease_seconds())
+        WebhookDelivery.objects.filter(pk__in=[d.pk for d in batch]).update(
+            leased_until=leased_until, attempts=F("attempts") + 1
+        )
+        for delivery in batch:
+            delivery.leased_until, delivery.attempts = leased_until, delivery.attempts + 1
+        attempts = WebhookDeliveryAttempt.objects.bulk_create(
+            [WebhookDeliveryAttempt(delivery=d, started_at=now) for d in batch]
+        )
+    return list(zip(batch, attempts, strict=True))
 
 
-def webhook_delivery_send(*, delivery_id: int) -> SendResult:
-    """Send one delivery once: POST the event as JSON, signed, to the subscription's URL.
-    A 2xx answer delivers it; anything else (or no answer within the timeout) schedules
-    the next try after the backoff, or marks it dead after the last allowed try.
-
-    Locking: the delivery row is leased in its own short transaction before the request
-    and written again after it; no transaction is open while waiting for the receiver."""
-    claimed = _claim(delivery_id=delivery_id, now=timezone.now())
-    if claimed is None:
-        return SendResult(delivery=None)
-    delivery, attempt = claimed
+def _post(*, delivery: WebhookDelivery) -> tuple[int | None, str]:
+    """One signed POST; (HTTP status or None, error text or "" on a 2xx)."""
     body = json.dumps(
         _event_body(event=delivery.event), cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")
     ).encode()
@@ -251,46 +268,106 @@ def webhook_delivery_send(*, delivery_id: int) -> SendResult:
             secret=delivery.subscription.secret, timestamp=timestamp, body=body
         ),
     }
-    status_code: int | None = None
-    error = ""
     try:
         response = _session().post(
             delivery.subscription.url, data=body, headers=headers, timeout=webhook_timeout_seconds()
         )
-        status_code = response.status_code
-        if not 200 <= status_code < 300:
-            error = f"HTTP {status_code}: {response.text[:200]}"
     except requests.RequestException as exc:
-        error = f"{type(exc).__name__}: {exc}"[:500]
-    return _record(delivery=delivery, attempt_id=attempt.pk, status_code=status_code, error=error)
+        return None, f"{type(exc).__name__}: {exc}"[:500]
+    if not 200 <= response.status_code < 300:
+        return response.status_code, f"HTTP {response.status_code}: {response.text[:200]}"
+    return response.status_code, ""
 
 
-def _record(*, delivery: WebhookDelivery, attempt_id: int, status_code: int | None, error: str) -> SendResult:
-    # Two UPDATEs, no reads: the lease makes this worker the only writer of the delivery.
+def webhook_delivery_send(*, delivery_id: int) -> SendResult:
+    """Send a delivery once: POST the event as JSON, signed, to the subscription's URL. A
+    2xx answer delivers it; anything else (or no answer within the timeout) schedules the
+    next try after the backoff, or marks it dead after the last allowed try. Other due
+    deliveries to the same subscription go along in the same call (a batch); the batch
+    stops at the first failure or when half the lease is used, and gives the rest back.
+
+    Locking: the deliveries are leased in one short transaction before the requests and
+    written again after them; no transaction is open while waiting for the receiver."""
+    started = time.monotonic()
+    claimed = _claim(delivery_id=delivery_id, now=timezone.now())
+    if not claimed:
+        return SendResult(delivery=None)
+    succeeded: list[tuple[WebhookDelivery, WebhookDeliveryAttempt, int | None]] = []
+    retries: list[tuple[int, float]] = []
+    for index, (delivery, attempt) in enumerate(claimed):
+        status_code, error = _post(delivery=delivery)
+        if not error:
+            succeeded.append((delivery, attempt, status_code))
+        else:
+            retry_in = _record_failure(
+                delivery=delivery, attempt_id=attempt.pk, status_code=status_code, error=error
+            )
+            if retry_in is not None:
+                retries.append((delivery.pk, retry_in))
+        if error or time.monotonic() - started > webhook_lease_seconds() / 2:
+            _release(claimed=claimed[index + 1 :])
+            break
+    _record_successes(succeeded=succeeded)
+    return SendResult(delivery=claimed[0][0], sent=len(succeeded), retries=retries)
+
+
+def _release(*, claimed: list[tuple[WebhookDelivery, WebhookDeliveryAttempt]]) -> None:
+    # Not tried after all: as if never claimed.
+    if not claimed:
+        return
+    with transaction.atomic():
+        WebhookDeliveryAttempt.objects.filter(pk__in=[a.pk for _d, a in claimed]).delete()
+        WebhookDelivery.objects.filter(pk__in=[d.pk for d, _a in claimed]).update(
+            leased_until=None, attempts=F("attempts") - 1
+        )
+
+
+def _record_successes(*, succeeded: list[tuple[WebhookDelivery, WebhookDeliveryAttempt, int | None]]) -> None:
+    if not succeeded:
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        for status_code in {code for _d, _a, code in succeeded}:
+            WebhookDeliveryAttempt.objects.filter(
+                pk__in=[a.pk for _d, a, code in succeeded if code == status_code]
+            ).update(
+                finished_at=now, response_status=status_code, outcome=WebhookDeliveryAttempt.Outcome.SUCCEEDED
+            )
+        WebhookDelivery.objects.filter(pk__in=[d.pk for d, _a, _c in succeeded]).update(
+            leased_until=None, status=WebhookDelivery.Status.DELIVERED, delivered_at=now
+        )
+    for delivery, _attempt, _code in succeeded:
+        delivery.leased_until, delivery.status, delivery.delivered_at = (
+            None,
+            WebhookDelivery.Status.DELIVERED,
+            now,
+        )
+
+
+def _record_failure(
+    *, delivery: WebhookDelivery, attempt_id: int, status_code: int | None, error: str
+) -> float | None:
+    """Log the failed try; the seconds until the retry, or None when the delivery is dead."""
     now = timezone.now()
     retry_in = None
     fields: dict[str, Any] = {"leased_until": None}
-    if not error:
-        outcome = WebhookDeliveryAttempt.Outcome.SUCCEEDED
-        fields.update(status=WebhookDelivery.Status.DELIVERED, delivered_at=now)
+    if delivery.attempts >= webhook_max_attempts():
+        fields["status"] = WebhookDelivery.Status.DEAD
+        logger.warning("webhook delivery %s dead after %s tries: %s", delivery.pk, delivery.attempts, error)
     else:
-        outcome = WebhookDeliveryAttempt.Outcome.FAILED
-        if delivery.attempts >= webhook_max_attempts():
-            fields["status"] = WebhookDelivery.Status.DEAD
-            logger.warning(
-                "webhook delivery %s dead after %s tries: %s", delivery.pk, delivery.attempts, error
-            )
-        else:
-            retry_in = webhook_retry_delay(attempts=delivery.attempts)
-            fields["next_attempt_at"] = now + timedelta(seconds=retry_in)
+        retry_in = webhook_retry_delay(attempts=delivery.attempts)
+        fields["next_attempt_at"] = now + timedelta(seconds=retry_in)
     with transaction.atomic():
         WebhookDeliveryAttempt.objects.filter(pk=attempt_id).update(
-            finished_at=now, response_status=status_code, error=error[:500], outcome=outcome
+            finished_at=now,
+            response_status=status_code,
+            error=error[:500],
+            outcome=WebhookDeliveryAttempt.Outcome.FAILED,
         )
         WebhookDelivery.objects.filter(pk=delivery.pk).update(**fields)
     for name, value in fields.items():
         setattr(delivery, name, value)
-    return SendResult(delivery=delivery, retry_in=retry_in)
+    return retry_in
 
 
 def _event_body(*, event: DomainEvent) -> dict[str, Any]:

@@ -96,3 +96,35 @@ def test_only_the_admin_role_manages_webhooks(role: Role) -> None:
         format="json",
     )
     assert response.status_code == 403
+
+
+def test_the_django_admin_creates_a_subscription_through_the_service_and_lists_deliveries() -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(UserFactory(role=Role.ADMIN))
+    response = client.post(
+        reverse("admin:lanekassen_ai_webhooksubscription_add"),
+        {
+            "name": "Arkiv",
+            "url": "https://archive.example.invalid/hook",
+            "event_types": ["control.case.decided", "control.campaign.confirmed"],
+            "active": "on",
+            "secret": "",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    subscription = WebhookSubscription.objects.get()
+    assert subscription.event_types == ["control.campaign.confirmed", "control.case.decided"]
+    assert len(subscription.secret) >= 32
+    assert AuditEvent.objects.filter(action="webhook.subscription.create", channel="web").exists()
+    for name in (
+        "admin:lanekassen_ai_webhooksubscription_changelist",
+        "admin:lanekassen_ai_webhookdelivery_changelist",
+    ):
+        assert client.get(reverse(name)).status_code == 200
+    refused = client.post(
+        reverse("admin:lanekassen_ai_webhooksubscription_add"),
+        {"name": "x", "url": "https://x.example.invalid", "event_types": [], "secret": ""},
+    )
+    assert refused.status_code == 200 and WebhookSubscription.objects.count() == 1
