@@ -36,6 +36,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lanekassen_ai.settings.local")
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+# Persistent database connections, as a production worker runs (operations.md): with 0 each
+# task opens a new PostgreSQL connection, which costs more than sending the webhook.
+os.environ.setdefault("DJANGO_CONN_MAX_AGE", "60")
 django.setup()
 
 from django.contrib.auth.models import User  # noqa: E402
@@ -260,6 +263,8 @@ def main() -> None:
                 str(args.concurrency),
                 "-l",
                 "WARNING",
+                "--prefetch-multiplier",
+                "8",
                 "--without-gossip",
                 "--without-mingle",
             ],

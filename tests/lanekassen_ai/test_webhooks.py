@@ -276,3 +276,28 @@ def test_a_worker_killed_mid_delivery_still_delivers_the_event_with_the_same_id(
     assert {json.loads(r.body)["id"] for r in receiver.received} == ids
     outcomes = list(WebhookDeliveryAttempt.objects.order_by("started_at").values_list("outcome", flat=True))
     assert outcomes[0] == "lost" and outcomes[-1] == "succeeded"
+
+
+def test_due_deliveries_to_one_receiver_go_out_together_and_a_failure_gives_the_rest_back(
+    db: None, receiver: WebhookReceiver
+) -> None:
+    subscribe(receiver.url)
+    with django_settings_eager_off():
+        for _ in range(4):
+            decide()
+    first = WebhookDelivery.objects.order_by("pk").first()
+    assert first is not None
+    result = webhook_delivery_send(delivery_id=first.pk)
+    assert result.sent == 4 and receiver.count() == 4
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {WebhookDelivery.Status.DELIVERED}
+
+    receiver.status = 503
+    with django_settings_eager_off():
+        for _ in range(3):
+            decide()
+    pending = list(WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING).order_by("pk"))
+    result = webhook_delivery_send(delivery_id=pending[0].pk)
+    assert result.sent == 0 and [pk for pk, _delay in result.retries] == [pending[0].pk]
+    others = WebhookDelivery.objects.filter(pk__in=[d.pk for d in pending[1:]])
+    assert [(d.attempts, d.leased_until) for d in others] == [(0, None), (0, None)]  # untouched
+    assert not WebhookDeliveryAttempt.objects.filter(delivery__in=others).exists()
