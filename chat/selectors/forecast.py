@@ -188,8 +188,8 @@ def queue_arrival_history(
     *, queues: list[Queue], until: date, max_weeks: int = MAX_HISTORY_WEEKS
 ) -> dict[int, tuple[date | None, np.ndarray]]:
     """Per queue id: (first Monday, offered per Oslo half hour) over the whole weeks
-    before the Monday `until` (at most `max_weeks`, from the first whole week the queue
-    has rollups for). One query for all queues."""
+    before the Monday `until` (at most `max_weeks`, from the first Monday the queue has
+    rollups on). One query for all queues."""
     earliest = until - timedelta(weeks=max_weeks)
     start_at = datetime.combine(earliest, time(0), tzinfo=AGENCY_TZ)
     end_at = datetime.combine(until, time(0), tzinfo=AGENCY_TZ)
@@ -206,13 +206,10 @@ def queue_arrival_history(
         if not found:
             result[queue.pk] = (None, np.zeros(0))
             continue
-        first = found[0][0].astimezone(AGENCY_TZ)
-        first_day = first.date()
-        # The first whole week: a Monday on or after the first rollup, unless that
-        # rollup is on a Monday's first half hour.
+        first_day = found[0][0].astimezone(AGENCY_TZ).date()
+        # The first whole week starts on the first Monday with traffic (the days of a
+        # week that began before the first rollup may simply predate the data).
         monday = first_day + timedelta(days=(7 - first_day.weekday()) % 7)
-        if monday == first_day and (first.hour, first.minute) != (0, 0):
-            monday += timedelta(days=7)
         if monday >= until:
             result[queue.pk] = (None, np.zeros(0))
             continue
