@@ -9,7 +9,8 @@ a locally constant LOESS over each slot's values across the cycles (windows of 5
 the rest (trend plus noise). LOESS is evaluated at every 5th point and interpolated
 (STL's "jump"), which makes a fit ten times faster and changes the forecast little. The
 forecast is the last cycle of each seasonal component repeated, plus simple exponential
-smoothing of the rest (an ETS(A,N,N) level from statsmodels), floored at zero. Known
+smoothing of the rest (an ETS(A,N,N) level from statsmodels), floored at zero; a half hour
+of the week that had no arrival in any week of the history is forecast as zero. Known
 events (dated extra load) are added on top.
 
 Intervals: given the forecast rate, a slot's arrivals are Poisson (the same assumption the
@@ -129,6 +130,11 @@ def arrivals_forecast(
             warnings.simplefilter("ignore")
             level_fit = ETSModel(rest, error="add", trend=None, seasonal=None).fit(disp=False)
         mean = np.maximum(daily + weekly + np.asarray(level_fit.forecast(horizon)), 0.0)
+        # A half hour of the week with no arrival in any week of the history (a closed
+        # queue's nights, a quiet weekend) gets none: the decomposition's smoothing would
+        # otherwise leak a little weekday traffic into it, and the plan would staff it.
+        never = ~series.reshape(-1, SLOTS_PER_WEEK).any(axis=0)
+        mean[np.resize(never, horizon)] = 0.0
     if extra is not None:
         mean = mean + np.maximum(np.asarray(extra, dtype=float)[:horizon], 0.0)
     tail = (1 - level) / 2

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
@@ -92,7 +93,7 @@ def _forecast_chart(report: ForecastReport, rows: list[dict[str, Any]]) -> dict[
         s["agents"] += row["agents"]
         s["schedule"] += row["agents_to_schedule"]
     one_queue = len(report.queues) == 1
-    labels = [timezone.localtime(datetime.fromisoformat(k)).strftime("%a %d.%m %H:%M") for k in slots]
+    labels = [date_format(timezone.localtime(datetime.fromisoformat(k)), "D d.m H:i") for k in slots]
     return {
         "labels": labels,
         "mean": [round(s["mean"], 2) for s in slots.values()],
