@@ -39,7 +39,8 @@ class StatisticsView(APIView):
         """Per period and queue: offered, answered, abandoned, average speed of answer,
         service level, average handling time, CSAT and the staffing recommendation (Erlang
         A, Erlang C without a patience estimate); totals per queue; the assistants'
-        figures and top intents and not-understood questions. Periods are bounded (31 days per half hour, 366 per day)."""
+        figures and top intents and not-understood questions. Periods are bounded (31 days
+        per half hour, 366 per day)."""
         try:
             since, until, granularity, queue = statistics_period_parse(
                 since=request.query_params.get("from"),
