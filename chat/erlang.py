@@ -166,7 +166,7 @@ def erlang_a_evaluate(
     k = np.arange(servers + 1, dtype=float)
     log_below = k * math.log(traffic) - gammaln(k + 1)
     ratio = rate / theta  # lambda / theta: the queue's scale once everyone is busy
-    tail = int(max(0.0, ratio - b) + 15 * math.sqrt(ratio + 1) + 50)
+    tail = int(max(0.0, ratio - b) + 12 * math.sqrt(ratio + 1) + 20)
     i = np.arange(1, tail + 1, dtype=float)
     log_queue = log_below[-1] + i * math.log(ratio) - (gammaln(b + i + 1) - gammaln(b + 1))
     log_w = np.concatenate([log_below, log_queue])
@@ -255,24 +255,33 @@ def queue_agents_for_target(
     concurrency: int = 1,
 ) -> QueueFigures:
     """The fewest agents whose service level reaches `service_level` (0-1, exclusive):
-    service level grows with the number of agents, so a doubling search brackets the
-    answer and bisection finds it. No arrivals: zero agents."""
+    service level grows with the number of agents, so a doubling search from the agents
+    that just carry the traffic brackets the answer and bisection finds it. No arrivals:
+    zero agents."""
     if not 0 < service_level < 1:
         raise ValueError(f"service level must be between 0 and 1 (exclusive), got {service_level}")
 
+    seen: dict[int, QueueFigures] = {}
+
     def figures(agents: int) -> QueueFigures:
-        return queue_evaluate(
-            rate=rate,
-            aht=aht,
-            agents=agents,
-            target_seconds=target_seconds,
-            patience=patience,
-            concurrency=concurrency,
-        )
+        if agents not in seen:
+            seen[agents] = queue_evaluate(
+                rate=rate,
+                aht=aht,
+                agents=agents,
+                target_seconds=target_seconds,
+                patience=patience,
+                concurrency=concurrency,
+            )
+        return seen[agents]
 
     if rate == 0:
         return figures(0)
-    low, high = 0, 1  # figures(low) misses the target (no agents answer nobody)
+    # Start at the agents whose chat slots just carry the traffic: usually within a few
+    # agents of the answer. figures(low) always misses the target (0 agents answer nobody).
+    low, high = 0, max(1, math.floor(rate * aht / concurrency) + 1)
+    if patience is None:
+        low = high - 1  # Erlang C: fewer slots than the traffic never reach any target
     while figures(high).service_level < service_level:
         low, high = high, high * 2
         if low >= MAX_AGENTS:
