@@ -160,6 +160,12 @@ class StatisticsView(StatisticsAccessMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["granularities"] = GRANULARITIES
         context["queues"] = queues_active()
+        # The history form keeps the staffing choices made in the forecast form.
+        context["plan_hidden"] = [
+            (name, self.request.GET[name])
+            for name in ("weeks", "concurrency", "shrinkage", "target_service_level")
+            if self.request.GET.get(name)
+        ]
         context["live"] = queue_live_overview()
         try:
             report = _report_for(self.request)

@@ -168,6 +168,8 @@ def test_the_page_partial_csv_and_api_show_the_forecast_and_plan(client_for) -> 
     page = client.get(reverse("chat:statistics"), params)
     assert page.status_code == 200 and "chat:statistics-forecast" not in page.content.decode()
     assert reverse("chat:statistics-forecast") in page.content.decode()
+    refused = client.get(reverse("chat:statistics"), {"concurrency": "99"})
+    assert refused.status_code == 400 and "concurrency=&#x27;99&#x27;" in refused.content.decode()
 
     partial = client.get(reverse("chat:statistics-forecast"), params)
     content = partial.content.decode()
