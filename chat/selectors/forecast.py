@@ -19,6 +19,7 @@ not seen enough of is listed with no effect.
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -327,9 +328,15 @@ def _queue_forecast(
 
 
 def queue_forecast_report(
-    *, today: date, weeks: int = 1, queue: Queue | None = None, level: float = DEFAULT_LEVEL
+    *,
+    today: date,
+    weeks: int = 1,
+    queue: Queue | None = None,
+    level: float = DEFAULT_LEVEL,
+    progress: Callable[[str], None] | None = None,
 ) -> ForecastReport:
-    """The forecast (cached, see the module docstring) for `queue` or every active queue."""
+    """The forecast (cached, see the module docstring) for `queue` or every active queue.
+    `progress` hears the slug of each queue as its fitting starts (not from the cache)."""
     if not 1 <= weeks <= MAX_FORECAST_WEEKS:
         raise ForecastQueryError(f"weeks={weeks}: must be between 1 and {MAX_FORECAST_WEEKS}.")
     origin = forecast_origin(today=today)
@@ -343,11 +350,11 @@ def queue_forecast_report(
     figures = queue_history_figures(queues=queues)
     earliest = current - timedelta(weeks=MAX_HISTORY_WEEKS)
     events = expected_load_events(since=earliest, until=origin + timedelta(weeks=weeks))
-    report = ForecastReport(
-        origin=origin,
-        weeks=weeks,
-        level=level,
-        queues=[
+    forecasts: list[QueueForecast] = []
+    for number, q in enumerate(queues, start=1):
+        if progress is not None:
+            progress(f"{number}/{len(queues)} {q.slug}")
+        forecasts.append(
             _queue_forecast(
                 queue=q,
                 start=histories[q.pk][0],
@@ -358,9 +365,8 @@ def queue_forecast_report(
                 history=figures[q.pk],
                 events=events,
             )
-            for q in queues
-        ],
-    )
+        )
+    report = ForecastReport(origin=origin, weeks=weeks, level=level, queues=forecasts)
     cache.set(key, report, CACHE_SECONDS)
     return report
 

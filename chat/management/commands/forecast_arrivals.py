@@ -42,9 +42,15 @@ class Command(BaseCommand):
                 shrinkage=options["shrinkage"],
                 target_service_level=options["target_service_level"],
             )
-            if not options["json"]:
+            quiet = options["json"]
+            if not quiet:
                 self.stdout.write("fitting the forecast and the four backtest weeks per queue ...")
-            report = queue_forecast_report(today=timezone.localdate(), weeks=weeks, queue=queue)
+            report = queue_forecast_report(
+                today=timezone.localdate(),
+                weeks=weeks,
+                queue=queue,
+                progress=None if quiet else (lambda step: self.stdout.write(f"  queue {step}")),
+            )
         except (ForecastQueryError, ForecastError) as exc:
             raise CommandError(str(exc)) from exc
         if options["csv"]:
