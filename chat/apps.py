@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from chat.events import EVENT_TYPES
+from chat.domain_events import EVENT_TYPES
 from lanekassen_ai.navigation import NavItem
 from lanekassen_ai.roles import Capability, perm
 

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from control.events import EVENT_TYPES
+from control.domain_events import EVENT_TYPES
 from lanekassen_ai.navigation import NavItem
 from lanekassen_ai.roles import Capability, perm
 
@@ -10,6 +10,8 @@ class ControlConfig(AppConfig):
     name = "control"
     verbose_name = _("Bostedskontroll")
     default_auto_field = "django.db.models.BigAutoField"
+    # Known future load on other channels (lanekassen_ai.events).
+    expected_load_providers: tuple = ("control.selectors.events.control_expected_load_events",)
     # Menu entries (lanekassen_ai.navigation.NavItem), added as pages are built.
     navigation: tuple = (
         NavItem("control:case-list", _("Arbeidsliste"), perm(Capability.WORK_CONTROL_CASES), order=10),

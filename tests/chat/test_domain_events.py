@@ -1,4 +1,4 @@
-"""The domain events the chat services emit (chat/events.py)."""
+"""The domain events the chat services emit (chat/domain_events.py)."""
 
 import pytest
 
