@@ -125,7 +125,12 @@ MEDIA_ROOT = PRIVATE_STORAGE_ROOT
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
+# How many reverse proxies in front of the application append to X-Forwarded-For. 0: none,
+# the header is ignored and the socket's peer is the client (lanekassen_ai/client_ip.py).
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
 REST_FRAMEWORK = {
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous API call gets 401 with a WWW-Authenticate header.
         "rest_framework.authentication.TokenAuthentication",
@@ -148,6 +153,8 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="1200/min"),
         # The public chat's writes (start, message, choice) per client; polling is not counted.
         "chat": env("API_THROTTLE_CHAT", default="30/min"),
+        # The same writes per conversation, whoever sends them.
+        "chat_conversation": env("API_THROTTLE_CHAT_CONVERSATION", default="20/min"),
     },
     "EXCEPTION_HANDLER": "lanekassen_ai.api.exceptions.exception_handler",
 }
@@ -197,6 +204,7 @@ CACHES = {
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "lanekassen_ai.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
