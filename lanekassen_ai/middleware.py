@@ -1,9 +1,17 @@
-"""Language selection: bokmål unless the user has chosen otherwise."""
+"""Language selection (bokmål unless the user has chosen otherwise) and refusal of
+hostile input before any view sees it."""
+
+import logging
+from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 
 class BokmalFirstLocaleMiddleware(LocaleMiddleware):
@@ -17,3 +25,48 @@ class BokmalFirstLocaleMiddleware(LocaleMiddleware):
         language = code if code in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class HostileInputMiddleware:
+    """Answers requests no page or API can serve with a 4xx before any view runs: a NUL
+    byte in a query parameter (PostgreSQL text cannot hold one), too many parameters or
+    fields, a form body over DATA_UPLOAD_MAX_MEMORY_SIZE. The API gets a short JSON error,
+    pages an error page; each is logged as a warning, without a traceback, because it is
+    the caller's fault, not ours."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refusal = self.refusal(request)
+        if refusal is not None:
+            status, message = refusal
+            logger.warning("refused %s %s: %s", request.method, request.path, message)
+            return client_error_response(request, status=status, message=message)
+        return self.get_response(request)
+
+    def refusal(self, request: HttpRequest) -> tuple[int, str] | None:
+        try:
+            if any("\x00" in text for key, values in request.GET.lists() for text in [key, *values]):
+                return 400, "A query parameter contains a NUL character."
+            # Pages read their form on the first access (the CSRF check does); the API's
+            # parsers raise the same errors inside DRF, where its exception handler answers.
+            if request.method == "POST" and not request.path.startswith("/api/"):
+                request.POST  # noqa: B018
+        except RequestDataTooBig:
+            return 413, "The request body is larger than this server accepts."
+        except TooManyFieldsSent:
+            return (
+                400,
+                f"Too many parameters or form fields (at most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}).",
+            )
+        except TooManyFilesSent:
+            return 400, f"Too many files (at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES})."
+        return None
+
+
+def client_error_response(request: HttpRequest, *, status: int, message: str) -> HttpResponse:
+    """A short error for the caller: JSON under /api/, an error page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    return render(request, "client_error.html", {"status": status, "message": message}, status=status)
