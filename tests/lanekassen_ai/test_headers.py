@@ -1,0 +1,42 @@
+"""Security headers on every page: the Content-Security-Policy (django-csp) and
+`Cache-Control: no-store` wherever personal data is shown."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from lanekassen_ai.roles import Role
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/login/", "/chat/", "/", "/audit/", "/control/cases/", "/api/docs/"])
+def test_every_page_has_a_content_security_policy_without_inline_script(url: str, make_user) -> None:
+    client = Client()
+    if url != "/login/":
+        client.force_login(make_user(Role.ADMIN, username="csp-admin"))
+    response = client.get(url)
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["script-src"].startswith("'self'")
+    assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
+    assert directives["object-src"] == "'none'"
+
+
+def test_no_template_has_an_inline_script_or_style_without_the_nonce() -> None:
+    offenders = []
+    for template in TEMPLATES.rglob("*.html"):
+        text = template.read_text()
+        for tag in re.findall(r"<(?:script|style)\b[^>]*>", text):
+            if tag.startswith("<script") and "src=" in tag:
+                continue
+            if 'type="application/json"' in tag or "csp_nonce" in tag:
+                continue
+            offenders.append(f"{template.relative_to(TEMPLATES)}: {tag}")
+        offenders += [f"{template.relative_to(TEMPLATES)}: style=" for _ in re.findall(r'\sstyle="', text)]
+        offenders += [f"{template.relative_to(TEMPLATES)}: {m}" for m in re.findall(r"\son[a-z]+=\"", text)]
+    assert offenders == []
