@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger(__name__)
 
@@ -70,3 +71,19 @@ def client_error_response(request: HttpRequest, *, status: int, message: str) ->
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=status)
     return render(request, "client_error.html", {"status": status, "message": message}, status=status)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every page and API answer: nearly all of them show
+    personal data (national ids, cases, access reports, worklists, conversations), and a
+    browser's or proxy's copy outlives the session. A view that sets its own Cache-Control
+    keeps it. Static files are served by whitenoise before this runs and stay cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Cache-Control" not in response:
+            add_never_cache_headers(response)
+        return response

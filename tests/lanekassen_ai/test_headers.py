@@ -40,3 +40,29 @@ def test_no_template_has_an_inline_script_or_style_without_the_nonce() -> None:
         offenders += [f"{template.relative_to(TEMPLATES)}: style=" for _ in re.findall(r'\sstyle="', text)]
         offenders += [f"{template.relative_to(TEMPLATES)}: {m}" for m in re.findall(r"\son[a-z]+=\"", text)]
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_pages_and_api_answers_with_personal_data_are_never_stored(make_user) -> None:
+    from tests.control import casework_helpers as cw
+
+    case = cw.case_with_score()
+    client = Client()
+    client.force_login(make_user(Role.ADMIN, username="no-store-admin"))
+    for url in (
+        f"/control/cases/{case.pk}/",
+        cw.access_report_url(case.application.customer_id),
+        "/control/cases/",
+        "/api/v1/control/cases/",
+        f"/api/v1/control/cases/{case.pk}/",
+        "/audit/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
+
+
+def test_static_files_stay_cacheable(client: Client) -> None:
+    response = client.get("/static/css/app.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
