@@ -1,7 +1,6 @@
 """Queue and assistant statistics for managers (capability VIEW_QUEUE_STATISTICS): the live
 overview (htmx, every 5 s), history with charts and staffing, and the CSV export."""
 
-import csv
 from typing import Any
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -23,6 +22,7 @@ from chat.selectors.statistics import (
     statistics_period_parse,
 )
 from lanekassen_ai.roles import Capability, perm
+from lanekassen_ai.spreadsheet import SpreadsheetSafeWriter
 
 ROWS_PER_PAGE = 50
 
@@ -119,5 +119,5 @@ class StatisticsCsvView(StatisticsAccessMixin, View):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         filename = f"chat-statistikk-{report.since}-{report.until}-{report.granularity}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        csv.writer(response).writerows(statistics_csv_rows(report=report))
+        SpreadsheetSafeWriter(response).writerows(statistics_csv_rows(report=report))
         return response

@@ -1,7 +1,6 @@
 """Insight for managers: per campaign progress, hit rate by selection reason (risk against
 random is the model's real-world lift) and rates per audit group, as charts and CSV."""
 
-import csv
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +17,7 @@ from control.selectors.casework import (
 )
 from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.roles import Capability
+from lanekassen_ai.spreadsheet import SpreadsheetSafeWriter
 
 INSIGHT_READERS = (Capability.VIEW_CONTROL_STATISTICS, Capability.MANAGE_CONTROL)
 
@@ -117,7 +117,7 @@ class InsightCampaignCsvView(CapabilityRequiredMixin, View):
         data = control_campaign_statistics(campaign=campaign).as_dict()
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="kampanje-{campaign.pk}-innsikt.csv"'
-        writer = csv.writer(response)
+        writer = SpreadsheetSafeWriter(response)
         writer.writerow(
             ["section", "group", "applications", "decided", "caught", "rate", "ci_low", "ci_high", "extra"]
         )
