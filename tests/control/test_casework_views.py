@@ -234,3 +234,19 @@ def test_a_customer_id_that_would_break_a_url_still_reaches_the_case_and_access_
     assert report.status_code == 200
     assert html.escape(customer_id) in report.content.decode()
     assert AuditEvent.objects.filter(action="control.customer.access_report", object_id=customer_id).exists()
+
+
+def test_the_campaign_list_pages_an_ordered_list_newest_year_first(client_for: Any) -> None:
+    import warnings
+
+    from django.core.paginator import UnorderedObjectListWarning
+
+    for year in (2017, 2019, 2018, 2019):
+        ControlCampaignFactory(academic_year=year)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnorderedObjectListWarning)
+        response = client_for("leder").get(reverse("control:campaign-list"))
+    assert response.status_code == 200
+    campaigns = list(response.context["campaigns"])
+    assert [c.academic_year for c in campaigns] == [2019, 2019, 2018, 2017]
+    assert campaigns[0].pk > campaigns[1].pk  # same year: the newer first, every time
