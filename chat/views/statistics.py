@@ -21,8 +21,8 @@ from chat.selectors.statistics import (
     statistics_csv_rows,
     statistics_period_parse,
 )
+from lanekassen_ai.csv_cells import CsvSafeWriter
 from lanekassen_ai.roles import Capability, perm
-from lanekassen_ai.spreadsheet import SpreadsheetSafeWriter
 
 ROWS_PER_PAGE = 50
 
@@ -119,5 +119,5 @@ class StatisticsCsvView(StatisticsAccessMixin, View):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         filename = f"chat-statistikk-{report.since}-{report.until}-{report.granularity}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        SpreadsheetSafeWriter(response).writerows(statistics_csv_rows(report=report))
+        CsvSafeWriter(response).writerows(statistics_csv_rows(report=report))
         return response

@@ -15,9 +15,9 @@ from control.selectors.casework import (
     control_campaign_list,
     control_campaign_statistics,
 )
+from lanekassen_ai.csv_cells import CsvSafeWriter
 from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.roles import Capability
-from lanekassen_ai.spreadsheet import SpreadsheetSafeWriter
 
 INSIGHT_READERS = (Capability.VIEW_CONTROL_STATISTICS, Capability.MANAGE_CONTROL)
 
@@ -117,7 +117,7 @@ class InsightCampaignCsvView(CapabilityRequiredMixin, View):
         data = control_campaign_statistics(campaign=campaign).as_dict()
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="kampanje-{campaign.pk}-innsikt.csv"'
-        writer = SpreadsheetSafeWriter(response)
+        writer = CsvSafeWriter(response)
         writer.writerow(
             ["section", "group", "applications", "decided", "caught", "rate", "ci_low", "ci_high", "extra"]
         )

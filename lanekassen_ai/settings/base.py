@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lanekassen_ai.middleware.AuditContextMiddleware",
     # Before any view (and before the CSRF check reads the form): NUL bytes, oversized bodies.
     "lanekassen_ai.middleware.HostileInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
