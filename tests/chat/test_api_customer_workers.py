@@ -81,15 +81,12 @@ def gunicorn(transactional_db: None, tmp_path: Path) -> Iterator[tuple[int, Path
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail("gunicorn did not start: " + (tmp_path / "gunicorn.log").read_text())
-                time.sleep(0.2)
+        # Ready when both workers have booted and answered (the master listens earlier).
+        deadline = time.monotonic() + 90
+        while not health_answered_by_both(port, access_log):
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail("gunicorn did not start: " + (tmp_path / "gunicorn.log").read_text())
+            time.sleep(0.2)
         yield port, access_log
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -100,8 +97,31 @@ def gunicorn(transactional_db: None, tmp_path: Path) -> Iterator[tuple[int, Path
             process.wait()
 
 
+def worker_pids(access_log: Path) -> set[str]:
+    if not access_log.exists():
+        return set()
+    return {m.group(1) for m in re.finditer(r"<(\d+)>", access_log.read_text())}
+
+
+def health_answered_by_both(port: int, access_log: Path) -> bool:
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(lambda _: health_get(port), range(4)))
+    except OSError:
+        return False
+    return len(worker_pids(access_log)) == 2
+
+
+def health_get(port: int) -> int:
+    connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection_.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
+    status = connection_.getresponse().status
+    connection_.close()
+    return status
+
+
 def conversation_open(port: int, forwarded_for: str) -> int:
-    connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     connection_.request(
         "POST",
         "/api/v1/chat/conversations/",
@@ -119,10 +139,12 @@ def conversation_open(port: int, forwarded_for: str) -> int:
 
 def test_two_gunicorn_workers_share_one_chat_count(gunicorn: tuple[int, Path]) -> None:
     port, access_log = gunicorn
+    served_before = access_log.read_text().count("\n")
     with ThreadPoolExecutor(max_workers=6) as pool:
         statuses = list(pool.map(lambda n: conversation_open(port, f"198.51.100.{n}"), range(3 * LIMIT)))
     assert statuses.count(201) == LIMIT, statuses
     assert statuses.count(429) == 2 * LIMIT, statuses
     time.sleep(0.5)  # the access log is written after the response
-    workers = {m.group(1) for m in re.finditer(r"<(\d+)>", access_log.read_text())}
-    assert len(workers) == 2, f"one worker served every request: {workers}"
+    chat_lines = access_log.read_text().splitlines()[served_before:]
+    workers = {m.group(1) for m in re.finditer(r"<(\d+)>", "\n".join(chat_lines))}
+    assert len(workers) == 2, f"one worker served every chat request: {workers}"
