@@ -69,7 +69,7 @@ def test_chart_pages_keep_a_fixed_chart_height_and_break_no_content_security_pol
     expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
 
     page.goto(f"{live_server.url}/chat/statistics/")
-    canvases = page.locator(".chart-box canvas")
+    canvases = page.locator(".chart-box > #chart-volume, .chart-box > #chart-service")
     expect(canvases.first).to_have_attribute("style", re.compile(r"height: \d+"))
     heights = [box["height"] for box in (c.bounding_box() for c in canvases.all()) if box]
     page.wait_for_timeout(2500)
