@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from control.domain_events import EVENT_TYPES
 from lanekassen_ai.navigation import NavItem
 from lanekassen_ai.roles import Capability, perm
 
@@ -25,6 +26,8 @@ class ControlConfig(AppConfig):
             order=32,
         ),
     )
+    # The domain events this app emits (lanekassen_ai.event_types).
+    event_types = EVENT_TYPES
     # Names of the audit actions this app records (lanekassen_ai.audit_actions).
     audit_actions = {
         "control.applications.import": _("Søknader importert"),
