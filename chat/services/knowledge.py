@@ -15,6 +15,7 @@ from lanekassen_ai.services.audit import audit_record
 
 CATALOGUE_DIR = Path(settings.BASE_DIR) / "chat" / "data" / "catalogue"
 HELDOUT_DIR = Path(settings.BASE_DIR) / "chat" / "data" / "heldout"
+BLIND_DIR = Path(settings.BASE_DIR) / "chat" / "data" / "blind"
 OUT_OF_SCOPE_FILE = CATALOGUE_DIR / "out_of_scope.json"
 ASSISTANT_SLUGS = ("kunde", "una")
 
@@ -294,3 +295,32 @@ def heldout_load(*, assistant_slug: str) -> tuple[list[tuple[str, str]], list[st
         return [], []
     data = json.loads(path.read_text(encoding="utf-8"))
     return [(x["text"], x["intent"]) for x in data.get("in_scope", [])], list(data.get("out_of_scope", []))
+
+
+@dataclass(frozen=True)
+class BlindItem:
+    text: str
+    intent: str | None  # None: out of scope
+    language: str  # the customer's written standard: the answer must use it
+    agency: str = ""  # out of scope, meant for another agency (nav, skatteetaten, ...)
+
+
+def blind_load(*, assistant_slug: str) -> list[BlindItem]:
+    """The blind held-out set of one assistant (chat/data/blind/<assistant>.json): written
+    apart from everything else and frozen before the model was tuned. Empty when the file
+    does not exist."""
+    path = BLIND_DIR / f"{assistant_slug}.json"
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [BlindItem(x["text"], x["intent"], x["language"]) for x in data.get("in_scope", [])] + [
+        BlindItem(x["text"], None, x["language"], x.get("agency", "")) for x in data.get("out_of_scope", [])
+    ]
+
+
+def heldout_texts(*, assistant_slug: str) -> list[str]:
+    """Every sentence of both held-out sets (the older paraphrase file and the blind
+    set): none of them may ever become a training phrase."""
+    in_scope, out_of_scope = heldout_load(assistant_slug=assistant_slug)
+    blind = blind_load(assistant_slug=assistant_slug)
+    return [t for t, _ in in_scope] + list(out_of_scope) + [b.text for b in blind]

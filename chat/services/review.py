@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from chat.ml.text import language_detect, text_normalise
 from chat.models import Intent, ReviewItem, TrainingPhrase
-from chat.services.knowledge import heldout_load
+from chat.services.knowledge import heldout_texts
 from lanekassen_ai.services.audit import audit_record
 
 
@@ -30,8 +30,7 @@ def review_item_assign(*, item: ReviewItem, intent: Intent, user: AbstractBaseUs
     if intent.assistant_id != item.assistant_id:
         raise ReviewError(f"Intent {intent.slug} belongs to another assistant than the message.")
     text = item.text.strip()[:500]
-    in_scope, out_of_scope = heldout_load(assistant_slug=item.assistant.slug)
-    heldout = {text_normalise(t) for t, _ in in_scope} | {text_normalise(t) for t in out_of_scope}
+    heldout = {text_normalise(t) for t in heldout_texts(assistant_slug=item.assistant.slug)}
     if text_normalise(text) in heldout:
         raise ReviewError("This sentence is in the held-out test set and must not become a training phrase.")
     _phrase, created = TrainingPhrase.objects.get_or_create(

@@ -109,3 +109,15 @@ class Command(BaseCommand):
             )
         else:
             w("\nheld-out: no file")
+        b = r.get("blind")
+        if b:
+            w("\nblind held-out set (page language nb)")
+            w("language  in-scope  out   accuracy  precision  coverage  oos-not-answered  answer-language")
+            for name, f in [("all", b), *sorted(b["per_language"].items())]:
+                w(
+                    f"{name:<9} {f['n_in_scope']:>8} {f['n_out_of_scope']:>5} {f['accuracy']:>10.4f} "
+                    f"{f['answer_precision']:>10.4f} {f['answer_coverage']:>9.4f} "
+                    f"{f['out_of_scope_not_answered']:>17.4f} {f['answer_in_customer_language']:>16.4f}"
+                )
+        else:
+            w("\nblind held-out set: no file")
