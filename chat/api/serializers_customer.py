@@ -8,7 +8,7 @@ from chat.services.conversations import MAX_MESSAGE_LENGTH
 
 class ConversationCreateSerializer(serializers.Serializer):
     assistant = serializers.ChoiceField(choices=["kunde", "una"], required=False, default="kunde")
-    language = serializers.ChoiceField(choices=["nb", "en"], required=False, default="nb")
+    language = serializers.ChoiceField(choices=["nb", "nn", "en"], required=False, default="nb")
 
 
 class ConversationCreatedSerializer(serializers.Serializer):
@@ -49,6 +49,12 @@ class ReplySerializer(serializers.Serializer):
     handover = serializers.DictField(allow_null=True)
     link_url = serializers.CharField(allow_blank=True)
     message_id = serializers.IntegerField(allow_null=True)
+    language = serializers.ChoiceField(
+        choices=["nb", "nn", "en"], help_text="the written standard of the reply; the page's labels follow it"
+    )
+    agency = serializers.CharField(
+        allow_blank=True, help_text="a fallback meant for another agency: its slug (nav, skatteetaten, ...)"
+    )
 
 
 class MessagePostedSerializer(serializers.Serializer):

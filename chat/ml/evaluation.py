@@ -16,6 +16,7 @@ from chat.ml.pipeline import (
     Decision,
     Thresholds,
     decision_from_probabilities,
+    is_background,
     pipeline_train,
     pipeline_vocabulary,
     vocabulary_coverage,
@@ -131,15 +132,12 @@ class _Ranked:
 def _ranked(cv: CrossValidation) -> _Ranked:
     classes = np.array(cv.classes)
     probabilities = cv.probabilities.copy()
-    oos = cv.classes.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in cv.classes else None
+    background = [k for k, c in enumerate(cv.classes) if is_background(c)]
     top = probabilities.argmax(axis=1)
-    if oos is not None:
-        probabilities[:, oos] = -1.0
+    probabilities[:, background] = -1.0
     order = np.argsort(-probabilities, axis=1)
     rows = np.arange(len(cv.labels))
-    answerable = np.array(cv.coverage) > 0
-    if oos is not None:
-        answerable &= top != oos
+    answerable = (np.array(cv.coverage) > 0) & ~np.isin(top, background)
     return _Ranked(
         answerable=answerable,
         first=classes[order[:, 0]],
@@ -296,7 +294,7 @@ def heldout_evaluate(
 
 def _first_in_scope(decision: Decision) -> str | None:
     for cls, _ in decision.ranking:
-        if cls != OUT_OF_SCOPE:
+        if not is_background(cls):
             return cls
     return None
 

@@ -21,6 +21,7 @@ class Conversation(models.Model):
 
     class Language(models.TextChoices):
         NB = "nb", _("Bokmål")
+        NN = "nn", _("Nynorsk")
         EN = "en", _("Engelsk")
 
     class WrapUp(models.TextChoices):

@@ -42,9 +42,10 @@ def intent_option_labels(*, assistant_id: int, slugs: set[str], language: str) -
     if not slugs:
         return {}
     rows = Intent.objects.filter(assistant_id=assistant_id, slug__in=slugs).values_list(
-        "slug", "title_nb", "title_en"
+        "slug", "title_nb", "title_nn", "title_en"
     )
-    return {slug: (title_en if language == "en" else title_nb) for slug, title_nb, title_en in rows}
+    column = {"nn": 2, "en": 3}.get(language, 1)
+    return {row[0]: row[column] or row[1] for row in rows}
 
 
 def review_item_list(*, assistant: Assistant | None = None, status: str = "open") -> QuerySet[ReviewItem]:

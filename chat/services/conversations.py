@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 
 from chat.models import Assistant, Conversation, Intent, Message, ReviewItem
 from chat.services.assistant import message_understand
+from chat.services.knowledge import other_agencies
 from chat.services.queues import (
     QueueError,
     conversation_hand_over,
@@ -51,6 +52,22 @@ BOT_TEXT = {
         "no_queue": "Det er ingen saksbehandlere å sette deg over til nå. Prøv igjen senere.",
         "left_message": "Takk! Meldingen din er lagt i kø, og en saksbehandler tar kontakt når vi åpner.",
         "not_trained": "Assistenten er ikke klar ennå. Vil du snakke med en saksbehandler?",
+    },
+    "nn": {
+        "clarify": "Meinte du «{a}» eller «{b}»?",
+        "fallback": "Orsak, det forstod eg ikkje. Kan du seie det på ein annan måte?",
+        "fallback_again": "Eg forstår diverre framleis ikkje. Vil du snakke med ein saksbehandlar?",
+        "offer_human": "Vil du snakke med ein saksbehandlar om dette?",
+        "queued": (
+            "Du er no i kø hjå {queue}. Du er nummer {position} i køen. Ein saksbehandlar svarar deg her."
+        ),
+        "closed": (
+            "Chatten med {queue} er stengd no. Vi opnar igjen {opens}. Du kan leggje att ei melding, "
+            "så tek ein saksbehandlar kontakt når vi opnar."
+        ),
+        "no_queue": "Det er ingen saksbehandlarar å setje deg over til no. Prøv igjen seinare.",
+        "left_message": "Takk! Meldinga di er lagd i kø, og ein saksbehandlar tek kontakt når vi opnar.",
+        "not_trained": "Assistenten er ikkje klar enno. Vil du snakke med ein saksbehandlar?",
     },
     "en": {
         "clarify": "Did you mean “{a}” or “{b}”?",
@@ -90,6 +107,8 @@ class Reply:
     handover: dict[str, Any] | None = None
     link_url: str = ""
     message_id: int | None = None
+    language: str = "nb"  # the written standard of `text`: the page labels follow it
+    agency: str = ""  # a fallback meant for another agency: its slug (nav, skatteetaten, ...)
 
 
 def token_hash(token: str) -> str:
@@ -121,7 +140,7 @@ def conversation_start(
             token_hash=token_hash(token),
             last_customer_activity_at=timezone.now(),
         )
-        greeting = assistant.greeting_en if language == "en" else assistant.greeting_nb
+        greeting = assistant.greeting_in(language)
         if greeting:
             Message.objects.create(conversation=conversation, sender=Message.Sender.BOT, text=greeting)
     return conversation, token
@@ -158,7 +177,7 @@ def _human_intent(*, assistant: Assistant) -> Intent | None:
 
 
 def _title(intent: Intent, language: str) -> str:
-    return intent.title_en if language == "en" else intent.title_nb
+    return intent.title_in(language)
 
 
 def _labels(intents: list[Intent], language: str) -> list[dict[str, str]]:
@@ -183,6 +202,9 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
         assistant=conversation.assistant, text=text, default_language=conversation.language
     )
     decision, language = understanding.decision, understanding.language
+    # The standard the customer writes in is the conversation's from now on: the agent
+    # console shows it and canned answers and later choices follow it.
+    conversation.language = language
     slugs = [s for s in [decision.intent, *decision.options] if s]
     intents = {i.slug: i for i in Intent.objects.filter(assistant=conversation.assistant, slug__in=slugs)}
     intent = intents.get(decision.intent or "")
@@ -213,6 +235,20 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
             option_labels=_labels(options, language),
         )
         _review(customer_message, conversation, ReviewItem.Reason.LOW_CONFIDENCE, intent, decision.confidence)
+    elif decision.kind == "refer" and decision.agency in (
+        agencies := other_agencies(assistant_slug=conversation.assistant.slug)
+    ):
+        # Meant for another agency: not an answer of ours, but not "did not understand".
+        agency = agencies[decision.agency]
+        reply = Reply(
+            "fallback",
+            None,
+            decision.confidence,
+            agency.text_in(language),
+            link_url=agency.link_url,
+            agency=agency.slug,
+        )
+        _review(customer_message, conversation, ReviewItem.Reason.FALLBACK, None, decision.confidence)
     else:
         conversation.consecutive_fallbacks += 1
         reply = _fallback(
@@ -220,8 +256,9 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
         )
         reply.confidence = decision.confidence
         _review(customer_message, conversation, ReviewItem.Reason.FALLBACK, intent, decision.confidence)
-    conversation.save(update_fields=["last_customer_activity_at", "consecutive_fallbacks"])
+    conversation.save(update_fields=["last_customer_activity_at", "consecutive_fallbacks", "language"])
     reply.message_id = _bot_says(conversation, reply, intents)
+    reply.language = language
     caller.state = conversation.state  # the caller's copy reports the state it left
     return reply
 
@@ -274,7 +311,7 @@ def _fallback(*, conversation: Conversation, language: str, not_trained: bool) -
 
 def _act_on_intent(*, conversation: Conversation, intent: Intent, language: str) -> Reply:
     """What the bot does when it is sure (or the customer chose) `intent`."""
-    answer = (intent.answer_en if language == "en" else intent.answer_nb) or intent.answer_nb
+    answer = intent.answer_in(language)
     if intent.action == Intent.Action.HANDOVER:
         return _hand_over(conversation=conversation, intent=intent, language=language, lead=answer)
     reply = Reply("answer", intent.slug, 1.0, answer, link_url=intent.link_url)
@@ -299,7 +336,7 @@ def _hand_over(*, conversation: Conversation, intent: Intent, language: str, lea
     if result.queued:
         text = texts["queued"].format(queue=queue.name, position=result.position or 1)
     else:
-        with translation.override("en" if language == "en" else "nb"):
+        with translation.override(language):
             opens = date_format(timezone.localtime(result.opens_at), "l j. F H:i") if result.opens_at else "-"
         text = texts["closed"].format(queue=queue.name, opens=opens)
     if lead and intent.slug not in HUMAN_INTENT_SLUGS:
@@ -363,6 +400,7 @@ def conversation_option_choose(*, conversation: Conversation, option: Any) -> Re
     else:
         reply = _act_on_intent(conversation=conversation, intent=intent, language=language)
     reply.message_id = _bot_says(conversation, reply)
+    reply.language = language
     caller.state = conversation.state
     return reply
 
@@ -383,6 +421,7 @@ def conversation_message_leave(*, conversation: Conversation, text: Any) -> Repl
             "queue": conversation.queue.slug if conversation.queue else None,
         }
         reply.message_id = _bot_says(conversation, reply)
+        reply.language = conversation.language
         caller.state = conversation.state
     return reply
 

@@ -17,6 +17,7 @@ CATALOGUE_DIR = Path(settings.BASE_DIR) / "chat" / "data" / "catalogue"
 HELDOUT_DIR = Path(settings.BASE_DIR) / "chat" / "data" / "heldout"
 BLIND_DIR = Path(settings.BASE_DIR) / "chat" / "data" / "blind"
 OUT_OF_SCOPE_FILE = CATALOGUE_DIR / "out_of_scope.json"
+OTHER_AGENCIES_FILE = CATALOGUE_DIR / "other_agencies.json"
 ASSISTANT_SLUGS = ("kunde", "una")
 
 PHRASE_LANGUAGES = {choice.value for choice in TrainingPhrase.Language}
@@ -107,6 +108,7 @@ def catalogue_load(*, data: Any, source: str = "catalogue") -> CatalogueLoadResu
         defaults={
             "name": spec["name"],
             "greeting_nb": spec.get("greeting_nb", ""),
+            "greeting_nn": spec.get("greeting_nn", ""),
             "greeting_en": spec.get("greeting_en", ""),
         },
     )
@@ -116,6 +118,7 @@ def catalogue_load(*, data: Any, source: str = "catalogue") -> CatalogueLoadResu
         {
             "name": spec["name"],
             "greeting_nb": spec.get("greeting_nb", ""),
+            "greeting_nn": spec.get("greeting_nn", ""),
             "greeting_en": spec.get("greeting_en", ""),
         },
     )
@@ -130,10 +133,12 @@ def catalogue_load(*, data: Any, source: str = "catalogue") -> CatalogueLoadResu
     for spec_intent in data["intents"]:
         values = {
             "title_nb": spec_intent.get("title_nb", spec_intent["slug"]),
+            "title_nn": spec_intent.get("title_nn", ""),
             "title_en": spec_intent.get("title_en", spec_intent["slug"]),
             "action": spec_intent["action"],
             "queue": queues.get(spec_intent.get("queue") or ""),
             "answer_nb": spec_intent.get("answer_nb", ""),
+            "answer_nn": spec_intent.get("answer_nn", ""),
             "answer_en": spec_intent.get("answer_en", ""),
             "link_url": spec_intent.get("link_url", ""),
         }
@@ -217,10 +222,12 @@ def catalogue_load_files(*, directory: Path | None = None, stdout: Any = None) -
 
 INTENT_EDITABLE_FIELDS = (
     "title_nb",
+    "title_nn",
     "title_en",
     "action",
     "queue",
     "answer_nb",
+    "answer_nn",
     "answer_en",
     "link_url",
     "active",
@@ -285,6 +292,41 @@ def out_of_scope_phrases() -> list[str]:
         return []
     data = json.loads(OUT_OF_SCOPE_FILE.read_text(encoding="utf-8"))
     return [t for texts in data.get("phrases", {}).values() for t in texts]
+
+
+@dataclass(frozen=True)
+class OtherAgency:
+    """A public body that questions are often meant for (NAV, Skatteetaten, ...): the bot
+    points there instead of saying it did not understand."""
+
+    slug: str
+    name: str
+    link_url: str
+    texts: dict[str, str]  # written standard -> the pointer text
+    phrases: list[str]
+
+    def text_in(self, language: str) -> str:
+        return self.texts.get(language) or self.texts["nb"]
+
+
+def other_agencies(*, assistant_slug: str) -> dict[str, OtherAgency]:
+    """The other agencies the assistant knows about (chat/data/catalogue/other_agencies.json),
+    by slug. Empty for an assistant the file does not list."""
+    if not OTHER_AGENCIES_FILE.exists():
+        return {}
+    data = json.loads(OTHER_AGENCIES_FILE.read_text(encoding="utf-8"))
+    if assistant_slug not in data.get("assistants", []):
+        return {}
+    return {
+        a["slug"]: OtherAgency(
+            slug=a["slug"],
+            name=a["name"],
+            link_url=a.get("link_url", ""),
+            texts={lang: a[f"text_{lang}"] for lang in ("nb", "nn", "en") if a.get(f"text_{lang}")},
+            phrases=[t for texts in a.get("phrases", {}).values() for t in texts],
+        )
+        for a in data.get("agencies", [])
+    }
 
 
 def heldout_load(*, assistant_slug: str) -> tuple[list[tuple[str, str]], list[str]]:

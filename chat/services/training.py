@@ -23,6 +23,7 @@ from sklearn.pipeline import Pipeline
 from chat.ml.evaluation import BlindCase, HeldoutResult, blind_evaluate, evaluation_report, heldout_evaluate
 from chat.ml.persistence import pipeline_load, pipeline_save
 from chat.ml.pipeline import (
+    AGENCY_PREFIX,
     OUT_OF_SCOPE,
     Decision,
     Thresholds,
@@ -32,7 +33,13 @@ from chat.ml.pipeline import (
 )
 from chat.ml.text import language_detect, text_normalise
 from chat.models import Assistant, IntentModelVersion, TrainingPhrase
-from chat.services.knowledge import blind_load, heldout_load, heldout_texts, out_of_scope_phrases
+from chat.services.knowledge import (
+    blind_load,
+    heldout_load,
+    heldout_texts,
+    other_agencies,
+    out_of_scope_phrases,
+)
 from lanekassen_ai.services.audit import audit_record
 
 Progress = Callable[[str, float], None]
@@ -73,6 +80,11 @@ def training_data(*, assistant: Assistant) -> TrainingData:
         if text_normalise(text) not in heldout:
             texts.append(text)
             labels.append(OUT_OF_SCOPE)
+    for agency in other_agencies(assistant_slug=assistant.slug).values():
+        for text in agency.phrases:
+            if text_normalise(text) not in heldout:
+                texts.append(text)
+                labels.append(AGENCY_PREFIX + agency.slug)
     if n_intents < 2:
         raise TrainingError(
             f"Assistant {assistant.slug} has {n_intents} intent(s) with phrases; training needs 2."

@@ -67,9 +67,21 @@ class IntentListView(PermissionRequiredMixin, ListView):
 class IntentForm(forms.ModelForm):
     class Meta:
         model = Intent
-        fields = ["title_nb", "title_en", "action", "queue", "answer_nb", "answer_en", "link_url", "active"]
+        fields = [
+            "title_nb",
+            "title_nn",
+            "title_en",
+            "action",
+            "queue",
+            "answer_nb",
+            "answer_nn",
+            "answer_en",
+            "link_url",
+            "active",
+        ]
         widgets = {
             "answer_nb": forms.Textarea(attrs={"rows": 4}),
+            "answer_nn": forms.Textarea(attrs={"rows": 4}),
             "answer_en": forms.Textarea(attrs={"rows": 4}),
         }
 

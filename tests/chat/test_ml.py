@@ -27,7 +27,7 @@ from chat.ml.pipeline import (
     pipeline_vocabulary,
     vocabulary_coverage,
 )
-from chat.ml.text import language_detect, text_fold, text_normalise
+from chat.ml.text import language_detect, text_fold, text_normalise, text_sentences
 from tests.chat.conftest import TrainedArtifact
 
 
@@ -46,15 +46,36 @@ def test_normalising_stems_bokmal_and_folds_ae_and_oe() -> None:
     ("text", "language"),
     [
         ("Når kommer pengene?", "nb"),
-        ("korleis søkjer eg om stipend", "nb"),
+        ("korleis søkjer eg om stipend", "nn"),
+        ("kva er renta no", "nn"),
+        ("eg har ikkje fått pengane", "nn"),
+        ("studentar med born får ekstra støtte", "nn"),
         ("hvordan kan jeg betale", "nb"),
+        ("jeg har ikke fått pengene", "nb"),
         ("when is the money paid out", "en"),
         ("How do I apply for a loan?", "en"),
+        ("Hey, good afternoon", "en"),
+        ("jeg vil lagre dokumentet i teamet", "nb"),
         ("BankID", None),
     ],
 )
-def test_language_detection_tells_norwegian_from_english(text: str, language: str | None) -> None:
+def test_language_detection_tells_bokmal_nynorsk_and_english_apart(text: str, language: str | None) -> None:
     assert language_detect(text) == language
+
+
+def test_a_norwegian_message_that_does_not_tell_the_standard_keeps_the_conversations() -> None:
+    assert language_detect("lån?", default="nn") == "nn"
+    assert language_detect("lån?", default="en") == "nb"
+    assert language_detect("ok", default="nn") == "nn"
+
+
+def test_a_long_message_is_split_into_its_sentences() -> None:
+    text = "Hei, jeg flyttet hjem i januar. Må jeg si fra til dere og mister jeg stipendet?"
+    assert text_sentences(text) == [
+        "Hei, jeg flyttet hjem i januar.",
+        "Må jeg si fra til dere og mister jeg stipendet",
+    ]
+    assert text_sentences("Hei. Takk!") == []
 
 
 CLASSES = ["a", "b", "c", OUT_OF_SCOPE]
