@@ -20,6 +20,8 @@ from chat.api.serializers_customer import (
     ConversationCreatedSerializer,
     ConversationCreateSerializer,
     ConversationStateSerializer,
+    FeedbackRecordedSerializer,
+    FeedbackSerializer,
     MessageCreateSerializer,
     MessageListSerializer,
     MessagePostedSerializer,
@@ -41,6 +43,7 @@ from chat.services.conversations import (
     conversation_option_choose,
     conversation_rate,
     conversation_start,
+    message_feedback_record,
 )
 
 TOKEN_HEADER = OpenApiParameter(
@@ -141,6 +144,8 @@ class ConversationMessagesView(CustomerAPIView):
         return Response(
             {
                 "state": conversation.state,
+                # The written standard the conversation is in now: the page's labels follow it.
+                "language": conversation.language,
                 "messages": [
                     {
                         "id": m.pk,
@@ -150,6 +155,7 @@ class ConversationMessagesView(CustomerAPIView):
                         "options": m.options,
                         "option_labels": [{"slug": s, "label": labels.get(s, s)} for s in m.options or []],
                         "link_url": m.intent.link_url if m.intent and m.sender == "bot" else "",
+                        "helpful": m.helpful,
                         "created_at": m.created_at.isoformat(),
                     }
                     for m in messages
@@ -211,3 +217,18 @@ class ConversationRatingView(CustomerAPIView):
         data = self.validated(RatingSerializer, request)
         rated = conversation_rate(conversation=conversation, rating=data["rating"], comment=data["comment"])
         return Response({"id": rated.pk, "state": rated.state, "rating": rated.rating})
+
+
+class MessageFeedbackView(CustomerAPIView):
+    """Thumbs up or down on one of the assistant's answers."""
+
+    @extend_schema(
+        parameters=[TOKEN_HEADER], request=FeedbackSerializer, responses={200: FeedbackRecordedSerializer}
+    )
+    def post(self, request: Request, pk: int, message_id: int) -> Response:
+        conversation = self.conversation(request, pk)
+        data = self.validated(FeedbackSerializer, request)
+        message = message_feedback_record(
+            conversation=conversation, message_id=message_id, helpful=data["helpful"]
+        )
+        return Response({"message_id": message.pk, "helpful": message.helpful})

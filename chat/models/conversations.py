@@ -89,6 +89,8 @@ class Message(models.Model):
     intent = models.ForeignKey(Intent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     confidence = models.FloatField(null=True, blank=True)
     action = models.CharField(max_length=16, blank=True)
+    # The customer's thumbs up (True) or down (False) on a bot answer; None: not given.
+    helpful = models.BooleanField(null=True, blank=True)
     options = models.JSONField(default=list, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -111,6 +113,7 @@ class ReviewItem(models.Model):
     class Reason(models.TextChoices):
         FALLBACK = "fallback", _("Ikke forstått")
         LOW_CONFIDENCE = "low_confidence", _("Usikker")
+        NOT_HELPED = "not_helped", _("Besvart, hjalp ikke")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Åpen")

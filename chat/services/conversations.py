@@ -198,6 +198,7 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
         conversation.save(update_fields=["last_customer_activity_at"])
         caller.state = conversation.state
         return None
+    answered_before = _last_answered_customer_message(conversation)
     understanding = message_understand(
         assistant=conversation.assistant, text=text, default_language=conversation.language
     )
@@ -257,10 +258,74 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
         reply.confidence = decision.confidence
         _review(customer_message, conversation, ReviewItem.Reason.FALLBACK, intent, decision.confidence)
     conversation.save(update_fields=["last_customer_activity_at", "consecutive_fallbacks", "language"])
+    if answered_before is not None and (
+        reply.action == "handover"
+        or decision.intent in HUMAN_INTENT_SLUGS
+        or (reply.action == "answer" and answered_before.intent_id == (intent.pk if intent else None))
+    ):
+        # Asked the same again, asked for a person or was handed over: the answer did not help.
+        _answer_did_not_help(answered_before, conversation)
     reply.message_id = _bot_says(conversation, reply, intents)
     reply.language = language
     caller.state = conversation.state  # the caller's copy reports the state it left
     return reply
+
+
+def _last_answered_customer_message(conversation: Conversation) -> Message | None:
+    """The customer's previous message, if the bot answered it on its own."""
+    last = (
+        Message.objects.filter(conversation=conversation, sender=Message.Sender.CUSTOMER)
+        .order_by("-id")
+        .only("pk", "text", "intent_id", "action", "confidence")
+        .first()
+    )
+    return last if last is not None and last.action == "answer" else None
+
+
+def _answer_did_not_help(message: Message, conversation: Conversation) -> None:
+    """Put an answered customer message in the review list as "answered, did not help"
+    (once: a message has at most one review item)."""
+    if ReviewItem.objects.filter(message=message).exists():
+        return
+    ReviewItem.objects.create(
+        message=message,
+        assistant_id=conversation.assistant_id,
+        text=message.text[:2000],
+        reason=ReviewItem.Reason.NOT_HELPED,
+        predicted_intent_id=message.intent_id,
+        confidence=message.confidence,
+    )
+
+
+@transaction.atomic
+def message_feedback_record(*, conversation: Conversation, message_id: Any, helpful: Any) -> Message:
+    """The customer's thumbs up or down on one of the bot's answers in this conversation.
+    A thumbs down puts the question it answered in the review list as "answered, did not
+    help". Giving it again changes it."""
+    if isinstance(helpful, bool) is False:
+        raise ConversationError("helpful: must be true or false.")
+    message = (
+        Message.objects.select_for_update()
+        .filter(conversation=conversation, pk=message_id if isinstance(message_id, int) else -1)
+        .first()
+    )
+    if message is None:
+        raise ConversationError(f"message: no message {message_id!r} in this conversation.", status=404)
+    if message.sender != Message.Sender.BOT or message.intent_id is None:
+        raise ConversationError("message: only the assistant's answers can be rated.", status=409)
+    message.helpful = helpful
+    message.save(update_fields=["helpful"])
+    if not helpful:
+        question = (
+            Message.objects.filter(
+                conversation=conversation, sender=Message.Sender.CUSTOMER, pk__lt=message.pk
+            )
+            .order_by("-id")
+            .first()
+        )
+        if question is not None:
+            _answer_did_not_help(question, conversation)
+    return message
 
 
 def _review(
@@ -381,6 +446,7 @@ def conversation_option_choose(*, conversation: Conversation, option: Any) -> Re
     if intent is None:
         raise ConversationError(f"option: {option!r} is no longer an intent of this assistant.", status=409)
     language = conversation.language
+    answered_question = _last_answered_customer_message(conversation)
     Message.objects.create(
         conversation=conversation,
         sender=Message.Sender.CUSTOMER,
@@ -394,6 +460,8 @@ def conversation_option_choose(*, conversation: Conversation, option: Any) -> Re
     conversation.save(update_fields=["last_customer_activity_at", "consecutive_fallbacks"])
     answered = last_bot.intent
     if intent.slug in HUMAN_INTENT_SLUGS and answered is not None and answered.slug not in HUMAN_INTENT_SLUGS:
+        if answered_question is not None:
+            _answer_did_not_help(answered_question, conversation)
         reply = _hand_over(conversation=conversation, intent=answered, language=language)
     elif intent.slug in HUMAN_INTENT_SLUGS:
         reply = _hand_over(conversation=conversation, intent=intent, language=language)

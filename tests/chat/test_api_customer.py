@@ -386,3 +386,83 @@ def test_the_public_chat_page_needs_no_login_and_may_be_framed_only_by_listed_si
     assert page["Content-Security-Policy"] == "frame-ancestors 'self' https://lanekassen.no"
     assert "X-Frame-Options" not in page
     assert "chat-embedded.css" in page.content.decode()
+
+
+def feedback(client: APIClient, conversation_id: int, token: str, message_id: int, body: Any) -> Any:
+    return client.post(
+        reverse("chat-message-feedback", args=[conversation_id, message_id]),
+        body,
+        format="json",
+        HTTP_X_CONVERSATION_TOKEN=token,
+    )
+
+
+def test_a_nynorsk_conversation_greets_and_answers_in_nynorsk(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    from chat.models import Assistant, Intent
+
+    Assistant.objects.filter(slug="kunde").update(greeting_nn="Hei! Kva lurer du på?")
+    Intent.objects.filter(slug="payout_dates").update(answer_nn="Pengane blir betalte ut den 15. kvar månad.")
+    conversation_id, token = start(api, assistant="kunde", language="nn")
+    assert Message.objects.get(conversation_id=conversation_id).text == "Hei! Kva lurer du på?"
+    reply = say(api, conversation_id, token, "når er utbetalingen").json()["reply"]
+    # Nothing in "når er utbetalingen" tells the standard apart: the conversation's nynorsk holds.
+    assert (reply["intent"], reply["language"]) == ("payout_dates", "nn")
+    assert reply["text"] == "Pengane blir betalte ut den 15. kvar månad."
+
+
+def test_an_english_message_on_the_norwegian_page_gets_english_and_so_do_the_labels(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    conversation_id, token = start(api, assistant="kunde", language="nb")
+    reply = say(api, conversation_id, token, "how do I apply for a student loan").json()["reply"]
+    assert (reply["action"], reply["language"]) == ("answer", "en")
+    assert reply["text"] == "You apply on My pages."
+    assert Conversation.objects.get(pk=conversation_id).language == "en"
+    listed = api.get(
+        reverse("chat-conversation-messages", args=[conversation_id]), HTTP_X_CONVERSATION_TOKEN=token
+    ).json()
+    assert listed["language"] == "en"
+
+
+def test_asking_the_same_again_or_for_a_person_marks_the_answer_as_not_helping(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    conversation_id, token = start(api)
+    assert say(api, conversation_id, token, "når kommer pengene").json()["reply"]["action"] == "answer"
+    assert not ReviewItem.objects.exists()
+    assert (
+        say(api, conversation_id, token, "hvilken dato blir lånet utbetalt").json()["reply"]["action"]
+        == "answer"
+    )
+    item = ReviewItem.objects.get()
+    assert (item.reason, item.text, item.predicted_intent.slug) == (
+        "not_helped",
+        "når kommer pengene",
+        "payout_dates",
+    )
+    say(api, conversation_id, token, "jeg vil snakke med et menneske")
+    assert ReviewItem.objects.filter(reason="not_helped").count() == 2
+
+
+def test_a_thumbs_down_is_stored_and_lands_in_review_and_bad_feedback_is_refused(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    conversation_id, token = start(api)
+    reply = say(api, conversation_id, token, "når kommer pengene").json()["reply"]
+    answer_id = reply["message_id"]
+    up = feedback(api, conversation_id, token, answer_id, {"helpful": True})
+    assert up.status_code == 200 and up.json() == {"message_id": answer_id, "helpful": True}
+    assert not ReviewItem.objects.exists()
+    assert feedback(api, conversation_id, token, answer_id, {"helpful": False}).status_code == 200
+    assert Message.objects.get(pk=answer_id).helpful is False
+    assert ReviewItem.objects.get().reason == "not_helped"
+
+    assert feedback(api, conversation_id, token, answer_id, {"helpful": "kanskje"}).status_code == 400
+    question = Message.objects.get(conversation_id=conversation_id, sender="customer")
+    refused = feedback(api, conversation_id, token, question.pk, {"helpful": True})
+    assert refused.status_code == 409 and "answers" in refused.json()["detail"]
+    other_id, other_token = start(api)
+    assert feedback(api, other_id, other_token, answer_id, {"helpful": True}).status_code == 404
+    assert feedback(api, conversation_id, "wrong", answer_id, {"helpful": True}).status_code == 403

@@ -112,6 +112,11 @@ ASSISTANT_ROWS: list[Row] = [
     ),
     Row("chat-conversation-close", _CUSTOMER_POST_ONLY, url=_missing("chat-conversation-close")),
     Row("chat-conversation-rating", _CUSTOMER_POST_ONLY, url=_missing("chat-conversation-rating")),
+    Row(
+        "chat-message-feedback",
+        _CUSTOMER_POST_ONLY,
+        url=lambda: reverse("chat-message-feedback", args=[999999, 1]),
+    ),
 ]
 
 MATRIX: list[Row] = [*QUEUE_ROWS, *ASSISTANT_ROWS]
