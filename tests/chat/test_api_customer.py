@@ -466,3 +466,37 @@ def test_a_thumbs_down_is_stored_and_lands_in_review_and_bad_feedback_is_refused
     other_id, other_token = start(api)
     assert feedback(api, other_id, other_token, answer_id, {"helpful": True}).status_code == 404
     assert feedback(api, conversation_id, "wrong", answer_id, {"helpful": True}).status_code == 403
+
+
+def test_a_question_for_nav_is_pointed_to_nav_not_answered_and_not_just_not_understood(
+    api: APIClient, tmp_path: Any
+) -> None:
+    from chat.ml.persistence import pipeline_save
+    from chat.ml.pipeline import AGENCY_PREFIX, pipeline_train
+    from chat.models import Assistant
+    from chat.services.knowledge import catalogue_load, other_agencies
+    from tests.chat.conftest import MINI_CATALOGUE, mini_training_data
+
+    catalogue_load(data=MINI_CATALOGUE)
+    texts, labels = mini_training_data()
+    for agency in other_agencies(assistant_slug="kunde").values():
+        texts += agency.phrases
+        labels += [AGENCY_PREFIX + agency.slug] * len(agency.phrases)
+    path = tmp_path / "with-agencies.skops"
+    sha = pipeline_save(pipeline=pipeline_train(texts=texts, labels=labels), path=path)
+    IntentModelVersion.objects.create(
+        assistant=Assistant.objects.get(slug="kunde"),
+        version="with-agencies",
+        status=IntentModelVersion.Status.ACTIVE,
+        artifact_path=str(path),
+        artifact_sha256=sha,
+        answer_threshold=0.7,
+        clarify_threshold=0.6,
+    )
+    conversation_id, token = start(api)
+    reply = say(api, conversation_id, token, "hvordan sender jeg meldekort til nav").json()["reply"]
+    assert (reply["action"], reply["intent"], reply["agency"]) == ("fallback", None, "nav")
+    assert "nav.no" in reply["text"] and reply["link_url"] == "https://www.nav.no/"
+    english = say(api, conversation_id, token, "how do I get unemployment benefit from nav").json()["reply"]
+    assert (english["agency"], english["language"]) == ("nav", "en")
+    assert english["text"].startswith("This seems to be a question for NAV")
