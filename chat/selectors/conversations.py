@@ -5,8 +5,8 @@ import hmac
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Lower, Trim, TruncDate
 from django.utils import timezone
 
 from chat.models import Assistant, Conversation, Intent, Message, ReviewItem
@@ -58,6 +58,36 @@ def review_item_list(*, assistant: Assistant | None = None, status: str = "open"
     if status:
         items = items.filter(status=status)
     return items.order_by("-created_at", "-id")
+
+
+def review_group_list(*, assistant: Assistant, status: str = "open") -> QuerySet[ReviewItem, dict[str, Any]]:
+    """The review list grouped by message (case and outer spaces aside), newest group
+    first: per group the number of items and the newest item's id. Page it, then fetch
+    the page's items with `review_items_for_groups`."""
+    return (
+        ReviewItem.objects.filter(assistant=assistant, status=status)
+        .annotate(key=Lower(Trim("text")))
+        .values("key")
+        .annotate(n=Count("id"), latest_id=Max("id"))
+        .order_by("-latest_id")
+    )
+
+
+def review_items_for_groups(*, groups: list[dict[str, Any]]) -> list[ReviewItem]:
+    """One query: the newest item of each group, with its group's size as `group_count`."""
+    by_id = {g["latest_id"]: g["n"] for g in groups}
+    items = {
+        i.pk: i
+        for i in ReviewItem.objects.filter(pk__in=by_id).select_related(
+            "assistant", "predicted_intent", "assigned_intent", "resolved_by"
+        )
+    }
+    result = []
+    for pk, n in by_id.items():
+        item = items[pk]
+        item.group_count = n  # type: ignore[attr-defined]
+        result.append(item)
+    return result
 
 
 def fallback_rate_by_day(*, assistant: Assistant, days: int = 30) -> list[dict[str, Any]]:

@@ -259,9 +259,8 @@ def test_a_confident_other_agency_class_refers_and_is_never_an_answer() -> None:
 
 
 def test_the_most_confident_sentence_of_a_long_message_decides(mini_artifact) -> None:
-    from chat.ml.pipeline import pipeline_decide, pipeline_vocabulary
-
     from chat.ml.persistence import pipeline_load
+    from chat.ml.pipeline import pipeline_decide, pipeline_vocabulary
 
     pipeline = pipeline_load(path=mini_artifact.path, sha256=mini_artifact.sha256)
     vocabulary = pipeline_vocabulary(pipeline=pipeline)

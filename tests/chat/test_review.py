@@ -152,3 +152,55 @@ def test_retraining_from_the_review_page_never_redirects_off_site(
         .exclude(pk=kunde_model.pk)
         .exists()
     )
+
+
+def test_identical_messages_are_one_row_with_a_count_and_are_handled_together(
+    kunde_model: IntentModelVersion, client_for: Callable[[str], Client], caseworker: Any
+) -> None:
+    conversation, _ = conversation_start(assistant_slug="kunde")
+    for text in ("zzkv blorp", "ZZKV blorp ", "zzkv blorp", "qqxy vlim"):
+        conversation_message_post(conversation=conversation, text=text)
+    body = client_for("saksbehandler").get(reverse("chat:review-list") + "?assistant=kunde").content.decode()
+    assert body.count('id="review-') == 2
+    assert "<td>3</td>" in body
+    first = ReviewItem.objects.filter(text="zzkv blorp").first()
+    review_item_dismiss(item=first, user=caseworker)
+    assert ReviewItem.objects.filter(status="dismissed").count() == 3
+    assert ReviewItem.objects.filter(status="open").count() == 1
+
+
+def test_bulk_assign_and_dismiss_from_the_list(
+    kunde_model: IntentModelVersion, client_for: Callable[[str], Client]
+) -> None:
+    items = _fallback_items(3)
+    intent = Intent.objects.get(slug="payout_dates")
+    client = client_for("analytiker")
+    response = client.post(
+        reverse("chat:review-bulk"),
+        {"assistant": "kunde", "items": [items[0].pk, items[1].pk], "intent": intent.pk, "action": "assign"},
+    )
+    assert response.status_code == 302
+    assert list(ReviewItem.objects.order_by("id").values_list("status", flat=True)) == [
+        "assigned",
+        "assigned",
+        "open",
+    ]
+    assert TrainingPhrase.objects.filter(intent=intent, source="review").count() == 2
+    client.post(
+        reverse("chat:review-bulk"), {"assistant": "kunde", "items": [items[2].pk], "action": "dismiss"}
+    )
+    assert ReviewItem.objects.get(pk=items[2].pk).status == "dismissed"
+    refused = client.post(
+        reverse("chat:review-bulk"),
+        {"assistant": "kunde", "items": [items[0].pk], "action": "assign"},
+        follow=True,
+    )
+    assert "intent" in refused.content.decode()
+
+
+def test_the_review_list_names_intents_by_title(
+    kunde_model: IntentModelVersion, client_for: Callable[[str], Client]
+) -> None:
+    _fallback_items(1)
+    body = client_for("saksbehandler").get(reverse("chat:review-list") + "?assistant=kunde").content.decode()
+    assert ">Utbetalingsdatoer</option>" in body

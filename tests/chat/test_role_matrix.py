@@ -97,6 +97,12 @@ ASSISTANT_ROWS: list[Row] = [
         url=_missing("chat:review-dismiss"),
         method="post",
     ),
+    Row(
+        "chat:review-bulk",
+        {A: 302, CW: 404, MG: 403, MD: 404, AD: 404},  # no assistant loaded here
+        url=lambda: reverse("chat:review-bulk"),
+        method="post",
+    ),
     Row("chat-conversation-create", _CUSTOMER_POST_ONLY),
     # Without the conversation's token nobody reads it, whatever their role.
     Row(
