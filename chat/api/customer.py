@@ -36,6 +36,7 @@ from chat.selectors.conversations import (
 from chat.services.conversations import (
     ConversationError,
     Reply,
+    client_key_for,
     conversation_close_by_customer,
     conversation_customer_seen,
     conversation_message_leave,
@@ -106,7 +107,10 @@ class ConversationCreateView(CustomerAPIView):
     def post(self, request: Request) -> Response:
         data = self.validated(ConversationCreateSerializer, request)
         conversation, token = conversation_start(
-            assistant_slug=data["assistant"], language=data["language"], user=request.user
+            assistant_slug=data["assistant"],
+            language=data["language"],
+            user=request.user,
+            client_key=client_key_for(ident=AnonRateThrottle().get_ident(request)),
         )
         return Response(
             {

@@ -34,6 +34,9 @@ class Conversation(models.Model):
     assistant = models.ForeignKey(Assistant, on_delete=models.PROTECT, related_name="conversations")
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.NB)
     token_hash = models.CharField(max_length=64, unique=True)
+    # A keyed hash of the client's address (never the address): tells whether the same
+    # client came back within a day, for the durable-resolution figure.
+    client_key = models.CharField(max_length=64, blank=True, db_index=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.BOT, db_index=True)
     queue = models.ForeignKey(
         Queue, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"

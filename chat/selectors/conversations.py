@@ -5,7 +5,7 @@ import hmac
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower, Trim, TruncDate
 from django.utils import timezone
 
@@ -88,6 +88,53 @@ def review_items_for_groups(*, groups: list[dict[str, Any]]) -> list[ReviewItem]
         item.group_count = n  # type: ignore[attr-defined]
         result.append(item)
     return result
+
+
+DURABLE_WINDOW = timedelta(hours=24)
+
+
+def intent_durable_resolution(*, assistant: Assistant, days: int = 30) -> list[dict[str, Any]]:
+    """Per intent, over the last `days`: questions the bot answered on its own, and how
+    many of them stayed resolved: no hand-over in that conversation, not marked "answered,
+    did not help", and no new conversation from the same client within 24 hours. Intents
+    by title, most answered first; one query."""
+    since = timezone.now() - timedelta(days=days)
+    came_back = Conversation.objects.filter(
+        assistant_id=OuterRef("conversation__assistant_id"),
+        client_key=OuterRef("conversation__client_key"),
+        created_at__gt=OuterRef("conversation__created_at"),
+        created_at__lte=OuterRef("conversation__created_at") + DURABLE_WINDOW,
+    ).exclude(client_key="")
+    rows = (
+        Message.objects.filter(
+            conversation__assistant=assistant,
+            sender=Message.Sender.CUSTOMER,
+            action="answer",
+            intent__isnull=False,
+            created_at__gte=since,
+        )
+        .annotate(returned=Exists(came_back))
+        .values("intent__slug", "intent__title_nb")
+        .annotate(
+            answered=Count("id"),
+            durable=Count(
+                "id",
+                filter=Q(conversation__queued_at__isnull=True, returned=False)
+                & ~Q(review_item__reason=ReviewItem.Reason.NOT_HELPED),
+            ),
+        )
+        .order_by("-answered", "intent__title_nb")
+    )
+    return [
+        {
+            "intent": row["intent__slug"],
+            "title": row["intent__title_nb"],
+            "answered": row["answered"],
+            "durable": row["durable"],
+            "rate": round(row["durable"] / row["answered"], 4) if row["answered"] else 0.0,
+        }
+        for row in rows
+    ]
 
 
 def fallback_rate_by_day(*, assistant: Assistant, days: int = 30) -> list[dict[str, Any]]:

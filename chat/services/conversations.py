@@ -8,6 +8,7 @@ offers a human. Once handed over, the bot stays silent: messages go to the agent
 """
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,11 +117,18 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def client_key_for(*, ident: str) -> str:
+    """The stored stand-in for a client's address: HMAC-SHA256 with the secret key, so
+    the address itself is never kept."""
+    return hmac.new(settings.SECRET_KEY.encode(), ident.encode(), hashlib.sha256).hexdigest() if ident else ""
+
+
 def conversation_start(
     *,
     assistant_slug: str = "kunde",
     language: str = "nb",
     user: AbstractBaseUser | AnonymousUser | None = None,
+    client_key: str = "",
 ) -> tuple[Conversation, str]:
     """Open a conversation and return it with its secret token (shown once, stored hashed).
     The assistants in settings.CHAT_LOGIN_REQUIRED_ASSISTANTS (the employees' `una`) need
@@ -138,6 +146,7 @@ def conversation_start(
             assistant=assistant,
             language=language,
             token_hash=token_hash(token),
+            client_key=client_key,
             last_customer_activity_at=timezone.now(),
         )
         greeting = assistant.greeting_in(language)

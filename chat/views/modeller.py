@@ -18,7 +18,12 @@ from django.views import View
 from django.views.generic import ListView
 
 from chat.models import Assistant, Intent, ReviewItem, TrainingPhrase
-from chat.selectors.conversations import fallback_rate_by_day, review_group_list, review_items_for_groups
+from chat.selectors.conversations import (
+    fallback_rate_by_day,
+    intent_durable_resolution,
+    review_group_list,
+    review_items_for_groups,
+)
 from chat.selectors.knowledge import (
     assistant_list,
     intent_list,
@@ -257,6 +262,7 @@ class ReviewListView(PermissionRequiredMixin, ListView):
                 .only("pk", "slug", "title_nb")
             ),
             fallback_rate=fallback_rate_by_day(assistant=self.assistant, days=30),
+            durable=intent_durable_resolution(assistant=self.assistant, days=30),
             task_id=self.request.GET.get("task", ""),
             query_string=f"assistant={self.assistant.slug}&status={self.status}",
         )

@@ -204,3 +204,38 @@ def test_the_review_list_names_intents_by_title(
     _fallback_items(1)
     body = client_for("saksbehandler").get(reverse("chat:review-list") + "?assistant=kunde").content.decode()
     assert ">Utbetalingsdatoer</option>" in body
+
+
+def test_durable_resolution_counts_answers_without_hand_over_complaint_or_return_within_a_day(
+    kunde_model: IntentModelVersion, client_for: Callable[[str], Client]
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chat.models import Conversation
+    from chat.selectors.conversations import intent_durable_resolution
+    from chat.services.conversations import client_key_for
+
+    def answered(client: str, *, ago: timedelta) -> Conversation:
+        conversation, _ = conversation_start(assistant_slug="kunde", client_key=client_key_for(ident=client))
+        Conversation.objects.filter(pk=conversation.pk).update(created_at=timezone.now() - ago)
+        conversation_message_post(conversation=conversation, text="når kommer pengene")
+        return conversation
+
+    answered("10.0.0.1", ago=timedelta(days=3))  # stays resolved
+    answered("10.0.0.2", ago=timedelta(days=3))  # comes back two hours later
+    answered("10.0.0.2", ago=timedelta(days=3) - timedelta(hours=2))
+    handed = answered("10.0.0.3", ago=timedelta(days=5))
+    Conversation.objects.filter(pk=handed.pk).update(queued_at=timezone.now())
+    again = answered("10.0.0.4", ago=timedelta(days=6))
+    conversation_message_post(conversation=again, text="hvilken dato blir lånet utbetalt")  # asked again
+
+    (row,) = intent_durable_resolution(assistant=again.assistant, days=30)
+    assert (row["intent"], row["title"]) == ("payout_dates", "Utbetalingsdatoer")
+    # Six answers; durable: the first client's, the second visit of 10.0.0.2 and the
+    # repeated question's second answer.
+    assert (row["answered"], row["durable"]) == (6, 3)
+    body = client_for("saksbehandler").get(reverse("chat:review-list") + "?assistant=kunde").content.decode()
+    assert "Varig løst per intensjon" in body and "<td>0,500</td>" in body
+    assert client_key_for(ident="10.0.0.1") != "10.0.0.1" and len(client_key_for(ident="10.0.0.1")) == 64
