@@ -3,6 +3,7 @@ edits to intents and training phrases."""
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -309,12 +310,19 @@ class OtherAgency:
         return self.texts.get(language) or self.texts["nb"]
 
 
+@lru_cache(maxsize=1)
+def _other_agencies_file() -> dict[str, Any]:
+    # Read once per process: a reply that points to another agency must not touch the disk.
+    if not OTHER_AGENCIES_FILE.exists():
+        return {}
+    data: dict[str, Any] = json.loads(OTHER_AGENCIES_FILE.read_text(encoding="utf-8"))
+    return data
+
+
 def other_agencies(*, assistant_slug: str) -> dict[str, OtherAgency]:
     """The other agencies the assistant knows about (chat/data/catalogue/other_agencies.json),
     by slug. Empty for an assistant the file does not list."""
-    if not OTHER_AGENCIES_FILE.exists():
-        return {}
-    data = json.loads(OTHER_AGENCIES_FILE.read_text(encoding="utf-8"))
+    data = _other_agencies_file()
     if assistant_slug not in data.get("assistants", []):
         return {}
     return {
