@@ -137,7 +137,7 @@ def conversation_reply_with_intent(*, conversation: Conversation, agent: User, i
     """Send an intent's ready answer (in the conversation's language) as a canned reply."""
     if intent.assistant_id != conversation.assistant_id:
         raise AgentError(f"Intensjonen «{intent.slug}» hører til en annen assistent.")
-    text = intent.answer_en if conversation.language == "en" and intent.answer_en else intent.answer_nb
+    text = intent.answer_in(conversation.language)
     if intent.link_url:
         text = f"{text}\n{intent.link_url}"
     if not text.strip():

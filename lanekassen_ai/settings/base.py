@@ -110,9 +110,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Bokmål first; English through Django i18n.
+# Bokmål first; nynorsk and English through Django i18n.
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", _("Norsk bokmål")), ("en", _("English"))]
+LANGUAGES = [("nb", _("Norsk bokmål")), ("nn", _("Norsk nynorsk")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
@@ -187,6 +187,7 @@ SPECTACULAR_SETTINGS = {
         "ControlCampaignStatusEnum": "control.models.casework.ControlCampaign.Status",
         "ModelVersionStatusEnum": "control.models.risk.RiskModelVersion.Status",
         "ConversationStateEnum": "chat.models.conversations.Conversation.State",
+        "ConversationLanguageEnum": "chat.models.conversations.Conversation.Language",
         "AgentStateEnum": "chat.models.queues.AgentStatus.State",
         "ControlOutcomeEnum": "control.models.applications.ControlOutcome",
         "WebhookDeliveryStatusEnum": "lanekassen_ai.models.WebhookDelivery.Status",
