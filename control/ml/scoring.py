@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from control.ml.explanation import contributions_and_margin, probability_from_margin, reasons_render
+from control.ml.explanation import (
+    contributions_and_margin,
+    model_terms,
+    probability_from_margin,
+    reasons_render,
+)
 from control.ml.history import history_attach
 
 
@@ -14,7 +19,8 @@ def score_frame(
     *, pipeline: Pipeline, frame: pd.DataFrame, history: pd.DataFrame | None = None, top_reasons: int = 3
 ) -> pd.DataFrame:
     """Columns application_id, score (calibrated probability), reasons (list of
-    {"feature", "contribution", "text_nb", "text_en"}, only features raising the risk),
+    {"feature", "contribution", "text_nb", "text_nn", "text_en"}, only terms raising the
+    risk; a pair term's "feature" is "a & b" and its sentence names both),
     in input order. `history` holds earlier years' applications of the same customers
     (for the prev_* inputs); rows already in `frame` count as history too. Vectorised:
     one pass through the pipeline for all rows."""
@@ -36,6 +42,7 @@ def score_frame(
             medians=features_step.medians_,
             binary=features_step.binary_,
             top=top_reasons,
+            terms=model_terms(pipeline=pipeline),
         )
     else:
         reasons = [[] for _ in range(len(matrix))]
