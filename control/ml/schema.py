@@ -41,13 +41,101 @@ CONTROL_OUTCOMES = ("CAUGHT", "CLEARED")
 
 # Regular expression for application_id (customer_id is free text of 1-32 characters).
 APPLICATION_ID_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"
+ID_MAX_LENGTH = 32
+NATIONAL_ID_LENGTH = 11
 MIN_AGE_ON_AUGUST_1 = 15
 MAX_AGE_ON_AUGUST_1 = 80
 
+
+# The fairness audit's groups and its flag rule: the model card (ml/fairness.py) and the
+# campaign insight (selectors/casework.py) both read them from here.
+@dataclass(frozen=True)
+class AgeBand:
+    """An audit age band: whole years of age on 1 August, low <= age < high."""
+
+    code: str
+    low: int
+    high: int
+    label_nb: str
+    label_nn: str
+    label_en: str
+
+
+AGE_BANDS: tuple[AgeBand, ...] = (
+    AgeBand("under_21", 0, 21, "under 21 år", "under 21 år", "under 21"),
+    AgeBand("21_24", 21, 25, "21–24 år", "21–24 år", "21 to 24"),
+    AgeBand("25_29", 25, 30, "25–29 år", "25–29 år", "25 to 29"),
+    AgeBand("30_plus", 30, 200, "30 år eller eldre", "30 år eller eldre", "30 or older"),
+)
+# Below this ratio between the lowest and the highest group rate a difference is flagged
+# (the "four-fifths rule"), and only when the ratio's whole 95 % interval lies below it.
+FAIRNESS_FLAG_RATIO = 0.8
+GROUP_MIN_SIZE = 30  # applications in a group before its rates count
+GROUP_MIN_POSITIVES = 5  # cheaters in a group before its recall counts
+# Plain names of the audit groups, (bokmål, nynorsk, English): never show the codes.
+GROUP_LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
+    "gender": {"F": ("kvinner", "kvinner", "women"), "M": ("menn", "menn", "men")},
+    "birth_country_group": {
+        "NO": ("født i Norge", "fødd i Noreg", "born in Norway"),
+        "NORDIC": (
+            "født i et annet nordisk land",
+            "fødd i eit anna nordisk land",
+            "born in another Nordic country",
+        ),
+        "EU_EEA": (
+            "født i et annet EU/EØS-land",
+            "fødd i eit anna EU/EØS-land",
+            "born in another EU/EEA country",
+        ),
+        "OTHER": ("født utenfor EU/EØS", "fødd utanfor EU/EØS", "born outside the EU/EEA"),
+    },
+    "age_band": {band.code: (band.label_nb, band.label_nn, band.label_en) for band in AGE_BANDS},
+}
+ATTRIBUTE_LABELS: dict[str, tuple[str, str, str]] = {
+    "gender": ("kjønn", "kjønn", "gender"),
+    "birth_country_group": ("fødeland", "fødeland", "country of birth"),
+    "age_band": ("alder", "alder", "age"),
+    "study_region": (
+        "fylket der studiestedet ligger",
+        "fylket der studiestaden ligg",
+        "county of the place of study",
+    ),
+    "gender_x_birth_country_group": ("kjønn og fødeland", "kjønn og fødeland", "gender and country of birth"),
+    "age_band_x_birth_country_group": ("alder og fødeland", "alder og fødeland", "age and country of birth"),
+}
+_LANGUAGE_INDEX = {"nb": 0, "nn": 1, "en": 2}
+
+
+def group_label(*, attribute: str, code: str, language: str = "nb") -> str:
+    """The plain name of an audit group in `language` (nb, nn or en; others fall back to
+    bokmål): "født utenfor EU/EØS", never "OTHER". Intersectional codes are "a|b"; study
+    regions are county numbers ("03") or "other"."""
+    index = _LANGUAGE_INDEX.get((language or "nb")[:2], 0)
+    if "|" in code:
+        return ", ".join(
+            group_label(attribute=part_attribute, code=part, language=language)
+            for part_attribute, part in zip(attribute.split("_x_"), code.split("|"), strict=True)
+        )
+    if attribute == "study_region":
+        if code == "other":
+            return ("andre fylker", "andre fylke", "other counties")[index]
+        return ("fylke {code}", "fylke {code}", "county {code}")[index].format(code=code)
+    labels = GROUP_LABELS.get(attribute, {}).get(code)
+    return labels[index] if labels else code
+
+
+def attribute_label(*, attribute: str, language: str = "nb") -> str:
+    """The plain name of an audit attribute in `language`."""
+    labels = ATTRIBUTE_LABELS.get(attribute)
+    return labels[_LANGUAGE_INDEX.get((language or "nb")[:2], 0)] if labels else attribute
+
+
 _SPECS: tuple[ColumnSpec, ...] = (
     # Identity and audit-only attributes
-    ColumnSpec("application_id", "id", max_length=32, description="unique id of the application"),
-    ColumnSpec("customer_id", "id", max_length=32, description="stable pseudonymous id of the student"),
+    ColumnSpec("application_id", "id", max_length=ID_MAX_LENGTH, description="unique id of the application"),
+    ColumnSpec(
+        "customer_id", "id", max_length=ID_MAX_LENGTH, description="stable pseudonymous id of the student"
+    ),
     ColumnSpec("national_id", "national_id", description="fødselsnummer or D-number, 11 digits"),
     ColumnSpec("academic_year", "int", minimum=2000, maximum=2100),
     ColumnSpec("birth_date", "date"),
@@ -141,7 +229,7 @@ def national_id_control_digits(*, first_nine: str) -> str | None:
 def national_id_is_valid(*, national_id: str) -> bool:
     """True when `national_id` is 11 digits with correct control digits and a possible date
     (fødselsnummer, D-number: day + 40, synthetic test numbers: month + 40 or + 80)."""
-    if len(national_id) != 11 or not national_id.isdigit():
+    if len(national_id) != NATIONAL_ID_LENGTH or not national_id.isdigit():
         return False
     day, month = int(national_id[0:2]), int(national_id[2:4])
     if day > 40:

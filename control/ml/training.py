@@ -31,7 +31,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from control.ml import evaluation, explanation, fairness
+from control.ml import drift, evaluation, explanation, fairness, justification
 from control.ml.features import FEATURE_NAMES, ApplicationFeatures, features_compute
 from control.ml.history import history_attach
 from control.ml.synthetic import old_rule_flags
@@ -58,6 +58,9 @@ class TrainingResult:
     fairness: dict
     comparison: dict
     library_versions: dict = field(default_factory=dict)
+    justification: dict = field(default_factory=dict)
+    drift: dict = field(default_factory=dict)
+    excluded: list[str] = field(default_factory=list)
 
 
 def _lightgbm_trees(random_state: int) -> object:
@@ -380,8 +383,32 @@ def risk_model_train(
         selected_labelled=scores >= threshold,
         y_labelled=y_test,
         share=SELECTION_SHARE,
+        scores_all=year_scores,
     )
     fairness_result["threshold"] = threshold
+    say("weighing each feature's contribution against its disparity cost")
+    justification_result = justification.justification_compute(
+        pipeline=pipeline,
+        features_labelled=features_test,
+        y_labelled=y_test,
+        features_all=pipeline.named_steps["features"].transform(year_all),
+        groups_all=groups_all,
+        share=SELECTION_SHARE,
+        importance=_feature_importance(importance),
+        seed=random_state,
+    )
+    # The training years' distributions, which every scoring run is compared with.
+    reference = drift.drift_reference(
+        features=pipeline.named_steps["features"].transform(train), scores=_predict(pipeline, train)
+    )
+    drift_result = {
+        "reference": reference,
+        "test_year": drift.drift_report(
+            reference=reference,
+            features=pipeline.named_steps["features"].transform(year_all),
+            scores=year_scores,
+        ),
+    }
     return TrainingResult(
         pipeline=pipeline,
         algorithm=algorithm,
@@ -397,7 +424,20 @@ def risk_model_train(
         fairness=fairness_result,
         comparison=comparison,
         library_versions=library_versions(),
+        justification=justification_result,
+        drift=drift_result,
+        excluded=sorted(excluded),
     )
+
+
+def _feature_importance(importance: list[dict]) -> dict[str, float]:
+    """Global importance per feature, a pair term's share split between its two features."""
+    per_feature: dict[str, float] = {}
+    for item in importance:
+        parts = item["feature"].split(" & ")
+        for part in parts:
+            per_feature[part] = per_feature.get(part, 0.0) + item["importance"] / len(parts)
+    return per_feature
 
 
 def _audit_groups(frame: pd.DataFrame, regions: list[str] | None = None) -> pd.DataFrame:
