@@ -37,7 +37,16 @@ import numpy as np
 import pandas as pd
 
 from control.ml import geography
-from control.ml.schema import IMPORT_COLUMNS, national_id_control_digits
+from control.ml.schema import (
+    BIRTH_COUNTRY_GROUPS,
+    HOUSING_TYPES,
+    IMPORT_COLUMNS,
+    INSTITUTION_TYPES,
+    MAX_AGE_ON_AUGUST_1,
+    MIN_AGE_ON_AUGUST_1,
+    NATIONAL_ID_LENGTH,
+    national_id_control_digits,
+)
 
 RANDOM_CONTROL_SHARE = 0.042  # of all applications: ~30% of the ~14% controlled
 RULE_CONTROL_SHARE = 0.095
@@ -80,14 +89,17 @@ DEFAULT_SHAPE = PopulationShape()
 # An empty cell in object columns (np.where needs an array, not a bare None).
 _EMPTY: np.ndarray = np.array(None, dtype=object)
 
-_INSTITUTIONS = np.array(
-    ["UNIVERSITY", "UNIVERSITY_COLLEGE", "VOCATIONAL", "FOLK_HIGH_SCHOOL", "PRIVATE_COLLEGE"]
-)
+_INSTITUTIONS = np.array(INSTITUTION_TYPES)
 _INSTITUTION_P = np.array([0.46, 0.34, 0.08, 0.05, 0.07])
-_HOUSING = np.array(["STUDENT_HOUSING", "RENTED", "OWNED", "PARENTS_PROPERTY", "UNKNOWN"])
+_HOUSING = np.array(HOUSING_TYPES)
 _HOUSING_P_HONEST = np.array([0.34, 0.50, 0.07, 0.03, 0.06])
 _HOUSING_P_CHEATER = np.array([0.18, 0.53, 0.05, 0.11, 0.13])
-_COUNTRY_GROUPS = np.array(["NO", "NORDIC", "EU_EEA", "OTHER"])
+_COUNTRY_GROUPS = np.array(BIRTH_COUNTRY_GROUPS)
+# Ages at first enrolment; with at most 6 years of study (+3 earlier) every application
+# stays within the import's age bounds (schema.MIN/MAX_AGE_ON_AUGUST_1).
+MIN_ENTRY_AGE, MAX_ENTRY_AGE = 17.2, 55.0
+if not (MIN_AGE_ON_AUGUST_1 < MIN_ENTRY_AGE and MAX_ENTRY_AGE + 6 + 3 < MAX_AGE_ON_AUGUST_1):
+    raise RuntimeError("the generator's ages must stay within the import format's age bounds")
 _COUNTRY_P = np.array([0.84, 0.03, 0.07, 0.06])
 _PARENT_IN_NORWAY_P = np.array([0.99, 0.75, 0.55, 0.80])
 
@@ -118,7 +130,7 @@ def national_ids_draw(*, rng: np.random.Generator, birth_dates: np.ndarray, fema
     )
     # Individual number ranges: 000-499 for 1900-1999, 500-999 for 2000-2039.
     low = np.where(years >= 2000, 500, 0)
-    result = np.empty(len(dates), dtype="U11")
+    result = np.empty(len(dates), dtype=f"U{NATIONAL_ID_LENGTH}")
     pending = np.arange(len(dates))
     taken: set[str] = set()
     while len(pending):
@@ -155,7 +167,7 @@ def _customers_draw(rng: np.random.Generator, *, population: int, first_year: in
     duration = np.concatenate(duration_parts)[:population]
     n = population
 
-    age_at_entry = np.clip(18.6 + rng.gamma(1.3, 2.2, size=n), 17.2, 55)
+    age_at_entry = np.clip(18.6 + rng.gamma(1.3, 2.2, size=n), MIN_ENTRY_AGE, MAX_ENTRY_AGE)
     august = pd.to_datetime(pd.Series(entry.astype(str)) + "-08-01").to_numpy()
     birth = (august - (age_at_entry * 365.25 * 86400).astype("timedelta64[s]")).astype("datetime64[D]")
     female = rng.random(n) < 0.57
