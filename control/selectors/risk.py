@@ -319,3 +319,40 @@ FAIRNESS_METRIC_LABELS: dict[str, Any] = {
 def import_run_list() -> QuerySet[ImportRun]:
     """Imports, newest first, with who started them."""
     return ImportRun.objects.select_related("started_by").order_by("-started_at", "-id")
+
+
+def campaign_recall_expected_and_realised(*, campaign: Any) -> dict[str, Any]:
+    """For a campaign's year and model: the recall at 25 % the calibrated scores promised
+    when the year was scored (before any outcome), beside the realised figure as decisions
+    arrive: of the campaign's RANDOM cases decided CAUGHT, the share the model ranked in the
+    year's top quarter, with its 95 % Wilson interval."""
+    from control.models import ControlCase
+    from control.selectors.casework import RateWithInterval
+
+    if campaign.model_version_id is None:
+        return {"expected": None, "realised": None}
+    run = (
+        ScoringRun.objects.filter(
+            model_version_id=campaign.model_version_id,
+            academic_year=campaign.academic_year,
+            status=ScoringRun.Status.SUCCEEDED,
+        )
+        .exclude(drift={})
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    caught_random = ControlCase.objects.filter(
+        campaign=campaign,
+        selection_reason=ControlCase.SelectionReason.RANDOM,
+        status=ControlCase.Status.DECIDED,
+        outcome="CAUGHT",
+    ).values("application_id")
+    scores = RiskScore.objects.filter(
+        model_version_id=campaign.model_version_id, application_id__in=caught_random
+    ).aggregate(total=Count("application_id"), top=Count("application_id", filter=Q(percentile__gt=75)))
+    realised = RateWithInterval(scores["top"] or 0, scores["total"] or 0)
+    return {
+        "expected": (run.drift or {}).get("expected_recall_at_25") if run else None,
+        "drift_warning": bool((run.drift or {}).get("warning")) if run else False,
+        "realised": realised if realised.denominator else None,
+    }

@@ -57,6 +57,13 @@ def test_scoring_a_year_stores_score_rank_percentile_and_reasons_for_every_appli
     assert run.status == ScoringRun.Status.SUCCEEDED
     assert len(run.chunks_done) == -(-run.total // 400)
     _assert_complete_ranking(run)
+    # Drift against the training years, counted over every chunk of the year.
+    run.refresh_from_db()
+    assert run.drift["n"] == run.total and set(run.drift["features"]) == set(version.features)
+    assert run.drift["score_psi"] is not None and 0 < run.drift["expected_recall_at_25"] <= 1
+    assert run.drift["warning"] == (
+        bool(run.drift["shifted_features"]) or run.drift["score_psi"] > run.drift["warn_above"]
+    )
 
 
 @pytest.mark.django_db
