@@ -81,7 +81,9 @@ def plain_baseline_fit(*, train: pd.DataFrame, random_state: int = 0) -> HistGra
     return model.fit(raw_columns(frame=train), y)
 
 
-def _training_rows(frame: pd.DataFrame, test_year: int) -> pd.DataFrame:
+def training_rows(*, frame: pd.DataFrame, test_year: int) -> pd.DataFrame:
+    """Controlled applications with an outcome before `test_year`, tips left out: what
+    risk_model_train trains on (history attached by the caller)."""
     controlled = pd.to_numeric(frame["controlled"], errors="coerce").fillna(0) == 1
     outcome = frame["control_outcome"].astype("string").isin(["CAUGHT", "CLEARED"]).fillna(False)
     not_tip = (frame["control_reason"].astype("string") != "TIP").fillna(True)
@@ -108,7 +110,7 @@ def robustness_judge(
     cheater = (
         truth.set_index("application_id").loc[test_rows["application_id"], "cheater"].to_numpy(dtype=int)
     )
-    train_rows = _training_rows(attached, result.test_year)
+    train_rows = training_rows(frame=attached, test_year=result.test_year)
     baseline = plain_baseline_fit(train=train_rows, random_state=random_state)
     baseline_scores = baseline.predict_proba(raw_columns(frame=test_rows))[:, 1]
 
