@@ -131,8 +131,8 @@ def contributions_and_margin(*, pipeline: Pipeline, features: np.ndarray) -> tup
     probability."""
     model = base_estimator(pipeline=pipeline)
     if _is_ebm(model):
-        terms = np.asarray(model.eval_terms(features), dtype=np.float64)  # type: ignore[attr-defined]
-        return terms.astype(np.float32), terms.sum(axis=1) + float(model.intercept_[0])  # type: ignore[attr-defined]
+        scores = np.asarray(model.eval_terms(features), dtype=np.float64)  # type: ignore[attr-defined]
+        return scores.astype(np.float32), scores.sum(axis=1) + float(model.intercept_[0])  # type: ignore[attr-defined]
     if isinstance(model, Pipeline):  # scaler + logistic regression
         scaled = model[:-1].transform(features.astype(np.float64))
         contributions = np.asarray(scaled * model[-1].coef_[0], dtype=np.float64)
