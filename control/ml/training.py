@@ -303,13 +303,15 @@ def risk_model_train(
     until_year: int | None = None,
     random_state: int = 0,
     excluded: tuple[str, ...] = (),
+    justify: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> TrainingResult:
     """Trains and evaluates the risk model on `frame` (applications of all years in the
     import format; history is attached here). The last labelled year <= until_year is held
     out; candidates are compared on the year before it (or on the held-out year when there
     is only one training year) by recall at 25 % and the winner is refitted on all earlier
-    years. Features in `excluded` are switched off."""
+    years. Features in `excluded` are switched off. `justify=False` skips the per-feature
+    justification and the drift reference (the robustness test needs only the choice)."""
 
     def say(message: str) -> None:
         if progress is not None:
@@ -386,6 +388,56 @@ def risk_model_train(
         scores_all=year_scores,
     )
     fairness_result["threshold"] = threshold
+    justification_result: dict = {}
+    drift_result: dict = {}
+    if justify:
+        justification_result, drift_result = _justify(
+            pipeline=pipeline,
+            features_test=features_test,
+            y_test=y_test,
+            train=train,
+            year_all=year_all,
+            year_scores=year_scores,
+            groups_all=groups_all,
+            importance=importance,
+            random_state=random_state,
+            say=say,
+        )
+    return TrainingResult(
+        pipeline=pipeline,
+        algorithm=algorithm,
+        features=list(FEATURE_NAMES),
+        train_years=train_years,
+        test_year=test_year,
+        n_train=len(train),
+        n_test=len(test),
+        metrics=metrics,
+        curves={"gains": report["gains"], "calibration": report["calibration"]},
+        baselines=baselines,
+        global_importance=importance,
+        fairness=fairness_result,
+        comparison=comparison,
+        library_versions=library_versions(),
+        justification=justification_result,
+        drift=drift_result,
+        excluded=sorted(excluded),
+    )
+
+
+def _justify(
+    *,
+    pipeline: Pipeline,
+    features_test: np.ndarray,
+    y_test: np.ndarray,
+    train: pd.DataFrame,
+    year_all: pd.DataFrame,
+    year_scores: np.ndarray,
+    groups_all: pd.DataFrame,
+    importance: list[dict],
+    random_state: int,
+    say: Callable[[str], None],
+) -> tuple[dict, dict]:
+    """Each feature's contribution against its disparity cost, and the drift reference."""
     say("weighing each feature's contribution against its disparity cost")
     justification_result = justification.justification_compute(
         pipeline=pipeline,
@@ -409,25 +461,7 @@ def risk_model_train(
             scores=year_scores,
         ),
     }
-    return TrainingResult(
-        pipeline=pipeline,
-        algorithm=algorithm,
-        features=list(FEATURE_NAMES),
-        train_years=train_years,
-        test_year=test_year,
-        n_train=len(train),
-        n_test=len(test),
-        metrics=metrics,
-        curves={"gains": report["gains"], "calibration": report["calibration"]},
-        baselines=baselines,
-        global_importance=importance,
-        fairness=fairness_result,
-        comparison=comparison,
-        library_versions=library_versions(),
-        justification=justification_result,
-        drift=drift_result,
-        excluded=sorted(excluded),
-    )
+    return justification_result, drift_result
 
 
 def _feature_importance(importance: list[dict]) -> dict[str, float]:
