@@ -9,6 +9,8 @@ class ControlConfig(AppConfig):
     name = "control"
     verbose_name = _("Bostedskontroll")
     default_auto_field = "django.db.models.BigAutoField"
+    # Known future load on other channels (lanekassen_ai.events).
+    expected_load_providers: tuple = ("control.selectors.events.control_expected_load_events",)
     # Menu entries (lanekassen_ai.navigation.NavItem), added as pages are built.
     navigation: tuple = (
         NavItem("control:case-list", _("Arbeidsliste"), perm(Capability.WORK_CONTROL_CASES), order=10),
@@ -23,3 +25,28 @@ class ControlConfig(AppConfig):
             order=32,
         ),
     )
+    # Names of the audit actions this app records (lanekassen_ai.audit_actions).
+    audit_actions = {
+        "control.applications.import": _("Søknader importert"),
+        "control.applications.import_rejected": _("Import av søknader avvist"),
+        "control.risk_model.train": _("Risikomodell trent"),
+        "control.risk_model.activate": _("Risikomodell aktivert"),
+        "control.risk_model.retire": _("Risikomodell trukket tilbake"),
+        "control.risk_model.retrain": _("Ny risikomodell bestilt uten valgte kjennetegn"),
+        "control.scoring.start": _("Risikoberegning startet"),
+        "control.scoring.finish": _("Risikoberegning fullført"),
+        "control.campaign.create": _("Kontrollkampanje opprettet"),
+        "control.campaign.confirm": _("Kontrollkampanje bekreftet"),
+        "control.campaign.discard": _("Kontrollkampanje forkastet"),
+        "control.case.list": _("Arbeidslisten åpnet"),
+        "control.case.view": _("Kontrollsak åpnet"),
+        "control.case.take": _("Kontrollsak tatt"),
+        "control.case.request_documentation": _("Dokumentasjon bedt om"),
+        "control.case.decide": _("Kontrollsak avgjort"),
+        "control.case.reopen": _("Kontrollsak gjenåpnet"),
+        "control.case.document.upload": _("Dokument lastet opp"),
+        "control.case.document.download": _("Dokument lastet ned"),
+        "control.customer.access_report": _("Innsynsrapport åpnet"),
+        "control.flag.create": _("Unntak fra kontroll registrert"),
+        "control.flag.deactivate": _("Unntak fra kontroll avsluttet"),
+    }
