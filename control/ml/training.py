@@ -141,6 +141,17 @@ CANDIDATES: dict[str, tuple[Callable[[int], object], bool]] = {
     "lightgbm_additive_unweighted": (_lightgbm, False),
     "logistic_regression": (_logistic, True),
 }
+# Cost of exact reasons, cheapest first (docs/benchmarks.md: per million rows the stumps'
+# and the regression's lookups take well under a second, the GA2M's term scores ~2 s,
+# TreeSHAP ~40 s): ties in recall go to the cheaper one. A fixed order, not a timing, so
+# the choice does not depend on the machine's load.
+REASONS_COST_RANK: dict[str, int] = {
+    "logistic_regression": 0,
+    "lightgbm_additive": 1,
+    "lightgbm_additive_unweighted": 1,
+    "explainable_boosting_pairs": 2,
+    "lightgbm_trees": 3,
+}
 # How each candidate's per-row reasons are exact (shown on the model card).
 CANDIDATE_EXPLANATIONS: dict[str, str] = {
     "explainable_boosting_pairs": "term scores of the GA2M (10 pair terms), intercept as bias",
