@@ -35,6 +35,7 @@ class ControlConfig(AppConfig):
         "control.risk_model.train": _("Risikomodell trent"),
         "control.risk_model.activate": _("Risikomodell aktivert"),
         "control.risk_model.retire": _("Risikomodell trukket tilbake"),
+        "control.risk_model.retrain": _("Ny risikomodell bestilt uten valgte kjennetegn"),
         "control.scoring.start": _("Risikoberegning startet"),
         "control.scoring.finish": _("Risikoberegning fullført"),
         "control.campaign.create": _("Kontrollkampanje opprettet"),

@@ -6,6 +6,7 @@ from django.db import OperationalError
 
 from control.services.campaigns import control_campaign_select
 from control.services.scoring import scoring_run_execute
+from control.services.training import risk_model_version_train
 
 
 @shared_task(name="control.campaign_select")
@@ -26,3 +27,18 @@ def scoring_run_execute_task(scoring_run_id: int) -> dict[str, int | str]:
     retry: finished chunks are skipped (see control.services.scoring)."""
     run = scoring_run_execute(run_id=scoring_run_id)
     return {"scoring_run": run.pk, "status": run.status, "scored": run.done}
+
+
+@shared_task(name="control.risk_model_version_train")
+def risk_model_version_train_task(
+    excluded_features: list[str], until_year: int | None, user_id: int | None
+) -> dict[str, str]:
+    """Train a new risk model version with the given features switched off (see
+    control.services.training.risk_model_retrain_request)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    version = risk_model_version_train(
+        until_year=until_year, excluded_features=excluded_features, user=user, channel="task"
+    )
+    return {"model_version": version.version, "status": version.status}

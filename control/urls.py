@@ -45,6 +45,7 @@ urlpatterns: list = [
     path("models/<str:version>/", models.ModelDetailView.as_view(), name="model-detail"),
     path("models/<str:version>/activate/", models.ModelActivateView.as_view(), name="model-activate"),
     path("models/<str:version>/retire/", models.ModelRetireView.as_view(), name="model-retire"),
+    path("models/<str:version>/retrain/", models.ModelRetrainView.as_view(), name="model-retrain"),
     path("import/", models.ImportView.as_view(), name="applications-import"),
     path("insight/", insight.InsightIndexView.as_view(), name="insight"),
     path("insight/<int:pk>/", insight.InsightCampaignView.as_view(), name="insight-campaign"),

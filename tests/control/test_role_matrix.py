@@ -109,6 +109,7 @@ MATRIX: list[Row] = [
     pages("control:model-detail", allowed=MODEL_READERS, url=lambda: _model_url("control:model-detail")),
     Row("control:model-activate", MODEL_POST_MANAGE, url=lambda: _model_url("control:model-activate")),
     Row("control:model-retire", MODEL_POST_MANAGE, url=lambda: _model_url("control:model-retire")),
+    Row("control:model-retrain", MODEL_POST_MANAGE, url=lambda: _model_url("control:model-retrain")),
     pages("control:applications-import", allowed={MD, AD}),
     api("risk-model-list", allowed=MODEL_READERS),
     api("risk-model-detail", allowed=MODEL_READERS, url=lambda: _model_url("risk-model-detail")),
