@@ -13,6 +13,9 @@ class ChatConfig(AppConfig):
     navigation: tuple = (
         NavItem("chat:agent-console", _("Chatkonsoll"), perm(Capability.ANSWER_CHATS), order=40),
         NavItem("chat:statistics", _("Chatstatistikk"), perm(Capability.VIEW_QUEUE_STATISTICS), order=45),
+        NavItem(
+            "chat:conversation-supervision", _("Chatsamtaler nå"), perm(Capability.REASSIGN_CHATS), order=46
+        ),
         NavItem("chat:intent-list", _("Intensjoner"), perm(Capability.MANAGE_INTENTS), order=50),
         NavItem("chat:review-list", _("Til gjennomgang"), perm(Capability.REVIEW_CHAT_MESSAGES), order=52),
         NavItem("chat:una-chat", _("Una-hjelpen"), None, order=90),

@@ -114,12 +114,17 @@ def conversation_start(
     if assistant_slug in settings.CHAT_LOGIN_REQUIRED_ASSISTANTS and not (user and user.is_authenticated):
         raise ConversationError(f"assistant: {assistant_slug!r} is for logged-in employees only.", status=403)
     token = secrets.token_urlsafe(32)
+    # An employees' assistant knows who asks, so the agent sees a name, not "customer".
+    employee = (
+        user if assistant_slug in settings.CHAT_LOGIN_REQUIRED_ASSISTANTS and user is not None else None
+    )
     with transaction.atomic():
         conversation = Conversation.objects.create(
             assistant=assistant,
             language=language,
             token_hash=token_hash(token),
             last_customer_activity_at=timezone.now(),
+            employee=employee,  # type: ignore[misc]
         )
         greeting = assistant.greeting_en if language == "en" else assistant.greeting_nb
         if greeting:
@@ -176,7 +181,9 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
     conversation.last_customer_activity_at = now
     if conversation.state in (Conversation.State.QUEUED, Conversation.State.WITH_AGENT):
         Message.objects.create(conversation=conversation, sender=Message.Sender.CUSTOMER, text=text)
-        conversation.save(update_fields=["last_customer_activity_at"])
+        if conversation.state == Conversation.State.WITH_AGENT and conversation.awaiting_agent_since is None:
+            conversation.awaiting_agent_since = now  # the agent owes an answer from now
+        conversation.save(update_fields=["last_customer_activity_at", "awaiting_agent_since"])
         caller.state = conversation.state
         return None
     understanding = message_understand(
@@ -186,7 +193,8 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
     slugs = [s for s in [decision.intent, *decision.options] if s]
     intents = {i.slug: i for i in Intent.objects.filter(assistant=conversation.assistant, slug__in=slugs)}
     intent = intents.get(decision.intent or "")
-    customer_message = Message.objects.create(
+    # Written together with the bot's reply below: one INSERT for both.
+    customer_message = Message(
         conversation=conversation,
         sender=Message.Sender.CUSTOMER,
         text=text,
@@ -195,6 +203,7 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
         action=decision.kind,
         options=decision.options,
     )
+    review_reason = ""
     if decision.kind == "answer" and intent is not None and intent.active:
         conversation.consecutive_fallbacks = 0
         reply = _act_on_intent(conversation=conversation, intent=intent, language=language)
@@ -212,16 +221,20 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
             options=[i.slug for i in options],
             option_labels=_labels(options, language),
         )
-        _review(customer_message, conversation, ReviewItem.Reason.LOW_CONFIDENCE, intent, decision.confidence)
+        review_reason = ReviewItem.Reason.LOW_CONFIDENCE
     else:
         conversation.consecutive_fallbacks += 1
         reply = _fallback(
             conversation=conversation, language=language, not_trained=understanding.model_version is None
         )
         reply.confidence = decision.confidence
-        _review(customer_message, conversation, ReviewItem.Reason.FALLBACK, intent, decision.confidence)
+        review_reason = ReviewItem.Reason.FALLBACK
     conversation.save(update_fields=["last_customer_activity_at", "consecutive_fallbacks"])
-    reply.message_id = _bot_says(conversation, reply, intents)
+    bot_message = _bot_message(conversation, reply, intents)
+    Message.objects.bulk_create([customer_message, bot_message])
+    reply.message_id = bot_message.pk
+    if review_reason:
+        _review(customer_message, conversation, review_reason, intent, decision.confidence)
     caller.state = conversation.state  # the caller's copy reports the state it left
     return reply
 
@@ -240,6 +253,13 @@ def _review(
 
 
 def _bot_says(conversation: Conversation, reply: Reply, known: dict[str, Intent] | None = None) -> int:
+    message = _bot_message(conversation, reply, known)
+    message.save()
+    return message.pk
+
+
+def _bot_message(conversation: Conversation, reply: Reply, known: dict[str, Intent] | None = None) -> Message:
+    """The bot's reply as an unsaved message."""
     intent_id: int | None = None
     if reply.intent:
         if known and reply.intent in known:
@@ -250,7 +270,7 @@ def _bot_says(conversation: Conversation, reply: Reply, known: dict[str, Intent]
                 .values_list("pk", flat=True)
                 .first()
             )
-    message = Message.objects.create(
+    return Message(
         conversation=conversation,
         sender=Message.Sender.BOT,
         text=reply.text,
@@ -259,7 +279,6 @@ def _bot_says(conversation: Conversation, reply: Reply, known: dict[str, Intent]
         action=reply.action,
         options=reply.options,
     )
-    return message.pk
 
 
 def _fallback(*, conversation: Conversation, language: str, not_trained: bool) -> Reply:
