@@ -54,7 +54,8 @@
     gain.connect(audio.destination);
     oscillator.start(now);
     oscillator.stop(now + 0.32);
-    return true;
+    // Before the agent has clicked anywhere the browser may hold sound back.
+    return audio.state === "running";
   }
 
   function raise(text) {
@@ -154,6 +155,24 @@
     if (target && target.id === "transcript") {
       toBottom();
     }
+  });
+
+  // The open conversation stopped being this agent's (back in the queue, reassigned,
+  // transferred): say so in place of the transcript's poll, and stop polling.
+  document.body.addEventListener("htmx:responseError", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "transcript" || event.detail.xhr.status !== 404) {
+      return;
+    }
+    var poll = target.querySelector("[hx-trigger]");
+    if (poll) {
+      poll.remove();
+    }
+    var gone = document.getElementById("conversation-gone");
+    if (gone) {
+      gone.hidden = false;
+    }
+    raise(consoleEl.dataset.alertGone);
   });
 
   // ---- Reply box: Enter sends, drafts are kept ------------------------------------
