@@ -154,7 +154,10 @@ def _locked(conversation: Conversation) -> Conversation:
     return locked
 
 
-def _human_intent(*, assistant: Assistant) -> Intent | None:
+def _human_intent(*, assistant: Assistant, known: dict[str, Intent] | None = None) -> Intent | None:
+    # `known`: the reply's intents, fetched with the human ones in the same query.
+    if known is not None:
+        return next((known[s] for s in sorted(HUMAN_INTENT_SLUGS) if s in known and known[s].active), None)
     return (
         Intent.objects.filter(assistant=assistant, slug__in=HUMAN_INTENT_SLUGS, active=True)
         .select_related("queue")
@@ -190,7 +193,7 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
         assistant=conversation.assistant, text=text, default_language=conversation.language
     )
     decision, language = understanding.decision, understanding.language
-    slugs = [s for s in [decision.intent, *decision.options] if s]
+    slugs = [s for s in [decision.intent, *decision.options, *HUMAN_INTENT_SLUGS] if s]
     intents = {i.slug: i for i in Intent.objects.filter(assistant=conversation.assistant, slug__in=slugs)}
     intent = intents.get(decision.intent or "")
     # Written together with the bot's reply below: one INSERT for both.
@@ -206,7 +209,7 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
     review_reason = ""
     if decision.kind == "answer" and intent is not None and intent.active:
         conversation.consecutive_fallbacks = 0
-        reply = _act_on_intent(conversation=conversation, intent=intent, language=language)
+        reply = _act_on_intent(conversation=conversation, intent=intent, language=language, known=intents)
         reply.confidence = decision.confidence
     elif decision.kind == "clarify" and all(s in intents for s in decision.options):
         conversation.consecutive_fallbacks = 0
@@ -225,7 +228,10 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
     else:
         conversation.consecutive_fallbacks += 1
         reply = _fallback(
-            conversation=conversation, language=language, not_trained=understanding.model_version is None
+            conversation=conversation,
+            language=language,
+            not_trained=understanding.model_version is None,
+            known=intents,
         )
         reply.confidence = decision.confidence
         review_reason = ReviewItem.Reason.FALLBACK
@@ -281,24 +287,28 @@ def _bot_message(conversation: Conversation, reply: Reply, known: dict[str, Inte
     )
 
 
-def _fallback(*, conversation: Conversation, language: str, not_trained: bool) -> Reply:
+def _fallback(
+    *, conversation: Conversation, language: str, not_trained: bool, known: dict[str, Intent] | None = None
+) -> Reply:
     texts = BOT_TEXT[language]
     if not_trained or conversation.consecutive_fallbacks >= 2:
-        human = _human_intent(assistant=conversation.assistant)
+        human = _human_intent(assistant=conversation.assistant, known=known)
         options = [human] if human else []
         text = texts["not_trained"] if not_trained else texts["fallback_again"]
         return Reply("fallback", None, 0.0, text, [i.slug for i in options], _labels(options, language))
     return Reply("fallback", None, 0.0, texts["fallback"])
 
 
-def _act_on_intent(*, conversation: Conversation, intent: Intent, language: str) -> Reply:
+def _act_on_intent(
+    *, conversation: Conversation, intent: Intent, language: str, known: dict[str, Intent] | None = None
+) -> Reply:
     """What the bot does when it is sure (or the customer chose) `intent`."""
     answer = (intent.answer_en if language == "en" else intent.answer_nb) or intent.answer_nb
     if intent.action == Intent.Action.HANDOVER:
         return _hand_over(conversation=conversation, intent=intent, language=language, lead=answer)
     reply = Reply("answer", intent.slug, 1.0, answer, link_url=intent.link_url)
     if intent.action == Intent.Action.ANSWER_HANDOVER:
-        human = _human_intent(assistant=conversation.assistant)
+        human = _human_intent(assistant=conversation.assistant, known=known)
         if human is not None:
             reply.text = f"{answer}\n\n{BOT_TEXT[language]['offer_human']}"
             reply.options = [human.slug]
