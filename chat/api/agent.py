@@ -49,6 +49,7 @@ from chat.services.agents import (
 )
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.roles import Capability
+from lanekassen_ai.services.audit import AuditContext
 
 
 def _agent(request: Any) -> User:
@@ -245,7 +246,10 @@ class AgentNotesView(APIView):
         data.is_valid(raise_exception=True)
         try:
             note = conversation_note_add(
-                conversation=conversation, author=_agent(request), text=data.validated_data["text"]
+                conversation=conversation,
+                author=_agent(request),
+                text=data.validated_data["text"],
+                context=AuditContext.for_request(request, channel="api"),
             )
         except AgentError as exc:
             return _conflict(exc)
@@ -266,7 +270,12 @@ class AgentReassignView(APIView):
         if to_agent is None:
             raise ValidationError({"agent": [f"No user {data.validated_data['agent']!r}."]})
         try:
-            result = conversation_reassign(conversation=conversation, to_agent=to_agent, by=_agent(request))
+            result = conversation_reassign(
+                conversation=conversation,
+                to_agent=to_agent,
+                by=_agent(request),
+                context=AuditContext.for_request(request, channel="api"),
+            )
         except AgentError as exc:
             return _conflict(exc)
         return Response(ConversationAgentSerializer(result).data)

@@ -22,7 +22,7 @@ from chat.models import AgentStatus, Conversation, ConversationNote, Intent, Mes
 from chat.services.queues import QueueError, queue_is_open
 from chat.services.statistics import conversation_stats_refresh_on_commit, queue_slot_stat_refresh_for
 from lanekassen_ai.roles import Capability, perm
-from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.audit import AuditContext, audit_record
 
 MAX_REPLY_LENGTH = 4000
 MAX_NOTE_LENGTH = 4000
@@ -277,7 +277,9 @@ def conversation_mark_seen(*, conversation: Conversation, agent: User, message_i
 
 
 @transaction.atomic
-def conversation_note_add(*, conversation: Conversation, author: User, text: str) -> ConversationNote:
+def conversation_note_add(
+    *, conversation: Conversation, author: User, text: str, context: AuditContext | None = None
+) -> ConversationNote:
     """An internal note on a conversation, for colleagues and managers; never shown to
     the customer. The conversation's agent (now or earlier) and managers who may
     reassign write notes; the note is audited (its length, not its text)."""
@@ -297,12 +299,15 @@ def conversation_note_add(*, conversation: Conversation, author: User, text: str
         actor=author,
         obj=locked,
         details={"note": note.pk, "length": len(text)},
+        context=context,
     )
     return note
 
 
 @transaction.atomic
-def conversation_reassign(*, conversation: Conversation, to_agent: User, by: User) -> Conversation:
+def conversation_reassign(
+    *, conversation: Conversation, to_agent: User, by: User, context: AuditContext | None = None
+) -> Conversation:
     """A manager (capability REASSIGN_CHATS) gives a waiting or ongoing conversation to
     another agent, who may answer chats. The new agent gets it at once, whatever their
     status or load: a manager's decision, shown to them in their console. Audited."""
@@ -346,6 +351,7 @@ def conversation_reassign(*, conversation: Conversation, to_agent: User, by: Use
         actor=by,
         obj=locked,
         details={"from_agent": from_agent_id, "to_agent": to_agent.pk},
+        context=context,
     )
     conversation_stats_refresh_on_commit(conversation=locked)
     return locked

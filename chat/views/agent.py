@@ -349,7 +349,12 @@ class ConversationReassignView(ReassignAccessMixin, View):
             return HttpResponseRedirect(back)
         to_agent = form.cleaned_data["agent"]
         try:
-            conversation_reassign(conversation=conversation, to_agent=to_agent, by=_agent(request))
+            conversation_reassign(
+                conversation=conversation,
+                to_agent=to_agent,
+                by=_agent(request),
+                context=getattr(request, "audit_context", None),
+            )
         except AgentError as exc:
             messages.error(request, str(exc))
         else:

@@ -37,7 +37,9 @@ def _console(page: Page) -> None:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_console_alerts_updates_live_and_helps_the_agent_answer(page: Page, live_server, make_user) -> None:
+def test_the_console_alerts_updates_live_and_helps_the_agent_answer(
+    page: Page, live_server, make_user
+) -> None:
     base = live_server.url
     agent = make_user(Role.CASEWORKER, username="kari", first_name="Kari", last_name="Agent")
     agent_status_set(user=agent, state=AgentStatus.State.AVAILABLE, capacity=3)

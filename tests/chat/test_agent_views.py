@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chat.models import Conversation, Message
+from lanekassen_ai.models import AuditEvent
 from tests.chat.factories import (
     AssistantFactory,
     IntentFactory,
@@ -280,3 +281,5 @@ def test_a_manager_reassigns_on_the_page_and_through_the_api(client, caseworker,
         content_type="application/json",
     )
     assert same.status_code == 409
+    events = AuditEvent.objects.filter(action="chat.conversation.reassign").order_by("id")
+    assert [e.channel for e in events] == ["web", "api"] and all(e.request_id for e in events)
