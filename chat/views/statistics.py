@@ -3,7 +3,6 @@ overview (htmx, every 5 s), history with charts and staffing, the CSV export, an
 forecast with the staffing plan per half hour (an htmx partial loaded after the page, so the
 page never waits for a forecast being fitted) and its CSV."""
 
-import csv
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -36,6 +35,7 @@ from chat.selectors.statistics import (
     statistics_csv_rows,
     statistics_period_parse,
 )
+from lanekassen_ai.csv_cells import CsvSafeWriter
 from lanekassen_ai.roles import Capability, perm
 
 ROWS_PER_PAGE = 50
@@ -204,7 +204,7 @@ class StatisticsCsvView(StatisticsAccessMixin, View):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         filename = f"chat-statistikk-{report.since}-{report.until}-{report.granularity}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        csv.writer(response).writerows(statistics_csv_rows(report=report))
+        CsvSafeWriter(response).writerows(statistics_csv_rows(report=report))
         return response
 
 
@@ -247,7 +247,8 @@ class StatisticsForecastCsvView(StatisticsAccessMixin, View):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         name = f"chat-prognose-{report.origin}-{weeks}u{'-' + queue.slug if queue else ''}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
-        writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS)
-        writer.writeheader()
-        writer.writerows(forecast_plan_rows(report=report, options=options))
+        writer = CsvSafeWriter(response)
+        writer.writerow(CSV_COLUMNS)
+        rows = forecast_plan_rows(report=report, options=options)
+        writer.writerows([row.get(column, "") for column in CSV_COLUMNS] for row in rows)
         return response
