@@ -5,7 +5,7 @@ from typing import Any
 from celery import shared_task
 from django.db import OperationalError
 
-from chat.services.agents import conversations_abandon_stale
+from chat.services.agents import conversations_abandon_stale, conversations_requeue_unanswered
 from chat.services.statistics import chat_stats_refresh_recent
 from chat.services.training import intent_model_train
 
@@ -19,11 +19,13 @@ from chat.services.training import intent_model_train
     max_retries=3,
 )
 def queue_maintenance() -> dict[str, Any]:
-    """Every minute (django-celery-beat, see migration 0004): abandon conversations whose
-    customer stopped polling, then refresh the recent statistics rollups."""
+    """Every minute (django-celery-beat, see migration 0004): put conversations whose
+    agent stopped answering back in the queue, abandon conversations whose customer
+    stopped polling, then refresh the recent statistics rollups."""
+    requeued = conversations_requeue_unanswered()
     abandoned = conversations_abandon_stale()
     refreshed = chat_stats_refresh_recent()
-    return {"abandoned": abandoned, **refreshed}
+    return {"requeued": requeued, "abandoned": abandoned, **refreshed}
 
 
 @shared_task(bind=True, name="chat.intent_model_train")

@@ -29,6 +29,7 @@ class Capability(models.TextChoices):
     MANAGE_INTENTS = "manage_intents", "Can edit intents and retrain the assistants"
     REVIEW_CHAT_MESSAGES = "review_chat_messages", "Can review messages the assistant did not understand"
     ANSWER_CHATS = "answer_chats", "Can answer customers in the agent console"
+    REASSIGN_CHATS = "reassign_chats", "Can reassign chat conversations to another agent"
     VIEW_QUEUE_STATISTICS = "view_queue_statistics", "Can view chat queue statistics"
     VIEW_AUDIT_LOG = "view_audit_log", "Can read the audit log"
     VIEW_EVENTS = "view_events", "Can read the domain events feed"
@@ -52,6 +53,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.VIEW_RISK_MODELS,
             Capability.VIEW_QUEUE_STATISTICS,
             Capability.VIEW_EVENTS,
+            Capability.REASSIGN_CHATS,
         }
     ),
     # The modeller works with models and aggregate figures, never with who a student is.
