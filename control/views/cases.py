@@ -24,6 +24,8 @@ from control.selectors.casework import (
     control_case_is_overdue,
     control_case_list,
     control_case_risk_score,
+    control_case_shows_risk,
+    control_case_timeline,
     customer_access_report,
     customer_application_history,
     risk_band,
@@ -128,11 +130,24 @@ class DocumentUploadForm(forms.Form):
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Resultat"), choices=ControlOutcome.choices, widget=forms.RadioSelect)
+    reviewed_documents = forms.TypedMultipleChoiceField(
+        label=_("Dokumenter jeg har vurdert"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("«Ikke borteboer (avdekket)» krever at hvert dokument studenten har sendt er vurdert."),
+    )
     justification = forms.CharField(
         label=_("Begrunnelse"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Påkrevd. Begrunnelsen vises for studenten i vedtaket."),
     )
+
+    def __init__(self, *args: Any, case: ControlCase, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reviewed_documents"].choices = [  # type: ignore[attr-defined]
+            (d.pk, f"{d.original_name} ({d.get_document_type_display()})") for d in case.documents.all()
+        ]
 
 
 class ReopenForm(forms.Form):
@@ -144,10 +159,13 @@ def _case_page(
 ) -> HttpResponse:
     """Render the case page; `forms_` replaces the blank form of the step that failed."""
     user = request.user
-    score = control_case_risk_score(case=case)
+    shows_risk = control_case_shows_risk(case=case)
+    score = control_case_risk_score(case=case) if shows_risk else None
     can_work = user.has_perm(perm(Capability.WORK_CONTROL_CASES)) and not case.locked
     band = risk_band(percentile=score.percentile if score else None)
     context = {
+        "shows_risk": shows_risk,
+        "timeline": control_case_timeline(case=case),
         "case": case,
         "application": case.application,
         "customer": case.application.customer,
@@ -162,7 +180,7 @@ def _case_page(
         "can_reopen": case.locked and user.has_perm(perm(Capability.MANAGE_CONTROL)),
         "documentation_form": forms_.get("documentation_form") or DocumentationRequestForm(),
         "upload_form": forms_.get("upload_form") or DocumentUploadForm(),
-        "decision_form": forms_.get("decision_form") or DecisionForm(),
+        "decision_form": forms_.get("decision_form") or DecisionForm(case=case),
         "reopen_form": forms_.get("reopen_form") or ReopenForm(),
         "max_mb": MAX_DOCUMENT_BYTES // 1024 // 1024,
         # Errors about the case's state (locked, someone else's) shown at the top too: the
@@ -256,13 +274,14 @@ class CaseDecideView(CapabilityRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         case = _case_or_404(pk)
-        form = DecisionForm(request.POST)
+        form = DecisionForm(request.POST, case=case)
         if form.is_valid():
             try:
                 control_case_decide(
                     case=case,
                     outcome=form.cleaned_data["outcome"],
                     justification=form.cleaned_data["justification"],
+                    reviewed_document_ids=form.cleaned_data["reviewed_documents"],
                     decided_by=request.user,  # type: ignore[arg-type]
                     request=request,
                 )
