@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -21,4 +22,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("control/", include("control.urls")),
     path("chat/", include("chat.urls")),
+    path("mine-sider/", include("control.urls_student")),
 ]
+
+if apps.is_installed("oidc_provider"):  # the local stand-in for ID-porten (local and test settings)
+    from lanekassen_ai.idporten_local import idporten_local_urls
+
+    urlpatterns.append(path("openid/", include((idporten_local_urls(), "oidc_provider"))))

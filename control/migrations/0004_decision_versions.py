@@ -110,6 +110,20 @@ class Migration(migrations.Migration):
             model_name='controldecision',
             constraint=models.UniqueConstraint(fields=('case', 'version'), name='decision_version_unique_per_case'),
         ),
+        migrations.CreateModel(
+            name='StudentAccount',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('last_login_at', models.DateTimeField(blank=True, null=True)),
+                ('customer', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='student_account', to='control.customer')),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='student_account', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': 'studentinnlogging',
+                'verbose_name_plural': 'studentinnlogginger',
+            },
+        ),
         migrations.RunPython(decisions_from_case_fields, migrations.RunPython.noop),
         migrations.RemoveField(
             model_name='controlcase',

@@ -13,6 +13,7 @@ from control.models.casework import (
     LetterTemplate,
 )
 from control.models.risk import RiskModelVersion, RiskScore, ScoringRun
+from control.models.students import StudentAccount
 
 __all__ = [
     "Application",
@@ -29,4 +30,5 @@ __all__ = [
     "RiskModelVersion",
     "RiskScore",
     "ScoringRun",
+    "StudentAccount",
 ]

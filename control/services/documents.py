@@ -3,6 +3,7 @@ outside the web root and only ever read back through a permission-checked view."
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -145,10 +146,38 @@ def case_document_upload(
     uploaded_by: User,
     request: HttpRequest | None = None,
 ) -> CaseDocument:
-    """Register a document the student sent: PDF, JPEG or PNG by content (parsed, see
-    document_content_check), at most 10 MB.
-    The case then has its documents received. Nothing is stored if any check fails, and a
-    file written before a failing database write is removed again."""
+    """Register, as the caseworker, a document the student sent (by post or e-mail): PDF,
+    JPEG or PNG by content (parsed, see document_content_check), at most 10 MB. The
+    caseworker takes the case if nobody has it. See case_document_store."""
+
+    def check(locked: ControlCase) -> list[str]:
+        control_case_check_workable(case=locked, user=uploaded_by)
+        return control_case_assign_if_free(case=locked, user=uploaded_by)
+
+    return case_document_store(
+        case=case,
+        uploaded_file=uploaded_file,
+        document_type=document_type,
+        uploaded_by=uploaded_by,
+        check=check,
+        request=request,
+    )
+
+
+def case_document_store(
+    *,
+    case: ControlCase,
+    uploaded_file: UploadedFile,
+    document_type: str,
+    uploaded_by: User,
+    check: Callable[[ControlCase], list[str]],
+    request: HttpRequest | None = None,
+    channel: str = "",
+) -> CaseDocument:
+    """Store a document on a case after the one content check; `check` runs on the locked
+    case (raising if this uploader may not add documents now) and returns the case fields
+    it changed. The case then has its documents received. Nothing is stored if any check
+    fails, and a file written before a failing database write is removed again."""
     name = Path(uploaded_file.name or "dokument").name[:255]
     if document_type not in CaseDocument.DocumentType.values:
         raise ValidationError({"document_type": [_("Velg hva slags dokument dette er.")]})
@@ -158,7 +187,7 @@ def case_document_upload(
     target = _private_root() / relative
     with transaction.atomic():
         case = control_case_lock(case=case)
-        control_case_check_workable(case=case, user=uploaded_by)
+        fields = check(case)
         target.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         try:
@@ -177,7 +206,6 @@ def case_document_upload(
                 sha256=digest.hexdigest(),
                 uploaded_by=uploaded_by,
             )
-            fields = control_case_assign_if_free(case=case, user=uploaded_by)
             case.status = ControlCase.Status.DOCUMENTS_RECEIVED
             case.save(update_fields=[*fields, "status"])
             audit_record(
@@ -185,6 +213,7 @@ def case_document_upload(
                 actor=uploaded_by,
                 obj=case,
                 request=request,
+                channel=channel,
                 details={"document_id": document.pk, "content_type": content_type, "size": size},
             )
         except BaseException:
