@@ -8,3 +8,4 @@ from tests.control.risk_fixtures import (  # noqa: F401
     private_storage,
     trained,
 )
+from tests.control.student_helpers import idporten  # noqa: F401

@@ -1,9 +1,13 @@
 """Students for the role matrix and the student-page tests: a Customer with a control case
-in a confirmed campaign, logged in as it would be after ID-porten."""
+in a confirmed campaign, logged in as it would be after ID-porten; and the local
+ID-porten on the live server."""
 
 import itertools
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
+import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -11,6 +15,8 @@ from django.test import Client
 from control.models import CaseDocument, ControlCase, Customer
 from control.services.casework import control_case_request_documentation
 from control.services.students import student_account_for_national_id, student_document_upload
+from lanekassen_ai.idporten_local import idporten_local_client_ensure
+from lanekassen_ai.services.roles import roles_sync
 from tests.control.casework_helpers import PDF_BYTES
 from tests.control.factories import ControlCaseFactory, CustomerFactory
 from tests.factories import UserFactory
@@ -64,3 +70,16 @@ def matrix_student_client() -> Client:
     client = Client()
     client.force_login(student_user(customer=matrix_case().application.customer))
     return client
+
+
+@pytest.fixture
+def idporten(live_server: Any, settings: Any) -> Iterator[str]:
+    """The client pointed at the provider on the live server; yields the server's URL."""
+    base = live_server.url
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{base}/openid/authorize/"
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"{base}/openid/token/"
+    settings.OIDC_OP_USER_ENDPOINT = f"{base}/openid/userinfo/"
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{base}/openid/jwks/"
+    roles_sync()
+    idporten_local_client_ensure(redirect_uri=f"{base}/mine-sider/oidc/callback/")
+    yield base

@@ -4,32 +4,15 @@ backend fetches the token and the signing keys from it over HTTP), and the `pid`
 picks the Customer."""
 
 import re
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import requests
 
 from control.models import StudentAccount
-from lanekassen_ai.idporten_local import idporten_local_client_ensure
 from lanekassen_ai.models import AuditEvent
-from lanekassen_ai.services.roles import roles_sync
 from tests.control.factories import ControlCaseFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def idporten(live_server: Any, settings: Any) -> Iterator[str]:
-    """The client pointed at the provider on the live server; yields the server's URL."""
-    base = live_server.url
-    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{base}/openid/authorize/"
-    settings.OIDC_OP_TOKEN_ENDPOINT = f"{base}/openid/token/"
-    settings.OIDC_OP_USER_ENDPOINT = f"{base}/openid/userinfo/"
-    settings.OIDC_OP_JWKS_ENDPOINT = f"{base}/openid/jwks/"
-    roles_sync()
-    idporten_local_client_ensure(redirect_uri=f"{base}/mine-sider/oidc/callback/")
-    yield base
 
 
 def _login(base: str, national_id: str) -> tuple[requests.Session, requests.Response]:
