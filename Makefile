@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lanekassen_ai
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test venv lint typecheck checks services chromium messages screenshots bench clean
+.PHONY: run test venv lint typecheck checks services chromium debian-packages messages screenshots bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
-run: venv
+run: venv debian-packages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py demo_logins
@@ -43,7 +43,10 @@ services:
 chromium:
 	bin/ensure-chromium
 
-test: venv services chromium lint typecheck checks
+debian-packages:
+	bin/ensure-debian-packages
+
+test: venv services chromium debian-packages lint typecheck checks
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	  $(PY) -m pytest $(PYTEST_ARGS)
 

@@ -405,9 +405,10 @@ def control_case_reopen(
 
 
 def customer_access_report_record(
-    *, customer_id: str, user: User, request: HttpRequest | None = None
+    *, customer_id: str, user: User, request: HttpRequest | None = None, output_format: str = "html"
 ) -> None:
-    """Record that `user` produced the data access report of a student (GDPR art. 15)."""
+    """Record that `user` produced the data access report of a student (GDPR art. 15),
+    on the page ("html") or as a PDF ("pdf")."""
     audit_record(
         action="control.customer.access_report",
         actor=user,
@@ -415,4 +416,5 @@ def customer_access_report_record(
         object_id=customer_id,
         object_repr=customer_id,
         request=request,
+        details={"format": output_format},
     )

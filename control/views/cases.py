@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,7 @@ from control.services.casework import (
     customer_access_report_record,
 )
 from control.services.documents import MAX_DOCUMENT_BYTES, case_document_open_record, case_document_upload
+from control.services.pdf import pdf_from_html
 from control.views.form_errors import form_errors_apply
 from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.roles import Capability, perm
@@ -328,16 +330,41 @@ class CustomerAccessReportView(CapabilityRequiredMixin, View):
         except Customer.DoesNotExist as exc:
             raise Http404(gettext("Fant ingen kunde med kunde-id %(id)s.") % {"id": customer_id}) from exc
         customer_access_report_record(customer_id=customer_id, user=request.user, request=request)  # type: ignore[arg-type]
-        scores = [
-            {
-                "score": s,
-                "band_label": RISK_BAND_LABELS[risk_band(percentile=s.percentile)],
-                "reasons": risk_reasons_for_language(reasons=s.reasons),
-            }
-            for s in report.scores
-        ]
-        return render(
-            request,
-            "control/casework/access_report.html",
-            {"report": report, "scores": scores, "generated_at": timezone.now()},
+        return render(request, "control/casework/access_report.html", _access_report_context(report))
+
+
+def _access_report_context(report: Any) -> dict[str, Any]:
+    scores = [
+        {
+            "score": s,
+            "band_label": RISK_BAND_LABELS[risk_band(percentile=s.percentile)],
+            "reasons": risk_reasons_for_language(reasons=s.reasons),
+        }
+        for s in report.scores
+    ]
+    return {"report": report, "scores": scores, "generated_at": timezone.now()}
+
+
+class CustomerAccessReportPdfView(CapabilityRequiredMixin, View):
+    """The same report as a PDF (A4), to hand to the student."""
+
+    capabilities = CASE_READERS
+
+    def get(self, request: HttpRequest, customer_id: str) -> HttpResponse:
+        try:
+            report = customer_access_report(customer_id=customer_id)
+        except Customer.DoesNotExist as exc:
+            raise Http404(gettext("Fant ingen kunde med kunde-id %(id)s.") % {"id": customer_id}) from exc
+        customer_access_report_record(
+            customer_id=customer_id,
+            user=request.user,  # type: ignore[arg-type]
+            request=request,
+            output_format="pdf",
         )
+        html = render_to_string(
+            "control/casework/access_report_pdf.html", _access_report_context(report), request
+        )
+        response = HttpResponse(pdf_from_html(html=html), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="innsyn-{customer_id}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response

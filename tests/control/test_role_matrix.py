@@ -74,6 +74,13 @@ MATRIX: list[Row] = [
             "control:customer-access-report", args=[cw.case_with_score().application.customer_id]
         ),
     ),
+    pages(
+        "control:customer-access-report-pdf",
+        allowed=CASE_READERS,
+        url=lambda: reverse(
+            "control:customer-access-report-pdf", args=[cw.case_with_score().application.customer_id]
+        ),
+    ),
     pages("control:insight", allowed=STATISTICS),
     pages(
         "control:insight-campaign",
