@@ -20,8 +20,9 @@ run: venv debian-packages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py demo_logins
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:8000, notices to the SMTP server on 127.0.0.1:8025 (var/mail/) (Ctrl-C stops)"
+	$(PY) manage.py local_smtp_server --port 8025 & smtp=$$!; trap 'kill $$smtp' EXIT; \
+	  $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: venv
 	$(VENV)/bin/ruff check .

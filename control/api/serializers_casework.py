@@ -95,7 +95,7 @@ class TimelineEntrySerializer(serializers.Serializer):
     """One step of the case history; `id` is the request, document, decision or reopening."""
 
     when = serializers.DateTimeField()
-    kind = serializers.ChoiceField(choices=["request", "document", "decision", "reopening"])
+    kind = serializers.ChoiceField(choices=["request", "document", "decision", "reopening", "notice"])
     actor = serializers.CharField()
     id = serializers.IntegerField(source="obj.pk")
     text = serializers.SerializerMethodField()
@@ -108,6 +108,8 @@ class TimelineEntrySerializer(serializers.Serializer):
             return f"{obj.original_name} ({obj.document_type})"
         if entry.kind == "decision":
             return f"v{obj.version} {obj.outcome} ({obj.basis}): {obj.justification}"
+        if entry.kind == "notice":
+            return f"{obj.kind} {obj.channel} to {obj.recipient or '-'}: {obj.status} {obj.error}".strip()
         return f"reopened, v{obj.withdrawn_decision.version} withdrawn: {obj.reason}"
 
 

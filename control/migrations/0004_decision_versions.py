@@ -124,6 +124,42 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'studentinnlogginger',
             },
         ),
+        migrations.CreateModel(
+            name='ContactDetails',
+            fields=[
+                ('customer', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='contact', serialize=False, to='control.customer')),
+                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-post')),
+                ('mobile', models.CharField(blank=True, max_length=20, verbose_name='mobilnummer')),
+                ('language', models.CharField(choices=[('nb', 'Norsk bokmål'), ('nn', 'Norsk nynorsk'), ('en', 'English')], default='nb', max_length=2)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+            ],
+            options={
+                'verbose_name': 'kontaktopplysninger',
+                'verbose_name_plural': 'kontaktopplysninger',
+            },
+        ),
+        migrations.CreateModel(
+            name='Notice',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('DOCUMENTATION_REQUEST', 'Krav om dokumentasjon'), ('DECISION', 'Vedtak')], max_length=21)),
+                ('channel', models.CharField(choices=[('EMAIL', 'E-post'), ('SMS', 'SMS')], max_length=5)),
+                ('recipient', models.CharField(max_length=254)),
+                ('subject', models.CharField(max_length=200)),
+                ('body', models.TextField()),
+                ('status', models.CharField(choices=[('PENDING', 'Venter'), ('SENT', 'Sendt'), ('FAILED', 'Feilet')], default='PENDING', max_length=7)),
+                ('attempts', models.PositiveSmallIntegerField(default=0)),
+                ('error', models.TextField(blank=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('sent_at', models.DateTimeField(blank=True, null=True)),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='control.controlcase')),
+            ],
+            options={
+                'verbose_name': 'varsel',
+                'verbose_name_plural': 'varsler',
+                'ordering': ['created_at', 'id'],
+            },
+        ),
         migrations.RunPython(decisions_from_case_fields, migrations.RunPython.noop),
         migrations.RemoveField(
             model_name='controlcase',

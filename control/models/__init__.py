@@ -12,12 +12,14 @@ from control.models.casework import (
     DoNotControlFlag,
     LetterTemplate,
 )
+from control.models.notices import ContactDetails, Notice
 from control.models.risk import RiskModelVersion, RiskScore, ScoringRun
 from control.models.students import StudentAccount
 
 __all__ = [
     "Application",
     "CaseDocument",
+    "ContactDetails",
     "ControlCampaign",
     "ControlCase",
     "ControlCaseReopening",
@@ -27,6 +29,7 @@ __all__ = [
     "DocumentationRequest",
     "ImportRun",
     "LetterTemplate",
+    "Notice",
     "RiskModelVersion",
     "RiskScore",
     "ScoringRun",

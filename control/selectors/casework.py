@@ -416,14 +416,14 @@ class TimelineEntry:
     """One step in a case's history, in the order it happened."""
 
     when: Any
-    kind: str  # "request", "document", "decision", "reopening"
+    kind: str  # "request", "document", "decision", "reopening", "notice"
     actor: str
     obj: Any
 
 
 def control_case_timeline(*, case: ControlCase) -> list[TimelineEntry]:
     """The whole history of a case: documentation requests, documents received, every
-    decision version and every reopening, oldest first. Reads the prefetched relations of
+    decision version, every reopening and every notice sent, oldest first. Reads the prefetched relations of
     control_case_get / customer_access_report, so it costs no query."""
 
     def who(user: Any) -> str:
@@ -437,8 +437,9 @@ def control_case_timeline(*, case: ControlCase) -> list[TimelineEntry]:
         *(TimelineEntry(d.uploaded_at, "document", who(d.uploaded_by), d) for d in case.documents.all()),
         *(TimelineEntry(d.decided_at, "decision", who(d.decided_by), d) for d in case.decisions.all()),
         *(TimelineEntry(r.reopened_at, "reopening", who(r.reopened_by), r) for r in case.reopenings.all()),
+        *(TimelineEntry(n.created_at, "notice", "", n) for n in case.notices.all()),  # type: ignore[attr-defined]
     ]
-    order = {"request": 0, "document": 1, "decision": 2, "reopening": 3}
+    order = {"request": 0, "document": 1, "decision": 2, "reopening": 3, "notice": 4}
     return sorted(entries, key=lambda e: (e.when, order[e.kind], e.obj.pk))
 
 

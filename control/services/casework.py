@@ -1,6 +1,8 @@
 """Casework on one control case: take the next case, request documentation, decide
 (under due process), reopen. Every step is audited in the same transaction as the change it records.
 
+Documentation requests and decisions notify the student (control.services.notices).
+
 Locking: each write locks the case row (SELECT ... FOR UPDATE) before checking its state,
 so two people acting on the same case at once are serialised and the second one sees the
 first one's result (e.g. "already decided") instead of overwriting it.
@@ -27,9 +29,11 @@ from control.models import (
     ControlDecision,
     DocumentationRequest,
     LetterTemplate,
+    Notice,
 )
 from control.models.applications import ControlOutcome
 from control.selectors.casework import control_case_next_candidates
+from control.services.notices import notice_queue_for_case
 from lanekassen_ai.roles import Capability, perm
 from lanekassen_ai.services.audit import audit_record
 
@@ -198,6 +202,7 @@ def control_case_request_documentation(
             request=request,
             details={"deadline": deadline.isoformat(), "request_id": documentation_request.pk},
         )
+        notice_queue_for_case(case=case, kind=Notice.Kind.DOCUMENTATION_REQUEST)
     return documentation_request
 
 
@@ -345,6 +350,7 @@ def control_case_decide(
                 "reviewed_document_ids": [d.pk for d in reviewed],
             },
         )
+        notice_queue_for_case(case=case, kind=Notice.Kind.DECISION)
     return case
 
 

@@ -56,6 +56,8 @@ def _pdf_is_readable(stream: IO[bytes]) -> bool:
 
 
 def _image_is_readable(stream: IO[bytes], *, expected_format: str) -> bool:
+    # Pillow's LOAD_TRUNCATED_IMAGES is process-wide (WeasyPrint turns it on), so a
+    # truncated file is caught by the checks below, not by load() alone.
     try:
         with Image.open(stream) as image:
             if image.format != expected_format:
@@ -63,7 +65,14 @@ def _image_is_readable(stream: IO[bytes], *, expected_format: str) -> bool:
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
                 return False
-            image.load()  # decodes every pixel: a truncated or forged image fails here
+            image.verify()  # PNG: every chunk and its checksum, up to IEND
+        stream.seek(0)
+        with Image.open(stream) as image:
+            image.load()  # decodes every pixel: a forged image fails here
+        if expected_format == "JPEG":
+            stream.seek(0)
+            if b"\xff\xd9" not in stream.read()[-4096:]:  # no end-of-image marker: truncated
+                return False
         return True
     except Exception:  # Pillow raises many types for a broken file; any means "not an image"
         return False

@@ -190,6 +190,15 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Notices to students: e-mail through Django's e-mail backend (SMTP in production), SMS
+# through lanekassen_ai.sms (a gateway backend in production).
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Lånekassen <ikke-svar@lanekassen.invalid>")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_TIMEOUT = 10
+SMS_BACKEND = env("SMS_BACKEND", default="lanekassen_ai.sms.FileSmsBackend")
+SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jsonl"))
+
 # Celery: without a broker, tasks run in-process (the embedded default for `make run`).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
@@ -235,6 +244,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

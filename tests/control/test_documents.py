@@ -95,6 +95,7 @@ def test_an_exe_renamed_to_pdf_is_refused_by_its_content(caseworker: Any) -> Non
         ("fake.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
         ("fake.jpg", b"\xff\xd8\xff\xe0" + b"<html></html>" * 8),
         ("truncated.png", PNG_BYTES[: len(PNG_BYTES) // 2]),
+        ("truncated.jpg", JPEG_BYTES[: len(JPEG_BYTES) // 2]),
     ],
 )
 def test_a_file_with_the_right_first_bytes_that_does_not_parse_is_refused(
@@ -111,6 +112,22 @@ def test_a_file_with_the_right_first_bytes_that_does_not_parse_is_refused(
     assert "kan ikke åpnes som det" in str(excinfo.value.message_dict["file"])
     assert not CaseDocument.objects.exists()
     assert _files_on_disk(case) == []
+
+
+def test_a_truncated_image_is_refused_even_when_pillow_loads_truncated_images(
+    caseworker: Any, monkeypatch: Any
+) -> None:
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint sets it
+    for name, content in (("t.png", PNG_BYTES[:-20]), ("t.jpg", JPEG_BYTES[: len(JPEG_BYTES) // 2])):
+        with pytest.raises(ValidationError, match="kan ikke åpnes som det"):
+            case_document_upload(
+                case=ControlCaseFactory(),
+                uploaded_file=SimpleUploadedFile(name, content),
+                document_type="LEASE",
+                uploaded_by=caseworker,
+            )
 
 
 def test_a_password_protected_pdf_is_refused(caseworker: Any) -> None:
