@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import Count
 
-from control.models import ControlCampaign, ControlCase, Customer, RiskScore
+from control.models import ContactDetails, ControlCampaign, ControlCase, Customer, RiskScore
 from control.selectors.risk import risk_model_version_active
 from control.services.campaigns import (
     control_campaign_confirm,
@@ -82,12 +82,17 @@ def casework_demo_student_case() -> ControlCase | None:
 
 
 def casework_demo_student_seed(*, stdout: Any = None) -> None:
-    """Demo step (local settings): the demo student's case has had documentation
-    requested by the demo caseworker, so the student's page has something to answer."""
+    """Demo step (local settings): the demo student has contact details and their case
+    has had documentation requested by the demo caseworker (the notices go to the local
+    SMTP server), so the student's page has something to answer."""
     case = casework_demo_student_case()
     caseworker = User.objects.filter(username=DEMO_CASEWORKER_USERNAME).first()
     if case is None or caseworker is None:
         return
+    ContactDetails.objects.get_or_create(
+        customer=case.application.customer,
+        defaults={"email": "demo-student@student.invalid", "mobile": "+4799999999"},
+    )
     if not case.documentation_requests.exists():
         control_case_request_documentation(case=case, requested_by=caseworker)
     if stdout is not None:
