@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lanekassen_ai', '0002_roles'),
+        ('lanekassen_ai', '0003_auditevent_request_id'),
     ]
 
     operations = [
