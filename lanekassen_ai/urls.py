@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("lanekassen_ai.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
 # Each app plugs in alone: its pages are mounted only when it is installed.
 if apps.is_installed("control"):
     urlpatterns.append(path("control/", include("control.urls")))
