@@ -59,4 +59,12 @@ urlpatterns: list = [
     path("statistics/", statistics_views.StatisticsView.as_view(), name="statistics"),
     path("statistics/live/", statistics_views.StatisticsLiveView.as_view(), name="statistics-live"),
     path("statistics/csv/", statistics_views.StatisticsCsvView.as_view(), name="statistics-csv"),
+    path(
+        "statistics/forecast/", statistics_views.StatisticsForecastView.as_view(), name="statistics-forecast"
+    ),
+    path(
+        "statistics/forecast/csv/",
+        statistics_views.StatisticsForecastCsvView.as_view(),
+        name="statistics-forecast-csv",
+    ),
 ]

@@ -9,6 +9,8 @@ class ControlConfig(AppConfig):
     name = "control"
     verbose_name = _("Bostedskontroll")
     default_auto_field = "django.db.models.BigAutoField"
+    # Known future load on other channels (lanekassen_ai.events).
+    expected_load_providers: tuple = ("control.selectors.events.control_expected_load_events",)
     # Menu entries (lanekassen_ai.navigation.NavItem), added as pages are built.
     navigation: tuple = (
         NavItem("control:case-list", _("Arbeidsliste"), perm(Capability.WORK_CONTROL_CASES), order=10),

@@ -33,13 +33,15 @@ urlpatterns: list = [
     ),
     path("cases/<int:pk>/decide/", cases.CaseDecideView.as_view(), name="case-decide"),
     path("cases/<int:pk>/reopen/", cases.CaseReopenView.as_view(), name="case-reopen"),
+    # The customer id is a query parameter: it may hold any character (`/`, `..`, `?`), and
+    # a path segment would be rewritten by browsers and proxies.
     path(
-        "customers/<str:customer_id>/access-report/",
+        "customers/access-report/",
         cases.CustomerAccessReportView.as_view(),
         name="customer-access-report",
     ),
     path(
-        "customers/<str:customer_id>/access-report.pdf",
+        "customers/access-report.pdf",
         cases.CustomerAccessReportPdfView.as_view(),
         name="customer-access-report-pdf",
     ),

@@ -1,6 +1,6 @@
 """The customer chat API: anonymous, authorised per conversation by the token given when
-it was opened (header X-Conversation-Token). Writes are throttled per client with the
-`chat` scope; polling is not counted against it."""
+it was opened (header X-Conversation-Token). Writes are throttled per client (`chat` scope)
+and per conversation (`chat_conversation`); polling is not counted against either."""
 
 from dataclasses import asdict
 from typing import Any
@@ -66,10 +66,24 @@ class ChatThrottle(ScopedRateThrottle):
         return super().allow_request(request, view)
 
 
+class ConversationThrottle(ChatThrottle):
+    """The `chat_conversation` scope: writes to one conversation, whoever sends them, so
+    that many addresses together cannot flood one conversation (and the queue behind it)."""
+
+    scope_attr = "conversation_throttle_scope"
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        conversation_id = view.kwargs.get("pk")
+        if conversation_id is None:  # opening a conversation: only the per-client limit
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": f"conversation-{conversation_id}"}
+
+
 class CustomerAPIView(APIView):
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle, UserRateThrottle, ChatThrottle]
+    throttle_classes = [AnonRateThrottle, UserRateThrottle, ChatThrottle, ConversationThrottle]
     throttle_scope = "chat"
+    conversation_throttle_scope = "chat_conversation"
 
     def conversation(self, request: Request, pk: int) -> Conversation:
         conversation = conversation_for_token(

@@ -52,4 +52,6 @@ urlpatterns: list = [
     path("agent/conversations/<int:pk>/close/", agent.AgentCloseView.as_view(), name="chat-agent-close"),
     path("statistics/", statistics.StatisticsView.as_view(), name="chat-statistics"),
     path("statistics/live/", statistics.StatisticsLiveView.as_view(), name="chat-statistics-live"),
+    path("staffing-plan/", statistics.StaffingPlanView.as_view(), name="chat-staffing-plan"),
+    path("forecast/", statistics.ForecastView.as_view(), name="chat-forecast"),
 ]

@@ -18,9 +18,10 @@ def _chat_page(request: HttpRequest, *, assistant: str) -> HttpResponse:
         {"assistant_slug": assistant, "embedded": embedded},
     )
     # The page may sit in an iframe on the agency's own sites (the embed snippet), and
-    # nowhere else: CSP frame-ancestors replaces the project-wide X-Frame-Options DENY.
-    ancestors = " ".join(["'self'", *getattr(settings, "CHAT_FRAME_ANCESTORS", [])])
-    response["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
+    # nowhere else: CSP frame-ancestors replaces the project-wide X-Frame-Options DENY. This is
+    # what django-csp's @csp_replace does, with the list read per request, not at import.
+    ancestors = ["'self'", *getattr(settings, "CHAT_FRAME_ANCESTORS", [])]
+    response._csp_replace = {"frame-ancestors": ancestors}  # type: ignore[attr-defined]
     return response
 
 

@@ -2,6 +2,7 @@
 (request documentation, register documents, decide), reopening for managers, and the data
 access report for one student."""
 
+import re
 from typing import Any
 
 from django import forms
@@ -320,11 +321,13 @@ class CaseReopenView(CapabilityRequiredMixin, View):
 
 
 class CustomerAccessReportView(CapabilityRequiredMixin, View):
-    """Everything stored about one student (GDPR art. 15, AI Act art. 86), printable."""
+    """Everything stored about one student (GDPR art. 15, AI Act art. 86), printable.
+    The student is `?customer=<customer id>`."""
 
     capabilities = CASE_READERS
 
-    def get(self, request: HttpRequest, customer_id: str) -> HttpResponse:
+    def get(self, request: HttpRequest) -> HttpResponse:
+        customer_id = request.GET.get("customer", "")
         try:
             report = customer_access_report(customer_id=customer_id)
         except Customer.DoesNotExist as exc:
@@ -346,11 +349,12 @@ def _access_report_context(report: Any) -> dict[str, Any]:
 
 
 class CustomerAccessReportPdfView(CapabilityRequiredMixin, View):
-    """The same report as a PDF (A4), to hand to the student."""
+    """The same report as a PDF (A4), to hand to the student; `?customer=<customer id>`."""
 
     capabilities = CASE_READERS
 
-    def get(self, request: HttpRequest, customer_id: str) -> HttpResponse:
+    def get(self, request: HttpRequest) -> HttpResponse:
+        customer_id = request.GET.get("customer", "")
         try:
             report = customer_access_report(customer_id=customer_id)
         except Customer.DoesNotExist as exc:
@@ -365,6 +369,7 @@ class CustomerAccessReportPdfView(CapabilityRequiredMixin, View):
             "control/casework/access_report_pdf.html", _access_report_context(report), request
         )
         response = HttpResponse(pdf_from_html(html=html), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="innsyn-{customer_id}.pdf"'
+        safe_id = re.sub(r"[^A-Za-z0-9_-]", "_", report.customer.pk)  # the id may hold any character
+        response["Content-Disposition"] = f'attachment; filename="innsyn-{safe_id}.pdf"'
         response["Cache-Control"] = "private, no-store"
         return response

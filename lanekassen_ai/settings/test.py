@@ -23,6 +23,7 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="100000/min"),
         "user": env("API_THROTTLE_USER", default="100000/min"),
         "chat": env("API_THROTTLE_CHAT", default="100000/min"),
+        "chat_conversation": env("API_THROTTLE_CHAT_CONVERSATION", default="100000/min"),
     },
 }
 

@@ -366,7 +366,7 @@ def test_the_una_page_lets_a_logged_in_employee_start_a_conversation_with_its_cs
     client.force_login(caseworker)
     page = client.get(reverse("chat:una-chat"))
     assert page.status_code == 200
-    assert page["Content-Security-Policy"].startswith("frame-ancestors 'self'")
+    assert "frame-ancestors 'self'" in page["Content-Security-Policy"]
     csrf = re.search(r'data-csrf="([^"]+)"', page.content.decode()).group(1)  # type: ignore[union-attr]
     url = reverse("chat-conversation-create")
     refused = client.post(url, {"assistant": "una"}, content_type="application/json")
@@ -383,6 +383,84 @@ def test_the_public_chat_page_needs_no_login_and_may_be_framed_only_by_listed_si
     with override_settings(CHAT_FRAME_ANCESTORS=["https://lanekassen.no"]):
         page = Client().get(reverse("chat:customer-chat") + "?embed=1")
     assert page.status_code == 200
-    assert page["Content-Security-Policy"] == "frame-ancestors 'self' https://lanekassen.no"
+    policy = page["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://lanekassen.no" in policy
+    assert "script-src 'self'" in policy
     assert "X-Frame-Options" not in page
     assert "chat-embedded.css" in page.content.decode()
+
+
+def chat_rates(**rates: str) -> Any:
+    return override_settings(
+        REST_FRAMEWORK={
+            **REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {**REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], **rates},
+        }
+    )
+
+
+def test_one_socket_with_a_rotating_x_forwarded_for_cannot_pass_the_chat_limit(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    cache.clear()
+    with chat_rates(chat="10/min"):
+        statuses = [
+            api.post(
+                reverse("chat-conversation-create"), {}, format="json", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}"
+            ).status_code
+            for n in range(30)
+        ]
+    cache.clear()
+    assert statuses.count(201) == 10
+    assert statuses.count(429) == 20
+
+
+def test_behind_one_trusted_proxy_only_the_address_it_saw_counts(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    cache.clear()
+    settings_with_proxy = {
+        **REST_FRAMEWORK,
+        "NUM_PROXIES": 1,
+        "DEFAULT_THROTTLE_RATES": {**REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "chat": "3/min"},
+    }
+    with override_settings(REST_FRAMEWORK=settings_with_proxy):
+        # The caller's own claims (left) rotate; the address the proxy appended stays.
+        spoofed = [
+            api.post(
+                reverse("chat-conversation-create"),
+                {},
+                format="json",
+                HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.7",
+            ).status_code
+            for n in range(5)
+        ]
+        other_client = api.post(
+            reverse("chat-conversation-create"), {}, format="json", HTTP_X_FORWARDED_FOR="203.0.113.8"
+        ).status_code
+    cache.clear()
+    assert spoofed == [201, 201, 201, 429, 429]
+    assert other_client == 201
+
+
+def test_one_conversation_has_its_own_message_limit_whoever_sends(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    cache.clear()
+    conversation_id, token = start(api)
+    other_id, other_token = start(api)
+    with chat_rates(chat_conversation="3/min"):
+        statuses = [
+            api.post(
+                reverse("chat-conversation-messages", args=[conversation_id]),
+                {"text": "hei"},
+                format="json",
+                HTTP_X_CONVERSATION_TOKEN=token,
+                REMOTE_ADDR=f"192.0.2.{n}",
+            ).status_code
+            for n in range(5)
+        ]
+        other = say(api, other_id, other_token, "hei").status_code
+    cache.clear()
+    assert statuses == [201, 201, 201, 429, 429]
+    assert other == 201

@@ -34,3 +34,21 @@ def test_it_seeds_queues_history_and_rollups_once() -> None:
     slots = QueueSlotStat.objects.count()
     chat_traffic_demo_seed(days=7, today=today)
     assert (Conversation.objects.count(), QueueSlotStat.objects.count()) == (count, slots)
+
+
+def test_the_forecast_beats_seasonal_naive_on_the_demo_traffic() -> None:
+    """The acceptance check: the full demo history (nine weeks), the four-week backtest
+    of every queue, MASE below 1 and below seasonal-naive's own."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from chat.selectors.forecast import queue_forecast_report
+
+    chat_traffic_demo_seed()
+    cache.clear()
+    report = queue_forecast_report(today=timezone.localdate())
+    assert {q.queue_slug for q in report.queues} >= {"stipend-og-lan", "bostedskontroll"}
+    for forecast in report.queues:
+        assert forecast.backtest is not None, forecast.note
+        assert forecast.backtest["mase"] < 1, forecast.queue_slug
+        assert forecast.backtest["mae"] < forecast.backtest["mae_seasonal_naive"], forecast.queue_slug

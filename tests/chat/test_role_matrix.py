@@ -32,6 +32,8 @@ QUEUE_ROWS: list[Row] = [
     pages("chat:statistics", allowed={MG, AD}),
     pages("chat:statistics-live", allowed={MG, AD}),
     pages("chat:statistics-csv", allowed={MG, AD}),
+    pages("chat:statistics-forecast", allowed={MG, AD}),
+    pages("chat:statistics-forecast-csv", allowed={MG, AD}),
     api("chat-agent-status", allowed={CW, AD}),
     # Agents start "away", so taking a conversation is refused with the reason (409).
     Row("chat-agent-take-next", {A: 401, CW: 409, MG: 403, MD: 403, AD: 409}, method="post"),
@@ -42,6 +44,14 @@ QUEUE_ROWS: list[Row] = [
     Row("chat-agent-close", _AGENT_FOREIGN_API, url=_someone_elses("chat-agent-close"), method="post"),
     api("chat-statistics", allowed={MG, AD}),
     api("chat-statistics-live", allowed={MG, AD}),
+    api(
+        "chat-staffing-plan",
+        allowed={MG, AD},
+        url=lambda: (
+            reverse("chat-staffing-plan") + "?arrivals_per_hour=60&handle_seconds=300&target_seconds=60"
+        ),
+    ),
+    api("chat-forecast", allowed={MG, AD}),
 ]
 
 

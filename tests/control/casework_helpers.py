@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.http import urlencode
 from pypdf import PdfWriter
 
 from control.models import CaseDocument, ControlCampaign, ControlCase
@@ -84,3 +85,7 @@ def decide_with_due_process(
         decided_by=caseworker,
         reviewed_document_ids=reviewed,
     )
+
+
+def access_report_url(customer_id: str, name: str = "control:customer-access-report") -> str:
+    return f"{reverse(name)}?{urlencode({'customer': customer_id})}"

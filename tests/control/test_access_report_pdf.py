@@ -5,12 +5,11 @@ import io
 from typing import Any
 
 import pytest
-from django.urls import reverse
 from pypdf import PdfReader
 
 from control.services.casework import control_case_decide, control_case_reopen
 from lanekassen_ai.models import AuditEvent
-from tests.control.casework_helpers import case_with_score
+from tests.control.casework_helpers import access_report_url, case_with_score
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def test_the_access_report_pdf_lists_every_decision_version_and_is_audited(
         case=case, outcome="CLEARED", justification="Andre vurdering: i orden.", decided_by=caseworker
     )
     customer_id = case.application.customer_id
-    response = client_for("leder").get(reverse("control:customer-access-report-pdf", args=[customer_id]))
+    response = client_for("leder").get(access_report_url(customer_id, "control:customer-access-report-pdf"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert f"innsyn-{customer_id}.pdf" in response["Content-Disposition"]
@@ -49,6 +48,6 @@ def test_the_access_report_pdf_lists_every_decision_version_and_is_audited(
 
 def test_the_access_report_pdf_for_an_unknown_customer_is_404(client_for: Any) -> None:
     assert (
-        client_for("leder").get(reverse("control:customer-access-report-pdf", args=["NOPE"])).status_code
+        client_for("leder").get(access_report_url("NOPE", "control:customer-access-report-pdf")).status_code
         == 404
     )

@@ -18,7 +18,7 @@ from control.services.casework import (
     control_case_request_documentation,
 )
 from lanekassen_ai.models import AuditEvent
-from tests.control.casework_helpers import case_ready_to_catch
+from tests.control.casework_helpers import access_report_url, case_ready_to_catch
 from tests.control.factories import ControlCaseFactory, RiskScoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -221,7 +221,7 @@ def test_the_case_page_and_access_report_show_every_decision_version(
     client = client_for("leder")
     for url in (
         reverse("control:case-detail", args=[case.pk]),
-        reverse("control:customer-access-report", args=[case.application.customer_id]),
+        access_report_url(case.application.customer_id),
     ):
         page = client.get(url).content.decode()
         assert "Første vurdering: i orden." in page, url
