@@ -34,6 +34,7 @@ urlpatterns: list = [
         modeller_views.ReviewActionView.as_view(action="dismiss"),
         name="review-dismiss",
     ),
+    path("review/bulk/", modeller_views.ReviewBulkView.as_view(), name="review-bulk"),
     # Agent console and queue statistics
     path("agent/", agent_views.AgentConsoleView.as_view(), name="agent-console"),
     path("agent/status/", agent_views.AgentStatusView.as_view(), name="agent-status"),

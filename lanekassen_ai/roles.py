@@ -34,6 +34,8 @@ class Capability(models.TextChoices):
     VIEW_QUEUE_STATISTICS = "view_queue_statistics", "Can view chat queue statistics"
     VIEW_AUDIT_LOG = "view_audit_log", "Can read the audit log"
     VIEW_OWN_CONTROL_CASES = "view_own_control_cases", "Can see and answer their own control cases"
+    VIEW_EVENTS = "view_events", "Can read the domain events feed"
+    MANAGE_WEBHOOKS = "manage_webhooks", "Can manage webhook subscriptions and redeliver events"
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -52,6 +54,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.VIEW_PERSONAL_DATA,
             Capability.VIEW_RISK_MODELS,
             Capability.VIEW_QUEUE_STATISTICS,
+            Capability.VIEW_EVENTS,
         }
     ),
     # The modeller works with models and aggregate figures, never with who a student is.

@@ -20,6 +20,8 @@ from chat.api.serializers_customer import (
     ConversationCreatedSerializer,
     ConversationCreateSerializer,
     ConversationStateSerializer,
+    FeedbackRecordedSerializer,
+    FeedbackSerializer,
     MessageCreateSerializer,
     MessageListSerializer,
     MessagePostedSerializer,
@@ -34,6 +36,7 @@ from chat.selectors.conversations import (
 from chat.services.conversations import (
     ConversationError,
     Reply,
+    client_key_for,
     conversation_close_by_customer,
     conversation_customer_seen,
     conversation_message_leave,
@@ -41,6 +44,7 @@ from chat.services.conversations import (
     conversation_option_choose,
     conversation_rate,
     conversation_start,
+    message_feedback_record,
 )
 
 TOKEN_HEADER = OpenApiParameter(
@@ -117,7 +121,10 @@ class ConversationCreateView(CustomerAPIView):
     def post(self, request: Request) -> Response:
         data = self.validated(ConversationCreateSerializer, request)
         conversation, token = conversation_start(
-            assistant_slug=data["assistant"], language=data["language"], user=request.user
+            assistant_slug=data["assistant"],
+            language=data["language"],
+            user=request.user,
+            client_key=client_key_for(ident=AnonRateThrottle().get_ident(request)),
         )
         return Response(
             {
@@ -155,6 +162,8 @@ class ConversationMessagesView(CustomerAPIView):
         return Response(
             {
                 "state": conversation.state,
+                # The written standard the conversation is in now: the page's labels follow it.
+                "language": conversation.language,
                 "messages": [
                     {
                         "id": m.pk,
@@ -164,6 +173,7 @@ class ConversationMessagesView(CustomerAPIView):
                         "options": m.options,
                         "option_labels": [{"slug": s, "label": labels.get(s, s)} for s in m.options or []],
                         "link_url": m.intent.link_url if m.intent and m.sender == "bot" else "",
+                        "helpful": m.helpful,
                         "created_at": m.created_at.isoformat(),
                     }
                     for m in messages
@@ -225,3 +235,18 @@ class ConversationRatingView(CustomerAPIView):
         data = self.validated(RatingSerializer, request)
         rated = conversation_rate(conversation=conversation, rating=data["rating"], comment=data["comment"])
         return Response({"id": rated.pk, "state": rated.state, "rating": rated.rating})
+
+
+class MessageFeedbackView(CustomerAPIView):
+    """Thumbs up or down on one of the assistant's answers."""
+
+    @extend_schema(
+        parameters=[TOKEN_HEADER], request=FeedbackSerializer, responses={200: FeedbackRecordedSerializer}
+    )
+    def post(self, request: Request, pk: int, message_id: int) -> Response:
+        conversation = self.conversation(request, pk)
+        data = self.validated(FeedbackSerializer, request)
+        message = message_feedback_record(
+            conversation=conversation, message_id=message_id, helpful=data["helpful"]
+        )
+        return Response({"message_id": message.pk, "helpful": message.helpful})

@@ -32,6 +32,11 @@ urlpatterns: list = [
         customer.ConversationRatingView.as_view(),
         name="chat-conversation-rating",
     ),
+    path(
+        "conversations/<int:pk>/messages/<int:message_id>/feedback/",
+        customer.MessageFeedbackView.as_view(),
+        name="chat-message-feedback",
+    ),
     # Agent console and queue statistics
     path("agent/status/", agent.AgentStatusView.as_view(), name="chat-agent-status"),
     path("agent/take-next/", agent.AgentTakeNextView.as_view(), name="chat-agent-take-next"),

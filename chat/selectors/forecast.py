@@ -1,6 +1,6 @@
 """The arrivals forecast per queue and half hour for the coming weeks, the backtest that
 says how good it is, and the staffing plan per forecast slot. Reads the rollups
-(`QueueSlotStat`) and the known events of other apps (`lanekassen_ai.events`).
+(`QueueSlotStat`) and the known events of other apps (`lanekassen_ai.expected_load`).
 
 Timing: the history is the whole weeks (Monday 00:00 Oslo) before the current week, at most
 `MAX_HISTORY_WEEKS`; the forecast covers the `weeks` calendar weeks from next Monday
@@ -46,7 +46,7 @@ from chat.selectors.staffing import (
     agents_to_schedule,
     queue_history_figures,
 )
-from lanekassen_ai.events import ExpectedLoadEvent, expected_load_events
+from lanekassen_ai.expected_load import ExpectedLoadEvent, expected_load_events
 
 AGENCY_TZ = ZoneInfo("Europe/Oslo")
 MAX_HISTORY_WEEKS = 16

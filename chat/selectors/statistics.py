@@ -379,12 +379,21 @@ def _bot_figures(*, report: StatisticsReport) -> None:
         .annotate(n=Sum("replies"))
         .order_by("-n", "intent__slug")[:TOP_N]
     ]
-    report.top_not_understood = [
-        {"assistant": v["assistant__slug"], "text": v["text"], "count": v["n"]}
-        for v in NotUnderstoodDayStat.objects.filter(day__gte=report.since, day__lte=report.until)
-        .values("assistant__slug", "text")
+    # One row per question: the same text from both assistants is one question with the
+    # assistants listed, not two rows with different counts.
+    counts: dict[str, int] = {}
+    assistants: dict[str, set[str]] = {}
+    for v in (
+        NotUnderstoodDayStat.objects.filter(day__gte=report.since, day__lte=report.until)
+        .values("text", "assistant__slug")
         .annotate(n=Sum("count"))
-        .order_by("-n", "text")[:TOP_N]
+        .order_by()
+    ):
+        counts[v["text"]] = counts.get(v["text"], 0) + v["n"]
+        assistants.setdefault(v["text"], set()).add(v["assistant__slug"])
+    report.top_not_understood = [
+        {"assistant": ", ".join(sorted(assistants[text])), "text": text, "count": n}
+        for text, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_N]
     ]
 
 

@@ -27,6 +27,7 @@ from control.services.imports import ImportRefused, applications_import
 from control.services.registry import RegistryError, risk_model_activate, risk_model_retire
 from control.services.scoring import ScoringError, scoring_run_create
 from control.tasks import scoring_run_execute_task
+from lanekassen_ai.api.idempotency import idempotent
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.roles import Capability
 
@@ -43,6 +44,7 @@ class ApplicationsImportView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(request=ImportUploadSerializer, responses={201: ImportRunSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         form = ImportUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -124,6 +126,7 @@ class ScoringRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return scoring_run_list()
 
     @extend_schema(request=ScoringRunCreateSerializer, responses={202: ScoringRunSerializer})
+    @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = ScoringRunCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)

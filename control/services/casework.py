@@ -36,6 +36,7 @@ from control.selectors.casework import control_case_next_candidates
 from control.services.notices import notice_queue_for_case
 from lanekassen_ai.roles import Capability, perm
 from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.events import event_emit
 
 DEFAULT_LETTER_SLUG = "dokumentasjonskrav-borteboer"
 DEFAULT_LETTER_TITLE = "Krav om dokumentasjon av bosted"
@@ -203,6 +204,16 @@ def control_case_request_documentation(
             details={"deadline": deadline.isoformat(), "request_id": documentation_request.pk},
         )
         notice_queue_for_case(case=case, kind=Notice.Kind.DOCUMENTATION_REQUEST)
+        event_emit(
+            type="control.case.documentation_requested",
+            version=1,
+            payload={
+                "case_id": case.pk,
+                "documentation_request_id": documentation_request.pk,
+                "application_id": case.application_id,
+                "deadline": deadline,
+            },
+        )
     return documentation_request
 
 
@@ -351,6 +362,18 @@ def control_case_decide(
             },
         )
         notice_queue_for_case(case=case, kind=Notice.Kind.DECISION)
+        event_emit(
+            type="control.case.decided",
+            version=1,
+            payload={
+                "case_id": case.pk,
+                "campaign_id": case.campaign_id,
+                "application_id": case.application_id,
+                "academic_year": case.application.academic_year,
+                "outcome": outcome,
+                "decided_at": decision.decided_at,
+            },
+        )
     return case
 
 

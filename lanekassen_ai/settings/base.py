@@ -128,7 +128,7 @@ OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "student:oidc-callback"
 LOGIN_REDIRECT_URL_FAILURE = "/mine-sider/login/?feil=1"
 
-# Bokmål first; English through Django i18n.
+# Bokmål first; nynorsk and English through Django i18n.
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norsk bokmål")), ("nn", _("Norsk nynorsk")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -205,7 +205,11 @@ SPECTACULAR_SETTINGS = {
         "ControlCampaignStatusEnum": "control.models.casework.ControlCampaign.Status",
         "ModelVersionStatusEnum": "control.models.risk.RiskModelVersion.Status",
         "ConversationStateEnum": "chat.models.conversations.Conversation.State",
+        "ConversationLanguageEnum": "chat.models.conversations.Conversation.Language",
         "AgentStateEnum": "chat.models.queues.AgentStatus.State",
+        "ControlOutcomeEnum": "control.models.applications.ControlOutcome",
+        "WebhookDeliveryStatusEnum": "lanekassen_ai.models.WebhookDelivery.Status",
+        "WebhookAttemptOutcomeEnum": "lanekassen_ai.models.WebhookDeliveryAttempt.Outcome",
     },
 }
 
@@ -300,3 +304,16 @@ DEMO_SEED_STEPS.append("chat.services.demo_traffic.chat_traffic_demo_seed")  # a
 # and the sites allowed to embed the chat page in an iframe (CSP frame-ancestors).
 CHAT_LOGIN_REQUIRED_ASSISTANTS = ["una"]
 CHAT_FRAME_ANCESTORS = env.list("CHAT_FRAME_ANCESTORS", default=[])
+
+# Webhooks (lanekassen_ai.services.webhooks): a try waits this long for the receiver; after
+# a failed try the next waits BACKOFF · 2^(tries-1) seconds (capped); after MAX_ATTEMPTS
+# tries the delivery is dead. The relay re-sends what is due and untouched for GRACE.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_LEASE_SECONDS = env.float("WEBHOOK_LEASE_SECONDS", default=60)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=12)
+WEBHOOK_RETRY_BACKOFF_SECONDS = env.float("WEBHOOK_RETRY_BACKOFF_SECONDS", default=10)
+WEBHOOK_RETRY_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_RETRY_BACKOFF_MAX_SECONDS", default=3600)
+WEBHOOK_RELAY_GRACE_SECONDS = env.float("WEBHOOK_RELAY_GRACE_SECONDS", default=30)
+WEBHOOK_BATCH_SIZE = env.int("WEBHOOK_BATCH_SIZE", default=50)
+# How long an Idempotency-Key's first answer is kept (the hourly cleanup deletes older ones).
+IDEMPOTENCY_KEY_TTL_HOURS = env.float("IDEMPOTENCY_KEY_TTL_HOURS", default=24)

@@ -28,7 +28,7 @@ REST_FRAMEWORK = {
 }
 
 # Tasks run in-process unless a test starts a real worker (tests/conftest.py).
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 
 # Static files straight from the source folders; no collectstatic needed outside production.
 WHITENOISE_USE_FINDERS = True
@@ -41,3 +41,9 @@ OIDC_LOGIN_URL = "/openid/testid/"
 OIDC_IDTOKEN_PROCESSING_HOOK = "lanekassen_ai.idporten_local.idtoken_add_pid"
 OIDC_RP_CLIENT_ID = "lanekassen-test"
 OIDC_RP_CLIENT_SECRET = "test-only-client-secret"  # noqa: S105
+# Webhook retries in tests: fractions of a second, so retry and recovery tests stay fast.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=2)
+WEBHOOK_LEASE_SECONDS = env.float("WEBHOOK_LEASE_SECONDS", default=3)
+WEBHOOK_RETRY_BACKOFF_SECONDS = env.float("WEBHOOK_RETRY_BACKOFF_SECONDS", default=0.2)
+WEBHOOK_RETRY_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_RETRY_BACKOFF_MAX_SECONDS", default=1)
+WEBHOOK_RELAY_GRACE_SECONDS = env.float("WEBHOOK_RELAY_GRACE_SECONDS", default=0)

@@ -107,6 +107,12 @@ ASSISTANT_ROWS: list[Row] = [
         url=_missing("chat:review-dismiss"),
         method="post",
     ),
+    Row(
+        "chat:review-bulk",
+        {A: 302, CW: 404, MG: 403, MD: 404, AD: 404},  # no assistant loaded here
+        url=lambda: reverse("chat:review-bulk"),
+        method="post",
+    ),
     Row("chat-conversation-create", _CUSTOMER_POST_ONLY),
     # Without the conversation's token nobody reads it, whatever their role.
     Row(
@@ -122,6 +128,11 @@ ASSISTANT_ROWS: list[Row] = [
     ),
     Row("chat-conversation-close", _CUSTOMER_POST_ONLY, url=_missing("chat-conversation-close")),
     Row("chat-conversation-rating", _CUSTOMER_POST_ONLY, url=_missing("chat-conversation-rating")),
+    Row(
+        "chat-message-feedback",
+        _CUSTOMER_POST_ONLY,
+        url=lambda: reverse("chat-message-feedback", args=[999999, 1]),
+    ),
 ]
 
 MATRIX: list[Row] = [*QUEUE_ROWS, *ASSISTANT_ROWS]

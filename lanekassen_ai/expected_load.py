@@ -3,7 +3,7 @@ deadlines falling due), so one app can plan for what another does without import
 
 An app declares providers on its AppConfig as dotted paths:
 
-    expected_load_providers = ("control.selectors.events.control_expected_load_events",)
+    expected_load_providers = ("control.selectors.expected_load.control_expected_load_events",)
 
 A provider is a function `provider(*, since: date, until: date) -> Iterable[ExpectedLoadEvent]`
 returning the events dated in `since`..`until` (inclusive), past and future alike (a

@@ -1,4 +1,4 @@
-"""The residence control's expected-load events (control/selectors/events.py)."""
+"""The residence control's expected-load events (control/selectors/expected_load.py)."""
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from control.models import DocumentationRequest
-from control.selectors.events import control_expected_load_events
+from control.selectors.expected_load import control_expected_load_events
 from tests.control.factories import ControlCaseFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """The residence control's known load on the other channels, for
-`lanekassen_ai.events`: documentation letters sent per day and their deadlines falling
+`lanekassen_ai.expected_load`: documentation letters sent per day and their deadlines falling
 due per day (students write to the chat when the letter arrives and as the deadline nears).
 
 Letters of campaign notices are not here yet: only documentation requests carry dates."""
@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 
 from control.models import DocumentationRequest
-from lanekassen_ai.events import ExpectedLoadEvent
+from lanekassen_ai.expected_load import ExpectedLoadEvent
 
 AGENCY_TZ = ZoneInfo("Europe/Oslo")
 TOPIC = "residence_control"

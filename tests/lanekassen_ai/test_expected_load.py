@@ -1,11 +1,11 @@
-"""Known expected-load events collected from the apps (lanekassen_ai/events.py)."""
+"""Known expected-load events collected from the apps (lanekassen_ai/expected_load.py)."""
 
 from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
 
-from lanekassen_ai.events import ExpectedLoadEvent, expected_load_events, expected_load_providers
+from lanekassen_ai.expected_load import ExpectedLoadEvent, expected_load_events, expected_load_providers
 
 DAY = date(2026, 12, 7)
 
