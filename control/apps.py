@@ -50,6 +50,7 @@ class ControlConfig(AppConfig):
         "control.case.document.upload": _("Dokument lastet opp"),
         "control.case.document.download": _("Dokument lastet ned"),
         "control.customer.access_report": _("Innsynsrapport åpnet"),
+        "control.student.login": _("Student logget inn med ID-porten"),
         "control.flag.create": _("Unntak fra kontroll registrert"),
         "control.flag.deactivate": _("Unntak fra kontroll avsluttet"),
     }

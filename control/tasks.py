@@ -1,10 +1,13 @@
 """Celery tasks of the control app: thin wrappers around the services of the same name,
 passing primary keys, never objects."""
 
+from typing import Any
+
 from celery import shared_task
 from django.db import OperationalError
 
 from control.services.campaigns import control_campaign_select
+from control.services.notices import notice_send
 from control.services.scoring import scoring_run_execute
 from control.services.training import risk_model_version_train
 
@@ -42,3 +45,23 @@ def risk_model_version_train_task(
         until_year=until_year, excluded_features=excluded_features, user=user, channel="task"
     )
     return {"model_version": version.version, "status": version.status}
+
+
+NOTICE_MAX_RETRIES = 5
+
+
+@shared_task(
+    name="control.notice_send",
+    bind=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=NOTICE_MAX_RETRIES,
+)
+def notice_send_task(self: Any, notice_id: int) -> dict[str, int | str]:
+    """Send one stored notice (see control.services.notices); retried with backoff by a
+    worker. Run in-process (no broker) there is nobody to retry later, so the first
+    failure is final."""
+    final = bool(self.request.is_eager) or self.request.retries >= self.max_retries
+    notice = notice_send(notice_id=notice_id, final_attempt=final)
+    return {"notice": notice.pk, "status": notice.status}

@@ -40,6 +40,11 @@ urlpatterns: list = [
         cases.CustomerAccessReportView.as_view(),
         name="customer-access-report",
     ),
+    path(
+        "customers/access-report.pdf",
+        cases.CustomerAccessReportPdfView.as_view(),
+        name="customer-access-report-pdf",
+    ),
     # Risk models: registry, model card, import of applications
     path("models/", models.ModelListView.as_view(), name="model-list"),
     path("models/<str:version>/", models.ModelDetailView.as_view(), name="model-detail"),

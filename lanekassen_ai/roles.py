@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     MANAGER = "leder", _("Leder")
     MODELLER = "analytiker", _("Analytiker")
     ADMIN = "admin", _("Administrator")
+    # A student logged in with ID-porten; sees only their own control cases.
+    STUDENT = "student", _("Student")
 
 
 class Capability(models.TextChoices):
@@ -32,6 +34,7 @@ class Capability(models.TextChoices):
     REASSIGN_CHATS = "reassign_chats", "Can reassign chat conversations to another agent"
     VIEW_QUEUE_STATISTICS = "view_queue_statistics", "Can view chat queue statistics"
     VIEW_AUDIT_LOG = "view_audit_log", "Can read the audit log"
+    VIEW_OWN_CONTROL_CASES = "view_own_control_cases", "Can see and answer their own control cases"
     VIEW_EVENTS = "view_events", "Can read the domain events feed"
     MANAGE_WEBHOOKS = "manage_webhooks", "Can manage webhook subscriptions and redeliver events"
 
@@ -66,7 +69,9 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.VIEW_CONTROL_STATISTICS,
         }
     ),
-    Role.ADMIN: frozenset(Capability),
+    # Admins act for the agency; a student's own page is never theirs.
+    Role.ADMIN: frozenset(Capability) - {Capability.VIEW_OWN_CONTROL_CASES},
+    Role.STUDENT: frozenset({Capability.VIEW_OWN_CONTROL_CASES}),
 }
 
 

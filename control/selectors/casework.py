@@ -25,6 +25,8 @@ from control.models import (
     CaseDocument,
     ControlCampaign,
     ControlCase,
+    ControlCaseReopening,
+    ControlDecision,
     Customer,
     DocumentationRequest,
     DoNotControlFlag,
@@ -419,17 +421,65 @@ def control_case_get(*, case_id: int) -> ControlCase:
             "application",
             "application__customer",
             "assigned_to",
-            "decided_by",
+            "current_decision",
+            "current_decision__decided_by",
         )
-        .prefetch_related(
-            Prefetch(
-                "documentation_requests",
-                queryset=DocumentationRequest.objects.select_related("requested_by"),
-            ),
-            Prefetch("documents", queryset=CaseDocument.objects.select_related("uploaded_by")),
-        )
+        .prefetch_related(*_CASE_HISTORY_PREFETCHES)
         .get(pk=case_id)
     )
+
+
+_CASE_HISTORY_PREFETCHES = (
+    Prefetch("documentation_requests", queryset=DocumentationRequest.objects.select_related("requested_by")),
+    Prefetch("documents", queryset=CaseDocument.objects.select_related("uploaded_by")),
+    Prefetch(
+        "decisions",
+        queryset=ControlDecision.objects.select_related("decided_by").prefetch_related("reviewed_documents"),
+    ),
+    Prefetch(
+        "reopenings",
+        queryset=ControlCaseReopening.objects.select_related("reopened_by", "withdrawn_decision"),
+    ),
+)
+
+
+def control_case_shows_risk(*, case: ControlCase) -> bool:
+    """Whether the case's risk score, rank and reasons may be shown. A randomly drawn case
+    is not suspected of anything, so until it is decided nothing primes the caseworker
+    with a score it was not picked for."""
+    return case.selection_reason != ControlCase.SelectionReason.RANDOM or case.locked
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One step in a case's history, in the order it happened."""
+
+    when: Any
+    kind: str  # "request", "document", "decision", "reopening", "notice"
+    actor: str
+    obj: Any
+
+
+def control_case_timeline(*, case: ControlCase) -> list[TimelineEntry]:
+    """The whole history of a case: documentation requests, documents received, every
+    decision version, every reopening and every notice sent, oldest first. Reads the prefetched relations of
+    control_case_get / customer_access_report, so it costs no query."""
+
+    def who(user: Any) -> str:
+        return user.get_username() if user is not None else ""
+
+    entries = [
+        *(
+            TimelineEntry(r.requested_at, "request", who(r.requested_by), r)
+            for r in case.documentation_requests.all()
+        ),
+        *(TimelineEntry(d.uploaded_at, "document", who(d.uploaded_by), d) for d in case.documents.all()),
+        *(TimelineEntry(d.decided_at, "decision", who(d.decided_by), d) for d in case.decisions.all()),
+        *(TimelineEntry(r.reopened_at, "reopening", who(r.reopened_by), r) for r in case.reopenings.all()),
+        *(TimelineEntry(n.created_at, "notice", "", n) for n in case.notices.all()),  # type: ignore[attr-defined]
+    ]
+    order = {"request": 0, "document": 1, "decision": 2, "reopening": 3, "notice": 4}
+    return sorted(entries, key=lambda e: (e.when, order[e.kind], e.obj.pk))
 
 
 def customer_application_history(*, customer: Customer) -> QuerySet[Application]:
@@ -477,7 +527,8 @@ class AccessReport:
 def customer_access_report(*, customer_id: str) -> AccessReport:
     """Everything stored about one student: identity and audit attributes, every
     application, every risk score with its reasons and model version, every control case
-    with its letters, documents and decision, and any do-not-control flag."""
+    with its whole timeline (letters, documents, every decision version, reopenings), and
+    any do-not-control flag."""
     customer = Customer.objects.get(pk=customer_id)
     applications = list(Application.objects.filter(customer=customer).order_by("academic_year"))
     scores = list(
@@ -487,10 +538,12 @@ def customer_access_report(*, customer_id: str) -> AccessReport:
     )
     cases = list(
         ControlCase.objects.filter(application__customer=customer)
-        .select_related("campaign", "application", "decided_by", "assigned_to")
-        .prefetch_related("documentation_requests", "documents")
+        .select_related("campaign", "application", "assigned_to", "current_decision")
+        .prefetch_related(*_CASE_HISTORY_PREFETCHES)
         .order_by("application__academic_year")
     )
+    for case in cases:
+        case.timeline = control_case_timeline(case=case)  # type: ignore[attr-defined]
     flags = list(DoNotControlFlag.objects.filter(customer=customer).select_related("created_by"))
     return AccessReport(customer=customer, applications=applications, scores=scores, cases=cases, flags=flags)
 
