@@ -3,7 +3,6 @@ scoring runs. Thin: each call validates input and calls one service."""
 
 from typing import Any
 
-from django.db import transaction
 from django.utils import translation
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -18,6 +17,7 @@ from control.api.serializers_risk import (
     ImportUploadSerializer,
     RiskModelVersionDetailSerializer,
     RiskModelVersionListSerializer,
+    ScoringRunConflictSerializer,
     ScoringRunCreateSerializer,
     ScoringRunSerializer,
 )
@@ -25,9 +25,9 @@ from control.models import RiskModelVersion
 from control.selectors.risk import risk_model_version_list, scoring_run_list
 from control.services.imports import ImportRefused, applications_import
 from control.services.registry import RegistryError, risk_model_activate, risk_model_retire
-from control.services.scoring import ScoringError, scoring_run_create
-from control.tasks import scoring_run_execute_task
+from control.services.scoring import ScoringError, ScoringRunConflict, scoring_run_retry, scoring_run_start
 from lanekassen_ai.api.permissions import HasCapability
+from lanekassen_ai.api.serializers import ErrorSerializer
 from lanekassen_ai.roles import Capability
 
 MODEL_READERS = HasCapability(Capability.VIEW_RISK_MODELS)
@@ -116,14 +116,22 @@ class ScoringRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["academic_year", "status"]
 
     def get_permissions(self) -> list[Any]:
-        if self.action == "create":
+        if self.action in ("create", "retry"):
             return [MODEL_MANAGERS()]
         return [MODEL_READERS()]
 
     def get_queryset(self) -> Any:
         return scoring_run_list()
 
-    @extend_schema(request=ScoringRunCreateSerializer, responses={202: ScoringRunSerializer})
+    @extend_schema(
+        request=ScoringRunCreateSerializer,
+        responses={
+            202: ScoringRunSerializer,
+            400: ErrorSerializer,
+            409: ScoringRunConflictSerializer,
+            503: ErrorSerializer,
+        },
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = ScoringRunCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -138,14 +146,40 @@ class ScoringRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                     status=status.HTTP_400_BAD_REQUEST,
                 )
         try:
-            with transaction.atomic():
-                run = scoring_run_create(
-                    year=form.validated_data["academic_year"],
-                    model_version=model_version,
-                    request=request._request,
-                )
-                scoring_run_execute_task.delay_on_commit(run.pk)
+            run = scoring_run_start(
+                year=form.validated_data["academic_year"],
+                model_version=model_version,
+                user=request.user,
+                channel="api",
+            )
+        except ScoringRunConflict as conflict:
+            return _conflict(conflict)
         except ScoringError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(ErrorSerializer({"detail": str(exc)}).data, status=status.HTTP_400_BAD_REQUEST)
         run.refresh_from_db()
         return Response(ScoringRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: ScoringRunSerializer,
+            409: ScoringRunConflictSerializer,
+            503: ErrorSerializer,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: str | None = None) -> Response:
+        """Queue a failed or stuck run again: it resumes at its first chunk not done."""
+        try:
+            run = scoring_run_retry(run=self.get_object(), user=request.user, channel="api")
+        except ScoringRunConflict as conflict:
+            return _conflict(conflict)
+        except ScoringError as exc:
+            return Response(ErrorSerializer({"detail": str(exc)}).data, status=status.HTTP_409_CONFLICT)
+        run.refresh_from_db()
+        return Response(ScoringRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+def _conflict(conflict: ScoringRunConflict) -> Response:
+    body = ScoringRunConflictSerializer({"detail": str(conflict), "running": conflict.run}).data
+    return Response(body, status=status.HTTP_409_CONFLICT)

@@ -120,6 +120,8 @@ class ControlCampaignSerializer(serializers.ModelSerializer):
             "documentation_days",
             "model_version",
             "status",
+            "progress",
+            "error",
             "case_count",
             "created_at",
             "confirmed_at",

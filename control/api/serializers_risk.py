@@ -61,9 +61,18 @@ class ScoringRunSerializer(serializers.ModelSerializer):
             "total",
             "done",
             "error",
+            "attempts",
+            "heartbeat_at",
             "created_at",
             "finished_at",
         ]
+
+
+class ScoringRunConflictSerializer(serializers.Serializer):
+    """409: a run of the same year and model is going."""
+
+    detail = serializers.CharField()
+    running = ScoringRunSerializer()
 
 
 class ScoringRunCreateSerializer(serializers.Serializer):

@@ -14,3 +14,7 @@ STORAGES = {
 # Static files straight from the source folders; no collectstatic needed outside production.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# No broker on `make run`: jobs run in a background thread, so the page that starts one
+# returns at once and its progress bar (read from the database) moves.
+JOBS_IN_PROCESS = env("JOBS_IN_PROCESS", default="thread")

@@ -1,4 +1,7 @@
-"""Production settings. Refuses to start without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL."""
+"""Production settings. Refuses to start without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
+DATABASE_URL and CELERY_BROKER_URL."""
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import env
@@ -7,6 +10,13 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
+# No tasks inside a web request: production needs a broker and workers.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+if not CELERY_BROKER_URL:
+    raise ImproperlyConfigured(
+        "Set the CELERY_BROKER_URL environment variable (production runs tasks in workers)"
+    )
+CELERY_TASK_ALWAYS_EAGER = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
