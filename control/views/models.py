@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -118,7 +119,7 @@ class ScoringRunRetryView(CapabilityRequiredMixin, View):
         except JobsUnavailable:
             return jobs_unavailable_page(request, back=back)
         else:
-            messages.success(request, _t("Skåringen er startet på nytt."))
+            messages.success(request, gettext("Skåringen er startet på nytt."))
         return redirect(back)
 
 

@@ -65,7 +65,16 @@ def job_enqueue(*, task_name: str, args: list[Any], on_unavailable: Callable[[],
     transaction.on_commit(lambda: _job_start(task_name=task_name, args=args, on_unavailable=on_unavailable))
 
 
+@functools.cache
+def _tasks_imported() -> bool:
+    # Services name their task instead of importing it (a service imports no door); the
+    # apps' tasks modules are imported once so that the name resolves in any process.
+    current_app.loader.import_default_modules()
+    return True
+
+
 def _job_start(*, task_name: str, args: list[Any], on_unavailable: Callable[[], None] | None) -> None:
+    _tasks_imported()
     task = current_app.tasks[task_name]
     if current_app.conf.task_always_eager:
         if getattr(settings, "JOBS_IN_PROCESS", "inline") == "thread":
