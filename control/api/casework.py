@@ -196,4 +196,6 @@ class ControlCampaignViewSet(viewsets.ReadOnlyModelViewSet):
     def statistics(self, request: Request, pk: str | None = None) -> Response:
         """Progress, hit rate by selection reason with Wilson intervals, lift, per group."""
         campaign: ControlCampaign = self.get_object()
-        return Response(control_campaign_statistics(campaign=campaign).as_dict())
+        return Response(
+            CampaignStatisticsSerializer(control_campaign_statistics(campaign=campaign).as_dict()).data
+        )

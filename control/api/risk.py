@@ -13,7 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from control.api.serializers_risk import (
-    ImportRunSerializer,
+    ImportRefusedSerializer,
+    ImportResultSerializer,
     ImportUploadSerializer,
     RiskModelVersionDetailSerializer,
     RiskModelVersionListSerializer,
@@ -42,7 +43,9 @@ class ApplicationsImportView(APIView):
     permission_classes = [MODEL_MANAGERS]
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request=ImportUploadSerializer, responses={201: ImportRunSerializer})
+    @extend_schema(
+        request=ImportUploadSerializer, responses={201: ImportResultSerializer, 400: ImportRefusedSerializer}
+    )
     def post(self, request: Request) -> Response:
         form = ImportUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -62,14 +65,9 @@ class ApplicationsImportView(APIView):
             }
             if refused.run is not None:
                 body["import_run"] = refused.run.pk
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        return Response(
-            {
-                **ImportRunSerializer(result.run).data,
-                "rejected": [e.as_dict() for e in result.errors],
-            },
-            status=status.HTTP_201_CREATED,
-        )
+            return Response(ImportRefusedSerializer(body).data, status=status.HTTP_400_BAD_REQUEST)
+        result.run.rejected = [e.as_dict() for e in result.errors]  # type: ignore[attr-defined]
+        return Response(ImportResultSerializer(result.run).data, status=status.HTTP_201_CREATED)
 
 
 class RiskModelVersionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -91,12 +89,12 @@ class RiskModelVersionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self) -> Any:
         return RiskModelVersionDetailSerializer if self.action != "list" else RiskModelVersionListSerializer
 
-    @extend_schema(request=None, responses={200: RiskModelVersionDetailSerializer})
+    @extend_schema(request=None, responses={200: RiskModelVersionDetailSerializer, 409: ErrorSerializer})
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, version: str | None = None) -> Response:
         return self._change(risk_model_activate, request)
 
-    @extend_schema(request=None, responses={200: RiskModelVersionDetailSerializer})
+    @extend_schema(request=None, responses={200: RiskModelVersionDetailSerializer, 409: ErrorSerializer})
     @action(detail=True, methods=["post"])
     def retire(self, request: Request, version: str | None = None) -> Response:
         return self._change(risk_model_retire, request)
@@ -105,7 +103,7 @@ class RiskModelVersionViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             model_version = service(model_version=self.get_object(), request=request._request)
         except RegistryError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+            return Response(ErrorSerializer({"detail": str(exc)}).data, status=status.HTTP_409_CONFLICT)
         return Response(RiskModelVersionDetailSerializer(model_version).data)
 
 
@@ -127,7 +125,6 @@ class ScoringRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         request=ScoringRunCreateSerializer,
         responses={
             202: ScoringRunSerializer,
-            400: ErrorSerializer,
             409: ScoringRunConflictSerializer,
             503: ErrorSerializer,
         },

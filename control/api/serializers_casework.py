@@ -15,7 +15,11 @@ class ControlCaseListSerializer(serializers.ModelSerializer):
     application_id = serializers.CharField(read_only=True)
     academic_year = serializers.IntegerField(source="application.academic_year", read_only=True)
     national_id_masked = serializers.SerializerMethodField()
-    assigned_to = serializers.CharField(source="assigned_to.username", read_only=True, default=None)
+    assigned_to = serializers.CharField(
+        source="assigned_to.username", read_only=True, default=None, allow_null=True
+    )
+    # "" until the case is decided: a blank choice in the schema, not a third outcome.
+    outcome = serializers.ChoiceField(choices=ControlOutcome.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = ControlCase
@@ -65,7 +69,9 @@ class ControlCaseDetailSerializer(ControlCaseListSerializer):
     risk_reason_texts = serializers.ListField(child=serializers.CharField(), read_only=True)
     model_version = serializers.CharField(read_only=True, allow_null=True)
     documentation_requests = DocumentationRequestSerializer(many=True, read_only=True)
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    decided_by = serializers.CharField(
+        source="decided_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta(ControlCaseListSerializer.Meta):
         fields = [
@@ -105,7 +111,9 @@ class DecisionInputSerializer(serializers.Serializer):
 
 
 class ControlCampaignSerializer(serializers.ModelSerializer):
-    model_version = serializers.CharField(source="model_version.version", read_only=True, default=None)
+    model_version = serializers.CharField(
+        source="model_version.version", read_only=True, default=None, allow_null=True
+    )
     case_count = serializers.IntegerField(read_only=True)
 
     class Meta:
