@@ -48,7 +48,15 @@ class ApplicationsImportView(APIView):
     )
     def post(self, request: Request) -> Response:
         form = ImportUploadSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        if not form.is_valid():
+            # The same body as a refused file, so that every 400 here has one shape.
+            problems = [
+                {"line": 0, "column": field, "value": "", "reason": str(message)}
+                for field, messages in form.errors.items()
+                for message in messages
+            ]
+            invalid = {"detail": "The upload is invalid.", "errors": problems}
+            return Response(ImportRefusedSerializer(invalid).data, status=status.HTTP_400_BAD_REQUEST)
         upload = form.validated_data["file"]
         try:
             result = applications_import(
