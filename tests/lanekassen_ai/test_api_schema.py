@@ -1,4 +1,5 @@
-"""The OpenAPI schema is valid, and fuzzing the API from it never produces a server error."""
+"""The OpenAPI schema is valid, and fuzzing the API from it (every operation, as every role
+and anonymously) never produces a server error nor a response the schema does not allow."""
 
 import io
 from collections.abc import Iterator
@@ -69,7 +70,7 @@ def test_every_read_endpoint_survives_fuzzed_parameters_as_an_admin_integration(
 
 # Every operation, every method, as each role and anonymously: bounded so the whole sweep
 # stays within a couple of minutes.
-SWEEP = settings(FUZZ, max_examples=6)
+SWEEP = settings(FUZZ, max_examples=5)
 
 
 @pytest.fixture
