@@ -43,9 +43,14 @@ services:
 chromium:
 	bin/ensure-chromium
 
+# The project's own tests with every app installed; then each app's tests with the other app
+# absent from INSTALLED_APPS, which proves that `control` and `chat` each plug in alone.
+TEST_ENV = DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)}
+
 test: venv services chromium lint typecheck checks
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
-	  $(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest tests/lanekassen_ai $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest tests/control --ds=lanekassen_ai.settings.test_control_only $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest tests/chat --ds=lanekassen_ai.settings.test_chat_only $(PYTEST_ARGS)
 
 messages: venv
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=bench

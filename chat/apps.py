@@ -17,3 +17,17 @@ class ChatConfig(AppConfig):
         NavItem("chat:review-list", _("Til gjennomgang"), perm(Capability.REVIEW_CHAT_MESSAGES), order=52),
         NavItem("chat:una-chat", _("Una-hjelpen"), None, order=90),
     )
+    # Names of the audit actions this app records (lanekassen_ai.audit_actions).
+    audit_actions = {
+        "chat.intent.update": _("Intensjon endret"),
+        "chat.phrase.add": _("Treningsfrase lagt til"),
+        "chat.phrase.delete": _("Treningsfrase slettet"),
+        "chat.intent_model.train": _("Intensjonsmodell trent"),
+        "chat.intent_model.activate": _("Intensjonsmodell aktivert"),
+        "chat.review.assign": _("Melding koblet til intensjon"),
+        "chat.review.dismiss": _("Melding avvist fra gjennomgang"),
+        "chat.conversation.take": _("Samtale tatt"),
+        "chat.conversation.transfer": _("Samtale overført"),
+        "chat.conversation.close": _("Samtale avsluttet"),
+        "chat.agent.status": _("Agentstatus endret"),
+    }

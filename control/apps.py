@@ -23,3 +23,27 @@ class ControlConfig(AppConfig):
             order=32,
         ),
     )
+    # Names of the audit actions this app records (lanekassen_ai.audit_actions).
+    audit_actions = {
+        "control.applications.import": _("Søknader importert"),
+        "control.applications.import_rejected": _("Import av søknader avvist"),
+        "control.risk_model.train": _("Risikomodell trent"),
+        "control.risk_model.activate": _("Risikomodell aktivert"),
+        "control.risk_model.retire": _("Risikomodell trukket tilbake"),
+        "control.scoring.start": _("Risikoberegning startet"),
+        "control.scoring.finish": _("Risikoberegning fullført"),
+        "control.campaign.create": _("Kontrollkampanje opprettet"),
+        "control.campaign.confirm": _("Kontrollkampanje bekreftet"),
+        "control.campaign.discard": _("Kontrollkampanje forkastet"),
+        "control.case.list": _("Arbeidslisten åpnet"),
+        "control.case.view": _("Kontrollsak åpnet"),
+        "control.case.take": _("Kontrollsak tatt"),
+        "control.case.request_documentation": _("Dokumentasjon bedt om"),
+        "control.case.decide": _("Kontrollsak avgjort"),
+        "control.case.reopen": _("Kontrollsak gjenåpnet"),
+        "control.case.document.upload": _("Dokument lastet opp"),
+        "control.case.document.download": _("Dokument lastet ned"),
+        "control.customer.access_report": _("Innsynsrapport åpnet"),
+        "control.flag.create": _("Unntak fra kontroll registrert"),
+        "control.flag.deactivate": _("Unntak fra kontroll avsluttet"),
+    }

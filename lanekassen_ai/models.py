@@ -50,6 +50,8 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(_("objekt"), max_length=200, blank=True)
     ip_address = models.GenericIPAddressField(_("IP-adresse"), null=True, blank=True)
     channel = models.CharField(_("kanal"), max_length=16, blank=True)
+    # Ties the events of one request, command run or task together.
+    request_id = models.CharField(_("forespørsel-id"), max_length=64, blank=True)
     details = models.JSONField(_("detaljer"), default=dict, blank=True)
 
     objects = AuditEventQuerySet.as_manager()

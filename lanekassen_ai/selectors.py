@@ -1,17 +1,38 @@
 """Reads shared by the apps: the audit trail and role membership."""
 
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
+from lanekassen_ai.audit_actions import audit_action_label
+from lanekassen_ai.csv_cells import csv_safe_row
 from lanekassen_ai.models import AuditEvent
 from lanekassen_ai.roles import Role
 
 
 def audit_event_list(
-    *, action_prefix: str = "", object_type: str = "", object_id: str = "", actor_username: str = ""
+    *,
+    action_prefix: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    actor_username: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
 ) -> QuerySet[AuditEvent]:
-    """Audit events, newest first, optionally narrowed to an action family or one object."""
+    """Audit events, newest first, optionally narrowed to an action family, one actor, one
+    object or a range of days (both ends included, days in the agency's time zone)."""
     qs = AuditEvent.objects.select_related("actor").all()
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    if date_from is not None:
+        qs = qs.filter(created_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=tz))
+    if date_to is not None:
+        next_day = date_to + dt.timedelta(days=1)
+        qs = qs.filter(created_at__lt=dt.datetime.combine(next_day, dt.time.min, tzinfo=tz))
     if action_prefix:
         qs = qs.filter(action__startswith=action_prefix)
     if object_type:
@@ -21,6 +42,42 @@ def audit_event_list(
     if actor_username:
         qs = qs.filter(actor_username=actor_username)
     return qs
+
+
+AUDIT_CSV_HEADER = [
+    "created_at",
+    "actor_username",
+    "action",
+    "action_label",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "channel",
+    "ip_address",
+    "request_id",
+]
+
+
+def audit_event_csv_rows(*, events: QuerySet[AuditEvent]) -> Iterator[list[Any]]:
+    """The header, then one CSV row per event (times in ISO 8601 with offset), read in
+    chunks so a large export never holds the whole log in memory."""
+    yield AUDIT_CSV_HEADER
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    for e in events.iterator(chunk_size=2000):
+        yield csv_safe_row(
+            [
+                e.created_at.astimezone(tz).isoformat(timespec="seconds"),
+                e.actor_username,
+                e.action,
+                audit_action_label(action=e.action),
+                e.object_type,
+                e.object_id,
+                e.object_repr,
+                e.channel,
+                e.ip_address or "",
+                e.request_id,
+            ]
+        )
 
 
 def user_roles(*, user: AbstractBaseUser | AnonymousUser) -> list[Role]:

@@ -19,7 +19,7 @@ def _chat_page(request: HttpRequest, *, assistant: str) -> HttpResponse:
     )
     # The page may sit in an iframe on the agency's own sites (the embed snippet), and
     # nowhere else: CSP frame-ancestors replaces the project-wide X-Frame-Options DENY.
-    ancestors = " ".join(["'self'", *settings.CHAT_FRAME_ANCESTORS])
+    ancestors = " ".join(["'self'", *getattr(settings, "CHAT_FRAME_ANCESTORS", [])])
     response["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
     return response
 

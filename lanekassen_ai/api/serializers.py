@@ -16,6 +16,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "object_repr",
             "ip_address",
             "channel",
+            "request_id",
             "details",
         ]
         read_only_fields = fields

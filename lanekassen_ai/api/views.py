@@ -2,6 +2,7 @@ from typing import Any
 
 from rest_framework import viewsets
 
+from lanekassen_ai.api.filters import AuditEventFilter
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.api.serializers import AuditEventSerializer
 from lanekassen_ai.roles import Capability
@@ -13,7 +14,8 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AuditEventSerializer
     permission_classes = [HasCapability(Capability.VIEW_AUDIT_LOG)]
-    filterset_fields = ["action", "object_type", "object_id", "actor_username"]
+    filterset_class = AuditEventFilter
+    ordering_fields: list[str] = []
 
     def get_queryset(self) -> Any:
         return audit_event_list()

@@ -1,6 +1,8 @@
 """Writing to the audit log. Every door (page, API, command, task) records through here."""
 
 import logging
+import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -20,6 +22,54 @@ def _client_ip(request: HttpRequest) -> str | None:
     return ip or None
 
 
+def new_request_id() -> str:
+    """A fresh id tying together everything one request, command or task run did."""
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """Who acts, through which door and from where. Each door builds one (middleware for
+    pages, `AuditContextAPIMixin` for the API, `AuditedCommand` for commands, `for_task`
+    for Celery tasks) and hands it to the services, which never see the door's request."""
+
+    actor: Any = None  # a user, or None for the system
+    channel: str = "system"  # web, api, command, task or system
+    ip_address: str | None = None
+    request_id: str = field(default_factory=new_request_id)
+
+    @classmethod
+    def for_request(cls, request: Any, *, channel: str) -> "AuditContext":
+        """The context of a page or API request (`request` a Django or DRF request)."""
+        user = getattr(request, "user", None)
+        return cls(
+            actor=user if getattr(user, "is_authenticated", False) else None,
+            channel=channel,
+            ip_address=_client_ip(request),
+            request_id=getattr(request, "request_id", "") or new_request_id(),
+        )
+
+    @classmethod
+    def for_command(cls, *, actor: Any = None) -> "AuditContext":
+        """The context of a management command run by an operator."""
+        return cls(actor=actor, channel="command")
+
+    @classmethod
+    def for_task(cls, *, actor_id: int | None = None, request_id: str = "") -> "AuditContext":
+        """The context inside a Celery task, rebuilt from the primitives `as_task_kwargs`
+        gave the task when it was enqueued."""
+        actor = None
+        if actor_id is not None:
+            from django.contrib.auth import get_user_model
+
+            actor = get_user_model().objects.filter(pk=actor_id).first()
+        return cls(actor=actor, channel="task", request_id=request_id or new_request_id())
+
+    def as_task_kwargs(self) -> dict[str, Any]:
+        """What a task needs to rebuild this context: primary key and request id only."""
+        return {"actor_id": getattr(self.actor, "pk", None), "request_id": self.request_id}
+
+
 def audit_record(
     *,
     action: str,
@@ -31,14 +81,23 @@ def audit_record(
     request: HttpRequest | None = None,
     channel: str = "",
     details: dict[str, Any] | None = None,
+    context: AuditContext | None = None,
 ) -> AuditEvent:
     """Append one event: who (`actor`, or the request's user), what (`action`, a dotted
     code such as ``control.case.decide``), which object, and from where (IP and channel:
     web, api, command, task).
 
     Call it inside the same transaction as the change it records, so that a rolled-back
-    change leaves no event and a committed one always has its event.
+    change leaves no event and a committed one always has its event. Services pass the
+    `context` their door built; `request` remains for the doors' own records.
     """
+    request_id = ""
+    if context is not None:
+        actor = actor if actor is not None else context.actor
+        channel = channel or context.channel
+        request_id = context.request_id
+    elif request is not None:
+        request_id = getattr(request, "request_id", "")
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
@@ -55,8 +114,9 @@ def audit_record(
         object_type=object_type,
         object_id=str(object_id),
         object_repr=object_repr[:200],
-        ip_address=_client_ip(request) if request is not None else None,
+        ip_address=context.ip_address if context is not None else (_client_ip(request) if request else None),
         channel=channel or "system",
+        request_id=request_id,
         details=details or {},
     )
     logger.info("audit %s by %s on %s:%s", action, event.actor_username or "-", object_type, object_id)

@@ -118,3 +118,71 @@ def test_the_admin_role_can_open_the_control_and_chat_models_in_the_admin(admin_
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:control_application_changelist")).status_code == 200
     assert client.get(reverse("admin:chat_intent_changelist")).status_code == 200
+
+
+def test_every_response_carries_a_request_id_that_its_audit_events_share(db: None, admin_user) -> None:
+    client = Client()
+    client.force_login(admin_user)
+    response = client.get(reverse("audit-log"))
+    request_id = response["X-Request-ID"]
+    assert len(request_id) == 32
+    event = AuditEvent.objects.get(action="audit.view")
+    assert (event.request_id, event.channel, event.actor_username) == (request_id, "web", admin_user.username)
+
+
+def test_a_service_records_from_the_context_its_door_built(db: None, caseworker) -> None:
+    from lanekassen_ai.services.audit import AuditContext
+
+    context = AuditContext(actor=caseworker, channel="api", ip_address="192.0.2.7", request_id="r1")
+    event = audit_record(action="test.thing", context=context)
+    assert (event.actor_username, event.channel, event.ip_address, event.request_id) == (
+        caseworker.username,
+        "api",
+        "192.0.2.7",
+        "r1",
+    )
+
+
+def test_a_task_rebuilds_the_context_from_primary_keys(db: None, caseworker) -> None:
+    import json
+
+    from lanekassen_ai.services.audit import AuditContext
+
+    kwargs = AuditContext(actor=caseworker, channel="web", request_id="abc").as_task_kwargs()
+    assert json.loads(json.dumps(kwargs)) == {"actor_id": caseworker.pk, "request_id": "abc"}
+    context = AuditContext.for_task(**kwargs)
+    assert (context.actor, context.channel, context.request_id) == (caseworker, "task", "abc")
+
+
+def test_a_command_records_with_channel_command(db: None) -> None:
+    from lanekassen_ai.management.base import AuditedCommand
+
+    command = AuditedCommand()
+    event = audit_record(action="test.thing", context=command.audit_context)
+    assert event.channel == "command"
+    assert event.request_id == command.audit_context.request_id
+
+
+def test_the_api_context_sees_the_token_user(db: None, admin_user) -> None:
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIRequestFactory, force_authenticate
+    from rest_framework.views import APIView
+
+    from lanekassen_ai.api.mixins import AuditContextAPIMixin
+
+    seen = {}
+
+    class Probe(AuditContextAPIMixin, APIView):
+        def get(self, request):
+            from rest_framework.response import Response
+
+            seen["context"] = self.audit_context
+            return Response({})
+
+    token = Token.objects.create(user=admin_user)
+    request = APIRequestFactory().get("/api/v1/probe/", REMOTE_ADDR="192.0.2.9")
+    force_authenticate(request, user=admin_user, token=token)
+    Probe.as_view()(request)
+    assert seen["context"].actor == admin_user
+    assert seen["context"].channel == "api"
+    assert seen["context"].ip_address == "192.0.2.9"

@@ -14,6 +14,7 @@ ALL = {CW, MG, MD, AD}
 MATRIX: list[Row] = [
     pages("home", allowed=ALL),
     pages("audit-log", allowed={AD}),
+    pages("audit-log-csv", allowed={AD}),
     Row("healthz", {A: 200, CW: 200, MG: 200, MD: 200, AD: 200}),
     Row("login", {A: 200, CW: 302, MG: 302, MD: 302, AD: 302}),
     Row("api-schema", {A: 200, CW: 200, MG: 200, MD: 200, AD: 200}),
