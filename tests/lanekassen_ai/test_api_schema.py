@@ -83,7 +83,9 @@ def api_objects(db: None) -> None:
     cw.case_with_score()
     decided = ControlCaseFactory(outcome="CAUGHT", decided_by=UserFactory(), status="DECIDED")
     RiskModelVersionFactory(trained_by=None)
-    ScoringRun.objects.create(model_version=decided.campaign.model_version, academic_year=2019, status="FAILED")
+    ScoringRun.objects.create(
+        model_version=decided.campaign.model_version, academic_year=2019, status="FAILED"
+    )
     conversation = QueuedConversationFactory()
     MessageFactory(conversation=conversation)
 
