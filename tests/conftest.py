@@ -158,7 +158,8 @@ def worker_processes(
         print(f"--- {path.name}\n{path.read_text(errors='replace')[-4000:]}")
 
 
-JOBS_LEASE_SECONDS = 4
+# Long enough for a worker to start on a loaded machine, short enough for a quick test.
+JOBS_LEASE_SECONDS = 15
 CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 
 
@@ -167,6 +168,7 @@ def publishing(settings: Any, transactional_db: None) -> Iterator[None]:
     """Tasks go to the broker (not in-process) with a short lease; the queue is emptied after."""
     require_postgresql()
     settings.JOBS_LEASE_SECONDS = JOBS_LEASE_SECONDS
+    settings.JOBS_MAX_ATTEMPTS = 10
     celery_app.conf.task_always_eager = False
     try:
         yield
