@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lanekassen_ai
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test venv lint typecheck checks services chromium messages screenshots bench clean
+.PHONY: run test venv lint typecheck checks services chromium smoke messages screenshots bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,7 @@ checks: venv
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=lanekassen_ai.settings.production DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-key-but-long-enough-0123456789 \
 	  DJANGO_ALLOWED_HOSTS=example.invalid DATABASE_URL=$(TEST_DATABASE_URL) \
+	  CACHE_URL=redis://127.0.0.1:6379/0 CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 services:
@@ -42,6 +43,11 @@ services:
 
 chromium:
 	bin/ensure-chromium
+
+# The production recipe of docs/operations.md, run for real (its own database and Redis db).
+smoke: venv services
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} SMOKE_REDIS_DB=$${SMOKE_REDIS_DB:-9} \
+	  $(PY) bin/smoke-production
 
 # The project's own tests with every app installed; then each app's tests with the other app
 # absent from INSTALLED_APPS, which proves that `control` and `chat` each plug in alone.
@@ -51,6 +57,7 @@ test: venv services chromium lint typecheck checks
 	$(TEST_ENV) $(PY) -m pytest tests/lanekassen_ai $(PYTEST_ARGS)
 	$(TEST_ENV) $(PY) -m pytest tests/control --ds=lanekassen_ai.settings.test_control_only $(PYTEST_ARGS)
 	$(TEST_ENV) $(PY) -m pytest tests/chat --ds=lanekassen_ai.settings.test_chat_only $(PYTEST_ARGS)
+	$(MAKE) smoke
 
 messages: venv
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=bench

@@ -68,7 +68,7 @@ class IntentAdmin(admin.ModelAdmin):
 
     list_display = ["slug", "assistant", "title_nb", "action", "queue", "active"]
     list_filter = ["assistant", "action", "queue", "active"]
-    search_fields = ["slug", "title_nb", "title_en", "answer_nb"]
+    search_fields = ["slug", "title_nb", "title_nn", "title_en", "answer_nb", "answer_nn"]
     list_select_related = ["assistant", "queue"]
     inlines = [TrainingPhraseInline]
 

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from chat.domain_events import EVENT_TYPES
 from lanekassen_ai.navigation import NavItem
 from lanekassen_ai.roles import Capability, perm
 
@@ -17,6 +18,8 @@ class ChatConfig(AppConfig):
         NavItem("chat:review-list", _("Til gjennomgang"), perm(Capability.REVIEW_CHAT_MESSAGES), order=52),
         NavItem("chat:una-chat", _("Una-hjelpen"), None, order=90),
     )
+    # The domain events this app emits (lanekassen_ai.event_types).
+    event_types = EVENT_TYPES
     # Names of the audit actions this app records (lanekassen_ai.audit_actions).
     audit_actions = {
         "chat.intent.update": _("Intensjon endret"),

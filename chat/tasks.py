@@ -42,6 +42,6 @@ def intent_training_run_execute_task(run_id: int) -> dict[str, Any]:
     max_retries=3,
 )
 def chat_jobs_recover_task() -> dict[str, list[int]]:
-    """Every minute (django-celery-beat, see migration 0005): re-queue the retrainings whose
+    """Every minute (django-celery-beat, see migration 0006): re-queue the retrainings whose
     worker vanished, or fail them after too many tries."""
     return intent_training_runs_recover()

@@ -34,6 +34,7 @@ urlpatterns: list = [
         modeller_views.ReviewActionView.as_view(action="dismiss"),
         name="review-dismiss",
     ),
+    path("review/bulk/", modeller_views.ReviewBulkView.as_view(), name="review-bulk"),
     # Agent console and queue statistics
     path("agent/", agent_views.AgentConsoleView.as_view(), name="agent-console"),
     path("agent/status/", agent_views.AgentStatusView.as_view(), name="agent-status"),
@@ -59,4 +60,12 @@ urlpatterns: list = [
     path("statistics/", statistics_views.StatisticsView.as_view(), name="statistics"),
     path("statistics/live/", statistics_views.StatisticsLiveView.as_view(), name="statistics-live"),
     path("statistics/csv/", statistics_views.StatisticsCsvView.as_view(), name="statistics-csv"),
+    path(
+        "statistics/forecast/", statistics_views.StatisticsForecastView.as_view(), name="statistics-forecast"
+    ),
+    path(
+        "statistics/forecast/csv/",
+        statistics_views.StatisticsForecastCsvView.as_view(),
+        name="statistics-forecast-csv",
+    ),
 ]

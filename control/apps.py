@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from control.domain_events import EVENT_TYPES
 from lanekassen_ai.navigation import NavItem
 from lanekassen_ai.roles import Capability, perm
 
@@ -9,6 +10,8 @@ class ControlConfig(AppConfig):
     name = "control"
     verbose_name = _("Bostedskontroll")
     default_auto_field = "django.db.models.BigAutoField"
+    # Known future load on other channels (lanekassen_ai.expected_load).
+    expected_load_providers: tuple = ("control.selectors.expected_load.control_expected_load_events",)
     # Menu entries (lanekassen_ai.navigation.NavItem), added as pages are built.
     navigation: tuple = (
         NavItem("control:case-list", _("Arbeidsliste"), perm(Capability.WORK_CONTROL_CASES), order=10),
@@ -23,6 +26,8 @@ class ControlConfig(AppConfig):
             order=32,
         ),
     )
+    # The domain events this app emits (lanekassen_ai.event_types).
+    event_types = EVENT_TYPES
     # Names of the audit actions this app records (lanekassen_ai.audit_actions).
     audit_actions = {
         "control.applications.import": _("Søknader importert"),

@@ -34,8 +34,10 @@ urlpatterns: list = [
     ),
     path("cases/<int:pk>/decide/", cases.CaseDecideView.as_view(), name="case-decide"),
     path("cases/<int:pk>/reopen/", cases.CaseReopenView.as_view(), name="case-reopen"),
+    # The customer id is a query parameter: it may hold any character (`/`, `..`, `?`), and
+    # a path segment would be rewritten by browsers and proxies.
     path(
-        "customers/<str:customer_id>/access-report/",
+        "customers/access-report/",
         cases.CustomerAccessReportView.as_view(),
         name="customer-access-report",
     ),

@@ -21,6 +21,10 @@ class LanekassenAiConfig(AppConfig):
         "auth.api_token.rotate": _("API-nøkkel fornyet"),
         "audit.view": _("Revisjonsloggen åpnet"),
         "audit.export": _("Revisjonsloggen eksportert"),
+        "webhook.subscription.create": _("Webhook-abonnement opprettet"),
+        "webhook.subscription.update": _("Webhook-abonnement endret"),
+        "webhook.subscription.delete": _("Webhook-abonnement slettet"),
+        "webhook.delivery.redeliver": _("Webhook-levering sendt på nytt"),
     }
 
     def ready(self) -> None:

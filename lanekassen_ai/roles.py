@@ -31,6 +31,8 @@ class Capability(models.TextChoices):
     ANSWER_CHATS = "answer_chats", "Can answer customers in the agent console"
     VIEW_QUEUE_STATISTICS = "view_queue_statistics", "Can view chat queue statistics"
     VIEW_AUDIT_LOG = "view_audit_log", "Can read the audit log"
+    VIEW_EVENTS = "view_events", "Can read the domain events feed"
+    MANAGE_WEBHOOKS = "manage_webhooks", "Can manage webhook subscriptions and redeliver events"
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -49,6 +51,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.VIEW_PERSONAL_DATA,
             Capability.VIEW_RISK_MODELS,
             Capability.VIEW_QUEUE_STATISTICS,
+            Capability.VIEW_EVENTS,
         }
     ),
     # The modeller works with models and aggregate figures, never with who a student is.

@@ -1,4 +1,5 @@
-"""Reads shared by the apps: the audit trail and role membership."""
+"""Reads shared by the apps: the audit trail, role membership, the events feed and the
+webhook deliveries."""
 
 import datetime as dt
 import zoneinfo
@@ -7,11 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from lanekassen_ai.audit_actions import audit_action_label
 from lanekassen_ai.csv_cells import csv_safe_row
-from lanekassen_ai.models import AuditEvent
+from lanekassen_ai.models import AuditEvent, DomainEvent, WebhookDelivery, WebhookSubscription
 from lanekassen_ai.roles import Role
 
 
@@ -86,3 +87,35 @@ def user_roles(*, user: AbstractBaseUser | AnonymousUser) -> list[Role]:
         return []
     names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr,attr-defined]
     return [role for role in Role if role.value in names]
+
+
+def domain_event_feed(
+    *, after: int = 0, types: list[str] | None = None, limit: int = 100
+) -> list[DomainEvent]:
+    """Numbered events after feed position `after`, in feed order, at most `limit`,
+    optionally only of `types`. Unnumbered (just committed) events are not in the feed yet:
+    `domain_events_number` must have run (the feed's door runs it first)."""
+    qs = DomainEvent.objects.filter(sequence__gt=after)
+    if types:
+        qs = qs.filter(type__in=types)
+    return list(qs.order_by("sequence")[:limit])
+
+
+def webhook_subscription_list() -> QuerySet[WebhookSubscription]:
+    """Every subscription, by name, with its delivery counts by status."""
+    return WebhookSubscription.objects.annotate(
+        pending=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.PENDING)),
+        dead=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.DEAD)),
+    ).order_by("name", "id")
+
+
+def webhook_delivery_list(
+    *, subscription_id: int | None = None, status: str = ""
+) -> QuerySet[WebhookDelivery]:
+    """Deliveries, newest first, with their event, subscription and every attempt."""
+    qs = WebhookDelivery.objects.select_related("event", "subscription").prefetch_related("attempt_log")
+    if subscription_id is not None:
+        qs = qs.filter(subscription_id=subscription_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")

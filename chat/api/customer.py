@@ -1,6 +1,6 @@
 """The customer chat API: anonymous, authorised per conversation by the token given when
-it was opened (header X-Conversation-Token). Writes are throttled per client with the
-`chat` scope; polling is not counted against it."""
+it was opened (header X-Conversation-Token). Writes are throttled per client (`chat` scope)
+and per conversation (`chat_conversation`); polling is not counted against either."""
 
 from dataclasses import asdict
 from typing import Any
@@ -20,6 +20,8 @@ from chat.api.serializers_customer import (
     ConversationCreatedSerializer,
     ConversationCreateSerializer,
     ConversationStateSerializer,
+    FeedbackRecordedSerializer,
+    FeedbackSerializer,
     MessageCreateSerializer,
     MessageListSerializer,
     MessagePostedSerializer,
@@ -34,6 +36,7 @@ from chat.selectors.conversations import (
 from chat.services.conversations import (
     ConversationError,
     Reply,
+    client_key_for,
     conversation_close_by_customer,
     conversation_customer_seen,
     conversation_message_leave,
@@ -41,6 +44,7 @@ from chat.services.conversations import (
     conversation_option_choose,
     conversation_rate,
     conversation_start,
+    message_feedback_record,
 )
 from lanekassen_ai.api.serializers import ErrorSerializer
 
@@ -67,10 +71,24 @@ class ChatThrottle(ScopedRateThrottle):
         return super().allow_request(request, view)
 
 
+class ConversationThrottle(ChatThrottle):
+    """The `chat_conversation` scope: writes to one conversation, whoever sends them, so
+    that many addresses together cannot flood one conversation (and the queue behind it)."""
+
+    scope_attr = "conversation_throttle_scope"
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        conversation_id = view.kwargs.get("pk")
+        if conversation_id is None:  # opening a conversation: only the per-client limit
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": f"conversation-{conversation_id}"}
+
+
 class CustomerAPIView(APIView):
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle, UserRateThrottle, ChatThrottle]
+    throttle_classes = [AnonRateThrottle, UserRateThrottle, ChatThrottle, ConversationThrottle]
     throttle_scope = "chat"
+    conversation_throttle_scope = "chat_conversation"
 
     def conversation(self, request: Request, pk: int) -> Conversation:
         conversation = conversation_for_token(
@@ -105,7 +123,10 @@ class ConversationCreateView(CustomerAPIView):
     def post(self, request: Request) -> Response:
         data = self.validated(ConversationCreateSerializer, request)
         conversation, token = conversation_start(
-            assistant_slug=data["assistant"], language=data["language"], user=request.user
+            assistant_slug=data["assistant"],
+            language=data["language"],
+            user=request.user,
+            client_key=client_key_for(ident=AnonRateThrottle().get_ident(request)),
         )
         body = ConversationCreatedSerializer(
             {
@@ -143,6 +164,8 @@ class ConversationMessagesView(CustomerAPIView):
         body = MessageListSerializer(
             {
                 "state": conversation.state,
+                # The written standard the conversation is in now: the page's labels follow it.
+                "language": conversation.language,
                 "messages": [
                     {
                         "id": m.pk,
@@ -152,6 +175,7 @@ class ConversationMessagesView(CustomerAPIView):
                         "options": m.options or [],
                         "option_labels": [{"slug": s, "label": labels.get(s, s)} for s in m.options or []],
                         "link_url": m.intent.link_url if m.intent and m.sender == "bot" else "",
+                        "helpful": m.helpful,
                         "created_at": m.created_at,
                     }
                     for m in messages
@@ -208,3 +232,20 @@ class ConversationRatingView(CustomerAPIView):
         data = self.validated(RatingSerializer, request)
         rated = conversation_rate(conversation=conversation, rating=data["rating"], comment=data["comment"])
         return Response(ConversationStateSerializer(rated).data)
+
+
+class MessageFeedbackView(CustomerAPIView):
+    """Thumbs up or down on one of the assistant's answers."""
+
+    @extend_schema(
+        parameters=[TOKEN_HEADER], request=FeedbackSerializer, responses={200: FeedbackRecordedSerializer}
+    )
+    def post(self, request: Request, pk: int, message_id: int) -> Response:
+        conversation = self.conversation(request, pk)
+        data = self.validated(FeedbackSerializer, request)
+        message = message_feedback_record(
+            conversation=conversation, message_id=message_id, helpful=data["helpful"]
+        )
+        return Response(
+            FeedbackRecordedSerializer({"message_id": message.pk, "helpful": message.helpful}).data
+        )

@@ -3,12 +3,13 @@ and get back."""
 
 from rest_framework import serializers
 
+from chat.models import Conversation
 from chat.services.conversations import MAX_MESSAGE_LENGTH
 
 
 class ConversationCreateSerializer(serializers.Serializer):
     assistant = serializers.ChoiceField(choices=["kunde", "una"], required=False, default="kunde")
-    language = serializers.ChoiceField(choices=["nb", "en"], required=False, default="nb")
+    language = serializers.ChoiceField(choices=Conversation.Language.choices, required=False, default="nb")
 
 
 class ConversationCreatedSerializer(serializers.Serializer):
@@ -34,6 +35,15 @@ class RatingSerializer(serializers.Serializer):
     )
 
 
+class FeedbackSerializer(serializers.Serializer):
+    helpful = serializers.BooleanField(help_text="thumbs up (true) or down (false) on the answer")
+
+
+class FeedbackRecordedSerializer(serializers.Serializer):
+    message_id = serializers.IntegerField()
+    helpful = serializers.BooleanField()
+
+
 class OptionLabelSerializer(serializers.Serializer):
     slug = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
@@ -49,6 +59,13 @@ class ReplySerializer(serializers.Serializer):
     handover = serializers.DictField(allow_null=True)
     link_url = serializers.CharField(allow_blank=True)
     message_id = serializers.IntegerField(allow_null=True)
+    language = serializers.ChoiceField(
+        choices=Conversation.Language.choices,
+        help_text="the written standard of the reply; the page's labels follow it",
+    )
+    agency = serializers.CharField(
+        allow_blank=True, help_text="a fallback meant for another agency: its slug (nav, skatteetaten, ...)"
+    )
 
 
 class MessagePostedSerializer(serializers.Serializer):
@@ -64,12 +81,17 @@ class CustomerMessageSerializer(serializers.Serializer):
     options = serializers.ListField(child=serializers.CharField())
     option_labels = OptionLabelSerializer(many=True)
     link_url = serializers.CharField(allow_blank=True)
+    helpful = serializers.BooleanField(allow_null=True, help_text="the customer's thumbs up/down, if given")
     created_at = serializers.DateTimeField()
 
 
 class MessageListSerializer(serializers.Serializer):
     messages = CustomerMessageSerializer(many=True)
     state = serializers.CharField()
+    language = serializers.ChoiceField(
+        choices=Conversation.Language.choices,
+        help_text="the conversation's written standard now (the last message's)",
+    )
 
 
 class ConversationStateSerializer(serializers.Serializer):

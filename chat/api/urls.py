@@ -32,6 +32,11 @@ urlpatterns: list = [
         customer.ConversationRatingView.as_view(),
         name="chat-conversation-rating",
     ),
+    path(
+        "conversations/<int:pk>/messages/<int:message_id>/feedback/",
+        customer.MessageFeedbackView.as_view(),
+        name="chat-message-feedback",
+    ),
     # Agent console and queue statistics
     path("agent/status/", agent.AgentStatusView.as_view(), name="chat-agent-status"),
     path("agent/take-next/", agent.AgentTakeNextView.as_view(), name="chat-agent-take-next"),
@@ -52,4 +57,6 @@ urlpatterns: list = [
     path("agent/conversations/<int:pk>/close/", agent.AgentCloseView.as_view(), name="chat-agent-close"),
     path("statistics/", statistics.StatisticsView.as_view(), name="chat-statistics"),
     path("statistics/live/", statistics.StatisticsLiveView.as_view(), name="chat-statistics-live"),
+    path("staffing-plan/", statistics.StaffingPlanView.as_view(), name="chat-staffing-plan"),
+    path("forecast/", statistics.ForecastView.as_view(), name="chat-forecast"),
 ]

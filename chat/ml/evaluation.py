@@ -16,6 +16,7 @@ from chat.ml.pipeline import (
     Decision,
     Thresholds,
     decision_from_probabilities,
+    is_background,
     pipeline_train,
     pipeline_vocabulary,
     vocabulary_coverage,
@@ -131,15 +132,12 @@ class _Ranked:
 def _ranked(cv: CrossValidation) -> _Ranked:
     classes = np.array(cv.classes)
     probabilities = cv.probabilities.copy()
-    oos = cv.classes.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in cv.classes else None
+    background = [k for k, c in enumerate(cv.classes) if is_background(c)]
     top = probabilities.argmax(axis=1)
-    if oos is not None:
-        probabilities[:, oos] = -1.0
+    probabilities[:, background] = -1.0
     order = np.argsort(-probabilities, axis=1)
     rows = np.arange(len(cv.labels))
-    answerable = np.array(cv.coverage) > 0
-    if oos is not None:
-        answerable &= top != oos
+    answerable = (np.array(cv.coverage) > 0) & ~np.isin(top, background)
     return _Ranked(
         answerable=answerable,
         first=classes[order[:, 0]],
@@ -296,6 +294,71 @@ def heldout_evaluate(
 
 def _first_in_scope(decision: Decision) -> str | None:
     for cls, _ in decision.ranking:
-        if cls != OUT_OF_SCOPE:
+        if not is_background(cls):
             return cls
     return None
+
+
+@dataclass(frozen=True)
+class BlindCase:
+    text: str
+    intent: str | None  # None: out of scope
+    language: str  # the customer's written standard, which the answer must use
+
+
+def _blind_figures(rows: list[tuple[BlindCase, Decision, str]]) -> dict[str, float | int]:
+    inside = [(c, d) for c, d, _ in rows if c.intent is not None]
+    outside = [(c, d) for c, d, _ in rows if c.intent is None]
+    answered = [(c, d) for c, d, _ in rows if d.kind == "answer"]
+    return {
+        "n_in_scope": len(inside),
+        "n_out_of_scope": len(outside),
+        "accuracy": round(sum(1 for c, d in inside if _first_in_scope(d) == c.intent) / len(inside), 4)
+        if inside
+        else 0.0,
+        "answer_precision": round(sum(1 for c, d in answered if d.intent == c.intent) / len(answered), 4)
+        if answered
+        else 1.0,
+        "answer_coverage": round(sum(1 for _, d in inside if d.kind == "answer") / len(inside), 4)
+        if inside
+        else 0.0,
+        "out_of_scope_not_answered": round(sum(1 for _, d in outside if d.kind != "answer") / len(outside), 4)
+        if outside
+        else 1.0,
+        "answer_in_customer_language": round(
+            sum(1 for c, _, lang in rows if lang == c.language) / len(rows), 4
+        )
+        if rows
+        else 0.0,
+    }
+
+
+def blind_evaluate(
+    *,
+    decide: Callable[[str], Decision],
+    answer_language: Callable[[str], str],
+    cases: Sequence[BlindCase],
+) -> dict:
+    """The blind held-out set through the production decision rule: the held-out figures
+    overall and per written standard, plus the share of messages the bot would answer in
+    the customer's own standard (`answer_language` gives the standard it would use)."""
+    rows = [(c, decide(c.text), answer_language(c.text)) for c in cases]
+    languages = sorted({c.language for c in cases})
+    return {
+        **_blind_figures(rows),
+        "per_language": {
+            lang: _blind_figures([r for r in rows if r[0].language == lang]) for lang in languages
+        },
+        "errors": [
+            {
+                "text": c.text,
+                "intent": c.intent or OUT_OF_SCOPE,
+                "language": c.language,
+                "decision": d.kind,
+                "predicted": d.intent or "",
+                "answer_language": lang,
+            }
+            for c, d, lang in rows
+            if (d.kind == "answer" and d.intent != c.intent) or lang != c.language
+        ],
+    }

@@ -9,11 +9,21 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from chat.ml.text import text_content_tokens, text_fold, text_normalise, text_split
+from chat.ml.text import text_content_tokens, text_fold, text_normalise, text_sentences, text_split
 
 # The background class: generic and off-topic phrases shipped with the catalogue, so the
 # classifier has somewhere to put "what's the weather" other than the nearest intent.
 OUT_OF_SCOPE = "out_of_scope"
+# Background classes for questions meant for another public body ("agency:nav"): never
+# answered as an intent, but the bot can say where to go instead of "did not understand".
+AGENCY_PREFIX = "agency:"
+# The least probability of an agency class, as the best class, for pointing there.
+AGENCY_MIN_PROBABILITY = 0.35
+
+
+def is_background(label: str) -> bool:
+    """True for the classes that are not intents: out of scope and the other agencies."""
+    return label == OUT_OF_SCOPE or label.startswith(AGENCY_PREFIX)
 
 
 def pipeline_build(*, random_state: int = 0) -> Pipeline:
@@ -78,11 +88,12 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Decision:
-    kind: str  # "answer" | "clarify" | "fallback"
+    kind: str  # "answer" | "clarify" | "fallback" | "refer" (to another agency)
     intent: str | None
     confidence: float
     options: list[str] = field(default_factory=list)
     ranking: list[tuple[str, float]] = field(default_factory=list)
+    agency: str = ""  # for "refer": the agency's slug
 
 
 def decision_from_probabilities(
@@ -93,14 +104,19 @@ def decision_from_probabilities(
     answer: the best in-scope intent has probability >= thresholds.answer;
     clarify: not sure, but the two best in-scope intents together reach
     thresholds.clarify and each has a real share, so asking "did you mean" is useful;
+    refer: the best class is another agency's, with a real share: not answered, but
+    pointed to that agency;
     fallback: everything else, including a best guess of OUT_OF_SCOPE and messages
     without a single known content word.
     """
     order = np.argsort(probabilities)[::-1]
     ranking = [(str(classes[i]), float(probabilities[i])) for i in order]
-    in_scope = [(c, p) for c, p in ranking if c != OUT_OF_SCOPE]
+    in_scope = [(c, p) for c, p in ranking if not is_background(c)]
     top_class, top_p = ranking[0]
-    if coverage <= 0.0 or top_class == OUT_OF_SCOPE or not in_scope:
+    if coverage > 0.0 and top_class.startswith(AGENCY_PREFIX) and top_p >= AGENCY_MIN_PROBABILITY:
+        agency = top_class.removeprefix(AGENCY_PREFIX)
+        return Decision("refer", None, round(top_p, 4), [], ranking[:5], agency=agency)
+    if coverage <= 0.0 or is_background(top_class) or not in_scope:
         return Decision("fallback", None, round(top_p, 4), [], ranking[:5])
     (first, p1) = in_scope[0]
     if p1 >= thresholds.answer:
@@ -112,14 +128,28 @@ def decision_from_probabilities(
     return Decision("fallback", None, round(p1, 4), [], ranking[:5])
 
 
+# Which decision wins when a long message's sentences disagree: an answer before a
+# question back, before a pointer to another agency, before "did not understand".
+_KIND_RANK = {"answer": 3, "clarify": 2, "refer": 1, "fallback": 0}
+
+
 def pipeline_decide(
     *, pipeline: Pipeline, text: str, thresholds: Thresholds, vocabulary: frozenset[str]
 ) -> Decision:
-    """Classify one message and decide what to do with it."""
-    probabilities = pipeline.predict_proba([text])[0]
-    return decision_from_probabilities(
-        classes=list(pipeline.classes_),
-        probabilities=probabilities,
-        thresholds=thresholds,
-        coverage=vocabulary_coverage(text=text, vocabulary=vocabulary),
-    )
+    """Classify one message and decide what to do with it. A long message is also
+    classified sentence by sentence (one batch), and the most confident decision of the
+    whole message and its sentences is taken: "Hi, I moved home in January ... Do I lose
+    the grant?" is about the grant, not a greeting."""
+    candidates = [text, *text_sentences(text)]
+    classes = list(pipeline.classes_)
+    decisions = [
+        decision_from_probabilities(
+            classes=classes,
+            probabilities=row,
+            thresholds=thresholds,
+            coverage=vocabulary_coverage(text=candidate, vocabulary=vocabulary),
+        )
+        for candidate, row in zip(candidates, pipeline.predict_proba(candidates), strict=True)
+    ]
+    # max() keeps the first of equals, so the whole message wins a tie.
+    return max(decisions, key=lambda d: (_KIND_RANK[d.kind], d.confidence))

@@ -21,6 +21,7 @@ class Conversation(models.Model):
 
     class Language(models.TextChoices):
         NB = "nb", _("Bokmål")
+        NN = "nn", _("Nynorsk")
         EN = "en", _("Engelsk")
 
     class WrapUp(models.TextChoices):
@@ -33,6 +34,9 @@ class Conversation(models.Model):
     assistant = models.ForeignKey(Assistant, on_delete=models.PROTECT, related_name="conversations")
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.NB)
     token_hash = models.CharField(max_length=64, unique=True)
+    # A keyed hash of the client's address (never the address): tells whether the same
+    # client came back within a day, for the durable-resolution figure.
+    client_key = models.CharField(max_length=64, blank=True, db_index=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.BOT, db_index=True)
     queue = models.ForeignKey(
         Queue, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
@@ -88,6 +92,8 @@ class Message(models.Model):
     intent = models.ForeignKey(Intent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     confidence = models.FloatField(null=True, blank=True)
     action = models.CharField(max_length=16, blank=True)
+    # The customer's thumbs up (True) or down (False) on a bot answer; None: not given.
+    helpful = models.BooleanField(null=True, blank=True)
     options = models.JSONField(default=list, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -110,6 +116,7 @@ class ReviewItem(models.Model):
     class Reason(models.TextChoices):
         FALLBACK = "fallback", _("Ikke forstått")
         LOW_CONFIDENCE = "low_confidence", _("Usikker")
+        NOT_HELPED = "not_helped", _("Besvart, hjalp ikke")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Åpen")

@@ -14,6 +14,7 @@ class Assistant(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(_("navn"), max_length=80)
     greeting_nb = models.TextField(blank=True)
+    greeting_nn = models.TextField(blank=True)
     greeting_en = models.TextField(blank=True)
 
     class Meta:
@@ -23,6 +24,10 @@ class Assistant(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def greeting_in(self, language: str) -> str:
+        """The greeting in written standard `language` (nb, nn, en), bokmål if missing."""
+        return {"nn": self.greeting_nn, "en": self.greeting_en}.get(language, "") or self.greeting_nb
 
 
 class Intent(models.Model):
@@ -36,10 +41,12 @@ class Intent(models.Model):
     assistant = models.ForeignKey(Assistant, on_delete=models.CASCADE, related_name="intents")
     slug = models.SlugField(max_length=60)
     title_nb = models.CharField(_("tittel (bokmål)"), max_length=120)
+    title_nn = models.CharField(_("tittel (nynorsk)"), max_length=120, blank=True)
     title_en = models.CharField(_("tittel (engelsk)"), max_length=120)
     action = models.CharField(max_length=16, choices=Action.choices, default=Action.ANSWER)
     queue = models.ForeignKey(Queue, null=True, blank=True, on_delete=models.SET_NULL, related_name="intents")
     answer_nb = models.TextField(_("svar (bokmål)"), blank=True)
+    answer_nn = models.TextField(_("svar (nynorsk)"), blank=True)
     answer_en = models.TextField(_("svar (engelsk)"), blank=True)
     link_url = models.URLField(_("lenke"), blank=True)
     active = models.BooleanField(default=True)
@@ -54,6 +61,14 @@ class Intent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assistant.slug}/{self.slug}"
+
+    def answer_in(self, language: str) -> str:
+        """The answer in written standard `language` (nb, nn, en), bokmål if missing."""
+        return {"nn": self.answer_nn, "en": self.answer_en}.get(language, "") or self.answer_nb
+
+    def title_in(self, language: str) -> str:
+        """The title in written standard `language` (nb, nn, en), bokmål if missing."""
+        return {"nn": self.title_nn, "en": self.title_en}.get(language, "") or self.title_nb
 
 
 class TrainingPhrase(models.Model):

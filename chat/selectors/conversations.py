@@ -5,8 +5,8 @@ import hmac
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower, Trim, TruncDate
 from django.utils import timezone
 
 from chat.models import Assistant, Conversation, Intent, Message, ReviewItem
@@ -42,9 +42,10 @@ def intent_option_labels(*, assistant_id: int, slugs: set[str], language: str) -
     if not slugs:
         return {}
     rows = Intent.objects.filter(assistant_id=assistant_id, slug__in=slugs).values_list(
-        "slug", "title_nb", "title_en"
+        "slug", "title_nb", "title_nn", "title_en"
     )
-    return {slug: (title_en if language == "en" else title_nb) for slug, title_nb, title_en in rows}
+    column = {"nn": 2, "en": 3}.get(language, 1)
+    return {row[0]: row[column] or row[1] for row in rows}
 
 
 def review_item_list(*, assistant: Assistant | None = None, status: str = "open") -> QuerySet[ReviewItem]:
@@ -57,6 +58,83 @@ def review_item_list(*, assistant: Assistant | None = None, status: str = "open"
     if status:
         items = items.filter(status=status)
     return items.order_by("-created_at", "-id")
+
+
+def review_group_list(*, assistant: Assistant, status: str = "open") -> QuerySet[ReviewItem, dict[str, Any]]:
+    """The review list grouped by message (case and outer spaces aside), newest group
+    first: per group the number of items and the newest item's id. Page it, then fetch
+    the page's items with `review_items_for_groups`."""
+    return (
+        ReviewItem.objects.filter(assistant=assistant, status=status)
+        .annotate(key=Lower(Trim("text")))
+        .values("key")
+        .annotate(n=Count("id"), latest_id=Max("id"))
+        .order_by("-latest_id")
+    )
+
+
+def review_items_for_groups(*, groups: list[dict[str, Any]]) -> list[ReviewItem]:
+    """One query: the newest item of each group, with its group's size as `group_count`."""
+    by_id = {g["latest_id"]: g["n"] for g in groups}
+    items = {
+        i.pk: i
+        for i in ReviewItem.objects.filter(pk__in=by_id).select_related(
+            "assistant", "predicted_intent", "assigned_intent", "resolved_by"
+        )
+    }
+    result = []
+    for pk, n in by_id.items():
+        item = items[pk]
+        item.group_count = n  # type: ignore[attr-defined]
+        result.append(item)
+    return result
+
+
+DURABLE_WINDOW = timedelta(hours=24)
+
+
+def intent_durable_resolution(*, assistant: Assistant, days: int = 30) -> list[dict[str, Any]]:
+    """Per intent, over the last `days`: questions the bot answered on its own, and how
+    many of them stayed resolved: no hand-over in that conversation, not marked "answered,
+    did not help", and no new conversation from the same client within 24 hours. Intents
+    by title, most answered first; one query."""
+    since = timezone.now() - timedelta(days=days)
+    came_back = Conversation.objects.filter(
+        assistant_id=OuterRef("conversation__assistant_id"),
+        client_key=OuterRef("conversation__client_key"),
+        created_at__gt=OuterRef("conversation__created_at"),
+        created_at__lte=OuterRef("conversation__created_at") + DURABLE_WINDOW,
+    ).exclude(client_key="")
+    rows = (
+        Message.objects.filter(
+            conversation__assistant=assistant,
+            sender=Message.Sender.CUSTOMER,
+            action="answer",
+            intent__isnull=False,
+            created_at__gte=since,
+        )
+        .annotate(returned=Exists(came_back))
+        .values("intent__slug", "intent__title_nb")
+        .annotate(
+            answered=Count("id"),
+            durable=Count(
+                "id",
+                filter=Q(conversation__queued_at__isnull=True, returned=False)
+                & ~Q(review_item__reason=ReviewItem.Reason.NOT_HELPED),
+            ),
+        )
+        .order_by("-answered", "intent__title_nb")
+    )
+    return [
+        {
+            "intent": row["intent__slug"],
+            "title": row["intent__title_nb"],
+            "answered": row["answered"],
+            "durable": row["durable"],
+            "rate": round(row["durable"] / row["answered"], 4) if row["answered"] else 0.0,
+        }
+        for row in rows
+    ]
 
 
 def fallback_rate_by_day(*, assistant: Assistant, days: int = 30) -> list[dict[str, Any]]:

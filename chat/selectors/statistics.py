@@ -6,8 +6,10 @@ offered = handed over to the queue; answered = taken by an agent; abandoned = th
 left while waiting; average speed of answer = mean wait of the answered; service level =
 answered within the queue's target (default 60 s) / offered; average handling time = mean
 time from answer to close; CSAT = mean rating 1-5. Staffing: for each half hour, the fewest
-agents Erlang C says meet the service-level goal (default 80 % within the target) for the
-slot's arrival rate and handling time; a day or week shows its busiest half hour's.
+agents that meet the service-level goal (default 80 % within the target) for the slot's
+arrival rate and handling time, with Erlang A when the queue's last 28 days (up to the
+report's last day) give a patience estimate (see chat.selectors.staffing), else Erlang C;
+`concurrency` chats per agent; a day or week shows its busiest half hour's.
 """
 
 from dataclasses import dataclass, field
@@ -19,8 +21,9 @@ from zoneinfo import ZoneInfo
 from django.db.models import F, Sum, Window
 from django.db.models.functions import RowNumber, TruncDay, TruncWeek
 
-from chat.erlang import staffing_recommend
+from chat.erlang import queue_agents_for_target
 from chat.models import AssistantDayStat, IntentDayStat, NotUnderstoodDayStat, Queue, QueueSlotStat
+from chat.selectors.staffing import queue_history_figures
 
 AGENCY_TZ = ZoneInfo("Europe/Oslo")
 GRANULARITIES = ("slot", "day", "week")
@@ -226,17 +229,33 @@ _SUMS = {
 
 
 def _slot_recommendation(
-    *, offered: int, handled: int, handle_seconds: float, target: int, goal: float
+    *,
+    offered: int,
+    handled: int,
+    handle_seconds: float,
+    target: int,
+    goal: float,
+    patience: float | None = None,
+    concurrency: int = 1,
 ) -> int:
     aht = handle_seconds / handled if handled else DEFAULT_HANDLE_SECONDS
-    # Whole seconds of handling time change no recommendation and let slots share results.
-    return _agents_needed(offered, max(round(aht), 1), target, goal)
+    # Whole seconds of handling time and patience change no recommendation and let slots
+    # share results.
+    whole_patience = None if patience is None else max(round(patience), 1)
+    return _agents_needed(offered, max(round(aht), 1), target, goal, whole_patience, concurrency)
 
 
 @lru_cache(maxsize=4096)
-def _agents_needed(offered: int, aht_seconds: int, target: int, goal: float) -> int:
-    return staffing_recommend(
-        rate=offered / SLOT_SECONDS, aht=aht_seconds, target_seconds=target, service_level=goal
+def _agents_needed(
+    offered: int, aht_seconds: int, target: int, goal: float, patience: int | None, concurrency: int
+) -> int:
+    return queue_agents_for_target(
+        rate=offered / SLOT_SECONDS,
+        aht=aht_seconds,
+        target_seconds=target,
+        service_level=goal,
+        patience=patience,
+        concurrency=concurrency,
     ).agents
 
 
@@ -247,6 +266,7 @@ def queue_statistics(
     granularity: str = "day",
     queue: Queue | None = None,
     service_level_goal: float = DEFAULT_SERVICE_LEVEL_GOAL,
+    concurrency: int = 1,
 ) -> StatisticsReport:
     """Queue history per period and queue, totals per queue, and the assistants' figures
     for the days `since`..`until` (inclusive, Oslo time). Reads only rollups: a handful
@@ -257,6 +277,10 @@ def queue_statistics(
     if queue is not None:
         stats = stats.filter(queue=queue)
     queues = {q.pk: q for q in Queue.objects.all()}
+    patience = {
+        pk: figures.patience_seconds
+        for pk, figures in queue_history_figures(queues=list(queues.values()), until=end).items()
+    }
 
     period: Any
     if granularity == "slot":
@@ -290,6 +314,8 @@ def queue_statistics(
                 handle_seconds=handle_seconds,
                 target=queues[queue_id].service_level_target_seconds,
                 goal=service_level_goal,
+                patience=patience[queue_id],
+                concurrency=concurrency,
             )
 
     for values in grouped.values("period", "queue_id").annotate(**_SUMS).order_by("period", "queue_id"):
@@ -302,6 +328,8 @@ def queue_statistics(
                 handle_seconds=row.handle_seconds,
                 target=q.service_level_target_seconds,
                 goal=service_level_goal,
+                patience=patience[q.pk],
+                concurrency=concurrency,
             )
         else:
             row.recommended_agents = peak.get((values["period"], q.pk))
@@ -351,12 +379,21 @@ def _bot_figures(*, report: StatisticsReport) -> None:
         .annotate(n=Sum("replies"))
         .order_by("-n", "intent__slug")[:TOP_N]
     ]
-    report.top_not_understood = [
-        {"assistant": v["assistant__slug"], "text": v["text"], "count": v["n"]}
-        for v in NotUnderstoodDayStat.objects.filter(day__gte=report.since, day__lte=report.until)
-        .values("assistant__slug", "text")
+    # One row per question: the same text from both assistants is one question with the
+    # assistants listed, not two rows with different counts.
+    counts: dict[str, int] = {}
+    assistants: dict[str, set[str]] = {}
+    for v in (
+        NotUnderstoodDayStat.objects.filter(day__gte=report.since, day__lte=report.until)
+        .values("text", "assistant__slug")
         .annotate(n=Sum("count"))
-        .order_by("-n", "text")[:TOP_N]
+        .order_by()
+    ):
+        counts[v["text"]] = counts.get(v["text"], 0) + v["n"]
+        assistants.setdefault(v["text"], set()).add(v["assistant__slug"])
+    report.top_not_understood = [
+        {"assistant": ", ".join(sorted(assistants[text])), "text": text, "count": n}
+        for text, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_N]
     ]
 
 

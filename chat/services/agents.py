@@ -21,6 +21,7 @@ from chat.models import AgentStatus, Conversation, Intent, Message, Queue
 from chat.services.queues import QueueError, queue_is_open
 from chat.services.statistics import conversation_stats_refresh_on_commit, queue_slot_stat_refresh_for
 from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.events import event_emit
 
 MAX_REPLY_LENGTH = 4000
 
@@ -136,7 +137,7 @@ def conversation_reply_with_intent(*, conversation: Conversation, agent: User, i
     """Send an intent's ready answer (in the conversation's language) as a canned reply."""
     if intent.assistant_id != conversation.assistant_id:
         raise AgentError(f"Intensjonen «{intent.slug}» hører til en annen assistent.")
-    text = intent.answer_en if conversation.language == "en" and intent.answer_en else intent.answer_nb
+    text = intent.answer_in(conversation.language)
     if intent.link_url:
         text = f"{text}\n{intent.link_url}"
     if not text.strip():
@@ -194,6 +195,16 @@ def conversation_close(*, conversation: Conversation, agent: User, wrap_up: str)
     locked.save(update_fields=["state", "closed_at", "wrap_up"])
     Message.objects.create(conversation=locked, sender=Message.Sender.SYSTEM, text="Samtalen er avsluttet.")
     audit_record(action="chat.conversation.close", actor=agent, obj=locked, details={"wrap_up": wrap_up})
+    event_emit(
+        type="chat.conversation.closed",
+        version=1,
+        payload={
+            "conversation_id": locked.pk,
+            "queue": locked.queue.slug if locked.queue else None,
+            "wrap_up": wrap_up,
+            "closed_at": locked.closed_at,
+        },
+    )
     conversation_stats_refresh_on_commit(conversation=locked)
     return locked
 

@@ -12,14 +12,16 @@ from chat.services.training import intent_model_load
 @dataclass(frozen=True)
 class Understanding:
     decision: Decision
-    language: str  # "nb" or "en": the language to answer in
+    language: str  # "nb", "nn" or "en": the written standard to answer in
     model_version: str | None
 
 
 def message_understand(*, assistant: Assistant, text: str, default_language: str) -> Understanding:
-    """Classify `text` with the active model. Without an active model nothing is
-    understood (a fallback), so the customer is offered a human rather than a guess."""
-    language = language_detect(text) or default_language
+    """Classify `text` with the active model and detect its written standard (nb, nn or
+    en; `default_language`, the conversation's, when the message does not tell).
+    Without an active model nothing is understood (a fallback), so the customer is
+    offered a human rather than a guess."""
+    language = language_detect(text, default=default_language) or default_language
     version = (
         IntentModelVersion.objects.filter(assistant=assistant, status=IntentModelVersion.Status.ACTIVE)
         .only("pk", "version", "artifact_path", "artifact_sha256", "answer_threshold", "clarify_threshold")

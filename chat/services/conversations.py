@@ -8,6 +8,7 @@ offers a human. Once handed over, the bot stays silent: messages go to the agent
 """
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from django.utils.formats import date_format
 
 from chat.models import Assistant, Conversation, Intent, Message, ReviewItem
 from chat.services.assistant import message_understand
+from chat.services.knowledge import other_agencies
 from chat.services.queues import (
     QueueError,
     conversation_hand_over,
@@ -51,6 +53,22 @@ BOT_TEXT = {
         "no_queue": "Det er ingen saksbehandlere å sette deg over til nå. Prøv igjen senere.",
         "left_message": "Takk! Meldingen din er lagt i kø, og en saksbehandler tar kontakt når vi åpner.",
         "not_trained": "Assistenten er ikke klar ennå. Vil du snakke med en saksbehandler?",
+    },
+    "nn": {
+        "clarify": "Meinte du «{a}» eller «{b}»?",
+        "fallback": "Orsak, det forstod eg ikkje. Kan du seie det på ein annan måte?",
+        "fallback_again": "Eg forstår diverre framleis ikkje. Vil du snakke med ein saksbehandlar?",
+        "offer_human": "Vil du snakke med ein saksbehandlar om dette?",
+        "queued": (
+            "Du er no i kø hjå {queue}. Du er nummer {position} i køen. Ein saksbehandlar svarar deg her."
+        ),
+        "closed": (
+            "Chatten med {queue} er stengd no. Vi opnar igjen {opens}. Du kan leggje att ei melding, "
+            "så tek ein saksbehandlar kontakt når vi opnar."
+        ),
+        "no_queue": "Det er ingen saksbehandlarar å setje deg over til no. Prøv igjen seinare.",
+        "left_message": "Takk! Meldinga di er lagd i kø, og ein saksbehandlar tek kontakt når vi opnar.",
+        "not_trained": "Assistenten er ikkje klar enno. Vil du snakke med ein saksbehandlar?",
     },
     "en": {
         "clarify": "Did you mean “{a}” or “{b}”?",
@@ -90,6 +108,8 @@ class Reply:
     handover: dict[str, Any] | None = None
     link_url: str = ""
     message_id: int | None = None
+    language: str = "nb"  # the written standard of `text`: the page labels follow it
+    agency: str = ""  # a fallback meant for another agency: its slug (nav, skatteetaten, ...)
 
 
 def token_hash(token: str) -> str:
@@ -97,11 +117,18 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def client_key_for(*, ident: str) -> str:
+    """The stored stand-in for a client's address: HMAC-SHA256 with the secret key, so
+    the address itself is never kept."""
+    return hmac.new(settings.SECRET_KEY.encode(), ident.encode(), hashlib.sha256).hexdigest() if ident else ""
+
+
 def conversation_start(
     *,
     assistant_slug: str = "kunde",
     language: str = "nb",
     user: AbstractBaseUser | AnonymousUser | None = None,
+    client_key: str = "",
 ) -> tuple[Conversation, str]:
     """Open a conversation and return it with its secret token (shown once, stored hashed).
     The assistants in settings.CHAT_LOGIN_REQUIRED_ASSISTANTS (the employees' `una`) need
@@ -121,9 +148,10 @@ def conversation_start(
             assistant=assistant,
             language=language,
             token_hash=token_hash(token),
+            client_key=client_key,
             last_customer_activity_at=timezone.now(),
         )
-        greeting = assistant.greeting_en if language == "en" else assistant.greeting_nb
+        greeting = assistant.greeting_in(language)
         if greeting:
             Message.objects.create(conversation=conversation, sender=Message.Sender.BOT, text=greeting)
     return conversation, token
@@ -160,7 +188,7 @@ def _human_intent(*, assistant: Assistant) -> Intent | None:
 
 
 def _title(intent: Intent, language: str) -> str:
-    return intent.title_en if language == "en" else intent.title_nb
+    return intent.title_in(language)
 
 
 def _labels(intents: list[Intent], language: str) -> list[dict[str, str]]:
@@ -181,10 +209,14 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
         conversation.save(update_fields=["last_customer_activity_at"])
         caller.state = conversation.state
         return None
+    answered_before = _last_answered_customer_message(conversation)
     understanding = message_understand(
         assistant=conversation.assistant, text=text, default_language=conversation.language
     )
     decision, language = understanding.decision, understanding.language
+    # The standard the customer writes in is the conversation's from now on: the agent
+    # console shows it and canned answers and later choices follow it.
+    conversation.language = language
     slugs = [s for s in [decision.intent, *decision.options] if s]
     intents = {i.slug: i for i in Intent.objects.filter(assistant=conversation.assistant, slug__in=slugs)}
     intent = intents.get(decision.intent or "")
@@ -215,6 +247,20 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
             option_labels=_labels(options, language),
         )
         _review(customer_message, conversation, ReviewItem.Reason.LOW_CONFIDENCE, intent, decision.confidence)
+    elif decision.kind == "refer" and decision.agency in (
+        agencies := other_agencies(assistant_slug=conversation.assistant.slug)
+    ):
+        # Meant for another agency: not an answer of ours, but not "did not understand".
+        agency = agencies[decision.agency]
+        reply = Reply(
+            "fallback",
+            None,
+            decision.confidence,
+            agency.text_in(language),
+            link_url=agency.link_url,
+            agency=agency.slug,
+        )
+        _review(customer_message, conversation, ReviewItem.Reason.FALLBACK, None, decision.confidence)
     else:
         conversation.consecutive_fallbacks += 1
         reply = _fallback(
@@ -222,10 +268,75 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
         )
         reply.confidence = decision.confidence
         _review(customer_message, conversation, ReviewItem.Reason.FALLBACK, intent, decision.confidence)
-    conversation.save(update_fields=["last_customer_activity_at", "consecutive_fallbacks"])
+    conversation.save(update_fields=["last_customer_activity_at", "consecutive_fallbacks", "language"])
+    if answered_before is not None and (
+        reply.action == "handover"
+        or decision.intent in HUMAN_INTENT_SLUGS
+        or (reply.action == "answer" and answered_before.intent_id == (intent.pk if intent else None))
+    ):
+        # Asked the same again, asked for a person or was handed over: the answer did not help.
+        _answer_did_not_help(answered_before, conversation)
     reply.message_id = _bot_says(conversation, reply, intents)
+    reply.language = language
     caller.state = conversation.state  # the caller's copy reports the state it left
     return reply
+
+
+def _last_answered_customer_message(conversation: Conversation) -> Message | None:
+    """The customer's previous message, if the bot answered it on its own."""
+    last = (
+        Message.objects.filter(conversation=conversation, sender=Message.Sender.CUSTOMER)
+        .order_by("-id")
+        .only("pk", "text", "intent_id", "action", "confidence")
+        .first()
+    )
+    return last if last is not None and last.action == "answer" else None
+
+
+def _answer_did_not_help(message: Message, conversation: Conversation) -> None:
+    """Put an answered customer message in the review list as "answered, did not help"
+    (once: a message has at most one review item)."""
+    if ReviewItem.objects.filter(message=message).exists():
+        return
+    ReviewItem.objects.create(
+        message=message,
+        assistant_id=conversation.assistant_id,
+        text=message.text[:2000],
+        reason=ReviewItem.Reason.NOT_HELPED,
+        predicted_intent_id=message.intent_id,
+        confidence=message.confidence,
+    )
+
+
+@transaction.atomic
+def message_feedback_record(*, conversation: Conversation, message_id: Any, helpful: Any) -> Message:
+    """The customer's thumbs up or down on one of the bot's answers in this conversation.
+    A thumbs down puts the question it answered in the review list as "answered, did not
+    help". Giving it again changes it."""
+    if isinstance(helpful, bool) is False:
+        raise ConversationError("helpful: must be true or false.")
+    message = (
+        Message.objects.select_for_update()
+        .filter(conversation=conversation, pk=message_id if isinstance(message_id, int) else -1)
+        .first()
+    )
+    if message is None:
+        raise ConversationError(f"message: no message {message_id!r} in this conversation.", status=404)
+    if message.sender != Message.Sender.BOT or message.intent_id is None:
+        raise ConversationError("message: only the assistant's answers can be rated.", status=409)
+    message.helpful = helpful
+    message.save(update_fields=["helpful"])
+    if not helpful:
+        question = (
+            Message.objects.filter(
+                conversation=conversation, sender=Message.Sender.CUSTOMER, pk__lt=message.pk
+            )
+            .order_by("-id")
+            .first()
+        )
+        if question is not None:
+            _answer_did_not_help(question, conversation)
+    return message
 
 
 def _review(
@@ -276,7 +387,7 @@ def _fallback(*, conversation: Conversation, language: str, not_trained: bool) -
 
 def _act_on_intent(*, conversation: Conversation, intent: Intent, language: str) -> Reply:
     """What the bot does when it is sure (or the customer chose) `intent`."""
-    answer = (intent.answer_en if language == "en" else intent.answer_nb) or intent.answer_nb
+    answer = intent.answer_in(language)
     if intent.action == Intent.Action.HANDOVER:
         return _hand_over(conversation=conversation, intent=intent, language=language, lead=answer)
     reply = Reply("answer", intent.slug, 1.0, answer, link_url=intent.link_url)
@@ -301,7 +412,7 @@ def _hand_over(*, conversation: Conversation, intent: Intent, language: str, lea
     if result.queued:
         text = texts["queued"].format(queue=queue.name, position=result.position or 1)
     else:
-        with translation.override("en" if language == "en" else "nb"):
+        with translation.override(language):
             opens = date_format(timezone.localtime(result.opens_at), "l j. F H:i") if result.opens_at else "-"
         text = texts["closed"].format(queue=queue.name, opens=opens)
     if lead and intent.slug not in HUMAN_INTENT_SLUGS:
@@ -346,6 +457,7 @@ def conversation_option_choose(*, conversation: Conversation, option: Any) -> Re
     if intent is None:
         raise ConversationError(f"option: {option!r} is no longer an intent of this assistant.", status=409)
     language = conversation.language
+    answered_question = _last_answered_customer_message(conversation)
     Message.objects.create(
         conversation=conversation,
         sender=Message.Sender.CUSTOMER,
@@ -359,12 +471,15 @@ def conversation_option_choose(*, conversation: Conversation, option: Any) -> Re
     conversation.save(update_fields=["last_customer_activity_at", "consecutive_fallbacks"])
     answered = last_bot.intent
     if intent.slug in HUMAN_INTENT_SLUGS and answered is not None and answered.slug not in HUMAN_INTENT_SLUGS:
+        if answered_question is not None:
+            _answer_did_not_help(answered_question, conversation)
         reply = _hand_over(conversation=conversation, intent=answered, language=language)
     elif intent.slug in HUMAN_INTENT_SLUGS:
         reply = _hand_over(conversation=conversation, intent=intent, language=language)
     else:
         reply = _act_on_intent(conversation=conversation, intent=intent, language=language)
     reply.message_id = _bot_says(conversation, reply)
+    reply.language = language
     caller.state = conversation.state
     return reply
 
@@ -385,6 +500,7 @@ def conversation_message_leave(*, conversation: Conversation, text: Any) -> Repl
             "queue": conversation.queue.slug if conversation.queue else None,
         }
         reply.message_id = _bot_says(conversation, reply)
+        reply.language = conversation.language
         caller.state = conversation.state
     return reply
 

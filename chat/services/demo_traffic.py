@@ -23,7 +23,10 @@ from chat.models import Assistant, Conversation, Intent, Message, OpeningHours, 
 from chat.services.statistics import chat_stats_rebuild
 
 AGENCY_TZ = ZoneInfo("Europe/Oslo")
-DAYS = 21
+# Nine weeks: the forecast's backtest needs four whole weeks to test on and three before
+# them to learn from (a database seeded earlier with three weeks keeps them: the step
+# runs once).
+DAYS = 63
 SEED = 20261126
 
 # slug, name, priority, average hand-overs per weekday, and the assistant it serves.
@@ -166,7 +169,11 @@ def _plan_bot_only(
         at += timedelta(seconds=rng.uniform(5, 40))
         if rng.random() < 0.08 or not intents:
             text = rng.choice(NOT_UNDERSTOOD)
-            messages.append(Message(sender=Message.Sender.CUSTOMER, text=text, created_at=at))
+            # The customer's message carries the bot's decision, as in a real conversation:
+            # the review page's "not understood per day" counts exactly these.
+            messages.append(
+                Message(sender=Message.Sender.CUSTOMER, text=text, action="fallback", created_at=at)
+            )
             plan.review_texts.append((len(plan.conversations), len(messages) - 1, text))
             messages.append(
                 Message(
@@ -185,6 +192,7 @@ def _plan_bot_only(
                 text=intent.title_nb,
                 intent=intent,
                 confidence=confidence,
+                action="answer",
                 created_at=at,
             )
         )
@@ -224,7 +232,12 @@ def _plan_handover(
     title = intent.title_nb if intent else "Jeg vil snakke med en saksbehandler"
     messages = [
         Message(
-            sender=Message.Sender.CUSTOMER, text=title, intent=intent, confidence=0.88, created_at=created
+            sender=Message.Sender.CUSTOMER,
+            text=title,
+            intent=intent,
+            confidence=0.88,
+            action="answer",
+            created_at=created,
         ),
         Message(
             sender=Message.Sender.BOT,

@@ -3,6 +3,7 @@ edits to intents and training phrases."""
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,9 @@ from lanekassen_ai.services.audit import audit_record
 
 CATALOGUE_DIR = Path(settings.BASE_DIR) / "chat" / "data" / "catalogue"
 HELDOUT_DIR = Path(settings.BASE_DIR) / "chat" / "data" / "heldout"
+BLIND_DIR = Path(settings.BASE_DIR) / "chat" / "data" / "blind"
 OUT_OF_SCOPE_FILE = CATALOGUE_DIR / "out_of_scope.json"
+OTHER_AGENCIES_FILE = CATALOGUE_DIR / "other_agencies.json"
 ASSISTANT_SLUGS = ("kunde", "una")
 
 PHRASE_LANGUAGES = {choice.value for choice in TrainingPhrase.Language}
@@ -106,6 +109,7 @@ def catalogue_load(*, data: Any, source: str = "catalogue") -> CatalogueLoadResu
         defaults={
             "name": spec["name"],
             "greeting_nb": spec.get("greeting_nb", ""),
+            "greeting_nn": spec.get("greeting_nn", ""),
             "greeting_en": spec.get("greeting_en", ""),
         },
     )
@@ -115,6 +119,7 @@ def catalogue_load(*, data: Any, source: str = "catalogue") -> CatalogueLoadResu
         {
             "name": spec["name"],
             "greeting_nb": spec.get("greeting_nb", ""),
+            "greeting_nn": spec.get("greeting_nn", ""),
             "greeting_en": spec.get("greeting_en", ""),
         },
     )
@@ -129,10 +134,12 @@ def catalogue_load(*, data: Any, source: str = "catalogue") -> CatalogueLoadResu
     for spec_intent in data["intents"]:
         values = {
             "title_nb": spec_intent.get("title_nb", spec_intent["slug"]),
+            "title_nn": spec_intent.get("title_nn", ""),
             "title_en": spec_intent.get("title_en", spec_intent["slug"]),
             "action": spec_intent["action"],
             "queue": queues.get(spec_intent.get("queue") or ""),
             "answer_nb": spec_intent.get("answer_nb", ""),
+            "answer_nn": spec_intent.get("answer_nn", ""),
             "answer_en": spec_intent.get("answer_en", ""),
             "link_url": spec_intent.get("link_url", ""),
         }
@@ -216,10 +223,12 @@ def catalogue_load_files(*, directory: Path | None = None, stdout: Any = None) -
 
 INTENT_EDITABLE_FIELDS = (
     "title_nb",
+    "title_nn",
     "title_en",
     "action",
     "queue",
     "answer_nb",
+    "answer_nn",
     "answer_en",
     "link_url",
     "active",
@@ -286,6 +295,48 @@ def out_of_scope_phrases() -> list[str]:
     return [t for texts in data.get("phrases", {}).values() for t in texts]
 
 
+@dataclass(frozen=True)
+class OtherAgency:
+    """A public body that questions are often meant for (NAV, Skatteetaten, ...): the bot
+    points there instead of saying it did not understand."""
+
+    slug: str
+    name: str
+    link_url: str
+    texts: dict[str, str]  # written standard -> the pointer text
+    phrases: list[str]
+
+    def text_in(self, language: str) -> str:
+        return self.texts.get(language) or self.texts["nb"]
+
+
+@lru_cache(maxsize=1)
+def _other_agencies_file() -> dict[str, Any]:
+    # Read once per process: a reply that points to another agency must not touch the disk.
+    if not OTHER_AGENCIES_FILE.exists():
+        return {}
+    data: dict[str, Any] = json.loads(OTHER_AGENCIES_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+def other_agencies(*, assistant_slug: str) -> dict[str, OtherAgency]:
+    """The other agencies the assistant knows about (chat/data/catalogue/other_agencies.json),
+    by slug. Empty for an assistant the file does not list."""
+    data = _other_agencies_file()
+    if assistant_slug not in data.get("assistants", []):
+        return {}
+    return {
+        a["slug"]: OtherAgency(
+            slug=a["slug"],
+            name=a["name"],
+            link_url=a.get("link_url", ""),
+            texts={lang: a[f"text_{lang}"] for lang in ("nb", "nn", "en") if a.get(f"text_{lang}")},
+            phrases=[t for texts in a.get("phrases", {}).values() for t in texts],
+        )
+        for a in data.get("agencies", [])
+    }
+
+
 def heldout_load(*, assistant_slug: str) -> tuple[list[tuple[str, str]], list[str]]:
     """The held-out paraphrases of one assistant: (text, intent) pairs and out-of-scope
     texts. Empty when the file does not exist."""
@@ -294,3 +345,32 @@ def heldout_load(*, assistant_slug: str) -> tuple[list[tuple[str, str]], list[st
         return [], []
     data = json.loads(path.read_text(encoding="utf-8"))
     return [(x["text"], x["intent"]) for x in data.get("in_scope", [])], list(data.get("out_of_scope", []))
+
+
+@dataclass(frozen=True)
+class BlindItem:
+    text: str
+    intent: str | None  # None: out of scope
+    language: str  # the customer's written standard: the answer must use it
+    agency: str = ""  # out of scope, meant for another agency (nav, skatteetaten, ...)
+
+
+def blind_load(*, assistant_slug: str) -> list[BlindItem]:
+    """The blind held-out set of one assistant (chat/data/blind/<assistant>.json): written
+    apart from everything else and frozen before the model was tuned. Empty when the file
+    does not exist."""
+    path = BLIND_DIR / f"{assistant_slug}.json"
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [BlindItem(x["text"], x["intent"], x["language"]) for x in data.get("in_scope", [])] + [
+        BlindItem(x["text"], None, x["language"], x.get("agency", "")) for x in data.get("out_of_scope", [])
+    ]
+
+
+def heldout_texts(*, assistant_slug: str) -> list[str]:
+    """Every sentence of both held-out sets (the older paraphrase file and the blind
+    set): none of them may ever become a training phrase."""
+    in_scope, out_of_scope = heldout_load(assistant_slug=assistant_slug)
+    blind = blind_load(assistant_slug=assistant_slug)
+    return [t for t, _ in in_scope] + list(out_of_scope) + [b.text for b in blind]

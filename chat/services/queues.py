@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from chat.models import Conversation, Intent, Message, OpeningHours, Queue
 from chat.services.statistics import conversation_stats_refresh_on_commit
+from lanekassen_ai.services.events import event_emit
 
 AGENCY_TZ = ZoneInfo("Europe/Oslo")
 
@@ -134,6 +135,17 @@ def conversation_hand_over(
     locked.handover_intent = intent
     locked.last_customer_activity_at = now
     locked.save(update_fields=["state", "queue", "queued_at", "handover_intent", "last_customer_activity_at"])
+    event_emit(
+        type="chat.conversation.handed_over",
+        version=1,
+        payload={
+            "conversation_id": locked.pk,
+            "queue": queue.slug,
+            "intent": intent.slug if intent else None,
+            "left_message": False,
+            "queued_at": now,
+        },
+    )
     _copy_state(source=locked, target=conversation)
     conversation_stats_refresh_on_commit(conversation=locked)
     return HandoverResult(
@@ -197,6 +209,17 @@ def conversation_leave_message(*, conversation: Conversation, text: str, queue: 
     locked.left_message = True
     locked.last_customer_activity_at = now
     locked.save(update_fields=["state", "queue", "queued_at", "left_message", "last_customer_activity_at"])
+    event_emit(
+        type="chat.conversation.handed_over",
+        version=1,
+        payload={
+            "conversation_id": locked.pk,
+            "queue": target.slug,
+            "intent": locked.handover_intent.slug if locked.handover_intent else None,
+            "left_message": True,
+            "queued_at": opens_at,
+        },
+    )
     Message.objects.create(conversation=locked, sender=Message.Sender.SYSTEM, text=text)
     _copy_state(source=locked, target=conversation)
     conversation_stats_refresh_on_commit(conversation=locked)

@@ -1,13 +1,18 @@
-"""The review list: messages the bot did not understand or was unsure of become training
-phrases of the right intent, or are dismissed."""
+"""The review list: messages the bot did not understand, was unsure of, or answered
+without helping become training phrases of the right intent, or are dismissed. Identical
+messages are one group in the list: acting on one acts on all of them."""
+
+from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 from chat.ml.text import language_detect, text_normalise
 from chat.models import Intent, ReviewItem, TrainingPhrase
-from chat.services.knowledge import heldout_load
+from chat.services.knowledge import heldout_texts
 from lanekassen_ai.services.audit import audit_record
 
 
@@ -30,8 +35,7 @@ def review_item_assign(*, item: ReviewItem, intent: Intent, user: AbstractBaseUs
     if intent.assistant_id != item.assistant_id:
         raise ReviewError(f"Intent {intent.slug} belongs to another assistant than the message.")
     text = item.text.strip()[:500]
-    in_scope, out_of_scope = heldout_load(assistant_slug=item.assistant.slug)
-    heldout = {text_normalise(t) for t, _ in in_scope} | {text_normalise(t) for t in out_of_scope}
+    heldout = {text_normalise(t) for t in heldout_texts(assistant_slug=item.assistant.slug)}
     if text_normalise(text) in heldout:
         raise ReviewError("This sentence is in the held-out test set and must not become a training phrase.")
     _phrase, created = TrainingPhrase.objects.get_or_create(
@@ -44,13 +48,30 @@ def review_item_assign(*, item: ReviewItem, intent: Intent, user: AbstractBaseUs
     item.resolved_by = user  # type: ignore[assignment]
     item.resolved_at = timezone.now()
     item.save(update_fields=["status", "assigned_intent", "resolved_by", "resolved_at"])
+    same = _same_open(item).update(
+        status=ReviewItem.Status.ASSIGNED,
+        assigned_intent=intent,
+        resolved_by=user,
+        resolved_at=item.resolved_at,
+    )
     audit_record(
         action="chat.review.assign",
         actor=user,
         obj=item,
-        details={"intent": intent.slug, "phrase_created": created},
+        details={"intent": intent.slug, "phrase_created": created, "identical_items": same},
     )
     return item
+
+
+def _same_open(item: ReviewItem) -> QuerySet[ReviewItem]:
+    """The other open items of the assistant with the same message (case and outer
+    spaces aside): one group in the list."""
+    return (
+        ReviewItem.objects.filter(assistant_id=item.assistant_id, status=ReviewItem.Status.OPEN)
+        .annotate(key=Lower(Trim("text")))
+        .filter(key=item.text.strip().lower())
+        .exclude(pk=item.pk)
+    )
 
 
 @transaction.atomic
@@ -61,5 +82,31 @@ def review_item_dismiss(*, item: ReviewItem, user: AbstractBaseUser) -> ReviewIt
     item.resolved_by = user  # type: ignore[assignment]
     item.resolved_at = timezone.now()
     item.save(update_fields=["status", "resolved_by", "resolved_at"])
-    audit_record(action="chat.review.dismiss", actor=user, obj=item)
+    same = _same_open(item).update(
+        status=ReviewItem.Status.DISMISSED, resolved_by=user, resolved_at=item.resolved_at
+    )
+    audit_record(action="chat.review.dismiss", actor=user, obj=item, details={"identical_items": same})
     return item
+
+
+def review_items_bulk(
+    *, items: Sequence[ReviewItem], action: str, intent: Intent | None, user: AbstractBaseUser
+) -> tuple[int, list[str]]:
+    """Assign (to `intent`) or dismiss several review groups at once. Each group is its own
+    transaction: one refused (already done, held-out sentence) does not stop the others.
+    Returns how many were done and the reasons of those refused."""
+    if action not in ("assign", "dismiss"):
+        raise ReviewError(f"action: {action!r} is not one of 'assign', 'dismiss'.")
+    if action == "assign" and intent is None:
+        raise ReviewError("intent: choose the intent to add the messages to.")
+    done, errors = 0, []
+    for item in items:
+        try:
+            if action == "assign":
+                review_item_assign(item=item, intent=intent, user=user)  # type: ignore[arg-type]
+            else:
+                review_item_dismiss(item=item, user=user)
+            done += 1
+        except ReviewError as exc:
+            errors.append(f"«{item.text[:60]}»: {exc}")
+    return done, errors

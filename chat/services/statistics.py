@@ -9,6 +9,7 @@ queued conversation refreshes that one slot after commit (`queue_slot_stat_refre
 to repair rollups after a bulk load or a change of a queue's service-level target.
 """
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -33,6 +34,12 @@ from chat.models import (
 SLOT = timedelta(minutes=30)
 AGENCY_TZ = ZoneInfo("Europe/Oslo")
 NOT_UNDERSTOOD_PER_DAY = 50
+
+
+def question_normalise(text: str) -> str:
+    """One spelling of a question for counting: lower case, single spaces, no trailing
+    punctuation, at most 200 characters."""
+    return " ".join(text.lower().split()).rstrip(" ?!.,;:")[:200]
 
 
 def slot_start_for(*, at: datetime) -> datetime:
@@ -220,21 +227,26 @@ def assistant_day_stats_refresh(*, day: date) -> int:
     IntentDayStat.objects.bulk_create(intents)
     not_understood: list[NotUnderstoodDayStat] = []
     for assistant_id in per_assistant:
-        top = (
+        # "Hva blir været?" and "hva blir  været" are one question: counted together under
+        # one text, so the statistics list it once.
+        counts: Counter[str] = Counter()
+        for text in (
             ReviewItem.objects.filter(
                 assistant_id=assistant_id,
                 reason=ReviewItem.Reason.FALLBACK,
                 created_at__gte=start,
                 created_at__lt=end,
             )
-            .annotate(question=Lower(Substr("text", 1, 200)))
-            .values("question")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "question")[:NOT_UNDERSTOOD_PER_DAY]
-        )
+            .annotate(question=Lower(Substr("text", 1, 400)))
+            .values_list("question", flat=True)
+            .iterator()
+        ):
+            counts[question_normalise(text)] += 1
+        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:NOT_UNDERSTOOD_PER_DAY]
         not_understood.extend(
-            NotUnderstoodDayStat(assistant_id=assistant_id, day=day, text=row["question"], count=row["n"])
-            for row in top
+            NotUnderstoodDayStat(assistant_id=assistant_id, day=day, text=text, count=n)
+            for text, n in top
+            if text
         )
     NotUnderstoodDayStat.objects.bulk_create(not_understood)
     return len(per_assistant) + len(intents) + len(not_understood)

@@ -20,9 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 from sklearn.pipeline import Pipeline
 
-from chat.ml.evaluation import HeldoutResult, evaluation_report, heldout_evaluate
+from chat.ml.evaluation import BlindCase, HeldoutResult, blind_evaluate, evaluation_report, heldout_evaluate
 from chat.ml.persistence import pipeline_load, pipeline_save
 from chat.ml.pipeline import (
+    AGENCY_PREFIX,
     OUT_OF_SCOPE,
     Decision,
     Thresholds,
@@ -30,9 +31,15 @@ from chat.ml.pipeline import (
     pipeline_train,
     pipeline_vocabulary,
 )
-from chat.ml.text import text_normalise
+from chat.ml.text import language_detect, text_normalise
 from chat.models import Assistant, IntentModelVersion, TrainingPhrase
-from chat.services.knowledge import heldout_load, out_of_scope_phrases
+from chat.services.knowledge import (
+    blind_load,
+    heldout_load,
+    heldout_texts,
+    other_agencies,
+    out_of_scope_phrases,
+)
 from lanekassen_ai.services.audit import audit_record
 
 Progress = Callable[[str, float], None]
@@ -52,10 +59,10 @@ class TrainingData:
 
 def training_data(*, assistant: Assistant) -> TrainingData:
     """Phrases of the assistant's active intents plus the out-of-scope background, with
-    every phrase that matches a held-out paraphrase removed: the held-out file must never
-    enter training, even when someone types one of its sentences in review."""
-    in_scope, out_of_scope = heldout_load(assistant_slug=assistant.slug)
-    heldout = {text_normalise(t) for t, _ in in_scope} | {text_normalise(t) for t in out_of_scope}
+    every phrase that matches a held-out sentence (older file or blind set) removed: the
+    held-out sets must never enter training, even when someone types one of their
+    sentences in review."""
+    heldout = {text_normalise(t) for t in heldout_texts(assistant_slug=assistant.slug)}
     texts: list[str] = []
     labels: list[str] = []
     excluded = 0
@@ -73,6 +80,11 @@ def training_data(*, assistant: Assistant) -> TrainingData:
         if text_normalise(text) not in heldout:
             texts.append(text)
             labels.append(OUT_OF_SCOPE)
+    for agency in other_agencies(assistant_slug=assistant.slug).values():
+        for text in agency.phrases:
+            if text_normalise(text) not in heldout:
+                texts.append(text)
+                labels.append(AGENCY_PREFIX + agency.slug)
     if n_intents < 2:
         raise TrainingError(
             f"Assistant {assistant.slug} has {n_intents} intent(s) with phrases; training needs 2."
@@ -124,6 +136,7 @@ def intent_model_train(
     pipeline = pipeline_train(texts=data.texts, labels=data.labels)
     heldout = _heldout(assistant=assistant, pipeline=pipeline, thresholds=thresholds)
     report["heldout"] = asdict(heldout) if heldout else None
+    report["blind"] = _blind(assistant=assistant, pipeline=pipeline, thresholds=thresholds)
     report["excluded_heldout_phrases"] = data.excluded_heldout
     report["data_sha256"] = training_data_fingerprint(data=data)
     report["train_seconds"] = round(time.monotonic() - started, 2)
@@ -169,6 +182,24 @@ def _heldout(*, assistant: Assistant, pipeline: Pipeline, thresholds: Thresholds
         ),
         in_scope=in_scope,
         out_of_scope=out_of_scope,
+    )
+
+
+# The page a conversation is opened on when nothing else is known: the Norwegian one.
+PAGE_LANGUAGE = "nb"
+
+
+def _blind(*, assistant: Assistant, pipeline: Pipeline, thresholds: Thresholds) -> dict[str, Any] | None:
+    items = blind_load(assistant_slug=assistant.slug)
+    if not items:
+        return None
+    vocabulary = pipeline_vocabulary(pipeline=pipeline)
+    return blind_evaluate(
+        decide=lambda text: pipeline_decide(
+            pipeline=pipeline, text=text, thresholds=thresholds, vocabulary=vocabulary
+        ),
+        answer_language=lambda text: language_detect(text) or PAGE_LANGUAGE,
+        cases=[BlindCase(i.text, i.intent, i.language) for i in items],
     )
 
 
@@ -242,5 +273,8 @@ def intent_model_evaluate(
     pipeline = pipeline_train(texts=data.texts, labels=data.labels)
     heldout = _heldout(assistant=assistant, pipeline=pipeline, thresholds=Thresholds(**report["thresholds"]))
     report["heldout"] = asdict(heldout) if heldout else None
+    report["blind"] = _blind(
+        assistant=assistant, pipeline=pipeline, thresholds=Thresholds(**report["thresholds"])
+    )
     report["assistant"] = assistant.slug
     return report

@@ -17,7 +17,12 @@ from django.views import View
 from django.views.generic import ListView
 
 from chat.models import Assistant, Intent, ReviewItem, TrainingPhrase
-from chat.selectors.conversations import fallback_rate_by_day, review_item_list
+from chat.selectors.conversations import (
+    fallback_rate_by_day,
+    intent_durable_resolution,
+    review_group_list,
+    review_items_for_groups,
+)
 from chat.selectors.knowledge import (
     assistant_list,
     intent_list,
@@ -27,7 +32,7 @@ from chat.selectors.knowledge import (
     intent_training_run_get,
 )
 from chat.services.knowledge import intent_update, training_phrase_add, training_phrase_delete
-from chat.services.review import ReviewError, review_item_assign, review_item_dismiss
+from chat.services.review import ReviewError, review_item_assign, review_item_dismiss, review_items_bulk
 from chat.services.training_runs import intent_training_run_start
 from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.responses import jobs_unavailable_page
@@ -69,9 +74,21 @@ class IntentListView(PermissionRequiredMixin, ListView):
 class IntentForm(forms.ModelForm):
     class Meta:
         model = Intent
-        fields = ["title_nb", "title_en", "action", "queue", "answer_nb", "answer_en", "link_url", "active"]
+        fields = [
+            "title_nb",
+            "title_nn",
+            "title_en",
+            "action",
+            "queue",
+            "answer_nb",
+            "answer_nn",
+            "answer_en",
+            "link_url",
+            "active",
+        ]
         widgets = {
             "answer_nb": forms.Textarea(attrs={"rows": 4}),
+            "answer_nn": forms.Textarea(attrs={"rows": 4}),
             "answer_en": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -224,10 +241,12 @@ class ReviewListView(PermissionRequiredMixin, ListView):
         self.status = self.request.GET.get("status", ReviewItem.Status.OPEN)
         if self.status not in ReviewItem.Status.values:
             self.status = ReviewItem.Status.OPEN
-        return review_item_list(assistant=self.assistant, status=self.status)
+        # Identical messages are one row with their count.
+        return review_group_list(assistant=self.assistant, status=self.status)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        context["items"] = review_items_for_groups(groups=list(context["page_obj"].object_list))
         context.update(
             assistant=self.assistant,
             assistants=assistant_list(),
@@ -235,10 +254,11 @@ class ReviewListView(PermissionRequiredMixin, ListView):
             statuses=ReviewItem.Status.choices,
             intents=list(
                 Intent.objects.filter(assistant=self.assistant, active=True)
-                .order_by("slug")
+                .order_by("title_nb")
                 .only("pk", "slug", "title_nb")
             ),
             fallback_rate=fallback_rate_by_day(assistant=self.assistant, days=30),
+            durable=intent_durable_resolution(assistant=self.assistant, days=30),
             training_run=_training_run_from(self.request),
             query_string=f"assistant={self.assistant.slug}&status={self.status}",
         )
@@ -277,3 +297,37 @@ class ReviewActionView(PermissionRequiredMixin, View):
         if error:
             messages.error(request, error)
         return HttpResponseRedirect(f"{reverse('chat:review-list')}?assistant={item.assistant.slug}")
+
+
+class ReviewBulkView(PermissionRequiredMixin, View):
+    """Assign several review groups to one intent, or dismiss them, from the list's
+    check boxes; back to the list with what was done and what was refused."""
+
+    permission_required = REVIEW
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        assistant = _assistant_from(request)
+        ids = [i for i in request.POST.getlist("items") if i.isdigit()][:100]
+        items = list(ReviewItem.objects.filter(pk__in=ids, assistant=assistant).select_related("assistant"))
+        intent_id = request.POST.get("intent", "")
+        intent = (
+            Intent.objects.filter(pk=intent_id, assistant=assistant).first() if intent_id.isdigit() else None
+        )
+        back = HttpResponseRedirect(f"{reverse('chat:review-list')}?assistant={assistant.slug}")
+        if not items:
+            messages.error(request, gettext("Kryss av minst én melding."))
+            return back
+        try:
+            done, errors = review_items_bulk(
+                items=items,
+                action=request.POST.get("action", ""),
+                intent=intent,
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except ReviewError as exc:
+            messages.error(request, str(exc))
+            return back
+        messages.success(request, gettext("%(n)d meldingsgrupper behandlet.") % {"n": done})
+        for error in errors:
+            messages.error(request, error)
+        return back

@@ -1,7 +1,9 @@
 """Queue and assistant statistics for managers (capability VIEW_QUEUE_STATISTICS): the live
-overview (htmx, every 5 s), history with charts and staffing, and the CSV export."""
+overview (htmx, every 5 s), history with charts and staffing, the CSV export, and the
+forecast with the staffing plan per half hour (an htmx partial loaded after the page, so the
+page never waits for a forecast being fitted) and its CSV."""
 
-import csv
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -9,10 +11,21 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
+from chat.selectors.forecast import (
+    AGENCY_TZ,
+    CSV_COLUMNS,
+    ForecastQueryError,
+    ForecastReport,
+    PlanOptions,
+    forecast_params_parse,
+    forecast_plan_rows,
+    queue_forecast_report,
+)
 from chat.selectors.queues import queue_live_overview, queues_active
 from chat.selectors.statistics import (
     GRANULARITIES,
@@ -22,6 +35,7 @@ from chat.selectors.statistics import (
     statistics_csv_rows,
     statistics_period_parse,
 )
+from lanekassen_ai.csv_cells import CsvSafeWriter
 from lanekassen_ai.roles import Capability, perm
 
 ROWS_PER_PAGE = 50
@@ -40,7 +54,71 @@ def _report_for(request: HttpRequest) -> StatisticsReport:
         queue=request.GET.get("queue"),
         today=timezone.localdate(),
     )
-    return queue_statistics(since=since, until=until, granularity=granularity, queue=queue)
+    try:
+        _, _, options = _forecast_params(request)
+    except ForecastQueryError as exc:
+        raise StatisticsQueryError(str(exc)) from exc
+    return queue_statistics(
+        since=since,
+        until=until,
+        granularity=granularity,
+        queue=queue,
+        service_level_goal=options.target_service_level,
+        concurrency=options.concurrency,
+    )
+
+
+def _forecast_params(request: HttpRequest) -> tuple[int, Any, PlanOptions]:
+    return forecast_params_parse(
+        weeks=request.GET.get("weeks"),
+        queue=request.GET.get("queue"),
+        concurrency=request.GET.get("concurrency"),
+        shrinkage=request.GET.get("shrinkage"),
+        target_service_level=request.GET.get("target_service_level"),
+    )
+
+
+def _forecast_chart(report: ForecastReport, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    # Next week (the first forecast week), summed over the queues shown, per half hour.
+    slots: dict[str, dict[str, float]] = {}
+    week_end = datetime.combine(report.origin + timedelta(days=7), time(0), tzinfo=AGENCY_TZ)
+    for row in rows:
+        start = row["slot_start"]
+        if datetime.fromisoformat(start) >= week_end:
+            continue
+        s = slots.setdefault(start, {"mean": 0.0, "lower": 0.0, "upper": 0.0, "agents": 0, "schedule": 0})
+        s["mean"] += row["forecast_arrivals"]
+        s["lower"] += row["forecast_lower"]
+        s["upper"] += row["forecast_upper"]
+        s["agents"] += row["agents"]
+        s["schedule"] += row["agents_to_schedule"]
+    one_queue = len(report.queues) == 1
+    labels = [date_format(timezone.localtime(datetime.fromisoformat(k)), "D d.m H:i") for k in slots]
+    return {
+        "labels": labels,
+        "mean": [round(s["mean"], 2) for s in slots.values()],
+        "lower": [s["lower"] for s in slots.values()] if one_queue else [],
+        "upper": [s["upper"] for s in slots.values()] if one_queue else [],
+        "agents": [s["agents"] for s in slots.values()],
+        "schedule": [s["schedule"] for s in slots.values()],
+        "names": {
+            "mean": gettext("Prognose, henvendelser per halvtime"),
+            "lower": gettext("Nedre grense"),
+            "upper": gettext("Øvre grense"),
+            "agents": gettext("Saksbehandlere i køen"),
+            "schedule": gettext("Saksbehandlere å sette opp"),
+        },
+    }
+
+
+def _day_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    days: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        start = timezone.localtime(datetime.fromisoformat(row["slot_start"]))
+        d = days.setdefault(start.date().isoformat(), {"day": start.date(), "arrivals": 0.0, "peak": 0})
+        d["arrivals"] += row["forecast_arrivals"]
+        d["peak"] = max(d["peak"], row["agents_to_schedule"])
+    return list(days.values())
 
 
 def _chart_data(report: StatisticsReport) -> dict[str, Any]:
@@ -82,6 +160,12 @@ class StatisticsView(StatisticsAccessMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["granularities"] = GRANULARITIES
         context["queues"] = queues_active()
+        # The history form keeps the staffing choices made in the forecast form.
+        context["plan_hidden"] = [
+            (name, self.request.GET[name])
+            for name in ("weeks", "concurrency", "shrinkage", "target_service_level")
+            if self.request.GET.get(name)
+        ]
         context["live"] = queue_live_overview()
         try:
             report = _report_for(self.request)
@@ -94,6 +178,7 @@ class StatisticsView(StatisticsAccessMixin, TemplateView):
         query.pop("page", None)
         context["query_string"] = query.urlencode()
         context["chart_data"] = _chart_data(report)
+        context["forecast_weeks"], _, context["plan_options"] = _forecast_params(self.request)
         return context
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
@@ -119,5 +204,51 @@ class StatisticsCsvView(StatisticsAccessMixin, View):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         filename = f"chat-statistikk-{report.since}-{report.until}-{report.granularity}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        csv.writer(response).writerows(statistics_csv_rows(report=report))
+        CsvSafeWriter(response).writerows(statistics_csv_rows(report=report))
+        return response
+
+
+class StatisticsForecastView(StatisticsAccessMixin, View):
+    """htmx partial: the forecast from next Monday, its backtest, the known events and
+    the staffing plan per half hour for the first week (chart and day summary)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            weeks, queue, options = _forecast_params(request)
+        except ForecastQueryError as exc:
+            return render(request, "chat/statistics/_forecast.html", {"error": str(exc)}, status=400)
+        report = queue_forecast_report(today=timezone.localdate(), weeks=weeks, queue=queue)
+        rows = forecast_plan_rows(report=report, options=options)
+        query = request.GET.copy()
+        return render(
+            request,
+            "chat/statistics/_forecast.html",
+            {
+                "report": report,
+                "options": options,
+                "forecast_chart": _forecast_chart(report, rows),
+                "days": _day_summary(rows),
+                "events": [(q.queue_name, e) for q in report.queues for e in q.events],
+                "query_string": query.urlencode(),
+            },
+        )
+
+
+class StatisticsForecastCsvView(StatisticsAccessMixin, View):
+    """The forecast and plan per queue and half hour, for a rostering tool (columns in
+    docs/queues.md)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            weeks, queue, options = _forecast_params(request)
+        except ForecastQueryError as exc:
+            return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+        report = queue_forecast_report(today=timezone.localdate(), weeks=weeks, queue=queue)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        name = f"chat-prognose-{report.origin}-{weeks}u{'-' + queue.slug if queue else ''}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        writer = CsvSafeWriter(response)
+        writer.writerow(CSV_COLUMNS)
+        rows = forecast_plan_rows(report=report, options=options)
+        writer.writerows([row.get(column, "") for column in CSV_COLUMNS] for row in rows)
         return response

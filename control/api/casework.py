@@ -38,6 +38,7 @@ from control.services.casework import (
     control_case_take_next,
     control_case_view_record,
 )
+from lanekassen_ai.api.idempotency import idempotent
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.api.serializers import ErrorSerializer
 from lanekassen_ai.roles import Capability
@@ -111,6 +112,7 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=DocumentationRequestInputSerializer, responses={201: DocumentationRequestSerializer}
     )
+    @idempotent
     @action(
         detail=True, methods=["post"], url_path="request-documentation", permission_classes=[CASE_WORKERS]
     )
@@ -131,6 +133,7 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(DocumentationRequestSerializer(created).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DecisionInputSerializer, responses={200: ControlCaseListSerializer})
+    @idempotent
     @action(detail=True, methods=["post"], url_path="decision", permission_classes=[CASE_WORKERS])
     def decide(self, request: Request, pk: str | None = None) -> Response:
         """Record CAUGHT or CLEARED with a written justification; the case is then locked."""

@@ -27,6 +27,7 @@ from control.selectors.risk import risk_model_version_list, scoring_run_list
 from control.services.imports import ImportRefused, applications_import
 from control.services.registry import RegistryError, risk_model_activate, risk_model_retire
 from control.services.scoring import ScoringError, ScoringRunConflict, scoring_run_retry, scoring_run_start
+from lanekassen_ai.api.idempotency import idempotent
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.api.serializers import ErrorSerializer
 from lanekassen_ai.roles import Capability
@@ -46,6 +47,7 @@ class ApplicationsImportView(APIView):
     @extend_schema(
         request=ImportUploadSerializer, responses={201: ImportResultSerializer, 400: ImportRefusedSerializer}
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         form = ImportUploadSerializer(data=request.data)
         if not form.is_valid():
@@ -137,6 +139,7 @@ class ScoringRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             503: ErrorSerializer,
         },
     )
+    @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = ScoringRunCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)

@@ -133,9 +133,12 @@ def _customer_field(attribute: str) -> str:
 
 
 def control_campaign_list() -> QuerySet[ControlCampaign]:
-    """Campaigns, newest year first, with their model version and case count."""
-    return ControlCampaign.objects.select_related("model_version", "created_by", "confirmed_by").annotate(
-        case_count=Count("cases")
+    """Campaigns, newest year first, with their model version and case count. Ordered
+    explicitly: Meta.ordering does not apply to a GROUP BY query, and pages must be stable."""
+    return (
+        ControlCampaign.objects.select_related("model_version", "created_by", "confirmed_by")
+        .annotate(case_count=Count("cases"))
+        .order_by("-academic_year", "-created_at", "-pk")
     )
 
 

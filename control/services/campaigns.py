@@ -37,6 +37,7 @@ from control.models import (
 from control.selectors.casework import application_count_for_year, control_campaign_selection_rates
 from control.selectors.risk import risk_model_version_active
 from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.events import event_emit
 from lanekassen_ai.services.jobs import (
     Lease,
     LeaseLost,
@@ -386,6 +387,17 @@ def control_campaign_confirm(
             obj=locked,
             request=request,
             details={
+                "cases": locked.cases.count(),
+                "risk": locked.preview.get("risk"),
+                "random": locked.preview.get("random"),
+            },
+        )
+        event_emit(
+            type="control.campaign.confirmed",
+            version=1,
+            payload={
+                "campaign_id": locked.pk,
+                "academic_year": locked.academic_year,
                 "cases": locked.cases.count(),
                 "risk": locked.preview.get("risk"),
                 "random": locked.preview.get("random"),

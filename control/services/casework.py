@@ -22,6 +22,7 @@ from control.models.applications import ControlOutcome
 from control.selectors.casework import control_case_next_candidates
 from lanekassen_ai.roles import Capability, perm
 from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.events import event_emit
 
 DEFAULT_LETTER_SLUG = "dokumentasjonskrav-borteboer"
 DEFAULT_LETTER_TITLE = "Krav om dokumentasjon av bosted"
@@ -188,6 +189,16 @@ def control_case_request_documentation(
             request=request,
             details={"deadline": deadline.isoformat(), "request_id": documentation_request.pk},
         )
+        event_emit(
+            type="control.case.documentation_requested",
+            version=1,
+            payload={
+                "case_id": case.pk,
+                "documentation_request_id": documentation_request.pk,
+                "application_id": case.application_id,
+                "deadline": deadline,
+            },
+        )
     return documentation_request
 
 
@@ -248,6 +259,18 @@ def control_case_decide(
             obj=case,
             request=request,
             details={"outcome": outcome, "selection_reason": case.selection_reason},
+        )
+        event_emit(
+            type="control.case.decided",
+            version=1,
+            payload={
+                "case_id": case.pk,
+                "campaign_id": case.campaign_id,
+                "application_id": case.application_id,
+                "academic_year": case.application.academic_year,
+                "outcome": outcome,
+                "decided_at": case.decided_at,
+            },
         )
     return case
 

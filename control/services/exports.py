@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from typing import IO
 
 from control.models import RiskModelVersion, RiskScore, ScoringRun
 from control.selectors.risk import risk_model_version_active
+from lanekassen_ai.csv_cells import CsvSafeWriter
 
 EXPORT_COLUMNS = ["application_id", "score", "rank", "percentile", "model_version", "reasons"]
 
@@ -46,7 +46,7 @@ def risk_scores_export(*, year: int, out: IO[str], model_version: RiskModelVersi
     """Write the year's scores, rank 1 (highest risk) first, reasons as `;`-separated
     feature names. Streams from the database. Returns the number of rows written."""
     version = export_model_version_pick(year=year, model_version=model_version)
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvSafeWriter(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     rows = (
         RiskScore.objects.filter(model_version=version, academic_year=year)

@@ -47,6 +47,7 @@ from control.ml.schema import (
     national_id_mask,
 )
 from control.models import Application, Customer, ImportRun
+from lanekassen_ai.csv_cells import CsvSafeWriter
 from lanekassen_ai.services.audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -225,7 +226,7 @@ def _import(
     state = _FileState()
     rejects_writer = None
     if rejects is not None:
-        rejects_writer = csv.writer(rejects, lineterminator="\n")
+        rejects_writer = CsvSafeWriter(rejects, lineterminator="\n")
         rejects_writer.writerow(["line", *columns, "reasons"])
     writer = _writer_for_database()
     with transaction.atomic():

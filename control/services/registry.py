@@ -17,6 +17,7 @@ from django.utils import timezone
 from control.ml.persistence import ArtifactIntegrityError, pipeline_load, pipeline_save
 from control.models import RiskModelVersion
 from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.events import event_emit
 
 ARTIFACT_DIR = "risk_models"
 
@@ -89,6 +90,11 @@ def risk_model_activate(
         request=request,
         channel=channel,
         details={"sha256": version.artifact_sha256, "metrics": _headline(version)},
+    )
+    event_emit(
+        type="control.risk_model.activated",
+        version=1,
+        payload={"model_version": version.version, "activated_at": now},
     )
     return version
 

@@ -32,6 +32,7 @@ from control.models import Application, RiskModelVersion, RiskScore, ScoringRun
 from control.selectors.risk import application_year_ids_bounds, applications_frame, risk_model_version_active
 from control.services.registry import risk_model_pipeline_load
 from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.events import event_emit
 from lanekassen_ai.services.jobs import (
     Lease,
     LeaseLost,
@@ -289,6 +290,16 @@ def scoring_run_execute(
                 channel="task",
                 details={
                     "year": run.academic_year,
+                    "model_version": run.model_version.version,
+                    "scored": run.done,
+                },
+            )
+            event_emit(
+                type="control.scoring_run.finished",
+                version=1,
+                payload={
+                    "scoring_run_id": run.pk,
+                    "academic_year": run.academic_year,
                     "model_version": run.model_version.version,
                     "scored": run.done,
                 },

@@ -299,11 +299,13 @@ class CaseReopenView(CapabilityRequiredMixin, View):
 
 
 class CustomerAccessReportView(CapabilityRequiredMixin, View):
-    """Everything stored about one student (GDPR art. 15, AI Act art. 86), printable."""
+    """Everything stored about one student (GDPR art. 15, AI Act art. 86), printable.
+    The student is `?customer=<customer id>`."""
 
     capabilities = CASE_READERS
 
-    def get(self, request: HttpRequest, customer_id: str) -> HttpResponse:
+    def get(self, request: HttpRequest) -> HttpResponse:
+        customer_id = request.GET.get("customer", "")
         try:
             report = customer_access_report(customer_id=customer_id)
         except Customer.DoesNotExist as exc:

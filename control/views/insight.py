@@ -1,7 +1,6 @@
 """Insight for managers: per campaign progress, hit rate by selection reason (risk against
 random is the model's real-world lift) and rates per audit group, as charts and CSV."""
 
-import csv
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +15,7 @@ from control.selectors.casework import (
     control_campaign_list,
     control_campaign_statistics,
 )
+from lanekassen_ai.csv_cells import CsvSafeWriter
 from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.roles import Capability
 
@@ -117,7 +117,7 @@ class InsightCampaignCsvView(CapabilityRequiredMixin, View):
         data = control_campaign_statistics(campaign=campaign).as_dict()
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="kampanje-{campaign.pk}-innsikt.csv"'
-        writer = csv.writer(response)
+        writer = CsvSafeWriter(response)
         writer.writerow(
             ["section", "group", "applications", "decided", "caught", "rate", "ci_low", "ci_high", "extra"]
         )

@@ -9,17 +9,10 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.http import HttpRequest
 
+from lanekassen_ai.client_ip import client_ip
 from lanekassen_ai.models import AuditEvent
 
 logger = logging.getLogger(__name__)
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    # Behind the agency's proxy the first X-Forwarded-For entry is the client; the proxy
-    # strips any value the client sent itself.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return ip or None
 
 
 def new_request_id() -> str:
@@ -45,7 +38,7 @@ class AuditContext:
         return cls(
             actor=user if getattr(user, "is_authenticated", False) else None,
             channel=channel,
-            ip_address=_client_ip(request),
+            ip_address=client_ip(request),
             request_id=getattr(request, "request_id", "") or new_request_id(),
         )
 
@@ -114,7 +107,7 @@ def audit_record(
         object_type=object_type,
         object_id=str(object_id),
         object_repr=object_repr[:200],
-        ip_address=context.ip_address if context is not None else (_client_ip(request) if request else None),
+        ip_address=context.ip_address if context is not None else (client_ip(request) if request else None),
         channel=channel or "system",
         request_id=request_id,
         details=details or {},

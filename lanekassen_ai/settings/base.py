@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "axes",
+    "csp",
     "lanekassen_ai",
     "control",
     "chat",
@@ -39,13 +41,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lanekassen_ai.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lanekassen_ai.middleware.BokmalFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lanekassen_ai.middleware.AuditContextMiddleware",
+    # Before any view (and before the CSRF check reads the form): NUL bytes, oversized bodies.
+    "lanekassen_ai.middleware.HostileInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -104,9 +110,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Bokmål first; English through Django i18n.
+# Bokmål first; nynorsk and English through Django i18n.
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", _("Norsk bokmål")), ("en", _("English"))]
+LANGUAGES = [("nb", _("Norsk bokmål")), ("nn", _("Norsk nynorsk")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
@@ -126,7 +132,12 @@ MEDIA_ROOT = PRIVATE_STORAGE_ROOT
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
+# How many reverse proxies in front of the application append to X-Forwarded-For. 0: none,
+# the header is ignored and the socket's peer is the client (lanekassen_ai/client_ip.py).
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
 REST_FRAMEWORK = {
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous API call gets 401 with a WWW-Authenticate header.
         "rest_framework.authentication.TokenAuthentication",
@@ -140,6 +151,11 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "lanekassen_ai.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -149,6 +165,8 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="1200/min"),
         # The public chat's writes (start, message, choice) per client; polling is not counted.
         "chat": env("API_THROTTLE_CHAT", default="30/min"),
+        # The same writes per conversation, whoever sends them.
+        "chat_conversation": env("API_THROTTLE_CHAT_CONVERSATION", default="20/min"),
     },
     "EXCEPTION_HANDLER": "lanekassen_ai.api.exceptions.exception_handler",
 }
@@ -169,7 +187,11 @@ SPECTACULAR_SETTINGS = {
         "ControlCampaignStatusEnum": "control.models.casework.ControlCampaign.Status",
         "ModelVersionStatusEnum": "control.models.risk.RiskModelVersion.Status",
         "ConversationStateEnum": "chat.models.conversations.Conversation.State",
+        "ConversationLanguageEnum": "chat.models.conversations.Conversation.Language",
         "AgentStateEnum": "chat.models.queues.AgentStatus.State",
+        "ControlOutcomeEnum": "control.models.applications.ControlOutcome",
+        "WebhookDeliveryStatusEnum": "lanekassen_ai.models.WebhookDelivery.Status",
+        "WebhookAttemptOutcomeEnum": "lanekassen_ai.models.WebhookDeliveryAttempt.Outcome",
     },
 }
 
@@ -224,12 +246,32 @@ CACHES = {
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "lanekassen_ai.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp): scripts and styles only from our
+# own static files (vendored, no CDN), no inline script or style; a page that ever needs
+# one gives it the request's nonce ({{ request.csp_nonce }}; the nonce is in the header only
+# on responses that used it). The public chat page widens
+# frame-ancestors to CHAT_FRAME_ANCESTORS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -259,3 +301,16 @@ DEMO_SEED_STEPS.append("chat.services.demo_traffic.chat_traffic_demo_seed")  # a
 # and the sites allowed to embed the chat page in an iframe (CSP frame-ancestors).
 CHAT_LOGIN_REQUIRED_ASSISTANTS = ["una"]
 CHAT_FRAME_ANCESTORS = env.list("CHAT_FRAME_ANCESTORS", default=[])
+
+# Webhooks (lanekassen_ai.services.webhooks): a try waits this long for the receiver; after
+# a failed try the next waits BACKOFF · 2^(tries-1) seconds (capped); after MAX_ATTEMPTS
+# tries the delivery is dead. The relay re-sends what is due and untouched for GRACE.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_LEASE_SECONDS = env.float("WEBHOOK_LEASE_SECONDS", default=60)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=12)
+WEBHOOK_RETRY_BACKOFF_SECONDS = env.float("WEBHOOK_RETRY_BACKOFF_SECONDS", default=10)
+WEBHOOK_RETRY_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_RETRY_BACKOFF_MAX_SECONDS", default=3600)
+WEBHOOK_RELAY_GRACE_SECONDS = env.float("WEBHOOK_RELAY_GRACE_SECONDS", default=30)
+WEBHOOK_BATCH_SIZE = env.int("WEBHOOK_BATCH_SIZE", default=50)
+# How long an Idempotency-Key's first answer is kept (the hourly cleanup deletes older ones).
+IDEMPOTENCY_KEY_TTL_HOURS = env.float("IDEMPOTENCY_KEY_TTL_HOURS", default=24)

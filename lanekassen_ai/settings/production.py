@@ -1,5 +1,5 @@
 """Production settings. Refuses to start without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
-DATABASE_URL and CELERY_BROKER_URL."""
+DATABASE_URL, CACHE_URL (Redis) and CELERY_BROKER_URL."""
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -10,15 +10,22 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
-# No tasks inside a web request: production needs a broker and workers.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Throttle counts and login lockouts must be shared by every web worker: Redis, never
+# per-process memory.
+CACHES = {"default": env.cache("CACHE_URL")}
+if not CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    raise ImproperlyConfigured("CACHE_URL must be a Redis URL (redis://host:6379/1) in production.")
+# Background work runs on workers, never inside a web request.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 if not CELERY_BROKER_URL:
     raise ImproperlyConfigured(
         "Set the CELERY_BROKER_URL environment variable (production runs tasks in workers)"
     )
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -23,12 +23,20 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="100000/min"),
         "user": env("API_THROTTLE_USER", default="100000/min"),
         "chat": env("API_THROTTLE_CHAT", default="100000/min"),
+        "chat_conversation": env("API_THROTTLE_CHAT_CONVERSATION", default="100000/min"),
     },
 }
 
 # Tasks run in-process unless a test starts a real worker (tests/conftest.py).
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 
 # Static files straight from the source folders; no collectstatic needed outside production.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Webhook retries in tests: fractions of a second, so retry and recovery tests stay fast.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=2)
+WEBHOOK_LEASE_SECONDS = env.float("WEBHOOK_LEASE_SECONDS", default=3)
+WEBHOOK_RETRY_BACKOFF_SECONDS = env.float("WEBHOOK_RETRY_BACKOFF_SECONDS", default=0.2)
+WEBHOOK_RETRY_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_RETRY_BACKOFF_MAX_SECONDS", default=1)
+WEBHOOK_RELAY_GRACE_SECONDS = env.float("WEBHOOK_RELAY_GRACE_SECONDS", default=0)

@@ -14,7 +14,7 @@
       type: "line",
       data: { datasets: [{ label: "risk / coverage", data: rc.map(function (p) { return { x: p.coverage, y: p.risk }; }),
         borderColor: "#0b4f9c", showLine: true }] },
-      options: { parsing: true, scales: { x: { type: "linear", min: 0, max: 1, title: { display: true, text: "coverage" } },
+      options: { maintainAspectRatio: false, parsing: true, scales: { x: { type: "linear", min: 0, max: 1, title: { display: true, text: "coverage" } },
         y: { min: 0, title: { display: true, text: "risk" } } } }
     });
   }
@@ -25,7 +25,7 @@
       type: "line",
       data: { labels: fr.map(function (r) { return r.day; }),
         datasets: [{ label: "fallback", data: fr.map(function (r) { return r.rate; }), borderColor: "#a00000" }] },
-      options: { scales: { y: { min: 0, max: 1 } } }
+      options: { maintainAspectRatio: false, scales: { y: { min: 0, max: 1 } } }
     });
   }
 }());

@@ -44,4 +44,39 @@
       }
     });
   }
+
+  // The forecast arrives later as an htmx partial; draw its chart when it does.
+  function drawForecast() {
+    var source = document.getElementById("chat-forecast-data");
+    var canvas = document.getElementById("chart-forecast");
+    if (!source || !canvas || canvas.dataset.drawn) {
+      return;
+    }
+    canvas.dataset.drawn = "1";
+    var f = JSON.parse(source.textContent);
+    var datasets = [
+      { label: f.names.mean, data: f.mean, borderColor: "#1f5fa8", pointRadius: 0, yAxisID: "y" }
+    ];
+    if (f.upper.length) {
+      datasets.push({ label: f.names.upper, data: f.upper, borderColor: "#9db7d9", borderDash: [4, 4], pointRadius: 0, yAxisID: "y" });
+      datasets.push({ label: f.names.lower, data: f.lower, borderColor: "#9db7d9", borderDash: [4, 4], pointRadius: 0, yAxisID: "y" });
+    }
+    datasets.push({ label: f.names.agents, data: f.agents, borderColor: "#8a5a00", stepped: true, pointRadius: 0, yAxisID: "y1" });
+    datasets.push({ label: f.names.schedule, data: f.schedule, borderColor: "#2e7d32", stepped: true, pointRadius: 0, yAxisID: "y1" });
+    new Chart(canvas, {
+      type: "line",
+      data: { labels: f.labels, datasets: datasets },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        scales: {
+          y: { min: 0, position: "left" },
+          y1: { min: 0, position: "right", grid: { drawOnChartArea: false }, ticks: { precision: 0 } }
+        }
+      }
+    });
+  }
+  drawForecast();
+  document.body.addEventListener("htmx:afterSettle", drawForecast);
 })();

@@ -23,6 +23,13 @@
   var state = "bot";
   var pollTimer = null;
   var busy = false;
+  // The labels under the assistant's replies follow the reply's written standard.
+  var replyLabels = JSON.parse(document.getElementById("chat-reply-labels").textContent);
+  var replyLanguage = d.language;
+
+  function replyLabel(key) {
+    return (replyLabels[replyLanguage] || replyLabels.nb)[key];
+  }
 
   function headers() {
     var h = { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": d.csrf };
@@ -74,13 +81,40 @@
       link.href = message.link_url;
       link.target = "_blank";
       link.rel = "noopener";
-      link.textContent = " " + d.labelReadMore;
+      link.textContent = " " + replyLabel("readMore");
       item.appendChild(document.createElement("br"));
       item.appendChild(link);
     }
+    if (message.sender === "bot" && message.action === "answer") { item.appendChild(feedbackButtons(message)); }
     log.appendChild(item);
     log.scrollTop = log.scrollHeight;
     if (message.sender !== "customer") { renderOptions(message.option_labels || []); }
+  }
+
+  function feedbackButtons(message) {
+    var group = document.createElement("div");
+    group.className = "chat-feedback";
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", replyLabel("feedbackGroup"));
+    [[true, "\uD83D\uDC4D", "helpful"], [false, "\uD83D\uDC4E", "notHelpful"]].forEach(function (choice) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "feedback";
+      button.textContent = choice[1];
+      button.setAttribute("aria-label", replyLabel(choice[2]));
+      button.title = replyLabel(choice[2]);
+      button.setAttribute("aria-pressed", message.helpful === choice[0] ? "true" : "false");
+      button.addEventListener("click", function () {
+        call("POST", api + conv.id + "/messages/" + message.id + "/feedback/", { helpful: choice[0] })
+          .then(function () {
+            group.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
+            button.setAttribute("aria-pressed", "true");
+            statusBox.textContent = replyLabel("feedbackThanks");
+          }).catch(function (err) { showError(err.message); });
+      });
+      group.appendChild(button);
+    });
+    return group;
   }
 
   function renderOptions(options) {
@@ -120,8 +154,11 @@
   function poll() {
     if (!conv) { return Promise.resolve(); }
     return call("GET", api + conv.id + "/messages/?after=" + lastId).then(function (data) {
+      if (data.language) { replyLanguage = data.language; }
       data.messages.forEach(render);
       setState(data.state);
+      // On a phone the text box must stay in sight after each reply.
+      if (data.messages.length && form.scrollIntoView) { form.scrollIntoView({ block: "nearest" }); }
     }).catch(function (err) {
       if (err.status === 403 || err.status === 404) { forget(); }
     });

@@ -366,7 +366,7 @@ def test_the_una_page_lets_a_logged_in_employee_start_a_conversation_with_its_cs
     client.force_login(caseworker)
     page = client.get(reverse("chat:una-chat"))
     assert page.status_code == 200
-    assert page["Content-Security-Policy"].startswith("frame-ancestors 'self'")
+    assert "frame-ancestors 'self'" in page["Content-Security-Policy"]
     csrf = re.search(r'data-csrf="([^"]+)"', page.content.decode()).group(1)  # type: ignore[union-attr]
     url = reverse("chat-conversation-create")
     refused = client.post(url, {"assistant": "una"}, content_type="application/json")
@@ -383,6 +383,198 @@ def test_the_public_chat_page_needs_no_login_and_may_be_framed_only_by_listed_si
     with override_settings(CHAT_FRAME_ANCESTORS=["https://lanekassen.no"]):
         page = Client().get(reverse("chat:customer-chat") + "?embed=1")
     assert page.status_code == 200
-    assert page["Content-Security-Policy"] == "frame-ancestors 'self' https://lanekassen.no"
+    policy = page["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://lanekassen.no" in policy
+    assert "script-src 'self'" in policy
     assert "X-Frame-Options" not in page
     assert "chat-embedded.css" in page.content.decode()
+
+
+def chat_rates(**rates: str) -> Any:
+    return override_settings(
+        REST_FRAMEWORK={
+            **REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {**REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], **rates},
+        }
+    )
+
+
+def test_one_socket_with_a_rotating_x_forwarded_for_cannot_pass_the_chat_limit(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    cache.clear()
+    with chat_rates(chat="10/min"):
+        statuses = [
+            api.post(
+                reverse("chat-conversation-create"), {}, format="json", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}"
+            ).status_code
+            for n in range(30)
+        ]
+    cache.clear()
+    assert statuses.count(201) == 10
+    assert statuses.count(429) == 20
+
+
+def test_behind_one_trusted_proxy_only_the_address_it_saw_counts(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    cache.clear()
+    settings_with_proxy = {
+        **REST_FRAMEWORK,
+        "NUM_PROXIES": 1,
+        "DEFAULT_THROTTLE_RATES": {**REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "chat": "3/min"},
+    }
+    with override_settings(REST_FRAMEWORK=settings_with_proxy):
+        # The caller's own claims (left) rotate; the address the proxy appended stays.
+        spoofed = [
+            api.post(
+                reverse("chat-conversation-create"),
+                {},
+                format="json",
+                HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.7",
+            ).status_code
+            for n in range(5)
+        ]
+        other_client = api.post(
+            reverse("chat-conversation-create"), {}, format="json", HTTP_X_FORWARDED_FOR="203.0.113.8"
+        ).status_code
+    cache.clear()
+    assert spoofed == [201, 201, 201, 429, 429]
+    assert other_client == 201
+
+
+def test_one_conversation_has_its_own_message_limit_whoever_sends(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    cache.clear()
+    conversation_id, token = start(api)
+    other_id, other_token = start(api)
+    with chat_rates(chat_conversation="3/min"):
+        statuses = [
+            api.post(
+                reverse("chat-conversation-messages", args=[conversation_id]),
+                {"text": "hei"},
+                format="json",
+                HTTP_X_CONVERSATION_TOKEN=token,
+                REMOTE_ADDR=f"192.0.2.{n}",
+            ).status_code
+            for n in range(5)
+        ]
+        other = say(api, other_id, other_token, "hei").status_code
+    cache.clear()
+    assert statuses == [201, 201, 201, 429, 429]
+    assert other == 201
+
+
+def feedback(client: APIClient, conversation_id: int, token: str, message_id: int, body: Any) -> Any:
+    return client.post(
+        reverse("chat-message-feedback", args=[conversation_id, message_id]),
+        body,
+        format="json",
+        HTTP_X_CONVERSATION_TOKEN=token,
+    )
+
+
+def test_a_nynorsk_conversation_greets_and_answers_in_nynorsk(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    from chat.models import Assistant, Intent
+
+    Assistant.objects.filter(slug="kunde").update(greeting_nn="Hei! Kva lurer du på?")
+    Intent.objects.filter(slug="payout_dates").update(answer_nn="Pengane blir betalte ut den 15. kvar månad.")
+    conversation_id, token = start(api, assistant="kunde", language="nn")
+    assert Message.objects.get(conversation_id=conversation_id).text == "Hei! Kva lurer du på?"
+    reply = say(api, conversation_id, token, "når er utbetalingen").json()["reply"]
+    # Nothing in "når er utbetalingen" tells the standard apart: the conversation's nynorsk holds.
+    assert (reply["intent"], reply["language"]) == ("payout_dates", "nn")
+    assert reply["text"] == "Pengane blir betalte ut den 15. kvar månad."
+
+
+def test_an_english_message_on_the_norwegian_page_gets_english_and_so_do_the_labels(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    conversation_id, token = start(api, assistant="kunde", language="nb")
+    reply = say(api, conversation_id, token, "how do I apply for a student loan").json()["reply"]
+    assert (reply["action"], reply["language"]) == ("answer", "en")
+    assert reply["text"] == "You apply on My pages."
+    assert Conversation.objects.get(pk=conversation_id).language == "en"
+    listed = api.get(
+        reverse("chat-conversation-messages", args=[conversation_id]), HTTP_X_CONVERSATION_TOKEN=token
+    ).json()
+    assert listed["language"] == "en"
+
+
+def test_asking_the_same_again_or_for_a_person_marks_the_answer_as_not_helping(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    conversation_id, token = start(api)
+    assert say(api, conversation_id, token, "når kommer pengene").json()["reply"]["action"] == "answer"
+    assert not ReviewItem.objects.exists()
+    assert (
+        say(api, conversation_id, token, "hvilken dato blir lånet utbetalt").json()["reply"]["action"]
+        == "answer"
+    )
+    item = ReviewItem.objects.get()
+    assert (item.reason, item.text, item.predicted_intent.slug) == (
+        "not_helped",
+        "når kommer pengene",
+        "payout_dates",
+    )
+    say(api, conversation_id, token, "jeg vil snakke med et menneske")
+    assert ReviewItem.objects.filter(reason="not_helped").count() == 2
+
+
+def test_a_thumbs_down_is_stored_and_lands_in_review_and_bad_feedback_is_refused(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    conversation_id, token = start(api)
+    reply = say(api, conversation_id, token, "når kommer pengene").json()["reply"]
+    answer_id = reply["message_id"]
+    up = feedback(api, conversation_id, token, answer_id, {"helpful": True})
+    assert up.status_code == 200 and up.json() == {"message_id": answer_id, "helpful": True}
+    assert not ReviewItem.objects.exists()
+    assert feedback(api, conversation_id, token, answer_id, {"helpful": False}).status_code == 200
+    assert Message.objects.get(pk=answer_id).helpful is False
+    assert ReviewItem.objects.get().reason == "not_helped"
+
+    assert feedback(api, conversation_id, token, answer_id, {"helpful": "kanskje"}).status_code == 400
+    question = Message.objects.get(conversation_id=conversation_id, sender="customer")
+    refused = feedback(api, conversation_id, token, question.pk, {"helpful": True})
+    assert refused.status_code == 409 and "answers" in refused.json()["detail"]
+    other_id, other_token = start(api)
+    assert feedback(api, other_id, other_token, answer_id, {"helpful": True}).status_code == 404
+    assert feedback(api, conversation_id, "wrong", answer_id, {"helpful": True}).status_code == 403
+
+
+def test_a_question_for_nav_is_pointed_to_nav_not_answered_and_not_just_not_understood(
+    api: APIClient, tmp_path: Any
+) -> None:
+    from chat.ml.persistence import pipeline_save
+    from chat.ml.pipeline import AGENCY_PREFIX, pipeline_train
+    from chat.models import Assistant
+    from chat.services.knowledge import catalogue_load, other_agencies
+    from tests.chat.conftest import MINI_CATALOGUE, mini_training_data
+
+    catalogue_load(data=MINI_CATALOGUE)
+    texts, labels = mini_training_data()
+    for agency in other_agencies(assistant_slug="kunde").values():
+        texts += agency.phrases
+        labels += [AGENCY_PREFIX + agency.slug] * len(agency.phrases)
+    path = tmp_path / "with-agencies.skops"
+    sha = pipeline_save(pipeline=pipeline_train(texts=texts, labels=labels), path=path)
+    IntentModelVersion.objects.create(
+        assistant=Assistant.objects.get(slug="kunde"),
+        version="with-agencies",
+        status=IntentModelVersion.Status.ACTIVE,
+        artifact_path=str(path),
+        artifact_sha256=sha,
+        answer_threshold=0.7,
+        clarify_threshold=0.6,
+    )
+    conversation_id, token = start(api)
+    reply = say(api, conversation_id, token, "hvordan sender jeg meldekort til nav").json()["reply"]
+    assert (reply["action"], reply["intent"], reply["agency"]) == ("fallback", None, "nav")
+    assert "nav.no" in reply["text"] and reply["link_url"] == "https://www.nav.no/"
+    english = say(api, conversation_id, token, "how do I get unemployment benefit from nav").json()["reply"]
+    assert (english["agency"], english["language"]) == ("nav", "en")
+    assert english["text"].startswith("This seems to be a question for NAV")

@@ -76,3 +76,46 @@ def test_the_chat_page_fits_a_phone_screen_and_is_keyboard_usable(
         results.generate_report()
     )
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_the_text_box_stays_in_sight_after_the_first_answer(
+    browser: Browser, live_server, activate_mini_model: Callable[..., IntentModelVersion]
+) -> None:
+    activate_mini_model(answer=0.7, clarify=0.6)
+    context = browser.new_context(locale="nb-NO", viewport={"width": 360, "height": 640}, has_touch=True)
+    phone = context.new_page()
+    phone.goto(f"{live_server.url}/chat/")
+    log = phone.get_by_role("log", name="Samtalen")
+    expect(log).to_contain_text("Hei!")
+    _ask(phone, "Når kommer pengene?")
+    expect(log).to_contain_text("Pengene utbetales den 15. hver måned.")
+    box = phone.get_by_label("Skriv spørsmålet ditt")
+    expect(box).to_be_in_viewport()
+    expect(phone.get_by_role("button", name="Send")).to_be_in_viewport()
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_after_an_english_reply_the_labels_are_english_and_a_thumbs_down_is_recorded(
+    page: Page, live_server, activate_mini_model: Callable[..., IntentModelVersion]
+) -> None:
+    from chat.models import Message, ReviewItem
+
+    activate_mini_model(answer=0.7, clarify=0.6)
+    page.goto(f"{live_server.url}/chat/")
+    log = page.get_by_role("log", name="Samtalen")
+    expect(log).to_contain_text("Hei!")
+    _ask(page, "how do I apply for a student loan")
+    expect(log).to_contain_text("You apply on My pages.")
+    expect(log.get_by_role("link", name="Read more")).to_be_visible()
+    assert log.get_by_role("link", name="Les mer").count() == 0
+    log.get_by_role("button", name="The answer did not help").click()
+    expect(page.locator("#chat-status")).to_contain_text("Thank you for your feedback!")
+    answer = Message.objects.get(sender=Message.Sender.BOT, action="answer")
+    assert answer.helpful is False
+    item = ReviewItem.objects.get()
+    assert (item.reason, item.text) == (ReviewItem.Reason.NOT_HELPED, "how do I apply for a student loan")
+    assert Conversation.objects.get().language == "en"

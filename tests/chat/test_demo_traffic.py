@@ -34,3 +34,37 @@ def test_it_seeds_queues_history_and_rollups_once() -> None:
     slots = QueueSlotStat.objects.count()
     chat_traffic_demo_seed(days=7, today=today)
     assert (Conversation.objects.count(), QueueSlotStat.objects.count()) == (count, slots)
+
+
+def test_the_review_pages_not_understood_chart_has_the_demo_days() -> None:
+    """The demo's customer messages carry the bot's decision, as real ones do, so the
+    review page's "not understood per day" is not empty beside a full review list."""
+    from django.utils import timezone
+
+    from chat.models import Assistant, ReviewItem
+    from chat.selectors.conversations import fallback_rate_by_day
+
+    chat_traffic_demo_seed(days=7, today=timezone.localdate())
+    kunde = Assistant.objects.get(slug="kunde")
+    days = fallback_rate_by_day(assistant=kunde, days=30)
+    assert len(days) >= 5
+    assert sum(d["fallbacks"] for d in days) == ReviewItem.objects.filter(assistant=kunde).count() > 0
+    assert all(0 < d["rate"] <= 1 for d in days if d["fallbacks"])
+
+
+def test_the_forecast_beats_seasonal_naive_on_the_demo_traffic() -> None:
+    """The acceptance check: the full demo history (nine weeks), the four-week backtest
+    of every queue, MASE below 1 and below seasonal-naive's own."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from chat.selectors.forecast import queue_forecast_report
+
+    chat_traffic_demo_seed()
+    cache.clear()
+    report = queue_forecast_report(today=timezone.localdate())
+    assert {q.queue_slug for q in report.queues} >= {"stipend-og-lan", "bostedskontroll"}
+    for forecast in report.queues:
+        assert forecast.backtest is not None, forecast.note
+        assert forecast.backtest["mase"] < 1, forecast.queue_slug
+        assert forecast.backtest["mae"] < forecast.backtest["mae_seasonal_naive"], forecast.queue_slug

@@ -1,10 +1,17 @@
-"""Erlang C against published worked examples (chat/erlang.py)."""
+"""Erlang C against published worked examples, and Erlang A (chat/erlang.py)."""
 
 import math
 
 import pytest
 
-from chat.erlang import erlang_b, erlang_c, staffing_evaluate, staffing_recommend
+from chat.erlang import (
+    erlang_b,
+    erlang_c,
+    queue_agents_for_target,
+    queue_evaluate,
+    staffing_evaluate,
+    staffing_recommend,
+)
 
 
 def test_it_matches_the_call_centre_helper_worked_example() -> None:
@@ -77,3 +84,70 @@ def test_no_arrivals_needs_no_agents() -> None:
 def test_it_rejects_impossible_input_with_a_reason(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         staffing_recommend(**kwargs)
+
+
+# Erlang A (M/M/n+M) and chat concurrency.
+
+
+def test_erlang_a_with_endless_patience_is_erlang_c() -> None:
+    """The Call Centre Helper example again: with patience far beyond any wait, nobody
+    leaves and Erlang A gives Erlang C's figures."""
+    c = queue_evaluate(rate=100 / 1800, aht=180, agents=14, target_seconds=20)
+    a = queue_evaluate(rate=100 / 1800, aht=180, agents=14, target_seconds=20, patience=1e9)
+    assert (c.model, a.model) == ("erlang_c", "erlang_a")
+    assert a.service_level == pytest.approx(c.service_level, abs=1e-6)
+    assert a.probability_wait == pytest.approx(c.probability_wait, abs=1e-6)
+    assert a.asa_seconds == pytest.approx(c.asa_seconds, abs=1e-4)
+    assert a.abandon_probability < 1e-6
+
+
+def test_erlang_a_obeys_littles_law_for_abandonment() -> None:
+    """Customers leave at rate 1/patience while they wait, so the share who leave is the
+    mean wait over all arrivals divided by the mean patience; and the answered wait less
+    than everyone waits in total."""
+    a = queue_evaluate(rate=200 / 3600, aht=180, agents=11, target_seconds=20, patience=120)
+    assert a.abandon_probability == pytest.approx(a.mean_wait_seconds / 120, rel=1e-9)
+    answered = 1 - a.abandon_probability
+    assert answered * a.asa_seconds < a.mean_wait_seconds
+    assert a.occupancy == pytest.approx(200 / 3600 * 180 * answered / 11)
+
+
+def test_erlang_a_stays_stable_where_erlang_c_has_no_answer() -> None:
+    """More traffic than agents: Erlang C's queue grows for ever, Erlang A's settles
+    because people leave, and thousands of servers neither overflow nor take long."""
+    c = queue_evaluate(rate=1, aht=300, agents=250, target_seconds=20)
+    assert not c.stable and c.service_level == 0
+    a = queue_evaluate(rate=1, aht=300, agents=250, target_seconds=20, patience=120)
+    assert a.stable
+    assert a.abandon_probability == pytest.approx(1 - 250 / 300, abs=0.01)
+    big = queue_evaluate(rate=30, aht=300, agents=3000, concurrency=3, target_seconds=20, patience=60)
+    assert all(math.isfinite(v) for v in (big.service_level, big.abandon_probability, big.asa_seconds))
+    assert 0 <= big.service_level <= 1 and big.occupancy < 1
+
+
+def test_concurrency_counts_each_chat_slot_as_a_server() -> None:
+    three_by_four = queue_evaluate(
+        rate=0.04, aht=300, agents=3, concurrency=4, target_seconds=30, patience=90
+    )
+    twelve = queue_evaluate(rate=0.04, aht=300, agents=12, target_seconds=30, patience=90)
+    assert three_by_four.servers == 12
+    assert three_by_four.service_level == pytest.approx(twelve.service_level)
+
+
+def test_the_fewest_agents_for_a_target_are_the_first_that_reach_it() -> None:
+    rate, aht, target = 400 / 3600, 240, 30
+    best = queue_agents_for_target(rate=rate, aht=aht, target_seconds=target, service_level=0.9, patience=150)
+    below = queue_evaluate(rate=rate, aht=aht, agents=best.agents - 1, target_seconds=target, patience=150)
+    assert best.service_level >= 0.9 > below.service_level
+    # Patience lowers the staff needed compared with Erlang C.
+    erlang_c = queue_agents_for_target(rate=rate, aht=aht, target_seconds=target, service_level=0.9)
+    assert best.agents <= erlang_c.agents
+
+
+def test_erlang_a_rejects_impossible_input() -> None:
+    with pytest.raises(ValueError, match="patience"):
+        queue_evaluate(rate=1, aht=100, agents=2, target_seconds=10, patience=0)
+    with pytest.raises(ValueError, match="concurrency"):
+        queue_evaluate(rate=1, aht=100, agents=2, target_seconds=10, concurrency=0)
+    with pytest.raises(ValueError, match="service level"):
+        queue_agents_for_target(rate=1, aht=100, target_seconds=10, service_level=1)

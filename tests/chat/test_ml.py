@@ -27,7 +27,7 @@ from chat.ml.pipeline import (
     pipeline_vocabulary,
     vocabulary_coverage,
 )
-from chat.ml.text import language_detect, text_fold, text_normalise
+from chat.ml.text import language_detect, text_fold, text_normalise, text_sentences
 from tests.chat.conftest import TrainedArtifact
 
 
@@ -46,15 +46,36 @@ def test_normalising_stems_bokmal_and_folds_ae_and_oe() -> None:
     ("text", "language"),
     [
         ("Når kommer pengene?", "nb"),
-        ("korleis søkjer eg om stipend", "nb"),
+        ("korleis søkjer eg om stipend", "nn"),
+        ("kva er renta no", "nn"),
+        ("eg har ikkje fått pengane", "nn"),
+        ("studentar med born får ekstra støtte", "nn"),
         ("hvordan kan jeg betale", "nb"),
+        ("jeg har ikke fått pengene", "nb"),
         ("when is the money paid out", "en"),
         ("How do I apply for a loan?", "en"),
+        ("Hey, good afternoon", "en"),
+        ("jeg vil lagre dokumentet i teamet", "nb"),
         ("BankID", None),
     ],
 )
-def test_language_detection_tells_norwegian_from_english(text: str, language: str | None) -> None:
+def test_language_detection_tells_bokmal_nynorsk_and_english_apart(text: str, language: str | None) -> None:
     assert language_detect(text) == language
+
+
+def test_a_norwegian_message_that_does_not_tell_the_standard_keeps_the_conversations() -> None:
+    assert language_detect("lån?", default="nn") == "nn"
+    assert language_detect("lån?", default="en") == "nb"
+    assert language_detect("ok", default="nn") == "nn"
+
+
+def test_a_long_message_is_split_into_its_sentences() -> None:
+    text = "Hei, jeg flyttet hjem i januar. Må jeg si fra til dere og mister jeg stipendet?"
+    assert text_sentences(text) == [
+        "Hei, jeg flyttet hjem i januar.",
+        "Må jeg si fra til dere og mister jeg stipendet",
+    ]
+    assert text_sentences("Hei. Takk!") == []
 
 
 CLASSES = ["a", "b", "c", OUT_OF_SCOPE]
@@ -218,3 +239,37 @@ def test_loading_refuses_untrusted_types(tmp_path: Path) -> None:
 def test_loading_a_missing_file_says_which(tmp_path: Path) -> None:
     with pytest.raises(ArtifactError, match="cannot be read"):
         pipeline_load(path=tmp_path / "gone.skops", sha256="0" * 64)
+
+
+def test_a_confident_other_agency_class_refers_and_is_never_an_answer() -> None:
+    classes = ["a", "b", "agency:nav", OUT_OF_SCOPE]
+    thresholds = Thresholds(answer=0.5, clarify=0.6)
+    refer = decision_from_probabilities(
+        classes=classes, probabilities=np.array([0.2, 0.1, 0.6, 0.1]), thresholds=thresholds, coverage=1.0
+    )
+    assert (refer.kind, refer.intent, refer.agency) == ("refer", None, "nav")
+    weak = decision_from_probabilities(
+        classes=classes, probabilities=np.array([0.3, 0.2, 0.3, 0.2]), thresholds=thresholds, coverage=1.0
+    )
+    assert weak.kind == "fallback" and weak.intent is None
+    unknown_words = decision_from_probabilities(
+        classes=classes, probabilities=np.array([0.1, 0.1, 0.7, 0.1]), thresholds=thresholds, coverage=0.0
+    )
+    assert unknown_words.kind == "fallback"
+
+
+def test_the_most_confident_sentence_of_a_long_message_decides(mini_artifact) -> None:
+    from chat.ml.persistence import pipeline_load
+    from chat.ml.pipeline import pipeline_decide, pipeline_vocabulary
+
+    pipeline = pipeline_load(path=mini_artifact.path, sha256=mini_artifact.sha256)
+    vocabulary = pipeline_vocabulary(pipeline=pipeline)
+    thresholds = Thresholds(answer=0.5, clarify=0.6)
+    text = (
+        "Hei, jeg har lurt på dette en stund og spurt venner uten å få noe svar som hjelper meg videre. "
+        "Når kommer pengene?"
+    )
+    whole = pipeline.predict_proba([text])[0]
+    decision = pipeline_decide(pipeline=pipeline, text=text, thresholds=thresholds, vocabulary=vocabulary)
+    assert decision.kind == "answer" and decision.intent == "payout_dates"
+    assert decision.confidence > float(whole[list(pipeline.classes_).index("payout_dates")])

@@ -155,3 +155,90 @@ def test_retraining_from_the_review_page_never_redirects_off_site(
         .exclude(pk=kunde_model.pk)
         .exists()
     )
+
+
+def test_identical_messages_are_one_row_with_a_count_and_are_handled_together(
+    kunde_model: IntentModelVersion, client_for: Callable[[str], Client], caseworker: Any
+) -> None:
+    conversation, _ = conversation_start(assistant_slug="kunde")
+    for text in ("zzkv blorp", "ZZKV blorp ", "zzkv blorp", "qqxy vlim"):
+        conversation_message_post(conversation=conversation, text=text)
+    body = client_for("saksbehandler").get(reverse("chat:review-list") + "?assistant=kunde").content.decode()
+    assert body.count('id="review-') == 2
+    assert "<td>3</td>" in body
+    first = ReviewItem.objects.filter(text="zzkv blorp").first()
+    review_item_dismiss(item=first, user=caseworker)
+    assert ReviewItem.objects.filter(status="dismissed").count() == 3
+    assert ReviewItem.objects.filter(status="open").count() == 1
+
+
+def test_bulk_assign_and_dismiss_from_the_list(
+    kunde_model: IntentModelVersion, client_for: Callable[[str], Client]
+) -> None:
+    items = _fallback_items(3)
+    intent = Intent.objects.get(slug="payout_dates")
+    client = client_for("analytiker")
+    response = client.post(
+        reverse("chat:review-bulk"),
+        {"assistant": "kunde", "items": [items[0].pk, items[1].pk], "intent": intent.pk, "action": "assign"},
+    )
+    assert response.status_code == 302
+    assert list(ReviewItem.objects.order_by("id").values_list("status", flat=True)) == [
+        "assigned",
+        "assigned",
+        "open",
+    ]
+    assert TrainingPhrase.objects.filter(intent=intent, source="review").count() == 2
+    client.post(
+        reverse("chat:review-bulk"), {"assistant": "kunde", "items": [items[2].pk], "action": "dismiss"}
+    )
+    assert ReviewItem.objects.get(pk=items[2].pk).status == "dismissed"
+    refused = client.post(
+        reverse("chat:review-bulk"),
+        {"assistant": "kunde", "items": [items[0].pk], "action": "assign"},
+        follow=True,
+    )
+    assert "intent" in refused.content.decode()
+
+
+def test_the_review_list_names_intents_by_title(
+    kunde_model: IntentModelVersion, client_for: Callable[[str], Client]
+) -> None:
+    _fallback_items(1)
+    body = client_for("saksbehandler").get(reverse("chat:review-list") + "?assistant=kunde").content.decode()
+    assert ">Utbetalingsdatoer</option>" in body
+
+
+def test_durable_resolution_counts_answers_without_hand_over_complaint_or_return_within_a_day(
+    kunde_model: IntentModelVersion, client_for: Callable[[str], Client]
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chat.models import Conversation
+    from chat.selectors.conversations import intent_durable_resolution
+    from chat.services.conversations import client_key_for
+
+    def answered(client: str, *, ago: timedelta) -> Conversation:
+        conversation, _ = conversation_start(assistant_slug="kunde", client_key=client_key_for(ident=client))
+        Conversation.objects.filter(pk=conversation.pk).update(created_at=timezone.now() - ago)
+        conversation_message_post(conversation=conversation, text="når kommer pengene")
+        return conversation
+
+    answered("10.0.0.1", ago=timedelta(days=3))  # stays resolved
+    answered("10.0.0.2", ago=timedelta(days=3))  # comes back two hours later
+    answered("10.0.0.2", ago=timedelta(days=3) - timedelta(hours=2))
+    handed = answered("10.0.0.3", ago=timedelta(days=5))
+    Conversation.objects.filter(pk=handed.pk).update(queued_at=timezone.now())
+    again = answered("10.0.0.4", ago=timedelta(days=6))
+    conversation_message_post(conversation=again, text="hvilken dato blir lånet utbetalt")  # asked again
+
+    (row,) = intent_durable_resolution(assistant=again.assistant, days=30)
+    assert (row["intent"], row["title"]) == ("payout_dates", "Utbetalingsdatoer")
+    # Six answers; durable: the first client's, the second visit of 10.0.0.2 and the
+    # repeated question's second answer.
+    assert (row["answered"], row["durable"]) == (6, 3)
+    body = client_for("saksbehandler").get(reverse("chat:review-list") + "?assistant=kunde").content.decode()
+    assert "Varig løst per intensjon" in body and "<td>0,500</td>" in body
+    assert client_key_for(ident="10.0.0.1") != "10.0.0.1" and len(client_key_for(ident="10.0.0.1")) == 64

@@ -33,6 +33,8 @@ QUEUE_ROWS: list[Row] = [
     pages("chat:statistics", allowed={MG, AD}),
     pages("chat:statistics-live", allowed={MG, AD}),
     pages("chat:statistics-csv", allowed={MG, AD}),
+    pages("chat:statistics-forecast", allowed={MG, AD}),
+    pages("chat:statistics-forecast-csv", allowed={MG, AD}),
     api("chat-agent-status", allowed={CW, AD}),
     # Agents start "away", so taking a conversation is refused with the reason (409).
     Row("chat-agent-take-next", {A: 401, CW: 409, MG: 403, MD: 403, AD: 409}, method="post"),
@@ -43,6 +45,14 @@ QUEUE_ROWS: list[Row] = [
     Row("chat-agent-close", _AGENT_FOREIGN_API, url=_someone_elses("chat-agent-close"), method="post"),
     api("chat-statistics", allowed={MG, AD}),
     api("chat-statistics-live", allowed={MG, AD}),
+    api(
+        "chat-staffing-plan",
+        allowed={MG, AD},
+        url=lambda: (
+            reverse("chat-staffing-plan") + "?arrivals_per_hour=60&handle_seconds=300&target_seconds=60"
+        ),
+    ),
+    api("chat-forecast", allowed={MG, AD}),
 ]
 
 
@@ -101,6 +111,12 @@ ASSISTANT_ROWS: list[Row] = [
         url=_missing("chat:review-dismiss"),
         method="post",
     ),
+    Row(
+        "chat:review-bulk",
+        {A: 302, CW: 404, MG: 403, MD: 404, AD: 404},  # no assistant loaded here
+        url=lambda: reverse("chat:review-bulk"),
+        method="post",
+    ),
     Row("chat-conversation-create", _CUSTOMER_POST_ONLY),
     # Without the conversation's token nobody reads it, whatever their role.
     Row(
@@ -116,6 +132,11 @@ ASSISTANT_ROWS: list[Row] = [
     ),
     Row("chat-conversation-close", _CUSTOMER_POST_ONLY, url=_missing("chat-conversation-close")),
     Row("chat-conversation-rating", _CUSTOMER_POST_ONLY, url=_missing("chat-conversation-rating")),
+    Row(
+        "chat-message-feedback",
+        _CUSTOMER_POST_ONLY,
+        url=lambda: reverse("chat-message-feedback", args=[999999, 1]),
+    ),
 ]
 
 MATRIX: list[Row] = [*QUEUE_ROWS, *ASSISTANT_ROWS]

@@ -3,6 +3,7 @@ train_intents / evaluate_intents commands and the training task)."""
 
 import io
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -10,8 +11,9 @@ import pytest
 from django.core.management import call_command
 
 from chat.ml.persistence import ArtifactError
+from chat.ml.text import text_normalise
 from chat.models import Assistant, Intent, IntentModelVersion, TrainingPhrase
-from chat.services.knowledge import catalogue_load, heldout_load
+from chat.services.knowledge import blind_load, catalogue_load, heldout_load
 from chat.services.training import intent_model_load, training_data
 from chat.services.training_runs import intent_training_run_start
 from tests.chat.conftest import MINI_CATALOGUE
@@ -26,13 +28,31 @@ MIN_OUT_OF_SCOPE_NOT_ANSWERED = 0.90
 
 def test_a_heldout_paraphrase_never_enters_training() -> None:
     catalogue_load(data=MINI_CATALOGUE)
+    assistant = Assistant.objects.get(slug="kunde")
+    before = training_data(assistant=assistant).excluded_heldout
     in_scope, out_of_scope = heldout_load(assistant_slug="kunde")
+    blind = blind_load(assistant_slug="kunde")
     greeting = Intent.objects.get(slug="greeting")
     TrainingPhrase.objects.create(intent=greeting, text=in_scope[0][0].upper(), source="review")
     TrainingPhrase.objects.create(intent=greeting, text=out_of_scope[0], source="manual")
-    data = training_data(assistant=Assistant.objects.get(slug="kunde"))
-    assert data.excluded_heldout == 2
-    assert in_scope[0][0].upper() not in data.texts and out_of_scope[0] not in data.texts
+    TrainingPhrase.objects.create(intent=greeting, text=blind[-1].text, source="manual")
+    data = training_data(assistant=assistant)
+    assert data.excluded_heldout == before + 3
+    assert {in_scope[0][0].upper(), out_of_scope[0], blind[-1].text}.isdisjoint(data.texts)
+
+
+@pytest.mark.parametrize("assistant", ["kunde", "una"])
+def test_no_blind_sentence_is_in_the_shipped_training_data(assistant: str) -> None:
+    """The blind set was written apart from the catalogue: not one of its sentences (after
+    normalisation) is a catalogue, out-of-scope or other-agency phrase."""
+    call_command("load_intents", stdout=io.StringIO())
+    blind = {text_normalise(item.text) for item in blind_load(assistant_slug=assistant)}
+    data = training_data(assistant=Assistant.objects.get(slug=assistant))
+    assert len(blind) >= 150
+    assert data.excluded_heldout == 0
+    assert blind.isdisjoint(text_normalise(t) for t in data.texts)
+    phrases = TrainingPhrase.objects.filter(intent__assistant__slug=assistant).values_list("text", flat=True)
+    assert blind.isdisjoint(text_normalise(t) for t in phrases)
 
 
 def test_the_training_task_stores_an_active_checked_version_and_retires_the_old_one(
@@ -95,6 +115,24 @@ def test_heldout_figures_meet_the_acceptance_level_and_the_recorded_baseline(ass
 
     baseline = json.loads(BASELINE_FILE.read_text())[assistant]
     assert all(heldout[k] >= baseline[k] for k in HELDOUT_FIGURES), (heldout, baseline)
+
+
+@pytest.mark.parametrize("assistant", ["kunde", "una"])
+def test_the_blind_set_meets_the_acceptance_level_per_written_standard(
+    assistant: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`evaluate_intents --check` on the blind held-out set: accuracy, answer precision,
+    out-of-scope not answered, each standard's accuracy and the answer in the customer's
+    own standard. The command's table is shown in the CI log."""
+    call_command("load_intents", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("evaluate_intents", "--assistant", assistant, "--check", stdout=out, stderr=io.StringIO())
+    text = out.getvalue()
+    with capsys.disabled():
+        print("\n" + text[text.index("blind held-out set") :])
+    assert f"{assistant}: blind held-out set at or above the acceptance level" in text
+    for language in ("en", "nb", "nn"):
+        assert re.search(rf"^{language}\s+\d+\s+\d+\s+[01]\.\d{{4}}", text, re.MULTILINE)
 
 
 @pytest.mark.worker

@@ -2,6 +2,7 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from control.models import CaseDocument, ControlCampaign, ControlCase
 from control.services.documents import case_document_upload
@@ -35,3 +36,7 @@ def case_url(name: str) -> str:
 
 def campaign_url(name: str, status: str = ControlCampaign.Status.CONFIRMED) -> str:
     return reverse(name, args=[ControlCampaignFactory(status=status).pk])
+
+
+def access_report_url(customer_id: str) -> str:
+    return f"{reverse('control:customer-access-report')}?{urlencode({'customer': customer_id})}"

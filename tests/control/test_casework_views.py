@@ -1,6 +1,8 @@
 """control/views/cases.py and control/views/insight.py: the worklist, the case page, the
 insight page and the data access report."""
 
+import html
+import re
 from typing import Any
 
 import pytest
@@ -9,6 +11,7 @@ from django.urls import reverse
 from control.models import ControlCase
 from control.services.casework import control_case_decide
 from lanekassen_ai.models import AuditEvent
+from tests.control.casework_helpers import access_report_url
 from tests.control.factories import ControlCampaignFactory, ControlCaseFactory, RiskScoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +157,7 @@ def test_the_modeller_sees_no_casework_page_and_no_national_id(client_for: Any) 
     for url in (
         reverse("control:case-list"),
         reverse("control:case-detail", args=[case.pk]),
-        reverse("control:customer-access-report", args=[case.application.customer_id]),
+        access_report_url(case.application.customer_id),
         reverse("control-case-list"),
     ):
         assert client.get(url).status_code == 403, url
@@ -196,11 +199,7 @@ def test_access_report_lists_scores_cases_and_decisions_and_is_audited(
         case=case, outcome="CLEARED", justification="Leiekontrakten stemmer.", decided_by=caseworker
     )
     customer_id = case.application.customer_id
-    page = (
-        client_for("leder")
-        .get(reverse("control:customer-access-report", args=[customer_id]))
-        .content.decode()
-    )
+    page = client_for("leder").get(access_report_url(customer_id)).content.decode()
     assert case.application.customer.national_id in page
     assert case.campaign.model_version.version in page
     assert "Kort avstand mellom foreldrenes hjem og studiestedet" in page
@@ -210,12 +209,44 @@ def test_access_report_lists_scores_cases_and_decisions_and_is_audited(
 
 
 def test_access_report_for_an_unknown_customer_is_404(client_for: Any) -> None:
-    assert (
-        client_for("leder").get(reverse("control:customer-access-report", args=["NOPE"])).status_code == 404
-    )
+    assert client_for("leder").get(access_report_url("NOPE")).status_code == 404
 
 
 def test_opening_the_worklist_is_audited_with_its_filters(client_for: Any) -> None:
     client_for("saksbehandler").get(reverse("control:case-list"), {"overdue": "on", "sort": "deadline"})
     event = AuditEvent.objects.get(action="control.case.list")
     assert event.details == {"overdue": "True", "sort": "deadline"}
+
+
+@pytest.mark.parametrize("customer_id", ["A/B", "../up", "./x/.", "x//y", "a?b#c%d e&f=g", "/lead", "trail/"])
+def test_a_customer_id_that_would_break_a_url_still_reaches_the_case_and_access_report(
+    customer_id: str, client_for: Any
+) -> None:
+    case = ControlCaseFactory(application__customer__customer_id=customer_id)
+    client = client_for("leder")
+    page = client.get(reverse("control:case-detail", args=[case.pk]))
+    assert page.status_code == 200
+    link = re.search(r'href="([^"]*/customers/access-report/[^"]*)"', page.content.decode())
+    assert link is not None
+    href = html.unescape(link.group(1))
+    assert "/." not in href.split("?")[0] and "//" not in href  # nothing a browser would rewrite
+    report = client.get(href)
+    assert report.status_code == 200
+    assert html.escape(customer_id) in report.content.decode()
+    assert AuditEvent.objects.filter(action="control.customer.access_report", object_id=customer_id).exists()
+
+
+def test_the_campaign_list_pages_an_ordered_list_newest_year_first(client_for: Any) -> None:
+    import warnings
+
+    from django.core.paginator import UnorderedObjectListWarning
+
+    for year in (2017, 2019, 2018, 2019):
+        ControlCampaignFactory(academic_year=year)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnorderedObjectListWarning)
+        response = client_for("leder").get(reverse("control:campaign-list"))
+    assert response.status_code == 200
+    campaigns = list(response.context["campaigns"])
+    assert [c.academic_year for c in campaigns] == [2019, 2019, 2018, 2017]
+    assert campaigns[0].pk > campaigns[1].pk  # same year: the newer first, every time

@@ -74,9 +74,7 @@ MATRIX: list[Row] = [
     pages(
         "control:customer-access-report",
         allowed=CASE_READERS,
-        url=lambda: reverse(
-            "control:customer-access-report", args=[cw.case_with_score().application.customer_id]
-        ),
+        url=lambda: cw.access_report_url(cw.case_with_score().application.customer_id),
     ),
     pages("control:insight", allowed=STATISTICS),
     pages(

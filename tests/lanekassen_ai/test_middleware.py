@@ -22,3 +22,15 @@ def test_an_unknown_language_cookie_falls_back_to_bokmal(db: None) -> None:
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
     assert '<html lang="nb">' in client.get("/login/").content.decode()
+
+
+def test_nynorsk_is_a_third_choice_and_the_chat_page_speaks_it(db: None) -> None:
+    client = Client()
+    page = client.get("/login/").content.decode()
+    assert 'data-testid="language-nn"' in page and 'data-testid="language-en"' in page
+    client.post("/i18n/setlang/", {"language": "nn", "next": "/chat/"})
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "nn"
+    chat = client.get("/chat/").content.decode()
+    assert '<html lang="nn">' in chat
+    assert "Start ein ny samtale" in chat and 'data-language="nn"' in chat
+    assert '"readMore": "Les meir"' in chat and '"readMore": "Read more"' in chat

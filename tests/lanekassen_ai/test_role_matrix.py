@@ -21,13 +21,27 @@ MATRIX: list[Row] = [
     Row("api-docs", {A: 200, CW: 200, MG: 200, MD: 200, AD: 200}),
     api("audit-event-list", allowed={AD}),
     api("api-root", allowed=ALL),
+    api("event-feed", allowed={MG, AD}),
+    api("webhook-subscription-list", allowed={AD}),
+    api("webhook-delivery-list", allowed={AD}),
     # Django admin: only staff (the admin role) get in; others are sent to its login.
     Row("admin:index", {A: 302, CW: 302, MG: 302, MD: 302, AD: 200}),
 ]
 
 # URL names that are not pages a role opens: POST-only endpoints, redirects and the
 # admin's and DRF's generated variants. Each is exercised by its own tests.
-NOT_IN_MATRIX_PREFIXES = ("admin:", "set_language", "logout", "api-root", "audit-event-detail")
+NOT_IN_MATRIX_PREFIXES = (
+    "admin:",
+    "set_language",
+    "logout",
+    "api-root",
+    "audit-event-detail",
+    # Detail and POST routes of the webhooks: tests/lanekassen_ai/test_webhooks_api.py.
+    "webhook-subscription-detail",
+    "webhook-subscription-rotate-secret",
+    "webhook-delivery-detail",
+    "webhook-delivery-redeliver",
+)
 
 APP_MATRIX_MODULES = ["tests.control.test_role_matrix", "tests.chat.test_role_matrix"]
 

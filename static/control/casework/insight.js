@@ -16,6 +16,7 @@
         ],
       },
       options: {
+        maintainAspectRatio: false,
         animation: false,
         plugins: {
           title: { display: true, text: data.reasons.title },
@@ -41,6 +42,7 @@
         datasets: [{ label: data.progress.title, data: data.progress.values, backgroundColor: "#00509e" }],
       },
       options: {
+        maintainAspectRatio: false,
         animation: false,
         indexAxis: "y",
         plugins: { title: { display: true, text: data.progress.title }, legend: { display: false } },

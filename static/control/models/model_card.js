@@ -20,7 +20,7 @@
   new Chart(document.getElementById("chart-gains"), {
     type: "line",
     data: { labels: gains.share, datasets: gainsSets },
-    options: { animation: false, scales: { x: { title: { display: true, text: t.controlled } },
+    options: { maintainAspectRatio: false, animation: false, scales: { x: { title: { display: true, text: t.controlled } },
                                             y: { min: 0, max: 100, title: { display: true, text: t.caught } } } }
   });
   var cal = data.calibration;
@@ -33,7 +33,7 @@
       { label: t.ideal, data: [{ x: 0, y: 0 }, { x: top, y: top }], type: "line", borderColor: "#777",
         borderDash: [2, 2], pointRadius: 0 }
     ] },
-    options: { animation: false, scales: { x: { title: { display: true, text: t.predicted } },
+    options: { maintainAspectRatio: false, animation: false, scales: { x: { title: { display: true, text: t.predicted } },
                                             y: { title: { display: true, text: t.observed } } } }
   });
 })();
