@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lanekassen_ai
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test venv lint typecheck checks services chromium smoke messages screenshots bench clean
+.PHONY: run test venv lint typecheck checks services chromium debian-packages smoke messages screenshots bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,12 +16,13 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
-run: venv
+run: venv debian-packages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py demo_logins
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:8000, notices to the SMTP server on 127.0.0.1:8025 (var/mail/) (Ctrl-C stops)"
+	$(PY) manage.py local_smtp_server --port 8025 & smtp=$$!; trap 'kill $$smtp' EXIT; \
+	  $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -44,6 +45,9 @@ services:
 chromium:
 	bin/ensure-chromium
 
+debian-packages:
+	bin/ensure-debian-packages
+
 # The production recipe of docs/operations.md, run for real (its own database and Redis db).
 smoke: venv services
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} SMOKE_REDIS_DB=$${SMOKE_REDIS_DB:-9} \
@@ -53,7 +57,7 @@ smoke: venv services
 # absent from INSTALLED_APPS, which proves that `control` and `chat` each plug in alone.
 TEST_ENV = DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)}
 
-test: venv services chromium lint typecheck checks
+test: venv services chromium debian-packages lint typecheck checks
 	$(TEST_ENV) $(PY) -m pytest tests/lanekassen_ai $(PYTEST_ARGS)
 	$(TEST_ENV) $(PY) -m pytest tests/control --ds=lanekassen_ai.settings.test_control_only $(PYTEST_ARGS)
 	$(TEST_ENV) $(PY) -m pytest tests/chat --ds=lanekassen_ai.settings.test_chat_only $(PYTEST_ARGS)

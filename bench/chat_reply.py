@@ -107,6 +107,41 @@ def in_process(n: int) -> None:
     )
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process (all its threads) from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(master: int) -> list[int]:
+    """The gunicorn master and its workers."""
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [master, *(int(p) for p in children.read_text().split())] if children.exists() else [master]
+
+
+def database_backends() -> dict[int, float]:
+    """CPU seconds so far of every PostgreSQL backend connected to the benchmark database
+    (PostgreSQL runs on this host)."""
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    return {pid: cpu_seconds(pid) for pid in pids}
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -149,20 +184,34 @@ def load(clients: int, per_client: int, workers: int, threads: int, think_ms: in
         timings: list[float] = []
         errors: list[str] = []
         lock = threading.Lock()
-        # Warm every worker: the first reply in a process loads the model.
-        warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        for _ in range(workers * 4):
-            warm.request(
-                "POST", "/api/v1/chat/conversations/", body="{}", headers={"Content-Type": "application/json"}
-            )
-            conv = json.loads(warm.getresponse().read())
-            warm.request(
-                "POST",
-                f"/api/v1/chat/conversations/{conv['id']}/messages/",
-                body=json.dumps({"text": "hei"}),
-                headers={"Content-Type": "application/json", "X-Conversation-Token": conv["token"]},
-            )
-            warm.getresponse().read()
+
+        # Warm every worker: the first request in a process imports the URLconf and the
+        # first reply loads the model. Many connections at once, so that each worker
+        # accepts some of them.
+        def warm(_: int) -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            for _ in range(3):
+                conn.request(
+                    "POST",
+                    "/api/v1/chat/conversations/",
+                    body="{}",
+                    headers={"Content-Type": "application/json"},
+                )
+                conv = json.loads(conn.getresponse().read())
+                conn.request(
+                    "POST",
+                    f"/api/v1/chat/conversations/{conv['id']}/messages/",
+                    body=json.dumps({"text": "hei"}),
+                    headers={"Content-Type": "application/json", "X-Conversation-Token": conv["token"]},
+                )
+                conn.getresponse().read()
+
+        warmers = [threading.Thread(target=warm, args=(k,)) for k in range(workers * threads * 2)]
+        for t in warmers:
+            t.start()
+        for t in warmers:
+            t.join()
+        print("warmed up", file=sys.stderr, flush=True)
         start_gate = threading.Barrier(clients)
 
         def client(k: int) -> None:
@@ -201,6 +250,11 @@ def load(clients: int, per_client: int, workers: int, threads: int, think_ms: in
                     # A person reads the reply and types the next question.
                     time.sleep(think_ms / 1000 * (0.5 + random.random()))
 
+        pids = server_pids(server.pid)
+        server_before = {pid: cpu_seconds(pid) for pid in pids}
+        database_before = database_backends()
+        own_before = time.process_time()
+        load_before = load_average()
         began = time.perf_counter()
         pool = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
         for t in pool:
@@ -208,10 +262,19 @@ def load(clients: int, per_client: int, workers: int, threads: int, think_ms: in
         for t in pool:
             t.join()
         wall = time.perf_counter() - began
+        server_cpu = sum(cpu_seconds(pid) - before for pid, before in server_before.items())
+        database_cpu = sum(cpu - database_before.get(pid, 0.0) for pid, cpu in database_backends().items())
+        own_cpu = time.process_time() - own_before
+        replies = max(1, len(timings))
         print(
             f"| gunicorn {workers}w x {threads}t, {clients} clients, think {think_ms} ms | {len(timings)} | "
             f"{percentile(timings, 0.5):.1f} | {percentile(timings, 0.95):.1f} | {max(timings):.1f} | "
             f"{len(errors)} | {len(timings) / wall:.0f} req/s |"
+        )
+        print(
+            f"CPU per reply: gunicorn {server_cpu / replies * 1000:.2f} ms, PostgreSQL "
+            f"{database_cpu / replies * 1000:.2f} ms, load generator {own_cpu / replies * 1000:.2f} ms; "
+            f"wall {wall:.1f} s; load average before {load_before}, after {load_average()}"
         )
         if errors:
             print("errors:", errors[:5])

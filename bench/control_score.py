@@ -35,16 +35,13 @@ def _django() -> None:
     django.setup()
 
 
-def prepare(path: str, model_population: int) -> None:
+def prepare(path: str, model_population: int, algorithm: str = "") -> None:
     """Empty the control tables, import the file and register a trained model."""
     _django()
     from django.db import connection
 
-    from control.ml.synthetic import generate_population
-    from control.ml.training import risk_model_train
-    from control.models import Application, Customer, ImportRun, RiskModelVersion, RiskScore, ScoringRun
+    from control.models import Application, Customer, ImportRun, RiskScore, ScoringRun
     from control.services.imports import applications_import
-    from control.services.registry import risk_model_artifact_store
 
     tables = [m._meta.db_table for m in (RiskScore, ScoringRun, Application, Customer, ImportRun)]
     with connection.cursor() as cursor:
@@ -53,23 +50,7 @@ def prepare(path: str, model_population: int) -> None:
     with open(path, "rb") as source:
         result = applications_import(source=source, file_name=pathlib.Path(path).name, channel="bench")
     print(f"imported {result.rows_imported:,} rows in {time.perf_counter() - started:.1f} s")
-    frame, _ = generate_population(population=model_population, years=range(2013, 2018), seed=3)
-    trained = risk_model_train(frame=frame)
-    # A re-run replaces the bench model, with what an earlier run scored with it.
-    RiskScore.objects.filter(model_version__version=VERSION).delete()
-    ScoringRun.objects.filter(model_version__version=VERSION).delete()
-    RiskModelVersion.objects.filter(version=VERSION).delete()
-    artifact, sha256 = risk_model_artifact_store(pipeline=trained.pipeline, version=VERSION)
-    RiskModelVersion.objects.create(
-        version=VERSION,
-        algorithm=trained.algorithm,
-        artifact_path=artifact,
-        artifact_sha256=sha256,
-        features=trained.features,
-        train_years=trained.train_years,
-        test_year=trained.test_year,
-    )
-    print(f"registered model {VERSION} ({trained.algorithm}, trained on {trained.n_train:,} controls)")
+    model_register(model_population, algorithm)
 
 
 def replicate_year(year: int) -> None:
@@ -122,31 +103,43 @@ def replicate_year(year: int) -> None:
         print(f"built academic year {year} with {cursor.fetchone()[0]:,} applications")
 
 
-def model_register(model_population: int) -> None:
-    """Train a real model on a separate small population (pure Python) and register it."""
+def model_register(model_population: int, algorithm: str = "") -> None:
+    """Train a real model on a separate small population (pure Python) and register it;
+    with `algorithm`, that candidate is refitted on the same rows instead of the winner."""
     _django()
+    from control.ml.drift import drift_reference
+    from control.ml.history import history_attach
+    from control.ml.robustness import training_rows
     from control.ml.synthetic import generate_population
-    from control.ml.training import risk_model_train
+    from control.ml.training import pipeline_fit, risk_model_train
     from control.models import RiskModelVersion, RiskScore, ScoringRun
     from control.services.registry import risk_model_artifact_store
 
     frame, _ = generate_population(population=model_population, years=range(2013, 2018), seed=3)
     trained = risk_model_train(frame=frame)
+    pipeline, name = trained.pipeline, trained.algorithm
+    rows = training_rows(frame=history_attach(frame=frame), test_year=trained.test_year)
+    if algorithm and algorithm != trained.algorithm:
+        pipeline, name = pipeline_fit(frame=rows, algorithm=algorithm), algorithm
+    reference = drift_reference(
+        features=pipeline.named_steps["features"].transform(rows), scores=pipeline.predict_proba(rows)[:, 1]
+    )
     # A re-run replaces the bench model, with what an earlier run scored with it.
     RiskScore.objects.filter(model_version__version=VERSION).delete()
     ScoringRun.objects.filter(model_version__version=VERSION).delete()
     RiskModelVersion.objects.filter(version=VERSION).delete()
-    artifact, sha256 = risk_model_artifact_store(pipeline=trained.pipeline, version=VERSION)
+    artifact, sha256 = risk_model_artifact_store(pipeline=pipeline, version=VERSION)
     RiskModelVersion.objects.create(
         version=VERSION,
-        algorithm=trained.algorithm,
+        algorithm=name,
         artifact_path=artifact,
         artifact_sha256=sha256,
         features=trained.features,
         train_years=trained.train_years,
         test_year=trained.test_year,
+        drift_reference=reference,
     )
-    print(f"registered model {VERSION} ({trained.algorithm}, trained on {trained.n_train:,} controls)")
+    print(f"registered model {VERSION} ({name}, trained on {trained.n_train:,} controls)")
 
 
 def backend_cpu_seconds(pid: int) -> float:
@@ -212,6 +205,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--model-population", type=int, default=60_000)
     parser.add_argument("--chunk-size", type=int, default=100_000)
+    parser.add_argument("--algorithm", default="", help="score with this candidate instead of the winner")
     parser.add_argument("--skip-prepare", action="store_true", help="reuse the imported data and model")
     parser.add_argument(
         "--replicate-year",
@@ -224,7 +218,7 @@ def main() -> None:
     parser.add_argument("--child-measure", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_prepare:
-        prepare(args.child_prepare, args.model_population)
+        prepare(args.child_prepare, args.model_population, args.algorithm)
         return
     if args.child_measure:
         measure(args.child_measure, args.chunk_size)
@@ -233,7 +227,7 @@ def main() -> None:
         replicate_year(args.child_replicate)
         return
     if args.child_model:
-        model_register(args.model_population)
+        model_register(args.model_population, args.algorithm)
         return
     if "postgres" not in os.environ.get("DATABASE_URL", ""):
         sys.exit("set DATABASE_URL to a PostgreSQL database you may empty")
@@ -243,7 +237,15 @@ def main() -> None:
     if args.replicate_year and not args.skip_prepare:
         subprocess.run([python, script, "--child-replicate", str(current)], cwd=ROOT, check=True)
         subprocess.run(
-            [python, script, "--child-model", "--model-population", str(args.model_population)],
+            [
+                python,
+                script,
+                "--child-model",
+                "--model-population",
+                str(args.model_population),
+                "--algorithm",
+                args.algorithm,
+            ],
             cwd=ROOT,
             check=True,
             stderr=subprocess.DEVNULL,
@@ -280,6 +282,23 @@ def main() -> None:
                 str(path),
                 "--model-population",
                 str(args.model_population),
+                "--algorithm",
+                args.algorithm,
+            ],
+            cwd=ROOT,
+            check=True,
+            stderr=subprocess.DEVNULL,
+        )
+    elif args.algorithm:
+        subprocess.run(
+            [
+                python,
+                script,
+                "--child-model",
+                "--model-population",
+                str(args.model_population),
+                "--algorithm",
+                args.algorithm,
             ],
             cwd=ROOT,
             check=True,

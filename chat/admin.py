@@ -19,6 +19,7 @@ class QueueAdmin(admin.ModelAdmin):
         "priority",
         "service_level_target_seconds",
         "abandon_after_seconds",
+        "requeue_after_minutes",
         "active",
     ]
     list_editable = ["priority", "active"]

@@ -14,6 +14,9 @@ class ChatConfig(AppConfig):
     navigation: tuple = (
         NavItem("chat:agent-console", _("Chatkonsoll"), perm(Capability.ANSWER_CHATS), order=40),
         NavItem("chat:statistics", _("Chatstatistikk"), perm(Capability.VIEW_QUEUE_STATISTICS), order=45),
+        NavItem(
+            "chat:conversation-supervision", _("Chatsamtaler nå"), perm(Capability.REASSIGN_CHATS), order=46
+        ),
         NavItem("chat:intent-list", _("Intensjoner"), perm(Capability.MANAGE_INTENTS), order=50),
         NavItem("chat:review-list", _("Til gjennomgang"), perm(Capability.REVIEW_CHAT_MESSAGES), order=52),
         NavItem("chat:una-chat", _("Una-hjelpen"), None, order=90),
@@ -33,5 +36,8 @@ class ChatConfig(AppConfig):
         "chat.conversation.take": _("Samtale tatt"),
         "chat.conversation.transfer": _("Samtale overført"),
         "chat.conversation.close": _("Samtale avsluttet"),
+        "chat.conversation.note": _("Intern merknad skrevet"),
+        "chat.conversation.reassign": _("Samtale satt over til en annen saksbehandler"),
+        "chat.conversation.requeue": _("Samtale satt tilbake i kø uten svar"),
         "chat.agent.status": _("Agentstatus endret"),
     }

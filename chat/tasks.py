@@ -5,7 +5,7 @@ from typing import Any
 from celery import shared_task
 from django.db import OperationalError
 
-from chat.services.agents import conversations_abandon_stale
+from chat.services.agents import conversations_abandon_stale, conversations_requeue_unanswered
 from chat.services.statistics import chat_stats_refresh_recent
 from chat.services.training_runs import intent_training_run_execute, intent_training_runs_recover
 
@@ -19,11 +19,13 @@ from chat.services.training_runs import intent_training_run_execute, intent_trai
     max_retries=3,
 )
 def queue_maintenance() -> dict[str, Any]:
-    """Every minute (django-celery-beat, see migration 0004): abandon conversations whose
-    customer stopped polling, then refresh the recent statistics rollups."""
+    """Every minute (django-celery-beat, see migration 0004): put conversations whose
+    agent stopped answering back in the queue, abandon conversations whose customer
+    stopped polling, then refresh the recent statistics rollups."""
+    requeued = conversations_requeue_unanswered()
     abandoned = conversations_abandon_stale()
     refreshed = chat_stats_refresh_recent()
-    return {"abandoned": abandoned, **refreshed}
+    return {"requeued": requeued, "abandoned": abandoned, **refreshed}
 
 
 @shared_task(name="chat.intent_training_run_execute")
@@ -42,6 +44,6 @@ def intent_training_run_execute_task(run_id: int) -> dict[str, Any]:
     max_retries=3,
 )
 def chat_jobs_recover_task() -> dict[str, list[int]]:
-    """Every minute (django-celery-beat, see migration 0006): re-queue the retrainings whose
+    """Every minute (django-celery-beat, see migration 0007): re-queue the retrainings whose
     worker vanished, or fail them after too many tries."""
     return intent_training_runs_recover()

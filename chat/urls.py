@@ -46,17 +46,21 @@ urlpatterns: list = [
         name="agent-messages",
     ),
     path("agent/conversations/<int:pk>/reply/", agent_views.AgentReplyView.as_view(), name="agent-reply"),
-    path(
-        "agent/conversations/<int:pk>/canned/",
-        agent_views.AgentCannedReplyView.as_view(),
-        name="agent-canned",
-    ),
+    path("agent/conversations/<int:pk>/notes/", agent_views.AgentNoteView.as_view(), name="agent-note"),
     path(
         "agent/conversations/<int:pk>/transfer/",
         agent_views.AgentTransferView.as_view(),
         name="agent-transfer",
     ),
     path("agent/conversations/<int:pk>/close/", agent_views.AgentCloseView.as_view(), name="agent-close"),
+    path(
+        "conversations/", agent_views.ConversationSupervisionView.as_view(), name="conversation-supervision"
+    ),
+    path(
+        "conversations/<int:pk>/reassign/",
+        agent_views.ConversationReassignView.as_view(),
+        name="conversation-reassign",
+    ),
     path("statistics/", statistics_views.StatisticsView.as_view(), name="statistics"),
     path("statistics/live/", statistics_views.StatisticsLiveView.as_view(), name="statistics-live"),
     path("statistics/csv/", statistics_views.StatisticsCsvView.as_view(), name="statistics-csv"),

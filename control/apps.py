@@ -35,6 +35,7 @@ class ControlConfig(AppConfig):
         "control.risk_model.train": _("Risikomodell trent"),
         "control.risk_model.activate": _("Risikomodell aktivert"),
         "control.risk_model.retire": _("Risikomodell trukket tilbake"),
+        "control.risk_model.retrain": _("Ny risikomodell bestilt uten valgte kjennetegn"),
         "control.scoring.start": _("Risikoberegning startet"),
         "control.scoring.finish": _("Risikoberegning fullført"),
         "control.scoring.retry": _("Risikoberegning startet på nytt"),
@@ -53,6 +54,7 @@ class ControlConfig(AppConfig):
         "control.case.document.upload": _("Dokument lastet opp"),
         "control.case.document.download": _("Dokument lastet ned"),
         "control.customer.access_report": _("Innsynsrapport åpnet"),
+        "control.student.login": _("Student logget inn med ID-porten"),
         "control.flag.create": _("Unntak fra kontroll registrert"),
         "control.flag.deactivate": _("Unntak fra kontroll avsluttet"),
     }

@@ -1,11 +1,15 @@
 """Celery tasks of the control app: thin wrappers around the services of the same name,
 passing primary keys, never objects."""
 
+from typing import Any
+
 from celery import shared_task
 from django.db import OperationalError
 
 from control.services.campaigns import control_campaign_select, control_campaigns_recover
+from control.services.notices import notice_send
 from control.services.scoring import scoring_run_execute, scoring_runs_recover
+from control.services.training import risk_model_version_train
 
 
 @shared_task(name="control.campaign_select")
@@ -37,6 +41,41 @@ def scoring_run_execute_task(scoring_run_id: int) -> dict[str, int | str]:
     max_retries=3,
 )
 def control_jobs_recover_task() -> dict[str, dict[str, list[int]]]:
-    """Every minute (django-celery-beat, see migration 0004): re-queue the scoring runs and
+    """Every minute (django-celery-beat, see migration 0006): re-queue the scoring runs and
     campaign selections whose worker vanished, or fail them after too many tries."""
     return {"scoring_runs": scoring_runs_recover(), "campaigns": control_campaigns_recover()}
+
+
+@shared_task(name="control.risk_model_version_train")
+def risk_model_version_train_task(
+    excluded_features: list[str], until_year: int | None, user_id: int | None
+) -> dict[str, str]:
+    """Train a new risk model version with the given features switched off (see
+    control.services.training.risk_model_retrain_request)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    version = risk_model_version_train(
+        until_year=until_year, excluded_features=excluded_features, user=user, channel="task"
+    )
+    return {"model_version": version.version, "status": version.status}
+
+
+NOTICE_MAX_RETRIES = 5
+
+
+@shared_task(
+    name="control.notice_send",
+    bind=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=NOTICE_MAX_RETRIES,
+)
+def notice_send_task(self: Any, notice_id: int) -> dict[str, int | str]:
+    """Send one stored notice (see control.services.notices); retried with backoff by a
+    worker. Run in-process (no broker) there is nobody to retry later, so the first
+    failure is final."""
+    final = bool(self.request.is_eager) or self.request.retries >= self.max_retries
+    notice = notice_send(notice_id=notice_id, final_attempt=final)
+    return {"notice": notice.pk, "status": notice.status}

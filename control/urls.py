@@ -41,12 +41,18 @@ urlpatterns: list = [
         cases.CustomerAccessReportView.as_view(),
         name="customer-access-report",
     ),
+    path(
+        "customers/access-report.pdf",
+        cases.CustomerAccessReportPdfView.as_view(),
+        name="customer-access-report-pdf",
+    ),
     # Risk models: registry, model card, import of applications
     path("models/", models.ModelListView.as_view(), name="model-list"),
     path("models/<str:version>/", models.ModelDetailView.as_view(), name="model-detail"),
     path("models/<str:version>/activate/", models.ModelActivateView.as_view(), name="model-activate"),
     path("models/<str:version>/retire/", models.ModelRetireView.as_view(), name="model-retire"),
     path("scoring-runs/<int:pk>/retry/", models.ScoringRunRetryView.as_view(), name="scoring-run-retry"),
+    path("models/<str:version>/retrain/", models.ModelRetrainView.as_view(), name="model-retrain"),
     path("import/", models.ImportView.as_view(), name="applications-import"),
     path("insight/", insight.InsightIndexView.as_view(), name="insight"),
     path("insight/<int:pk>/", insight.InsightCampaignView.as_view(), name="insight-campaign"),

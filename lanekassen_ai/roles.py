@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     MANAGER = "leder", _("Leder")
     MODELLER = "analytiker", _("Analytiker")
     ADMIN = "admin", _("Administrator")
+    # A student logged in with ID-porten; sees only their own control cases.
+    STUDENT = "student", _("Student")
 
 
 class Capability(models.TextChoices):
@@ -29,8 +31,10 @@ class Capability(models.TextChoices):
     MANAGE_INTENTS = "manage_intents", "Can edit intents and retrain the assistants"
     REVIEW_CHAT_MESSAGES = "review_chat_messages", "Can review messages the assistant did not understand"
     ANSWER_CHATS = "answer_chats", "Can answer customers in the agent console"
+    REASSIGN_CHATS = "reassign_chats", "Can reassign chat conversations to another agent"
     VIEW_QUEUE_STATISTICS = "view_queue_statistics", "Can view chat queue statistics"
     VIEW_AUDIT_LOG = "view_audit_log", "Can read the audit log"
+    VIEW_OWN_CONTROL_CASES = "view_own_control_cases", "Can see and answer their own control cases"
     VIEW_EVENTS = "view_events", "Can read the domain events feed"
     MANAGE_WEBHOOKS = "manage_webhooks", "Can manage webhook subscriptions and redeliver events"
 
@@ -52,6 +56,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.VIEW_RISK_MODELS,
             Capability.VIEW_QUEUE_STATISTICS,
             Capability.VIEW_EVENTS,
+            Capability.REASSIGN_CHATS,
         }
     ),
     # The modeller works with models and aggregate figures, never with who a student is.
@@ -64,7 +69,9 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.VIEW_CONTROL_STATISTICS,
         }
     ),
-    Role.ADMIN: frozenset(Capability),
+    # Admins act for the agency; a student's own page is never theirs.
+    Role.ADMIN: frozenset(Capability) - {Capability.VIEW_OWN_CONTROL_CASES},
+    Role.STUDENT: frozenset({Capability.VIEW_OWN_CONTROL_CASES}),
 }
 
 

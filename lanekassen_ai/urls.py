@@ -32,5 +32,10 @@ urlpatterns = [
 # Each app plugs in alone: its pages are mounted only when it is installed.
 if apps.is_installed("control"):
     urlpatterns.append(path("control/", include("control.urls")))
+    urlpatterns.append(path("mine-sider/", include("control.urls_student")))
 if apps.is_installed("chat"):
     urlpatterns.append(path("chat/", include("chat.urls")))
+if apps.is_installed("oidc_provider"):  # the local stand-in for ID-porten (local and test settings)
+    from lanekassen_ai.idporten_local import idporten_local_urls
+
+    urlpatterns.append(path("openid/", include((idporten_local_urls(), "oidc_provider"))))

@@ -205,6 +205,8 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--disable-component-update",
             "--disable-sync",
             "--disable-dev-shm-usage",
+            # The agent console's alert tone may sound before anyone clicked on the page.
+            "--autoplay-policy=no-user-gesture-required",
         ],
     }
 

@@ -12,6 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 A, CW, MG, MD, AD = "anonymous", "saksbehandler", "leder", "analytiker", "admin"
+# A student logged in with ID-porten. Rows that leave it out expect 403 for the student
+# (staff pages); the control matrix checks that column (tests/control/test_role_matrix.py).
+ST = "student"
 
 
 @dataclass
@@ -32,20 +35,20 @@ class Row:
 
 def pages(page_name: str, *, allowed: set[str], url: Callable[[], str] | None = None) -> Row:
     """A page: allowed roles get 200, other logged-in roles 403, anonymous 302 to login."""
-    expect = {A: 302, **{r: (200 if r in allowed else 403) for r in (CW, MG, MD, AD)}}
+    expect = {A: 302, **{r: (200 if r in allowed else 403) for r in (CW, MG, MD, AD, ST)}}
     return Row(page_name, expect, url=url)
 
 
 def api(name: str, *, allowed: set[str], url: Callable[[], str] | None = None, anonymous: int = 401) -> Row:
     """An API GET: allowed roles 200, other roles 403, anonymous 401 (or as given)."""
-    expect = {A: anonymous, **{r: (200 if r in allowed else 403) for r in (CW, MG, MD, AD)}}
+    expect = {A: anonymous, **{r: (200 if r in allowed else 403) for r in (CW, MG, MD, AD, ST)}}
     return Row(name, expect, url=url)
 
 
 def check_row(row: Row, role: str, client: Client) -> None:
     url = row.resolve()
     response = getattr(client, row.method)(url, row.data) if row.data else getattr(client, row.method)(url)
-    expected = row.expect[role]
+    expected = row.expect.get(role, 403) if role == ST else row.expect[role]
     assert response.status_code == expected, f"{row} as {role}: {response.status_code}, expected {expected}"
     if expected == 302 and role == A:
         assert "/login/" in response["Location"], f"{row} as anonymous must redirect to login"

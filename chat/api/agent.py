@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
@@ -20,6 +21,9 @@ from chat.api.serializers_agent import (
     CloseSerializer,
     ConversationAgentSerializer,
     MessageSerializer,
+    NoteCreateSerializer,
+    NoteSerializer,
+    ReassignSerializer,
     ReplySerializer,
     TransferSerializer,
 )
@@ -29,6 +33,7 @@ from chat.selectors.queues import (
     agent_status_for,
     conversation_for_agent,
     conversation_messages,
+    conversation_notes,
     queue_waiting_list,
 )
 from chat.services.agents import (
@@ -36,6 +41,8 @@ from chat.services.agents import (
     agent_status_get_or_create,
     agent_status_set,
     conversation_close,
+    conversation_note_add,
+    conversation_reassign,
     conversation_reply,
     conversation_reply_with_intent,
     conversation_take_next,
@@ -44,6 +51,7 @@ from chat.services.agents import (
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.api.serializers import ErrorSerializer
 from lanekassen_ai.roles import Capability
+from lanekassen_ai.services.audit import AuditContext
 
 
 def _agent(request: Any) -> User:
@@ -52,6 +60,7 @@ def _agent(request: Any) -> User:
 
 
 CanAnswerChats = HasCapability(Capability.ANSWER_CHATS)
+CanReassignChats = HasCapability(Capability.REASSIGN_CHATS)
 
 
 def _conflict(exc: AgentError) -> Response:
@@ -217,6 +226,58 @@ class AgentCloseView(APIView):
                 conversation=conversation,
                 agent=_agent(request),
                 wrap_up=data.validated_data["wrap_up"],
+            )
+        except AgentError as exc:
+            return _conflict(exc)
+        return Response(ConversationAgentSerializer(result).data)
+
+
+class AgentNotesView(APIView):
+    """Internal notes on one of the agent's conversations; never shown to the customer."""
+
+    permission_classes = [CanAnswerChats]
+
+    @extend_schema(responses=NoteSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        notes = conversation_notes(conversation=_own(request, pk))
+        return Response(NoteSerializer(notes, many=True).data)
+
+    @extend_schema(request=NoteCreateSerializer, responses={201: NoteSerializer, 409: None})
+    def post(self, request: Request, pk: int) -> Response:
+        conversation = _own(request, pk)
+        data = NoteCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            note = conversation_note_add(
+                conversation=conversation,
+                author=_agent(request),
+                text=data.validated_data["text"],
+                context=AuditContext.for_request(request, channel="api"),
+            )
+        except AgentError as exc:
+            return _conflict(exc)
+        return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+class AgentReassignView(APIView):
+    """A manager gives a waiting or ongoing conversation to another agent."""
+
+    permission_classes = [CanReassignChats]
+
+    @extend_schema(request=ReassignSerializer, responses={200: ConversationAgentSerializer, 409: None})
+    def post(self, request: Request, pk: int) -> Response:
+        conversation = get_object_or_404(Conversation, pk=pk)
+        data = ReassignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        to_agent = User.objects.filter(username=data.validated_data["agent"]).first()
+        if to_agent is None:
+            raise ValidationError({"agent": [f"No user {data.validated_data['agent']!r}."]})
+        try:
+            result = conversation_reassign(
+                conversation=conversation,
+                to_agent=to_agent,
+                by=_agent(request),
+                context=AuditContext.for_request(request, channel="api"),
             )
         except AgentError as exc:
             return _conflict(exc)

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from chat.models import AgentStatus, Conversation, Message
+from chat.models import AgentStatus, Conversation, ConversationNote, Message
 
 
 class AgentStatusSerializer(serializers.ModelSerializer):
@@ -43,7 +43,15 @@ class ConversationAgentSerializer(serializers.ModelSerializer):
             "left_message",
             "wrap_up",
             "rating",
+            "employee_name",
+            "awaiting_agent_since",
         ]
+
+    employee_name = serializers.SerializerMethodField(help_text="the employee behind an Una conversation")
+
+    def get_employee_name(self, conversation: Conversation) -> str:
+        employee = conversation.employee
+        return (employee.get_full_name() or employee.get_username()) if employee is not None else ""
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -64,6 +72,22 @@ class ReplySerializer(serializers.Serializer):
         if bool(attrs.get("text")) == bool(attrs.get("intent")):
             raise serializers.ValidationError("Give exactly one of `text` or `intent`.")
         return attrs
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    author: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ConversationNote
+        fields = ["id", "author", "text", "created_at"]
+
+
+class NoteCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=4000, trim_whitespace=True)
+
+
+class ReassignSerializer(serializers.Serializer):
+    agent = serializers.CharField(help_text="username of the agent who gets the conversation")
 
 
 class TransferSerializer(serializers.Serializer):

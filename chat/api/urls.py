@@ -55,6 +55,12 @@ urlpatterns: list = [
         name="chat-agent-transfer",
     ),
     path("agent/conversations/<int:pk>/close/", agent.AgentCloseView.as_view(), name="chat-agent-close"),
+    path("agent/conversations/<int:pk>/notes/", agent.AgentNotesView.as_view(), name="chat-agent-notes"),
+    path(
+        "agent/conversations/<int:pk>/reassign/",
+        agent.AgentReassignView.as_view(),
+        name="chat-agent-reassign",
+    ),
     path("statistics/", statistics.StatisticsView.as_view(), name="chat-statistics"),
     path("statistics/live/", statistics.StatisticsLiveView.as_view(), name="chat-statistics-live"),
     path("staffing-plan/", statistics.StaffingPlanView.as_view(), name="chat-staffing-plan"),

@@ -62,6 +62,17 @@ class Conversation(models.Model):
     wrap_up = models.CharField(max_length=12, choices=WrapUp.choices, blank=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.TextField(blank=True)
+    # The logged-in employee behind an employees' assistant (Una) conversation; none for
+    # the public, anonymous chat.
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Console: when the current agent took it, since when the customer has been waiting
+    # for the agent's answer (none while the agent has answered last), and the last
+    # message the agent has seen (for unread markers).
+    taken_at = models.DateTimeField(null=True, blank=True)
+    awaiting_agent_since = models.DateTimeField(null=True, blank=True)
+    agent_seen_message_id = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -148,3 +159,23 @@ class ReviewItem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class ConversationNote(models.Model):
+    """An agent's or manager's internal note on a conversation. Never shown to the
+    customer: the customer's API reads messages only."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("intern merknad")
+        verbose_name_plural = _("interne merknader")
+
+    def __str__(self) -> str:
+        return f"#{self.conversation_id}: {self.text[:40]}"

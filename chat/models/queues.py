@@ -15,6 +15,11 @@ class Queue(models.Model):
     abandon_after_seconds = models.PositiveIntegerField(
         _("forlatt etter (sekunder uten kontakt)"), default=120
     )
+    # An agent's conversation whose customer has waited this long for the agent's answer
+    # goes back to the queue (the minute maintenance job); 0 turns it off.
+    requeue_after_minutes = models.PositiveSmallIntegerField(
+        _("tilbake i kø etter (minutter uten svar fra saksbehandler)"), default=10
+    )
     active = models.BooleanField(default=True)
 
     class Meta:

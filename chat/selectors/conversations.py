@@ -20,7 +20,8 @@ def conversation_for_token(*, conversation_id: int, token: str | None) -> Conver
     conversation" and "wrong token", so ids cannot be probed)."""
     if not token:
         return None
-    conversation = Conversation.objects.select_related("assistant").filter(pk=conversation_id).first()
+    # A plain primary-key read: no ORDER BY, no join (the assistant is read by id).
+    conversation = next(iter(Conversation.objects.filter(pk=conversation_id).order_by()[:1]), None)
     if conversation is None or not hmac.compare_digest(conversation.token_hash, token_hash(token)):
         return None
     return conversation

@@ -1,17 +1,20 @@
 """Reads for the agent console and the live queue overview."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import User
-from django.db.models import Count, Min, Q, QuerySet
+from django.contrib.auth.models import Permission, User
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from chat.models import AgentStatus, Conversation, Intent, Message, Queue
+from chat.models import AgentStatus, Conversation, ConversationNote, Intent, Message, Queue
+from lanekassen_ai.roles import Capability
 
 WAITING_LIST_LIMIT = 50
 TRANSCRIPT_LIMIT = 500
+NOTES_LIMIT = 200
 
 
 def agent_status_for(*, user: User) -> AgentStatus | None:
@@ -19,40 +22,168 @@ def agent_status_for(*, user: User) -> AgentStatus | None:
     return AgentStatus.objects.filter(user=user).prefetch_related("queues").first()
 
 
-def queue_waiting_list(*, agent: User | None = None, limit: int = WAITING_LIST_LIMIT) -> list[Conversation]:
+def queue_waiting_list(
+    *, agent: User | None = None, limit: int = WAITING_LIST_LIMIT, queue_ids: list[int] | None = None
+) -> list[Conversation]:
     """Conversations waiting now, in the order "take next" serves them (priority, then
     oldest first), limited to the queues `agent` serves when given. Messages left for a
     later opening are not listed until then."""
+    waiting = _waiting_now(agent=agent, queue_ids=queue_ids)
+    return list(
+        waiting.select_related("queue", "handover_intent", "employee").order_by(
+            "queue__priority", "queued_at", "pk"
+        )[:limit]
+    )
+
+
+def agent_queue_ids(*, agent: User) -> list[int]:
+    """The queues the agent has chosen to serve; empty means all of them."""
+    through = AgentStatus.queues.through.objects.filter(agentstatus__user=agent)
+    return list(through.values_list("queue_id", flat=True))
+
+
+def _waiting_now(*, agent: User | None, queue_ids: list[int] | None = None) -> QuerySet[Conversation]:
     waiting = Conversation.objects.filter(
         state=Conversation.State.QUEUED, queue__active=True, queued_at__lte=timezone.now()
     )
     if agent is not None:
-        status = agent_status_for(user=agent)
-        queue_ids = [q.pk for q in status.queues.all()] if status is not None else []
+        queue_ids = agent_queue_ids(agent=agent) if queue_ids is None else queue_ids
         if queue_ids:
             waiting = waiting.filter(queue_id__in=queue_ids)
-    return list(
-        waiting.select_related("queue", "handover_intent").order_by("queue__priority", "queued_at", "pk")[
-            :limit
-        ]
-    )
+    return waiting
 
 
 def agent_conversations_active(*, agent: User) -> list[Conversation]:
-    """The conversations `agent` is in now, oldest first."""
+    """The conversations `agent` is in now, oldest first, each with `unread`: the
+    customer's messages after the last one the agent has seen."""
     return list(
         Conversation.objects.filter(agent=agent, state=Conversation.State.WITH_AGENT)
-        .select_related("queue", "handover_intent")
+        .select_related("queue", "handover_intent", "employee")
+        .annotate(
+            unread=Count(
+                "messages",
+                filter=Q(
+                    messages__sender=Message.Sender.CUSTOMER, messages__id__gt=F("agent_seen_message_id")
+                ),
+            )
+        )
         .order_by("answered_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class QueueWait:
+    queue_id: int
+    queue_name: str
+    target_seconds: int
+    waiting: int
+    oldest_wait_seconds: int
+    newest_id: int
+
+    @property
+    def over_target(self) -> bool:
+        """The oldest customer has waited longer than the queue's service-level target."""
+        return self.waiting > 0 and self.oldest_wait_seconds > self.target_seconds
+
+
+def queue_waits_for_agent(
+    *, agent: User, now: datetime | None = None, queue_ids: list[int] | None = None
+) -> list[QueueWait]:
+    """Per queue the agent serves with someone waiting: how many wait, the oldest wait
+    and the newest arrival, for the console's SLA warning. One query."""
+    now = now or timezone.now()
+    rows = (
+        _waiting_now(agent=agent, queue_ids=queue_ids)
+        .values("queue_id", "queue__name", "queue__priority", "queue__service_level_target_seconds")
+        .annotate(n=Count("pk"), oldest=Min("queued_at"), newest=Max("pk"))
+        .order_by("queue__priority", "queue__name")
+    )
+    return [
+        QueueWait(
+            queue_id=r["queue_id"],
+            queue_name=r["queue__name"],
+            target_seconds=r["queue__service_level_target_seconds"],
+            waiting=r["n"],
+            oldest_wait_seconds=seconds_since(at=r["oldest"], now=now),
+            newest_id=r["newest"],
+        )
+        for r in rows
+    ]
+
+
+def agent_console_version(
+    *,
+    agent: User,
+    now: datetime | None = None,
+    queue_ids: list[int] | None = None,
+    waits: list[QueueWait] | None = None,
+) -> str:
+    """A short fingerprint of what the console's waiting list shows: who waits per
+    queue, which queues are over their target, the agent's conversations with their
+    newest message and what the agent has seen. The console polls with it and gets "no
+    change" (204) while it is the same. The minute is part of it, so the "waited 3
+    minutes" labels move on. Two small queries (plus the agent's queues)."""
+    now = now or timezone.now()
+    if waits is None:
+        waits = queue_waits_for_agent(agent=agent, now=now, queue_ids=queue_ids)
+    mine = (
+        Conversation.objects.filter(agent=agent, state=Conversation.State.WITH_AGENT)
+        .annotate(newest=Max("messages__id"))
+        .values_list("pk", "newest", "agent_seen_message_id")
+        .order_by("pk")
+    )
+    parts = [
+        repr([(w.queue_id, w.waiting, w.newest_id, w.over_target) for w in waits]),
+        repr(list(mine)),
+        now.strftime("%Y%m%d%H%M"),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
 def conversation_for_agent(*, agent: User, conversation_id: int) -> Conversation | None:
     """A conversation `agent` is or was in (they may read their closed ones), or None."""
     return (
         Conversation.objects.filter(pk=conversation_id, agent=agent)
-        .select_related("queue", "handover_intent", "assistant")
+        .select_related("queue", "handover_intent", "assistant", "employee")
         .first()
+    )
+
+
+def conversation_notes(*, conversation: Conversation) -> list[ConversationNote]:
+    """The conversation's internal notes, oldest first (at most NOTES_LIMIT, the newest)."""
+    notes = ConversationNote.objects.filter(conversation=conversation).select_related("author")
+    return list(reversed(notes.order_by("-id")[:NOTES_LIMIT]))
+
+
+def conversations_for_supervision(*, state: str = "") -> QuerySet[Conversation]:
+    """Conversations a manager may reassign: waiting now or with an agent, oldest in the
+    queue first; for a paginated list."""
+    states = [state] if state else [Conversation.State.QUEUED, Conversation.State.WITH_AGENT]
+    return (
+        Conversation.objects.filter(state__in=states, queue__isnull=False)
+        .select_related("queue", "agent", "employee", "handover_intent")
+        .order_by("queued_at", "pk")
+    )
+
+
+def chat_agents() -> list[User]:
+    """Active users who may answer chats (directly, through a role or as superuser), by
+    name, each with `agent_status` when they have one. Bounded by the staff size."""
+    permission = Permission.objects.filter(
+        codename=Capability.ANSWER_CHATS.value, content_type__app_label="lanekassen_ai"
+    ).first()
+    users = User.objects.filter(is_active=True)
+    if permission is not None:
+        users = users.filter(
+            Q(is_superuser=True) | Q(user_permissions=permission) | Q(groups__permissions=permission)
+        )
+    else:
+        users = users.filter(is_superuser=True)
+    return list(
+        users.distinct()
+        .select_related("agent_status")
+        .annotate(active=Count("chat_conversations", filter=Q(chat_conversations__state="with_agent")))
+        .order_by("first_name", "last_name", "username")[:500]
     )
 
 
@@ -65,12 +196,12 @@ def conversation_messages(*, conversation: Conversation, after: int | None = Non
 
 
 def canned_reply_intents(*, conversation: Conversation) -> list[Intent]:
-    """Intents of the conversation's assistant that have a ready answer to insert."""
+    """Intents of the conversation's assistant that have a ready answer to insert (a
+    catalogue's worth: tens of rows)."""
     return list(
         Intent.objects.filter(assistant_id=conversation.assistant_id, active=True)
         .exclude(answer_nb="")
-        .only("pk", "slug", "title_nb", "title_en", "assistant_id")
-        .order_by("title_nb")
+        .order_by("title_nb")[:500]
     )
 
 

@@ -1,6 +1,7 @@
 """What agents (caseworkers answering chats) do: availability and capacity, taking the
-next waiting conversation, replying, transferring and closing; and the abandonment sweep
-for customers who left the queue.
+next waiting conversation, replying, internal notes, transferring and closing; what a
+manager does (reassigning); and the minute sweeps: customers who left the queue, and
+conversations whose agent stopped answering (back to the queue).
 
 Locking: `conversation_take_next` locks the agent's status row first (so one agent's two
 clicks cannot both pass the capacity check), then picks the conversation with
@@ -17,13 +18,15 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from chat.models import AgentStatus, Conversation, Intent, Message, Queue
+from chat.models import AgentStatus, Conversation, ConversationNote, Intent, Message, Queue
 from chat.services.queues import QueueError, queue_is_open
 from chat.services.statistics import conversation_stats_refresh_on_commit, queue_slot_stat_refresh_for
-from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.roles import Capability, perm
+from lanekassen_ai.services.audit import AuditContext, audit_record
 from lanekassen_ai.services.events import event_emit
 
 MAX_REPLY_LENGTH = 4000
+MAX_NOTE_LENGTH = 4000
 
 
 class AgentError(QueueError):
@@ -102,7 +105,8 @@ def conversation_take_next(*, agent: User) -> Conversation | None:
     picked.agent = agent
     if picked.answered_at is None:
         picked.answered_at = now
-    picked.save(update_fields=["state", "agent", "answered_at"])
+    picked.taken_at = picked.awaiting_agent_since = now
+    picked.save(update_fields=["state", "agent", "answered_at", "taken_at", "awaiting_agent_since"])
     name = agent.get_full_name() or agent.get_username()
     Message.objects.create(
         conversation=picked, sender=Message.Sender.SYSTEM, text=f"{name} har tatt over samtalen."
@@ -130,16 +134,30 @@ def conversation_reply(*, conversation: Conversation, agent: User, text: str) ->
     if len(text) > MAX_REPLY_LENGTH:
         raise AgentError(f"Svaret er for langt ({len(text)} tegn, maks {MAX_REPLY_LENGTH}).")
     locked = _locked_own_conversation(conversation=conversation, agent=agent)
-    return Message.objects.create(conversation=locked, sender=Message.Sender.AGENT, text=text, author=agent)
+    message = Message.objects.create(
+        conversation=locked, sender=Message.Sender.AGENT, text=text, author=agent
+    )
+    # The agent has answered: the customer no longer waits for them.
+    locked.awaiting_agent_since = None
+    locked.agent_seen_message_id = max(locked.agent_seen_message_id, message.pk)
+    locked.save(update_fields=["awaiting_agent_since", "agent_seen_message_id"])
+    return message
+
+
+def canned_answer_text(*, intent: Intent, language: str) -> str:
+    """An intent's ready answer in `language` (the customer's), falling back to bokmål
+    when the intent has none in that language, with its link on a line of its own."""
+    text = intent.answer_in(language)
+    if intent.link_url:
+        text = f"{text}\n{intent.link_url}"
+    return text
 
 
 def conversation_reply_with_intent(*, conversation: Conversation, agent: User, intent: Intent) -> Message:
     """Send an intent's ready answer (in the conversation's language) as a canned reply."""
     if intent.assistant_id != conversation.assistant_id:
         raise AgentError(f"Intensjonen «{intent.slug}» hører til en annen assistent.")
-    text = intent.answer_in(conversation.language)
-    if intent.link_url:
-        text = f"{text}\n{intent.link_url}"
+    text = canned_answer_text(intent=intent, language=conversation.language)
     if not text.strip():
         raise AgentError(f"Intensjonen «{intent.slug}» har ikke noe ferdig svar.")
     return conversation_reply(conversation=conversation, agent=agent, text=text)
@@ -162,8 +180,11 @@ def conversation_transfer(*, conversation: Conversation, agent: User, queue: Que
     locked.state = Conversation.State.QUEUED
     locked.queue = queue
     locked.agent = None
+    locked.awaiting_agent_since = None
     locked.last_customer_activity_at = timezone.now()
-    locked.save(update_fields=["state", "queue", "agent", "last_customer_activity_at"])
+    locked.save(
+        update_fields=["state", "queue", "agent", "awaiting_agent_since", "last_customer_activity_at"]
+    )
     Message.objects.create(
         conversation=locked,
         sender=Message.Sender.SYSTEM,
@@ -192,7 +213,8 @@ def conversation_close(*, conversation: Conversation, agent: User, wrap_up: str)
     locked.state = Conversation.State.CLOSED
     locked.closed_at = timezone.now()
     locked.wrap_up = wrap_up
-    locked.save(update_fields=["state", "closed_at", "wrap_up"])
+    locked.awaiting_agent_since = None
+    locked.save(update_fields=["state", "closed_at", "wrap_up", "awaiting_agent_since"])
     Message.objects.create(conversation=locked, sender=Message.Sender.SYSTEM, text="Samtalen er avsluttet.")
     audit_record(action="chat.conversation.close", actor=agent, obj=locked, details={"wrap_up": wrap_up})
     event_emit(
@@ -251,3 +273,147 @@ def conversations_abandon_stale(*, now: datetime | None = None) -> int:
                 continue  # taken or closed meanwhile: nothing to do
             abandoned += 1
     return abandoned
+
+
+def conversation_mark_seen(*, conversation: Conversation, agent: User, message_id: int) -> None:
+    """The agent has seen the transcript up to `message_id` (the unread markers count
+    customer messages after it). Only the conversation's own agent moves it, and only
+    forward."""
+    if conversation.agent_id != agent.pk or message_id <= conversation.agent_seen_message_id:
+        return
+    Conversation.objects.filter(pk=conversation.pk, agent_seen_message_id__lt=message_id).update(
+        agent_seen_message_id=message_id
+    )
+    conversation.agent_seen_message_id = message_id
+
+
+@transaction.atomic
+def conversation_note_add(
+    *, conversation: Conversation, author: User, text: str, context: AuditContext | None = None
+) -> ConversationNote:
+    """An internal note on a conversation, for colleagues and managers; never shown to
+    the customer. The conversation's agent (now or earlier) and managers who may
+    reassign write notes; the note is audited (its length, not its text)."""
+    text = (text or "").strip()
+    if not text:
+        raise AgentError("Merknaden er tom.")
+    if len(text) > MAX_NOTE_LENGTH:
+        raise AgentError(f"Merknaden er for lang ({len(text)} tegn, maks {MAX_NOTE_LENGTH}).")
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if locked.agent_id != author.pk and not author.has_perm(perm(Capability.REASSIGN_CHATS)):
+        raise AgentError(
+            f"Samtale {locked.pk} er ikke din: bare saksbehandleren og ledere skriver merknader."
+        )
+    note = ConversationNote.objects.create(conversation=locked, author=author, text=text)
+    audit_record(
+        action="chat.conversation.note",
+        actor=author,
+        obj=locked,
+        details={"note": note.pk, "length": len(text)},
+        context=context,
+    )
+    return note
+
+
+@transaction.atomic
+def conversation_reassign(
+    *, conversation: Conversation, to_agent: User, by: User, context: AuditContext | None = None
+) -> Conversation:
+    """A manager (capability REASSIGN_CHATS) gives a waiting or ongoing conversation to
+    another agent, who may answer chats. The new agent gets it at once, whatever their
+    status or load: a manager's decision, shown to them in their console. Audited."""
+    if not by.has_perm(perm(Capability.REASSIGN_CHATS)):
+        raise AgentError("Du har ikke tilgang til å sette samtaler over til en annen saksbehandler.")
+    if not to_agent.is_active or not to_agent.has_perm(perm(Capability.ANSWER_CHATS)):
+        raise AgentError(f"{to_agent.get_username()} svarer ikke på chat og kan ikke få samtalen.")
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if locked.state not in (Conversation.State.QUEUED, Conversation.State.WITH_AGENT):
+        raise AgentError(
+            f"Samtale {locked.pk} venter ikke og er ikke hos en saksbehandler (status: {locked.state})."
+        )
+    if locked.agent_id == to_agent.pk:
+        raise AgentError(f"Samtale {locked.pk} er allerede hos {to_agent.get_username()}.")
+    from_agent_id = locked.agent_id
+    now = timezone.now()
+    locked.state = Conversation.State.WITH_AGENT
+    locked.agent = to_agent
+    if locked.answered_at is None:
+        locked.answered_at = now
+    locked.taken_at = now
+    # The new agent owes the customer an answer from now on.
+    locked.awaiting_agent_since = now
+    locked.agent_seen_message_id = 0
+    locked.save(
+        update_fields=[
+            "state",
+            "agent",
+            "answered_at",
+            "taken_at",
+            "awaiting_agent_since",
+            "agent_seen_message_id",
+        ]
+    )
+    name = to_agent.get_full_name() or to_agent.get_username()
+    Message.objects.create(
+        conversation=locked, sender=Message.Sender.SYSTEM, text=f"{name} har tatt over samtalen."
+    )
+    audit_record(
+        action="chat.conversation.reassign",
+        actor=by,
+        obj=locked,
+        details={"from_agent": from_agent_id, "to_agent": to_agent.pk},
+        context=context,
+    )
+    conversation_stats_refresh_on_commit(conversation=locked)
+    return locked
+
+
+def conversations_requeue_unanswered(*, now: datetime | None = None) -> int:
+    """Put back in the queue every agent conversation whose customer has waited longer
+    than the queue's `requeue_after_minutes` for the agent's answer (the agent went away
+    without setting themselves away). The conversation keeps its original place in the
+    queue. Queues with 0 minutes are left alone. Returns how many went back."""
+    now = now or timezone.now()
+    requeued = 0
+    for queue in Queue.objects.filter(requeue_after_minutes__gt=0):
+        cutoff = now - timedelta(minutes=queue.requeue_after_minutes)
+        stale = Conversation.objects.filter(
+            state=Conversation.State.WITH_AGENT, queue=queue, awaiting_agent_since__lt=cutoff
+        ).values_list("pk", flat=True)
+        for pk in list(stale[:1000]):
+            if _requeue_one(pk=pk, cutoff=cutoff, minutes=queue.requeue_after_minutes):
+                requeued += 1
+    return requeued
+
+
+@transaction.atomic
+def _requeue_one(*, pk: int, cutoff: datetime, minutes: int) -> bool:
+    locked = Conversation.objects.select_for_update().get(pk=pk)
+    # Checked again under the lock: the agent may have answered meanwhile.
+    if (
+        locked.state != Conversation.State.WITH_AGENT
+        or locked.awaiting_agent_since is None
+        or locked.awaiting_agent_since >= cutoff
+    ):
+        return False
+    from_agent_id = locked.agent_id
+    locked.state = Conversation.State.QUEUED
+    locked.agent = None
+    locked.awaiting_agent_since = None
+    # The customer is still there (they wrote or were just taken); the abandonment sweep
+    # counts their patience from now.
+    locked.last_customer_activity_at = timezone.now()
+    locked.save(update_fields=["state", "agent", "awaiting_agent_since", "last_customer_activity_at"])
+    Message.objects.create(
+        conversation=locked,
+        sender=Message.Sender.SYSTEM,
+        text=f"Ingen svar fra saksbehandleren på {minutes} minutter: samtalen er satt tilbake i køen.",
+    )
+    audit_record(
+        action="chat.conversation.requeue",
+        obj=locked,
+        channel="task",
+        details={"from_agent": from_agent_id, "minutes": minutes},
+    )
+    conversation_stats_refresh_on_commit(conversation=locked)
+    return True

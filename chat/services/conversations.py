@@ -143,6 +143,10 @@ def conversation_start(
     ):
         raise ConversationError(f"assistant: {assistant_slug!r} is for logged-in employees only.", status=403)
     token = secrets.token_urlsafe(32)
+    # An employees' assistant knows who asks, so the agent sees a name, not "customer".
+    employee = (
+        user if assistant_slug in settings.CHAT_LOGIN_REQUIRED_ASSISTANTS and user is not None else None
+    )
     with transaction.atomic():
         conversation = Conversation.objects.create(
             assistant=assistant,
@@ -150,6 +154,7 @@ def conversation_start(
             token_hash=token_hash(token),
             client_key=client_key,
             last_customer_activity_at=timezone.now(),
+            employee=employee,  # type: ignore[misc]
         )
         greeting = assistant.greeting_in(language)
         if greeting:
@@ -179,7 +184,10 @@ def _locked(conversation: Conversation) -> Conversation:
     return locked
 
 
-def _human_intent(*, assistant: Assistant) -> Intent | None:
+def _human_intent(*, assistant: Assistant, known: dict[str, Intent] | None = None) -> Intent | None:
+    # `known`: the reply's intents, fetched with the human ones in the same query.
+    if known is not None:
+        return next((known[s] for s in sorted(HUMAN_INTENT_SLUGS) if s in known and known[s].active), None)
     return (
         Intent.objects.filter(assistant=assistant, slug__in=HUMAN_INTENT_SLUGS, active=True)
         .select_related("queue")
@@ -206,7 +214,9 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
     conversation.last_customer_activity_at = now
     if conversation.state in (Conversation.State.QUEUED, Conversation.State.WITH_AGENT):
         Message.objects.create(conversation=conversation, sender=Message.Sender.CUSTOMER, text=text)
-        conversation.save(update_fields=["last_customer_activity_at"])
+        if conversation.state == Conversation.State.WITH_AGENT and conversation.awaiting_agent_since is None:
+            conversation.awaiting_agent_since = now  # the agent owes an answer from now
+        conversation.save(update_fields=["last_customer_activity_at", "awaiting_agent_since"])
         caller.state = conversation.state
         return None
     answered_before = _last_answered_customer_message(conversation)
@@ -217,10 +227,11 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
     # The standard the customer writes in is the conversation's from now on: the agent
     # console shows it and canned answers and later choices follow it.
     conversation.language = language
-    slugs = [s for s in [decision.intent, *decision.options] if s]
+    slugs = [s for s in [decision.intent, *decision.options, *HUMAN_INTENT_SLUGS] if s]
     intents = {i.slug: i for i in Intent.objects.filter(assistant=conversation.assistant, slug__in=slugs)}
     intent = intents.get(decision.intent or "")
-    customer_message = Message.objects.create(
+    # Written together with the bot's reply below: one INSERT for both.
+    customer_message = Message(
         conversation=conversation,
         sender=Message.Sender.CUSTOMER,
         text=text,
@@ -229,9 +240,10 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
         action=decision.kind,
         options=decision.options,
     )
+    review_reason, review_intent = "", intent
     if decision.kind == "answer" and intent is not None and intent.active:
         conversation.consecutive_fallbacks = 0
-        reply = _act_on_intent(conversation=conversation, intent=intent, language=language)
+        reply = _act_on_intent(conversation=conversation, intent=intent, language=language, known=intents)
         reply.confidence = decision.confidence
     elif decision.kind == "clarify" and all(s in intents for s in decision.options):
         conversation.consecutive_fallbacks = 0
@@ -246,7 +258,7 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
             options=[i.slug for i in options],
             option_labels=_labels(options, language),
         )
-        _review(customer_message, conversation, ReviewItem.Reason.LOW_CONFIDENCE, intent, decision.confidence)
+        review_reason = ReviewItem.Reason.LOW_CONFIDENCE
     elif decision.kind == "refer" and decision.agency in (
         agencies := other_agencies(assistant_slug=conversation.assistant.slug)
     ):
@@ -260,14 +272,17 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
             link_url=agency.link_url,
             agency=agency.slug,
         )
-        _review(customer_message, conversation, ReviewItem.Reason.FALLBACK, None, decision.confidence)
+        review_reason, review_intent = ReviewItem.Reason.FALLBACK, None
     else:
         conversation.consecutive_fallbacks += 1
         reply = _fallback(
-            conversation=conversation, language=language, not_trained=understanding.model_version is None
+            conversation=conversation,
+            language=language,
+            not_trained=understanding.model_version is None,
+            known=intents,
         )
         reply.confidence = decision.confidence
-        _review(customer_message, conversation, ReviewItem.Reason.FALLBACK, intent, decision.confidence)
+        review_reason = ReviewItem.Reason.FALLBACK
     conversation.save(update_fields=["last_customer_activity_at", "consecutive_fallbacks", "language"])
     if answered_before is not None and (
         reply.action == "handover"
@@ -276,8 +291,12 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
     ):
         # Asked the same again, asked for a person or was handed over: the answer did not help.
         _answer_did_not_help(answered_before, conversation)
-    reply.message_id = _bot_says(conversation, reply, intents)
+    bot_message = _bot_message(conversation, reply, intents)
+    Message.objects.bulk_create([customer_message, bot_message])
+    reply.message_id = bot_message.pk
     reply.language = language
+    if review_reason:
+        _review(customer_message, conversation, review_reason, review_intent, decision.confidence)
     caller.state = conversation.state  # the caller's copy reports the state it left
     return reply
 
@@ -353,6 +372,13 @@ def _review(
 
 
 def _bot_says(conversation: Conversation, reply: Reply, known: dict[str, Intent] | None = None) -> int:
+    message = _bot_message(conversation, reply, known)
+    message.save()
+    return message.pk
+
+
+def _bot_message(conversation: Conversation, reply: Reply, known: dict[str, Intent] | None = None) -> Message:
+    """The bot's reply as an unsaved message."""
     intent_id: int | None = None
     if reply.intent:
         if known and reply.intent in known:
@@ -363,7 +389,7 @@ def _bot_says(conversation: Conversation, reply: Reply, known: dict[str, Intent]
                 .values_list("pk", flat=True)
                 .first()
             )
-    message = Message.objects.create(
+    return Message(
         conversation=conversation,
         sender=Message.Sender.BOT,
         text=reply.text,
@@ -372,27 +398,30 @@ def _bot_says(conversation: Conversation, reply: Reply, known: dict[str, Intent]
         action=reply.action,
         options=reply.options,
     )
-    return message.pk
 
 
-def _fallback(*, conversation: Conversation, language: str, not_trained: bool) -> Reply:
+def _fallback(
+    *, conversation: Conversation, language: str, not_trained: bool, known: dict[str, Intent] | None = None
+) -> Reply:
     texts = BOT_TEXT[language]
     if not_trained or conversation.consecutive_fallbacks >= 2:
-        human = _human_intent(assistant=conversation.assistant)
+        human = _human_intent(assistant=conversation.assistant, known=known)
         options = [human] if human else []
         text = texts["not_trained"] if not_trained else texts["fallback_again"]
         return Reply("fallback", None, 0.0, text, [i.slug for i in options], _labels(options, language))
     return Reply("fallback", None, 0.0, texts["fallback"])
 
 
-def _act_on_intent(*, conversation: Conversation, intent: Intent, language: str) -> Reply:
+def _act_on_intent(
+    *, conversation: Conversation, intent: Intent, language: str, known: dict[str, Intent] | None = None
+) -> Reply:
     """What the bot does when it is sure (or the customer chose) `intent`."""
     answer = intent.answer_in(language)
     if intent.action == Intent.Action.HANDOVER:
         return _hand_over(conversation=conversation, intent=intent, language=language, lead=answer)
     reply = Reply("answer", intent.slug, 1.0, answer, link_url=intent.link_url)
     if intent.action == Intent.Action.ANSWER_HANDOVER:
-        human = _human_intent(assistant=conversation.assistant)
+        human = _human_intent(assistant=conversation.assistant, known=known)
         if human is not None:
             reply.text = f"{answer}\n\n{BOT_TEXT[language]['offer_human']}"
             reply.options = [human.slug]

@@ -225,9 +225,12 @@ class LoadedModel:
     vocabulary: frozenset[str]
 
     def decide(self, text: str) -> Decision:
-        return pipeline_decide(
-            pipeline=self.pipeline, text=text, thresholds=self.thresholds, vocabulary=self.vocabulary
-        )
+        # One short text from our own fitted pipeline: scikit-learn's input and parameter
+        # checks cannot fail here and cost about a fifth of the model's time per reply.
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            return pipeline_decide(
+                pipeline=self.pipeline, text=text, thresholds=self.thresholds, vocabulary=self.vocabulary
+            )
 
 
 # One loaded pipeline per (version id, SHA-256) per process: loading takes tens of

@@ -1,6 +1,9 @@
-"""The agent console (capability ANSWER_CHATS): availability, the waiting list, taking
-the next conversation, replying, canned replies, transfer and close. Each view calls one
-service or selector; htmx polls the waiting list and the open transcript every 2 s."""
+"""The agent console (capability ANSWER_CHATS): availability, the waiting list with SLA
+warnings and unread markers, taking the next conversation, replying, canned answers to
+edit, internal notes, transfer and close; and the managers' list (capability
+REASSIGN_CHATS) for reassigning conversations. Each view calls one service or selector;
+htmx polls the waiting list and the open transcript every 2 s, and both answer 204
+("nothing new") from a cheap check while nothing changed."""
 
 from typing import Any, cast
 
@@ -8,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.auth.models import User
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -16,22 +20,31 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from chat.models import AgentStatus, Conversation, Intent, Queue
+from chat.models import AgentStatus, Conversation, Queue
 from chat.selectors.queues import (
+    agent_console_version,
     agent_conversations_active,
+    agent_queue_ids,
     agent_status_for,
     canned_reply_intents,
+    chat_agents,
     conversation_for_agent,
     conversation_messages,
+    conversation_notes,
+    conversations_for_supervision,
     queue_waiting_list,
+    queue_waits_for_agent,
     queues_active,
 )
 from chat.services.agents import (
     AgentError,
     agent_status_set,
+    canned_answer_text,
     conversation_close,
+    conversation_mark_seen,
+    conversation_note_add,
+    conversation_reassign,
     conversation_reply,
-    conversation_reply_with_intent,
     conversation_take_next,
     conversation_transfer,
 )
@@ -58,8 +71,21 @@ class CloseForm(forms.Form):
     wrap_up = forms.ChoiceField(label=_("Avslutningskode"), choices=Conversation.WrapUp.choices)
 
 
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Intern merknad (vises ikke for kunden)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+
+
 class AgentAccessMixin(PermissionRequiredMixin):
     permission_required = perm(Capability.ANSWER_CHATS)
+    raise_exception = True
+
+
+class ReassignAccessMixin(PermissionRequiredMixin):
+    permission_required = perm(Capability.REASSIGN_CHATS)
     raise_exception = True
 
 
@@ -75,13 +101,36 @@ def _own_conversation(request: HttpRequest, pk: int) -> Conversation:
     return conversation
 
 
-def _transcript_context(conversation: Conversation) -> dict[str, Any]:
+def _transcript_context(conversation: Conversation, agent: User) -> dict[str, Any]:
     transcript = conversation_messages(conversation=conversation)
+    last_message_id = transcript[-1].pk if transcript else 0
+    # Showing the transcript is the agent reading it: it clears the unread marker.
+    conversation_mark_seen(conversation=conversation, agent=agent, message_id=last_message_id)
+    return {"conversation": conversation, "transcript": transcript, "last_message_id": last_message_id}
+
+
+def _waiting_context(user: User) -> dict[str, Any]:
+    queue_ids = agent_queue_ids(agent=user)
+    waits = queue_waits_for_agent(agent=user, queue_ids=queue_ids)
     return {
-        "conversation": conversation,
-        "transcript": transcript,
-        "last_message_id": transcript[-1].pk if transcript else 0,
+        "waiting": queue_waiting_list(agent=user, queue_ids=queue_ids),
+        "active": agent_conversations_active(agent=user),
+        "queue_waits": waits,
+        "console_version": agent_console_version(agent=user, waits=waits),
     }
+
+
+def _canned_answers(conversation: Conversation) -> list[dict[str, Any]]:
+    """The ready answers to insert, in the customer's language, for json_script."""
+    return [
+        {
+            "id": intent.pk,
+            "title": intent.title_nb,
+            "text": canned_answer_text(intent=intent, language=conversation.language),
+            "suggested": intent.pk == conversation.handover_intent_id,
+        }
+        for intent in canned_reply_intents(conversation=conversation)
+    ]
 
 
 class AgentConsoleView(AgentAccessMixin, TemplateView):
@@ -98,16 +147,22 @@ class AgentConsoleView(AgentAccessMixin, TemplateView):
                 "capacity": status.capacity if status else 3,
             }
         )
-        context["waiting"] = queue_waiting_list(agent=user)
-        context["active"] = agent_conversations_active(agent=user)
+        context.update(_waiting_context(user))
         selected = self.request.GET.get("c", "")
         if selected.isdigit():
             conversation = conversation_for_agent(agent=user, conversation_id=int(selected))
             if conversation is not None:
-                context.update(_transcript_context(conversation))
-                context["reply_form"] = ReplyForm()
+                context.update(_transcript_context(conversation, user))
+                canned = _canned_answers(conversation)
+                # Without script, "Sett inn" reloads with ?canned=<id>: the answer is put
+                # in the reply box for editing, never sent as it is.
+                chosen = self.request.GET.get("canned", "")
+                draft = next((c["text"] for c in canned if chosen.isdigit() and c["id"] == int(chosen)), "")
+                context["reply_form"] = ReplyForm(initial={"text": draft})
                 context["close_form"] = CloseForm()
-                context["canned"] = canned_reply_intents(conversation=conversation)
+                context["note_form"] = NoteForm()
+                context["notes"] = conversation_notes(conversation=conversation)
+                context["canned"] = canned
                 context["queues"] = [q for q in queues_active() if q.pk != conversation.queue_id]
         return context
 
@@ -147,17 +202,16 @@ class AgentTakeNextView(AgentAccessMixin, View):
 
 
 class AgentWaitingView(AgentAccessMixin, View):
-    """The waiting list and the agent's own conversations, for htmx polling."""
+    """The waiting list, SLA warnings and the agent's own conversations with unread
+    markers, for htmx polling. With `v=<version>` it answers 204 while the console's
+    fingerprint is unchanged (three small queries instead of the whole list)."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(
-            request,
-            "chat/agent/_waiting.html",
-            {
-                "waiting": queue_waiting_list(agent=_agent(request)),
-                "active": agent_conversations_active(agent=_agent(request)),
-            },
-        )
+        user = _agent(request)
+        seen = request.GET.get("v", "")
+        if seen and seen == agent_console_version(agent=user):
+            return HttpResponse(status=204)
+        return render(request, "chat/agent/_waiting.html", _waiting_context(user))
 
 
 class AgentMessagesView(AgentAccessMixin, View):
@@ -174,7 +228,9 @@ class AgentMessagesView(AgentAccessMixin, View):
             and not conversation_messages(conversation=conversation, after=int(after))
         ):
             return HttpResponse(status=204)
-        return render(request, "chat/agent/_transcript.html", _transcript_context(conversation))
+        return render(
+            request, "chat/agent/_transcript.html", _transcript_context(conversation, _agent(request))
+        )
 
 
 class _ConversationActionView(AgentAccessMixin, View):
@@ -182,6 +238,10 @@ class _ConversationActionView(AgentAccessMixin, View):
 
     # The reply form posts with htmx and swaps in the new transcript.
     htmx_returns_transcript = False
+    htmx_template = "chat/agent/_transcript.html"
+
+    def htmx_context(self, conversation: Conversation, agent: User) -> dict[str, Any]:
+        return _transcript_context(conversation, agent)
 
     def act(self, request: HttpRequest, conversation: Conversation) -> str | None:
         raise NotImplementedError
@@ -197,7 +257,7 @@ class _ConversationActionView(AgentAccessMixin, View):
             return HttpResponseRedirect(_console_url(pk))
         if request.htmx and self.htmx_returns_transcript:  # type: ignore[attr-defined]
             conversation.refresh_from_db()
-            return render(request, "chat/agent/_transcript.html", _transcript_context(conversation))
+            return render(request, self.htmx_template, self.htmx_context(conversation, _agent(request)))
         if done:
             messages.success(request, done)
         return HttpResponseRedirect(_console_url(pk))
@@ -214,14 +274,21 @@ class AgentReplyView(_ConversationActionView):
         return None
 
 
-class AgentCannedReplyView(_ConversationActionView):
+class AgentNoteView(_ConversationActionView):
+    htmx_returns_transcript = True
+    htmx_template = "chat/agent/_notes.html"
+
+    def htmx_context(self, conversation: Conversation, agent: User) -> dict[str, Any]:
+        return {"notes": conversation_notes(conversation=conversation), "conversation": conversation}
+
     def act(self, request: HttpRequest, conversation: Conversation) -> str | None:
-        intent_id = request.POST.get("intent", "")
-        if not intent_id.isdigit():
-            raise AgentError(gettext("Velg et ferdig svar."))
-        intent = get_object_or_404(Intent, pk=int(intent_id))
-        conversation_reply_with_intent(conversation=conversation, agent=_agent(request), intent=intent)
-        return gettext("Ferdig svar sendt.")
+        form = NoteForm(request.POST)
+        if not form.is_valid():
+            raise AgentError(" ".join(str(e) for errors in form.errors.values() for e in errors))
+        conversation_note_add(
+            conversation=conversation, author=_agent(request), text=form.cleaned_data["text"]
+        )
+        return gettext("Merknaden er lagret.")
 
 
 class AgentTransferView(_ConversationActionView):
@@ -243,3 +310,57 @@ class AgentCloseView(_ConversationActionView):
             conversation=conversation, agent=_agent(request), wrap_up=form.cleaned_data["wrap_up"]
         )
         return gettext("Samtalen er avsluttet.")
+
+
+class ReassignForm(forms.Form):
+    agent = forms.ModelChoiceField(label=_("Ny saksbehandler"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, agents: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["agent"])
+        field.queryset = User.objects.filter(pk__in=[a.pk for a in agents])
+
+
+class ConversationSupervisionView(ReassignAccessMixin, TemplateView):
+    """Managers: conversations waiting or with an agent, 25 per page, each with a
+    reassign form."""
+
+    template_name = "chat/agent/supervision.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        state = self.request.GET.get("state", "")
+        if state not in ("", Conversation.State.QUEUED, Conversation.State.WITH_AGENT):
+            state = ""
+        page = Paginator(conversations_for_supervision(state=state), 25).get_page(
+            self.request.GET.get("page")
+        )
+        context.update({"page_obj": page, "agents": chat_agents(), "state": state})
+        return context
+
+
+class ConversationReassignView(ReassignAccessMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        conversation = get_object_or_404(Conversation, pk=pk)
+        form = ReassignForm(request.POST, agents=chat_agents())
+        back = reverse("chat:conversation-supervision")
+        if not form.is_valid():
+            messages.error(request, gettext("Velg en saksbehandler som svarer på chat."))
+            return HttpResponseRedirect(back)
+        to_agent = form.cleaned_data["agent"]
+        try:
+            conversation_reassign(
+                conversation=conversation,
+                to_agent=to_agent,
+                by=_agent(request),
+                context=getattr(request, "audit_context", None),
+            )
+        except AgentError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                gettext("Samtale %(id)s er satt over til %(name)s.")
+                % {"id": pk, "name": to_agent.get_full_name() or to_agent.get_username()},
+            )
+        return HttpResponseRedirect(back)

@@ -27,6 +27,8 @@ from control.selectors.casework import (
     control_case_get,
     control_case_list,
     control_case_risk_score,
+    control_case_shows_risk,
+    control_case_timeline,
     risk_band,
     risk_reasons_for_language,
 )
@@ -102,8 +104,12 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case: Any = self._case()
         control_case_view_record(case=case, user=request.user, request=request)  # type: ignore[arg-type]
-        score = control_case_risk_score(case=case)
-        case.risk_band = risk_band(percentile=score.percentile if score else None)
+        case.risk_hidden = not control_case_shows_risk(case=case)
+        score = None if case.risk_hidden else control_case_risk_score(case=case)
+        case.timeline = control_case_timeline(case=case)
+        case.risk_band = (
+            None if case.risk_hidden else risk_band(percentile=score.percentile if score else None)
+        )
         case.risk_reasons = score.reasons if score else []
         case.risk_reason_texts = risk_reasons_for_language(reasons=case.risk_reasons)
         case.model_version = score.model_version.version if score else None
@@ -136,7 +142,9 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
     @idempotent
     @action(detail=True, methods=["post"], url_path="decision", permission_classes=[CASE_WORKERS])
     def decide(self, request: Request, pk: str | None = None) -> Response:
-        """Record CAUGHT or CLEARED with a written justification; the case is then locked."""
+        """Record CAUGHT or CLEARED with a written justification and the documents reviewed;
+        the case is then locked. CAUGHT only after a documentation request whose documents
+        were all reviewed or whose deadline passed (400 naming what is missing)."""
         case = self._case()
         payload = DecisionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -145,6 +153,7 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
                 case=case,
                 outcome=payload.validated_data["outcome"],
                 justification=payload.validated_data["justification"],
+                reviewed_document_ids=payload.validated_data["reviewed_documents"],
                 decided_by=request.user,  # type: ignore[arg-type]
                 request=request,  # type: ignore[arg-type]
             )

@@ -5,8 +5,9 @@ from typing import Any
 from rest_framework import serializers
 
 from control.ml.schema import national_id_mask
-from control.models import ControlCampaign, ControlCase, DocumentationRequest
+from control.models import CaseDocument, ControlCampaign, ControlCase, ControlDecision, DocumentationRequest
 from control.models.applications import ControlOutcome
+from control.selectors.casework import control_case_shows_risk
 
 
 class ControlCaseListSerializer(serializers.ModelSerializer):
@@ -20,6 +21,9 @@ class ControlCaseListSerializer(serializers.ModelSerializer):
     )
     # "" until the case is decided: a blank choice in the schema, not a third outcome.
     outcome = serializers.ChoiceField(choices=ControlOutcome.choices, allow_blank=True, read_only=True)
+    # An undecided random case shows no score or rank (see control_case_shows_risk).
+    score = serializers.SerializerMethodField()
+    risk_rank = serializers.SerializerMethodField()
 
     class Meta:
         model = ControlCase
@@ -44,6 +48,12 @@ class ControlCaseListSerializer(serializers.ModelSerializer):
     def get_national_id_masked(self, case: ControlCase) -> str:
         return national_id_mask(national_id=case.application.customer.national_id)
 
+    def get_score(self, case: ControlCase) -> float | None:
+        return case.score if control_case_shows_risk(case=case) else None
+
+    def get_risk_rank(self, case: ControlCase) -> int | None:
+        return case.risk_rank if control_case_shows_risk(case=case) else None
+
 
 class RiskReasonSerializer(serializers.Serializer):
     feature = serializers.CharField()
@@ -59,19 +69,72 @@ class DocumentationRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ControlCaseDetailSerializer(ControlCaseListSerializer):
-    """One case: the full fødselsnummer, the risk band and reasons, letters and decision."""
+class CaseDocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseDocument
+        fields = ["id", "document_type", "original_name", "content_type", "size", "uploaded_at"]
+        read_only_fields = fields
 
-    national_id = serializers.CharField(source="application.customer.national_id", read_only=True)
-    customer_id = serializers.CharField(source="application.customer_id", read_only=True)
-    risk_band = serializers.CharField(read_only=True)
-    risk_reasons = RiskReasonSerializer(many=True, read_only=True)
-    risk_reason_texts = serializers.ListField(child=serializers.CharField(), read_only=True)
-    model_version = serializers.CharField(read_only=True, allow_null=True)
-    documentation_requests = DocumentationRequestSerializer(many=True, read_only=True)
+
+class ControlDecisionSerializer(serializers.ModelSerializer):
     decided_by = serializers.CharField(
         source="decided_by.username", read_only=True, default=None, allow_null=True
     )
+    reviewed_documents: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = ControlDecision
+        fields = [
+            "id",
+            "version",
+            "outcome",
+            "justification",
+            "basis",
+            "reviewed_documents",
+            "decided_by",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    """One step of the case history; `id` is the request, document, decision or reopening."""
+
+    when = serializers.DateTimeField()
+    kind = serializers.ChoiceField(choices=["request", "document", "decision", "reopening", "notice"])
+    actor = serializers.CharField()
+    id = serializers.IntegerField(source="obj.pk")
+    text = serializers.SerializerMethodField()
+
+    def get_text(self, entry: Any) -> str:
+        obj = entry.obj
+        if entry.kind == "request":
+            return f"deadline {obj.deadline.isoformat()}"
+        if entry.kind == "document":
+            return f"{obj.original_name} ({obj.document_type})"
+        if entry.kind == "decision":
+            return f"v{obj.version} {obj.outcome} ({obj.basis}): {obj.justification}"
+        if entry.kind == "notice":
+            return f"{obj.kind} {obj.channel} to {obj.recipient or '-'}: {obj.status} {obj.error}".strip()
+        return f"reopened, v{obj.withdrawn_decision.version} withdrawn: {obj.reason}"
+
+
+class ControlCaseDetailSerializer(ControlCaseListSerializer):
+    """One case: the full fødselsnummer, the risk band and reasons (none for an undecided
+    random case), letters, documents, every decision version and the whole timeline."""
+
+    national_id = serializers.CharField(source="application.customer.national_id", read_only=True)
+    customer_id = serializers.CharField(source="application.customer_id", read_only=True)
+    risk_band = serializers.CharField(read_only=True, allow_null=True)
+    risk_reasons = RiskReasonSerializer(many=True, read_only=True)
+    risk_reason_texts = serializers.ListField(child=serializers.CharField(), read_only=True)
+    model_version = serializers.CharField(read_only=True, allow_null=True)
+    risk_hidden = serializers.BooleanField(read_only=True)
+    documentation_requests = DocumentationRequestSerializer(many=True, read_only=True)
+    documents = CaseDocumentSerializer(many=True, read_only=True)
+    current_decision = ControlDecisionSerializer(read_only=True, allow_null=True)
+    decisions = ControlDecisionSerializer(many=True, read_only=True)
+    timeline = TimelineEntrySerializer(many=True, read_only=True)
 
     class Meta(ControlCaseListSerializer.Meta):
         fields = [
@@ -82,11 +145,12 @@ class ControlCaseDetailSerializer(ControlCaseListSerializer):
             "risk_reasons",
             "risk_reason_texts",
             "model_version",
+            "risk_hidden",
             "documentation_requests",
-            "justification",
-            "decided_by",
-            "decided_at",
-            "reopen_reason",
+            "documents",
+            "current_decision",
+            "decisions",
+            "timeline",
         ]
         read_only_fields = fields
 
@@ -108,6 +172,12 @@ class DocumentationRequestInputSerializer(serializers.Serializer):
 class DecisionInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ControlOutcome.choices)
     justification = serializers.CharField(allow_blank=True, help_text="Required, at least 10 characters")
+    reviewed_documents = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        help_text="Ids of the case's documents the caseworker reviewed; CAUGHT needs every one reviewed",
+    )
 
 
 class ControlCampaignSerializer(serializers.ModelSerializer):

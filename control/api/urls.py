@@ -3,11 +3,12 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from control.api import casework, risk
+from control.api import casework, risk, student
 
 casework_router = SimpleRouter()
 casework_router.register("cases", casework.ControlCaseViewSet, basename="control-case")
 casework_router.register("campaigns", casework.ControlCampaignViewSet, basename="control-campaign")
+casework_router.register("my-cases", student.StudentCaseViewSet, basename="student-case")
 
 risk_router = SimpleRouter()
 risk_router.register("risk-models", risk.RiskModelVersionViewSet, basename="risk-model")

@@ -85,6 +85,26 @@ def metrics_bootstrap(
     }
 
 
+def recall_at_share_bootstrap(
+    *, y: np.ndarray, scores: np.ndarray, share: float, rounds: int = BOOTSTRAP_ROUNDS, seed: int = 0
+) -> list[float]:
+    """95 % percentile bootstrap interval [low, high] of recall at `share`, vectorised:
+    each round resamples the group and selects its own top share."""
+    y = np.asarray(y, dtype=int)
+    scores = np.asarray(scores, dtype=float)
+    n = len(y)
+    if n == 0 or y.sum() == 0:
+        return [float("nan"), float("nan")]
+    rng = np.random.default_rng(seed)
+    index = rng.integers(0, n, size=(rounds, n))
+    # Sort each resample by score (stable on position, like top_share_mask).
+    order = np.argsort(-scores[index], axis=1, kind="stable")
+    found = np.take_along_axis(y[index], order, axis=1)[:, : int(np.ceil(share * n))].sum(axis=1)
+    positives = y[index].sum(axis=1)
+    recall = found[positives > 0] / positives[positives > 0]
+    return [float(np.percentile(recall, 2.5)), float(np.percentile(recall, 97.5))]
+
+
 def gains_curve(*, y: np.ndarray, scores: np.ndarray, points: int = 20) -> list[list[float]]:
     """[[share selected, share of cheaters found], ...] from 0 to 1."""
     y = np.asarray(y, dtype=int)

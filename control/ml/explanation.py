@@ -1,19 +1,23 @@
-"""Why a score is what it is: exact per-feature contributions and plain-language reasons.
+"""Why a score is what it is: exact per-term contributions and plain-language reasons.
 
-Contributions are on the model's log-odds scale before calibration. The risk model is
-additive (boosted one-split trees, or logistic regression), so each feature's exact SHAP
-value is its own term minus that term's average over the training data:
+Contributions are on the model's log-odds scale before calibration, and for every model
+bias + the sum of the contributions equals the model's own log-odds exactly. A term is one
+feature, or for explainable boosting (GA2M) also a pair of features: a pair term's
+contribution is one reason naming both. Per model:
+- explainable boosting (interpret's ExplainableBoostingClassifier): its own term scores
+  (`eval_terms`), one column per main or pair term; the bias is its intercept;
+- boosted trees of any depth: LightGBM's exact TreeSHAP (`pred_contrib=True`);
 - boosted stumps: per feature, the sum of its stumps' leaf values minus their
   cover-weighted means, a step function evaluated with one searchsorted per feature.
   This equals LightGBM's own TreeSHAP (pred_contrib=True; a test checks it) at a fraction
   of the cost, which is what makes reasons for a million rows fit the scoring budget;
-- logistic regression: coefficient × standardised value;
-- any other tree model falls back to LightGBM's pred_contrib.
-The calibration step is monotone, so a feature that raises the log-odds raises the score.
+- logistic regression: coefficient × standardised value.
+The calibration step is monotone, so a term that raises the log-odds raises the score.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,10 +91,48 @@ def additive_terms(*, pipeline: Pipeline) -> AdditiveTerms | None:
     return additive_terms_from_booster(booster=model.booster_, n_features=len(FEATURE_NAMES))
 
 
-def contributions_and_margin(*, pipeline: Pipeline, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(n, n_features) log-odds contributions of each feature for each row, and the raw
-    log-odds (bias + contributions) the calibration step turns into a probability."""
+def _is_ebm(model: object) -> bool:
+    return hasattr(model, "term_features_") and hasattr(model, "eval_terms")
+
+
+def model_terms(*, pipeline: Pipeline) -> list[tuple[int, ...]]:
+    """The feature indices behind each contribution column: one feature per column, or
+    two for an explainable-boosting pair term."""
     model = base_estimator(pipeline=pipeline)
+    if _is_ebm(model):
+        return [tuple(int(i) for i in term) for term in model.term_features_]  # type: ignore[attr-defined]
+    return [(i,) for i in range(len(FEATURE_NAMES))]
+
+
+def term_name(*, term: Sequence[int]) -> str:
+    """`registered_with_parents` or, for a pair, `online_program & log_distance_study_km`."""
+    return " & ".join(FEATURE_NAMES[i] for i in term)
+
+
+def model_bias(*, pipeline: Pipeline, features: np.ndarray) -> np.ndarray:
+    """The bias of each row: the model's log-odds minus the sum of its contributions
+    (a constant for every supported model: intercept or expected raw score)."""
+    contributions, margin = contributions_and_margin(pipeline=pipeline, features=features)
+    return margin - contributions.astype(np.float64).sum(axis=1)
+
+
+def model_log_odds(*, pipeline: Pipeline, features: np.ndarray) -> np.ndarray:
+    """The uncalibrated model's own log-odds, computed by the model itself (not from the
+    contributions): what bias + contributions must equal."""
+    model = base_estimator(pipeline=pipeline)
+    if _is_ebm(model) or isinstance(model, Pipeline):
+        return np.asarray(model.decision_function(features), dtype=np.float64)  # type: ignore[attr-defined]
+    return np.asarray(model.booster_.predict(features, raw_score=True), dtype=np.float64)  # type: ignore[attr-defined]
+
+
+def contributions_and_margin(*, pipeline: Pipeline, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(n, n_terms) log-odds contributions of each term (see model_terms) for each row,
+    and the raw log-odds (bias + contributions) the calibration step turns into a
+    probability."""
+    model = base_estimator(pipeline=pipeline)
+    if _is_ebm(model):
+        scores = np.asarray(model.eval_terms(features), dtype=np.float64)  # type: ignore[attr-defined]
+        return scores.astype(np.float32), scores.sum(axis=1) + float(model.intercept_[0])  # type: ignore[attr-defined]
     if isinstance(model, Pipeline):  # scaler + logistic regression
         scaled = model[:-1].transform(features.astype(np.float64))
         contributions = np.asarray(scaled * model[-1].coef_[0], dtype=np.float64)
@@ -124,17 +166,20 @@ def probability_from_margin(*, pipeline: Pipeline, margin: np.ndarray) -> np.nda
 
 
 def global_importance_compute(*, pipeline: Pipeline, features: np.ndarray) -> list[dict]:
-    """Mean absolute contribution per feature, as shares summing to 1, largest first."""
+    """Mean absolute contribution per term, as shares summing to 1, largest first; a pair
+    term's label names both features."""
     contributions = contributions_compute(pipeline=pipeline, features=features)
+    terms = model_terms(pipeline=pipeline)
     mean_abs = np.abs(contributions).mean(axis=0)
     total = float(mean_abs.sum()) or 1.0
     order = np.argsort(-mean_abs, kind="stable")
     return [
         {
-            "feature": FEATURE_NAMES[i],
+            "feature": term_name(term=terms[i]),
             "importance": round(float(mean_abs[i] / total), 5),
-            "label_nb": FEATURE_CATALOGUE[i].description_nb,
-            "label_en": FEATURE_CATALOGUE[i].description_en,
+            "label_nb": " × ".join(FEATURE_CATALOGUE[j].description_nb for j in terms[i]),
+            "label_nn": " × ".join(FEATURE_CATALOGUE[j].description_nn for j in terms[i]),
+            "label_en": " × ".join(FEATURE_CATALOGUE[j].description_en for j in terms[i]),
         }
         for i in order
     ]
@@ -143,28 +188,79 @@ def global_importance_compute(*, pipeline: Pipeline, features: np.ndarray) -> li
 # Which reason sentences show the feature's value, and the scale that value is shown at.
 _SHOWS_VALUE = np.array(
     [
-        any("{value}" in t for t in (s.reason_high_nb, s.reason_high_en, s.reason_low_nb, s.reason_low_en))
+        any(
+            "{value}" in t
+            for t in (
+                s.reason_high_nb,
+                s.reason_high_nn,
+                s.reason_high_en,
+                s.reason_low_nb,
+                s.reason_low_nn,
+                s.reason_low_en,
+            )
+        )
         for s in FEATURE_CATALOGUE
     ]
 )
 _VALUE_SCALE = np.array([10.0 ** int(s.value_format[1:-1]) for s in FEATURE_CATALOGUE])
+LANGUAGES = ("nb", "nn", "en")
 
 
 def _value_text(value: float, value_format: str) -> str:
     return format(float(value), value_format)
 
 
+def _sentence_codes(
+    *, feature: np.ndarray, features: np.ndarray, medians: np.ndarray, binary: np.ndarray
+) -> np.ndarray:
+    """One integer per (row, slot) naming the sentence and the value it shows: feature
+    index × 2 + (1 if high) in the upper bits, the quantised value in the lower 32; -1
+    where the slot holds no feature (the second feature of a one-feature term)."""
+    present = feature >= 0
+    column = np.where(present, feature, 0)
+    raw = np.take_along_axis(features, column, axis=1)
+    use_high = np.where(binary[column], raw >= 0.5, raw > medians[column]).astype(np.int64)
+    quantised = np.where(
+        _SHOWS_VALUE[column], np.rint(raw.astype(np.float64) * _VALUE_SCALE[column]), 0
+    ).astype(np.int64)
+    codes = (column * 2 + use_high) * (1 << 32) + np.clip(quantised, -(1 << 30), 1 << 30) + (1 << 31)
+    return np.where(present, codes, -1)
+
+
+def _code_sentences(code: int) -> tuple[str, ...]:
+    key = code >> 32
+    value = ((code & ((1 << 32) - 1)) - (1 << 31)) / _VALUE_SCALE[key >> 1]
+    return _sentence(key=int(key), value=float(value))
+
+
+def _lower_first(text: str) -> str:
+    # "Tar et nettstudium" → "tar et nettstudium", but an acronym keeps its capitals.
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def reasons_render(
-    *, contributions: np.ndarray, features: np.ndarray, medians: np.ndarray, binary: np.ndarray, top: int = 3
+    *,
+    contributions: np.ndarray,
+    features: np.ndarray,
+    medians: np.ndarray,
+    binary: np.ndarray,
+    top: int = 3,
+    terms: Sequence[tuple[int, ...]] | None = None,
 ) -> list[list[dict]]:
     """Per row, up to `top` reasons (largest positive contributions first) as
-    {"feature", "contribution", "text_nb", "text_en"}. Only features pushing the risk UP
-    are reasons; a row whose features all pull it down gets none. The sentence is the
-    feature's "high" or "low" variant: for yes/no features (`binary`) yes or no, for the
-    others the value against the training median."""
+    {"feature", "contribution", "text_nb", "text_nn", "text_en"}. `terms` names the
+    feature(s) behind each contribution column (default: column j is feature j); a pair
+    term gives one sentence naming both features, and "feature" is "a & b". Only terms
+    pushing the risk UP are reasons; a row whose terms all pull it down gets none. Each
+    feature's sentence is its "high" or "low" variant: for yes/no features (`binary`) yes
+    or no, for the others the value against the training median."""
     n, width = contributions.shape
     if n == 0 or top <= 0:
         return [[] for _ in range(n)]
+    if terms is None:
+        terms = [(j,) for j in range(width)]
     top = min(top, width)
     # k passes of argmax (largest first) beat a partition of the whole matrix for small k.
     remaining = contributions.copy()
@@ -175,48 +271,68 @@ def reasons_render(
         remaining[rows, columns[:, k]] = -np.inf
     del remaining
     values = np.take_along_axis(contributions, columns, axis=1)
-    raw = np.take_along_axis(features, columns, axis=1)
-    use_high = np.where(binary[columns], raw >= 0.5, raw > medians[columns]).astype(np.int64)
-    # Every (sentence, shown value) pair gets an id, vectorised; the Python loop then only
-    # builds the dicts the contract asks for. Numpy scalar access or formatting per row
-    # would cost more than the model itself.
-    shows_value = _SHOWS_VALUE[columns]
-    scale = _VALUE_SCALE[columns]
-    quantised = np.where(shows_value, np.rint(raw.astype(np.float64) * scale), 0).astype(np.int64)
-    keys = columns * 2 + use_high
-    codes = keys * (1 << 32) + np.clip(quantised, -(1 << 30), 1 << 30) + (1 << 31)
-    unique_codes, inverse = np.unique(codes.ravel(), return_inverse=True)
-    table_keys = (unique_codes >> 32).tolist()
-    table_values = (
-        ((unique_codes & ((1 << 32) - 1)) - (1 << 31)) / _VALUE_SCALE[np.asarray(table_keys) >> 1]
-    ).tolist()
-    names, texts_nb, texts_en = [], [], []
-    for key, value in zip(table_keys, table_values, strict=True):
-        text_nb, text_en = _sentence(key=key, value=value)
-        names.append(FEATURE_NAMES[key >> 1])
-        texts_nb.append(text_nb)
-        texts_en.append(text_en)
+    first_feature = np.array([term[0] for term in terms], dtype=np.int64)
+    second_feature = np.array([term[1] if len(term) > 1 else -1 for term in terms], dtype=np.int64)
+    # Every (sentence, shown value) pair, and every pair of them, gets an id, vectorised;
+    # the Python loop then only builds the dicts the contract asks for. Numpy scalar access
+    # or formatting per row would cost more than the model itself.
+    first = _sentence_codes(feature=first_feature[columns], features=features, medians=medians, binary=binary)
+    second = _sentence_codes(
+        feature=second_feature[columns], features=features, medians=medians, binary=binary
+    )
+    first_codes, first_inverse = np.unique(first.ravel(), return_inverse=True)
+    second_codes, second_inverse = np.unique(second.ravel(), return_inverse=True)
+    pair_codes, inverse = np.unique(
+        first_inverse.astype(np.int64) * len(second_codes) + second_inverse, return_inverse=True
+    )
+    first_texts = [_code_sentences(int(code)) for code in first_codes.tolist()]
+    second_texts = [_code_sentences(int(code)) if code >= 0 else None for code in second_codes.tolist()]
+    names, texts = [], []
+    for code in pair_codes.tolist():
+        head = first_texts[code // len(second_codes)]
+        tail = second_texts[code % len(second_codes)]
+        head_feature = int(first_codes[code // len(second_codes)] >> 33)
+        if tail is None:
+            names.append(FEATURE_NAMES[head_feature])
+            texts.append(head)
+            continue
+        tail_feature = int(second_codes[code % len(second_codes)] >> 33)
+        names.append(f"{FEATURE_NAMES[head_feature]} & {FEATURE_NAMES[tail_feature]}")
+        texts.append(
+            (
+                f"{head[0]}, og {_lower_first(tail[0])}",
+                f"{head[1]}, og {_lower_first(tail[1])}",
+                f"{head[2]}, and {_lower_first(tail[2])}",
+            )
+        )
     rounded = np.round(values.astype(np.float64), 4)
     counts = (rounded > 0).sum(axis=1).tolist()  # values are sorted, positives come first
     ids = inverse.reshape(n, top).tolist()
     shown = rounded.tolist()
     return [
         [
-            {"feature": names[i], "contribution": c, "text_nb": texts_nb[i], "text_en": texts_en[i]}
+            {
+                "feature": names[i],
+                "contribution": c,
+                "text_nb": texts[i][0],
+                "text_nn": texts[i][1],
+                "text_en": texts[i][2],
+            }
             for i, c in zip(ids_row[:count], shown_row[:count], strict=True)
         ]
         for ids_row, shown_row, count in zip(ids, shown, counts, strict=True)
     ]
 
 
-def _sentence(*, key: int, value: float) -> tuple[str, str]:
-    """The (bokmål, English) reason for sentence key = feature index × 2 + (1 if high)."""
+def _sentence(*, key: int, value: float) -> tuple[str, str, str]:
+    """The (bokmål, nynorsk, English) reason for sentence key = feature index × 2 + (1 if
+    high), with the value filled in where the sentence shows it."""
     spec = FEATURE_CATALOGUE[key >> 1]
     if key & 1:
-        text_nb, text_en = spec.reason_high_nb, spec.reason_high_en
+        texts = (spec.reason_high_nb, spec.reason_high_nn, spec.reason_high_en)
     else:
-        text_nb, text_en = spec.reason_low_nb, spec.reason_low_en
-    if "{value}" in text_nb or "{value}" in text_en:
+        texts = (spec.reason_low_nb, spec.reason_low_nn, spec.reason_low_en)
+    if any("{value}" in text for text in texts):
         shown = _value_text(value, spec.value_format)
-        text_nb, text_en = text_nb.replace("{value}", shown), text_en.replace("{value}", shown)
-    return text_nb, text_en
+        texts = tuple(text.replace("{value}", shown) for text in texts)  # type: ignore[assignment]
+    return texts

@@ -1,35 +1,49 @@
 """Fairness audit: who gets selected, who is found, who is bothered for nothing.
 
-At the chosen selection share, per group of each audit attribute: selection rate (share
-of the group's applications selected), recall (share of the group's cheaters found) and
+At the chosen selection share, per group of each audit attribute (and of two intersections:
+gender × birth-country group, age band × birth-country group): selection rate (share of
+the group's applications selected), recall (share of the group's cheaters found),
 false-alarm rate (share of the group's honest students selected, i.e. controlled though
-innocent). Each metric's min/max ratio across groups is flagged when under 0.8 (the
-"four-fifths" rule of thumb). Groups too small to say anything are listed but left out
-of the ratios.
+innocent) and honest students asked to document per cheater found. Each metric's min/max
+ratio across groups gets a 95 % interval (Katz's log method for a ratio of two
+proportions); the ratio is flagged only when its whole interval lies below 0.8 (the
+"four-fifths" rule of thumb), "ok" when the whole interval lies at or above it, and
+otherwise "too few to say". Groups too small to say anything are listed but left out.
 
 Selection rate is measured on every application of the year (it needs no label); recall
-and false alarms on the random control group, the only unbiased labelled sample.
+and false alarms on the random control group, the only unbiased labelled sample. The
+groups, sizes and the 0.8 come from control/ml/schema.py, shared with the campaign insight.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
-from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate, true_positive_rate
 
-FLAG_BELOW = 0.8
-MIN_GROUP_SIZE = 30
-MIN_GROUP_POSITIVES = 5
+from control.ml.schema import (
+    AGE_BANDS,
+    FAIRNESS_FLAG_RATIO,
+    GROUP_MIN_POSITIVES,
+    GROUP_MIN_SIZE,
+)
+
+FLAG_BELOW = FAIRNESS_FLAG_RATIO
+MIN_GROUP_SIZE = GROUP_MIN_SIZE
+MIN_GROUP_POSITIVES = GROUP_MIN_POSITIVES
 TOP_REGIONS = 6
-AGE_BANDS = ((0, 21, "<21"), (21, 25, "21-24"), (25, 30, "25-29"), (30, 200, "30+"))
 ATTRIBUTES = ("gender", "birth_country_group", "age_band", "study_region")
+INTERSECTIONS = (("gender", "birth_country_group"), ("age_band", "birth_country_group"))
+Z = 1.959964
 
 
 def age_band(*, age: np.ndarray) -> np.ndarray:
-    """Age on 1 August in the audit's bands."""
-    labels = np.full(len(age), AGE_BANDS[-1][2], dtype=object)
-    for low, high, label in AGE_BANDS:
-        labels[(age >= low) & (age < high)] = label
+    """Age on 1 August → the audit band's code (schema.AGE_BANDS)."""
+    age = np.asarray(age, dtype=float)
+    labels = np.full(len(age), AGE_BANDS[-1].code, dtype=object)
+    for band in AGE_BANDS:
+        labels[(age >= band.low) & (age < band.high)] = band.code
     return labels
 
 
@@ -44,11 +58,58 @@ def study_region(
     return np.where(np.isin(county, keep), county, "other"), keep
 
 
-def _ratio(values: pd.Series) -> float | None:
-    values = values.dropna()
-    if len(values) < 2 or values.max() <= 0:
-        return None
-    return round(float(values.min() / values.max()), 4)
+def with_intersections(*, groups: pd.DataFrame) -> pd.DataFrame:
+    """`groups` plus one column per intersection, coded "a|b"."""
+    extra = {
+        f"{a}_x_{b}": groups[a].astype(str) + "|" + groups[b].astype(str)
+        for a, b in INTERSECTIONS
+        if a in groups.columns and b in groups.columns
+    }
+    return groups.assign(**extra)
+
+
+def ratio_interval(
+    *, low_hits: int, low_n: int, high_hits: int, high_n: int
+) -> tuple[float | None, list[float] | None]:
+    """(lowest rate / highest rate, its 95 % interval) by Katz's log method; None when a
+    rate is 0 or a group empty. 0.5 is added to zero counts for the interval only."""
+    if low_n <= 0 or high_n <= 0 or high_hits <= 0:
+        return None, None
+    p_low, p_high = low_hits / low_n, high_hits / high_n
+    ratio = p_low / p_high
+    a, b = max(low_hits, 0.5), max(high_hits, 0.5)
+    se = math.sqrt(max(1 / a - 1 / low_n, 0) + max(1 / b - 1 / high_n, 0))
+    centre = math.log(max(a / low_n, 1e-12) / (b / high_n))
+    return ratio, [math.exp(centre - Z * se), min(1.0, math.exp(centre + Z * se))]
+
+
+def ratio_status(*, interval: list[float] | None) -> str:
+    """flagged (whole interval below 0.8), ok (whole interval at or above) or too_few_to_say."""
+    if interval is None:
+        return "too_few_to_say"
+    if interval[1] < FLAG_BELOW:
+        return "flagged"
+    if interval[0] >= FLAG_BELOW:
+        return "ok"
+    return "too_few_to_say"
+
+
+def _metric_ratio(groups: list[dict], hits: str, total: str, rate: str, eligible: str) -> dict:
+    usable = [g for g in groups if g[eligible] and g[rate] is not None]
+    if len(usable) < 2:
+        return {"value": None, "ci": None, "status": "too_few_to_say", "low": None, "high": None}
+    low = min(usable, key=lambda g: g[rate])
+    high = max(usable, key=lambda g: g[rate])
+    value, interval = ratio_interval(
+        low_hits=low[hits], low_n=low[total], high_hits=high[hits], high_n=high[total]
+    )
+    return {
+        "value": None if value is None else round(value, 4),
+        "ci": None if interval is None else [round(interval[0], 4), round(interval[1], 4)],
+        "status": ratio_status(interval=interval),
+        "low": low["group"],
+        "high": high["group"],
+    }
 
 
 def fairness_audit(
@@ -59,60 +120,78 @@ def fairness_audit(
     selected_labelled: np.ndarray,
     y_labelled: np.ndarray,
     share: float,
+    scores_all: np.ndarray | None = None,
 ) -> dict:
-    """Per attribute (columns of the group frames): groups with n, selection_rate, recall,
-    false_alarm_rate, positives; min/max ratio of each metric; flags for ratios < 0.8."""
-    result: dict = {"share": share, "flag_below": FLAG_BELOW, "attributes": {}}
-    y_labelled = np.asarray(y_labelled, dtype=int)
+    """Per attribute (columns of the group frames, intersections added here): groups with
+    n, selection_rate, recall, false_alarm_rate, honest_per_cheater (random controls) and,
+    given calibrated `scores_all`, expected_honest_per_cheater among the selected; per
+    metric the min/max ratio with its interval and status; `flags` = metrics flagged."""
+    result: dict = {
+        "share": share,
+        "flag_below": FLAG_BELOW,
+        "min_group_size": MIN_GROUP_SIZE,
+        "min_group_positives": MIN_GROUP_POSITIVES,
+        "attributes": {},
+    }
+    groups_all = with_intersections(groups=groups_all)
+    groups_labelled = with_intersections(groups=groups_labelled)
+    y = np.asarray(y_labelled, dtype=int)
+    chosen_all = np.asarray(selected_all, dtype=bool)
+    chosen = np.asarray(selected_labelled, dtype=bool)
+    probability = None if scores_all is None else np.asarray(scores_all, dtype=float)
     for attribute in groups_all.columns:
-        selection = MetricFrame(
-            metrics={"selection_rate": selection_rate, "n": lambda yt, yp: len(yt)},
-            y_true=np.zeros(len(selected_all), dtype=int),
-            y_pred=np.asarray(selected_all, dtype=int),
-            sensitive_features=groups_all[attribute].to_numpy(),
-        ).by_group
-        labelled = MetricFrame(
-            metrics={
-                "recall": lambda yt, yp: true_positive_rate(yt, yp) if yt.sum() else np.nan,
-                "false_alarm_rate": lambda yt, yp: false_positive_rate(yt, yp) if (yt == 0).any() else np.nan,
-                "n_labelled": lambda yt, yp: len(yt),
-                "positives": lambda yt, yp: int(yt.sum()),
-            },
-            y_true=y_labelled,
-            y_pred=np.asarray(selected_labelled, dtype=int),
-            sensitive_features=groups_labelled[attribute].to_numpy(),
-        ).by_group
-        table = selection.join(labelled, how="left")
+        values_all = groups_all[attribute].astype(str).to_numpy()
+        values_labelled = groups_labelled[attribute].astype(str).to_numpy()
         groups = []
-        for group, row in table.iterrows():
-            n_labelled = int(row["n_labelled"]) if pd.notna(row["n_labelled"]) else 0
-            positives = int(row["positives"]) if pd.notna(row["positives"]) else 0
+        for group in sorted(set(values_all) | set(values_labelled)):
+            in_all = values_all == group
+            in_labelled = values_labelled == group
+            n, n_selected = int(in_all.sum()), int(chosen_all[in_all].sum())
+            positives = int(y[in_labelled].sum())
+            negatives = int(in_labelled.sum()) - positives
+            found = int((chosen & in_labelled & (y == 1)).sum())
+            false_alarms = int((chosen & in_labelled & (y == 0)).sum())
+            expected = None
+            if probability is not None and n_selected:
+                p = probability[in_all & chosen_all]
+                expected = round(float((1 - p).sum() / max(p.sum(), 1e-9)), 2)
             groups.append(
                 {
-                    "group": str(group),
-                    "n": int(row["n"]),
-                    "n_labelled": n_labelled,
+                    "group": group,
+                    "n": n,
+                    "selected": n_selected,
+                    "n_labelled": int(in_labelled.sum()),
                     "positives": positives,
-                    "selection_rate": round(float(row["selection_rate"]), 4),
-                    "recall": None if pd.isna(row["recall"]) else round(float(row["recall"]), 4),
-                    "false_alarm_rate": None
-                    if pd.isna(row["false_alarm_rate"])
-                    else round(float(row["false_alarm_rate"]), 4),
-                    "too_small": bool(row["n"] < MIN_GROUP_SIZE or positives < MIN_GROUP_POSITIVES),
+                    "found": found,
+                    "false_alarms": false_alarms,
+                    "selection_rate": round(n_selected / n, 4) if n else 0.0,
+                    "recall": round(found / positives, 4) if positives else None,
+                    "false_alarm_rate": round(false_alarms / negatives, 4) if negatives else None,
+                    "honest_per_cheater": round(false_alarms / found, 2) if found else None,
+                    "expected_honest_per_cheater": expected,
+                    "sized": n >= MIN_GROUP_SIZE,
+                    "labelled_sized": int(in_labelled.sum()) >= MIN_GROUP_SIZE,
+                    "recall_sized": int(in_labelled.sum()) >= MIN_GROUP_SIZE
+                    and positives >= MIN_GROUP_POSITIVES,
+                    "too_small": bool(n < MIN_GROUP_SIZE or positives < MIN_GROUP_POSITIVES),
                 }
             )
-        frame = pd.DataFrame(groups)
-        sized = frame[frame["n"] >= MIN_GROUP_SIZE]
-        labelled_ok = frame[
-            (frame["n_labelled"] >= MIN_GROUP_SIZE) & (frame["positives"] >= MIN_GROUP_POSITIVES)
-        ]
         ratios = {
-            "selection_rate": _ratio(sized["selection_rate"]),
-            "recall": _ratio(labelled_ok["recall"].astype(float)),
-            "false_alarm_rate": _ratio(
-                frame[frame["n_labelled"] >= MIN_GROUP_SIZE]["false_alarm_rate"].astype(float)
-            ),
+            "selection_rate": _metric_ratio(groups, "selected", "n", "selection_rate", "sized"),
+            "recall": _metric_ratio(groups, "found", "positives", "recall", "recall_sized"),
+            "false_alarm_rate": _false_alarm_ratio(groups),
         }
-        flags = [metric for metric, ratio in ratios.items() if ratio is not None and ratio < FLAG_BELOW]
-        result["attributes"][attribute] = {"groups": groups, "ratios": ratios, "flags": flags}
+        flags = [metric for metric, ratio in ratios.items() if ratio["status"] == "flagged"]
+        result["attributes"][attribute] = {
+            "groups": groups,
+            "ratios": {metric: ratio["value"] for metric, ratio in ratios.items()},
+            "ratio_details": ratios,
+            "flags": flags,
+            "intersection": "_x_" in attribute,
+        }
     return result
+
+
+def _false_alarm_ratio(groups: list[dict]) -> dict:
+    with_negatives = [{**g, "_negatives": g["n_labelled"] - g["positives"]} for g in groups]
+    return _metric_ratio(with_negatives, "false_alarms", "_negatives", "false_alarm_rate", "labelled_sized")

@@ -13,7 +13,7 @@ in the open, keeps the rest of the birth date (and the national id) out of the m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -32,9 +32,9 @@ from control.ml.schema import (
 
 @dataclass(frozen=True)
 class FeatureSpec:
-    """One model feature: what it is (bokmål, English), where it comes from, why it bears
-    on where a student lives, and the sentences used when it pushes the risk up (for a
-    high/true value and for a low/false value; {value} is filled in)."""
+    """One model feature: what it is (bokmål, English, nynorsk), where it comes from, why it
+    bears on where a student lives, and the sentences used when it pushes the risk up (for
+    a high/true value and for a low/false value; {value} is filled in)."""
 
     name: str
     description_nb: str
@@ -46,6 +46,9 @@ class FeatureSpec:
     reason_low_nb: str
     reason_low_en: str
     value_format: str = ".0f"
+    description_nn: str = ""
+    reason_high_nn: str = ""
+    reason_low_nn: str = ""
 
 
 def _f(
@@ -318,6 +321,88 @@ FEATURE_CATALOGUE: list[FeatureSpec] = [
        ("Formuen har økt siden i fjor", "Wealth has grown since last year"), ("Formuen har ikke økt siden i fjor", "Wealth has not grown since last year")),
 ]  # fmt: skip
 
+# Nynorsk: (description, reason when high/true, reason when low/false), by feature name.
+_NYNORSK: dict[str, tuple[str, str, str]] = {
+    "registered_with_parents": ("Registrert på adressa til foreldra", "Registrert på same adresse som foreldra", "Registrert på ei anna adresse enn foreldra"),
+    "log_distance_parent_km": ("Avstand til foreldra (log km)", "Lang avstand til foreldra", "Kort avstand frå registrert adresse til foreldra"),
+    "no_parent_in_norway": ("Ingen foreldre i Noreg", "Ingen foreldre busette i Noreg", "Har foreldre busette i Noreg"),
+    "log_distance_study_km": ("Avstand heim-studiestad (log km)", "Lang avstand frå heimen til foreldra til studiestaden", "Kort avstand frå heimen til foreldra til studiestaden"),
+    "commutable_distance": ("Pendlaravstand (høgst 60 km)", "Studiestaden er innanfor pendlaravstand frå foreldra", "Studiestaden er utanfor pendlaravstand"),
+    "very_close_to_study": ("Svært nær studiestaden (høgst 15 km)", "Foreldra bur svært nær studiestaden", "Foreldra bur ikkje nær studiestaden"),
+    "far_from_study": ("Langt frå studiestaden (over 150 km)", "Studiestaden ligg langt frå foreldra", "Studiestaden ligg ikkje langt frå foreldra"),
+    "registered_in_parent_municipality": ("Registrert i kommunen til foreldra", "Registrert i same kommune som foreldra", "Registrert i ein annan kommune enn foreldra"),
+    "registered_in_study_municipality": ("Registrert i studiekommunen", "Registrert i studiekommunen", "Ikkje registrert i kommunen der studiestaden ligg"),
+    "parents_in_study_municipality": ("Foreldra bur i studiekommunen", "Foreldra bur i same kommune som studiestaden", "Foreldra bur i ein annan kommune enn studiestaden"),
+    "near_parents_not_registered": ("Bur nær foreldra, men ikkje hjå dei", "Registrert på ei adresse like ved foreldra", "Ikkje registrert like ved foreldra"),
+    "persons_at_address": ("Personar på adressa", "Mange personar registrerte på adressa ({value})", "Få personar registrerte på adressa ({value})"),
+    "crowded_address": ("Minst seks personar på adressa", "Uvanleg mange personar på adressa", "Ikkje mange personar på adressa"),
+    "lives_alone": ("Einaste person på adressa", "Einaste person registrert på adressa", "Deler adresse med andre"),
+    "address_changes_3y": ("Flyttingar siste tre år", "Mange flyttingar siste tre år ({value})", "Få eller ingen flyttingar siste tre år ({value})"),
+    "years_at_address": ("År på adressa", "Lenge på same adresse ({value} år)", "Kort tid på adressa ({value} år)"),
+    "long_at_address": ("Minst ti år på adressa", "Har budd på adressa i minst ti år", "Har budd kortare enn ti år på adressa"),
+    "moved_90d_before_start": ("Flytta rett før studiestart", "Melde flytting rett før studiestart", "Melde ikkje flytting rett før studiestart"),
+    "move_before_start_near_parents": ("Flytta rett før start til adresse nær foreldra", "Flytta rett før studiestart til ei adresse nær foreldra", "Inga flytting rett før start til adresse nær foreldra"),
+    "housing_student_housing": ("Bur i studentbustad", "Oppgjev å bu i studentbustad", "Bur ikkje i studentbustad"),
+    "housing_rented": ("Leigd bustad", "Oppgjev å leige bustad", "Oppgjev ikkje leigd bustad"),
+    "housing_owned": ("Eigd bustad", "Oppgjev å eige bustad", "Eig ikkje bustad"),
+    "housing_parents_property": ("Eigedomen til foreldra", "Oppgjev å bu på eigedomen til foreldra", "Bur ikkje på eigedomen til foreldra"),
+    "housing_unknown": ("Buform ikkje oppgitt", "Har ikkje oppgitt buform", "Har oppgitt buform"),
+    "married_or_partner": ("Gift eller sambuar", "Gift eller sambuar", "Korkje gift eller sambuar"),
+    "children": ("Tal på born", "Har born ({value})", "Har ikkje born"),
+    "own_household": ("Eige hushald (partnar eller born)", "Har eige hushald", "Har ikkje eige hushald"),
+    "institution_university": ("Universitet", "Studerer ved eit universitet", "Studerer ikkje ved eit universitet"),
+    "institution_university_college": ("Høgskule", "Studerer ved ein høgskule", "Studerer ikkje ved ein høgskule"),
+    "institution_vocational": ("Fagskule", "Studerer ved ein fagskule", "Studerer ikkje ved ein fagskule"),
+    "institution_folk_high_school": ("Folkehøgskule", "Går på folkehøgskule", "Går ikkje på folkehøgskule (internat)"),
+    "institution_private_college": ("Privat høgskule", "Studerer ved ein privat høgskule", "Studerer ikkje ved ein privat høgskule"),
+    "level_bachelor": ("Bachelornivå", "Tek ei bachelorgrad", "Tek ikkje ei bachelorgrad"),
+    "level_master": ("Masternivå", "Tek ei mastergrad", "Tek ikkje ei mastergrad"),
+    "level_phd": ("Ph.d.-nivå", "Tek ei doktorgrad", "Tek ikkje ei doktorgrad"),
+    "level_vocational": ("Fagskulenivå", "Tek fagskuleutdanning", "Tek ikkje fagskuleutdanning"),
+    "level_other": ("Anna nivå", "Tek ein annan type utdanning", "Tek ei vanleg gradsutdanning"),
+    "study_percent": ("Studieprosent", "Studerer på heiltid ({value} %)", "Studerer på deltid ({value} %)"),
+    "online_program": ("Nettstudium", "Tek eit nett- eller fjernstudium", "Tek ikkje nettstudium"),
+    "credits_prev_year": ("Studiepoeng i fjor", "Mange studiepoeng i fjor ({value})", "Få studiepoeng i fjor ({value})"),
+    "no_credits_returning": ("Ingen studiepoeng i fjor (ikkje nybyrjar)", "Tok ingen studiepoeng i fjor", "Tok studiepoeng i fjor eller er ny student"),
+    "years_in_higher_ed": ("År i høgare utdanning", "Mange år som student ({value})", "Få år som student ({value})"),
+    "first_year_student": ("Førsteårsstudent", "Første år i høgare utdanning", "Ikkje første år i høgare utdanning"),
+    "age": ("Alder 1. august", "Alder {value} år", "Ung student ({value} år)"),
+    "age_under_21": ("Under 21 år", "Under 21 år", "21 år eller eldre"),
+    "log_income_prev_year": ("Inntekt i fjor (log)", "Relativt høg arbeidsinntekt i fjor", "Låg arbeidsinntekt i fjor"),
+    "log_wealth": ("Formue (log)", "Har spart opp formue", "Lite eller ingen formue"),
+    "grant_share": ("Stipenddel av støtta", "Høg stipenddel", "Låg stipenddel"),
+    "log_total_support": ("Samla støtte (log)", "Høg samla støtte", "Låg samla støtte"),
+    "channel_app": ("Søkte i appen", "Søkte via appen", "Søkte ikkje via appen"),
+    "channel_paper": ("Søkte på papir", "Søkte på papir", "Søkte digitalt"),
+    "days_before_deadline": ("Dagar før fristen", "Søkte i god tid ({value} dagar før fristen)", "Søkte seint ({value} dagar før fristen)"),
+    "late_application": ("Søkte etter fristen", "Søkte etter fristen", "Søkte innan fristen"),
+    "phone_shared_with_parent": ("Felles telefon med forelder", "Oppgav same telefonnummer som ein forelder", "Eige telefonnummer"),
+    "bank_account_shared_with_parent": ("Felles bankkonto med forelder", "Utbetalingskontoen blir òg brukt av ein forelder", "Eigen utbetalingskonto"),
+    "shared_contacts_with_parent": ("Tal på felles kontaktpunkt med foreldra", "Deler både telefon og bankkonto med foreldra", "Deler ikkje kontaktpunkt med foreldra"),
+    "previous_controls": ("Tidlegare kontrollar", "Kontrollert før ({value} gonger)", "Ikkje kontrollert før"),
+    "previous_control_caught": ("Avdekt i tidlegare kontroll", "Vart avdekt i ein tidlegare kontroll", "Aldri avdekt i kontroll"),
+    "has_previous_year": ("Søkte òg i fjor", "Søkte òg i fjor", "Ny søkjar i år"),
+    "prev_registered_with_parents": ("I fjor registrert hjå foreldra", "Var registrert hjå foreldra i fjor", "Var ikkje registrert hjå foreldra i fjor"),
+    "moved_out_since_last_year": ("Meldt flytta frå foreldra sidan i fjor", "Har meldt flytting frå foreldra sidan i fjor", "Inga ny utflytting frå foreldra sidan i fjor"),
+    "moved_back_since_last_year": ("Flytta tilbake til foreldra sidan i fjor", "Er registrert tilbake hjå foreldra sidan i fjor", "Ikkje flytta tilbake til foreldra"),
+    "student_municipality_changed": ("Bytt bustadkommune sidan i fjor", "Har bytt bustadkommune sidan i fjor", "Same bustadkommune som i fjor"),
+    "study_municipality_changed": ("Bytt studiekommune sidan i fjor", "Har bytt studiestad sidan i fjor", "Same studiestad som i fjor"),
+    "persons_at_address_change": ("Endring i personar på adressa", "Fleire personar på adressa enn i fjor", "Færre eller like mange personar på adressa som i fjor"),
+    "housing_type_changed": ("Endra buform sidan i fjor", "Har endra buform sidan i fjor", "Same buform som i fjor"),
+    "prev_shared_contacts": ("Delte kontaktpunkt med foreldra i fjor", "Delte telefon eller konto med foreldra òg i fjor", "Delte ikkje kontaktpunkt med foreldra i fjor"),
+    "caught_last_year": ("Avdekt i kontrollen i fjor", "Vart avdekt i kontrollen i fjor", "Ikkje avdekt i fjor"),
+    "controlled_last_year": ("Kontrollert i fjor", "Vart kontrollert i fjor", "Vart ikkje kontrollert i fjor"),
+    "distance_parent_change_km": ("Endring i avstand til foreldra (km)", "Registrert lenger frå foreldra enn i fjor", "Registrert nærare foreldra enn i fjor"),
+    "wealth_growth": ("Formuesvekst sidan i fjor (log)", "Formuen har auka sidan i fjor", "Formuen har ikkje auka sidan i fjor"),
+}  # fmt: skip
+
+if set(_NYNORSK) != {spec.name for spec in FEATURE_CATALOGUE}:
+    raise RuntimeError("every feature needs its nynorsk texts, and only catalogue features have them")
+FEATURE_CATALOGUE = [
+    replace(spec, description_nn=nn[0], reason_high_nn=nn[1], reason_low_nn=nn[2])
+    for spec in FEATURE_CATALOGUE
+    for nn in (_NYNORSK[spec.name],)
+]
 FEATURE_NAMES: list[str] = [spec.name for spec in FEATURE_CATALOGUE]
 FEATURES_BY_NAME: dict[str, FeatureSpec] = {spec.name: spec for spec in FEATURE_CATALOGUE}
 # Columns the transformer reads: the union of the catalogue's sources.
@@ -367,6 +452,11 @@ def _age_years(frame: pd.DataFrame) -> np.ndarray:
     august = august.astype("datetime64[M]") + np.timedelta64(7, "M")
     days = (august.astype("datetime64[D]") - birth).astype("float64")
     return days / 365.25
+
+
+def age_on_august_1(*, frame: pd.DataFrame) -> np.ndarray:
+    """Age in years on 1 August of the academic year (from birth_date), as the age feature."""
+    return _age_years(frame)
 
 
 def features_compute(*, frame: pd.DataFrame) -> np.ndarray:
@@ -505,10 +595,25 @@ class ApplicationFeatures(TransformerMixin, BaseEstimator):
     """Pipeline step: raw application columns (with prev_* attached) → feature matrix.
 
     fit() learns each feature's median on the training data; explanations use it to
-    tell whether a value is "high" or "low" when they phrase a reason."""
+    tell whether a value is "high" or "low" when they phrase a reason. Features named in
+    `excluded` (switched off by a modeller) are held at 0: a constant carries no
+    information, so no model can use it, and the column order stays the catalogue's."""
+
+    def __init__(self, excluded: tuple[str, ...] = ()) -> None:
+        self.excluded = excluded
+
+    def _matrix(self, X: pd.DataFrame) -> np.ndarray:
+        matrix = features_compute(frame=X)
+        excluded = getattr(self, "excluded", ())  # artifacts saved before the switch existed
+        unknown = sorted(set(excluded) - set(FEATURE_NAMES))
+        if unknown:
+            raise ValueError(f"cannot switch off unknown feature(s): {', '.join(unknown)}")
+        for name in excluded:
+            matrix[:, FEATURE_NAMES.index(name)] = 0.0
+        return matrix
 
     def fit(self, X: pd.DataFrame, y: object = None) -> ApplicationFeatures:
-        matrix = features_compute(frame=X)
+        matrix = self._matrix(X)
         self.medians_ = np.median(matrix, axis=0).astype(np.float32)
         self.binary_ = np.all((matrix == 0) | (matrix == 1), axis=0)
         self.n_features_in_ = len(FEATURE_NAMES)
@@ -516,7 +621,7 @@ class ApplicationFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: pd.DataFrame) -> np.ndarray:
-        return features_compute(frame=X)
+        return self._matrix(X)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         return np.array(FEATURE_NAMES, dtype=object)

@@ -15,6 +15,7 @@ import skops.io as sio
 TRUSTED_TYPES: tuple[str, ...] = (
     "collections.OrderedDict",
     "control.ml.features.ApplicationFeatures",
+    "interpret.glassbox._ebm._ebm.ExplainableBoostingClassifier",
     "lightgbm.basic.Booster",
     "lightgbm.sklearn.LGBMClassifier",
     "sklearn.calibration.CalibratedClassifierCV",

@@ -30,12 +30,23 @@ same files.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from control.ml import geography
-from control.ml.schema import IMPORT_COLUMNS, national_id_control_digits
+from control.ml.schema import (
+    BIRTH_COUNTRY_GROUPS,
+    HOUSING_TYPES,
+    IMPORT_COLUMNS,
+    INSTITUTION_TYPES,
+    MAX_AGE_ON_AUGUST_1,
+    MIN_AGE_ON_AUGUST_1,
+    NATIONAL_ID_LENGTH,
+    national_id_control_digits,
+)
 
 RANDOM_CONTROL_SHARE = 0.042  # of all applications: ~30% of the ~14% controlled
 RULE_CONTROL_SHARE = 0.095
@@ -43,17 +54,52 @@ CONTROL_DETECTION = 0.93  # a control finds a cheater this often
 HONEST_FAILS_TO_DOCUMENT = 0.005
 PENDING_SHARE_LAST_YEAR = 0.01
 BASIC_SUPPORT_NOK = 110_000
+OldRule = Literal["young_or_registered", "registered_only", "distance_only"]
+
+
+@dataclass(frozen=True)
+class PopulationShape:
+    """Knobs that change the population's shape, so a model choice can be tested on
+    populations we did not tune for. The defaults are the story told in the docs; every
+    knob at its default gives exactly the same data as before the knobs existed.
+
+    - interactions: strength (0 = none, 1 = strong) of effects that depend on two traits at
+      once: a short commute matters more for the young and for part-timers, history matters
+      less for older students, an online programme matters only without a partner;
+    - base_rate_shift: added to the log-odds of living at home (-1 ≈ half the cheaters);
+    - drift: per year after the first output year, the distance effect weakens by this
+      share and the log-odds rise by half of it (the world moves between years);
+    - label_noise: controls miss this much more of the cheaters, and a fifth of it more of
+      the honest fail to document;
+    - random_share: share of all applications controlled at random;
+    - rule_share: share of all applications controlled by the old rule;
+    - old_rule: how the old rule picked: young or registered near home (default), only
+      registered with the parents, or only distance to the place of study."""
+
+    interactions: float = 0.0
+    base_rate_shift: float = 0.0
+    drift: float = 0.0
+    label_noise: float = 0.0
+    random_share: float = RANDOM_CONTROL_SHARE
+    rule_share: float = RULE_CONTROL_SHARE
+    old_rule: OldRule = "young_or_registered"
+
+
+DEFAULT_SHAPE = PopulationShape()
 # An empty cell in object columns (np.where needs an array, not a bare None).
 _EMPTY: np.ndarray = np.array(None, dtype=object)
 
-_INSTITUTIONS = np.array(
-    ["UNIVERSITY", "UNIVERSITY_COLLEGE", "VOCATIONAL", "FOLK_HIGH_SCHOOL", "PRIVATE_COLLEGE"]
-)
+_INSTITUTIONS = np.array(INSTITUTION_TYPES)
 _INSTITUTION_P = np.array([0.46, 0.34, 0.08, 0.05, 0.07])
-_HOUSING = np.array(["STUDENT_HOUSING", "RENTED", "OWNED", "PARENTS_PROPERTY", "UNKNOWN"])
+_HOUSING = np.array(HOUSING_TYPES)
 _HOUSING_P_HONEST = np.array([0.34, 0.50, 0.07, 0.03, 0.06])
 _HOUSING_P_CHEATER = np.array([0.18, 0.53, 0.05, 0.11, 0.13])
-_COUNTRY_GROUPS = np.array(["NO", "NORDIC", "EU_EEA", "OTHER"])
+_COUNTRY_GROUPS = np.array(BIRTH_COUNTRY_GROUPS)
+# Ages at first enrolment; with at most 6 years of study (+3 earlier) every application
+# stays within the import's age bounds (schema.MIN/MAX_AGE_ON_AUGUST_1).
+MIN_ENTRY_AGE, MAX_ENTRY_AGE = 17.2, 55.0
+if not (MIN_AGE_ON_AUGUST_1 < MIN_ENTRY_AGE and MAX_ENTRY_AGE + 6 + 3 < MAX_AGE_ON_AUGUST_1):
+    raise RuntimeError("the generator's ages must stay within the import format's age bounds")
 _COUNTRY_P = np.array([0.84, 0.03, 0.07, 0.06])
 _PARENT_IN_NORWAY_P = np.array([0.99, 0.75, 0.55, 0.80])
 
@@ -84,7 +130,7 @@ def national_ids_draw(*, rng: np.random.Generator, birth_dates: np.ndarray, fema
     )
     # Individual number ranges: 000-499 for 1900-1999, 500-999 for 2000-2039.
     low = np.where(years >= 2000, 500, 0)
-    result = np.empty(len(dates), dtype="U11")
+    result = np.empty(len(dates), dtype=f"U{NATIONAL_ID_LENGTH}")
     pending = np.arange(len(dates))
     taken: set[str] = set()
     while len(pending):
@@ -121,7 +167,7 @@ def _customers_draw(rng: np.random.Generator, *, population: int, first_year: in
     duration = np.concatenate(duration_parts)[:population]
     n = population
 
-    age_at_entry = np.clip(18.6 + rng.gamma(1.3, 2.2, size=n), 17.2, 55)
+    age_at_entry = np.clip(18.6 + rng.gamma(1.3, 2.2, size=n), MIN_ENTRY_AGE, MAX_ENTRY_AGE)
     august = pd.to_datetime(pd.Series(entry.astype(str)) + "-08-01").to_numpy()
     birth = (august - (age_at_entry * 365.25 * 86400).astype("timedelta64[s]")).astype("datetime64[D]")
     female = rng.random(n) < 0.57
@@ -169,7 +215,13 @@ def _customers_draw(rng: np.random.Generator, *, population: int, first_year: in
 
 
 def _year_rows(
-    rng: np.random.Generator, c: dict, state: dict, year: int, idx: np.ndarray
+    rng: np.random.Generator,
+    c: dict,
+    state: dict,
+    year: int,
+    idx: np.ndarray,
+    shape: PopulationShape = DEFAULT_SHAPE,
+    first_year: int | None = None,
 ) -> tuple[dict, np.ndarray, np.ndarray]:
     """Columns for the customers `idx` applying in `year`, the hidden truth and its probability."""
     n = len(idx)
@@ -202,8 +254,22 @@ def _year_rows(
     )
     distance_term = np.where(online, np.maximum(distance_term, 1.2), distance_term)
     age_term = np.interp(age, [17, 19, 21, 23, 26, 30, 40], [1.0, 0.8, 0.4, 0.0, -0.7, -1.5, -2.2])
+    years_on = max(0, year - (first_year if first_year is not None else year))
+    distance_term = distance_term * max(0.0, 1.0 - shape.drift * years_on)
+    close = distance_study < 30
+    k = shape.interactions
+    interaction_term = k * (
+        1.6 * ((age < 21) & close)
+        + 1.2 * (c["part_time"][idx] & close)
+        - 1.8 * ((age >= 24) & state["home"][idx])
+        + 1.4 * (online & ~partner)
+        - 1.4 * (online & partner)
+    )
     logit = (
         -4.3
+        + shape.base_rate_shift
+        + 0.5 * shape.drift * years_on
+        + interaction_term
         + distance_term
         + age_term
         + 1.6 * c["propensity"][idx]
@@ -359,23 +425,32 @@ def _year_rows(
     return columns, cheater, probability
 
 
-def old_rule_flags(*, frame: pd.DataFrame) -> np.ndarray:
+def old_rule_flags(*, frame: pd.DataFrame, rule: OldRule = "young_or_registered") -> np.ndarray:
     """The agency's old selection rule: young and close to the place of study, or
     registered with the parents not far from it. Used to make past controls and, in
-    evaluation, as the baseline the model must beat. Needs an `age` column."""
-    young_close = (frame["age"].to_numpy() < 23) & (frame["distance_study_km"].to_numpy() <= 90)
-    registered_close = (frame["registered_same_address_as_parent"].to_numpy() == 1) & (
-        frame["distance_study_km"].to_numpy() <= 150
-    )
+    evaluation, as the baseline the model must beat. Needs an `age` column. The other
+    `rule`s exist to make populations whose past controls were picked differently."""
+    distance = frame["distance_study_km"].to_numpy()
+    registered_close = (frame["registered_same_address_as_parent"].to_numpy() == 1) & (distance <= 150)
+    if rule == "registered_only":
+        return registered_close
+    if rule == "distance_only":
+        return distance <= 40
+    young_close = (frame["age"].to_numpy() < 23) & (distance <= 90)
     return young_close | registered_close
 
 
 def _controls_draw(
-    rng: np.random.Generator, columns: dict, cheater: np.ndarray, *, last_controlled_year: bool
+    rng: np.random.Generator,
+    columns: dict,
+    cheater: np.ndarray,
+    *,
+    last_controlled_year: bool,
+    shape: PopulationShape = DEFAULT_SHAPE,
 ) -> dict:
     """This year's controls: random share, old rule, tips; outcome by a fallible control."""
     n = len(cheater)
-    random_pick = rng.random(n) < RANDOM_CONTROL_SHARE
+    random_pick = rng.random(n) < shape.random_share
     flagged = old_rule_flags(
         frame=pd.DataFrame(
             {
@@ -383,18 +458,21 @@ def _controls_draw(
                 "distance_study_km": columns["distance_study_km"],
                 "registered_same_address_as_parent": columns["registered_same_address_as_parent"],
             }
-        )
+        ),
+        rule=shape.old_rule,
     )
     candidates = flagged & ~random_pick
-    rule_rate = min(1.0, RULE_CONTROL_SHARE * n / max(1, int(candidates.sum())))
+    rule_rate = min(1.0, shape.rule_share * n / max(1, int(candidates.sum())))
     rule_pick = candidates & (rng.random(n) < rule_rate)
     tip_pick = ~random_pick & ~rule_pick & (rng.random(n) < np.where(cheater, 0.02, 0.0008))
     controlled = random_pick | rule_pick | tip_pick
     reason = np.where(random_pick, "RANDOM", np.where(rule_pick, "RULE", np.where(tip_pick, "TIP", _EMPTY)))
     # Probability of being picked by the reason's own draw; the random share's is exact.
-    selection = np.where(random_pick, RANDOM_CONTROL_SHARE, np.where(rule_pick, round(rule_rate, 4), np.nan))
+    selection = np.where(random_pick, shape.random_share, np.where(rule_pick, round(rule_rate, 4), np.nan))
     caught = controlled & np.where(
-        cheater, rng.random(n) < CONTROL_DETECTION, rng.random(n) < HONEST_FAILS_TO_DOCUMENT
+        cheater,
+        rng.random(n) < CONTROL_DETECTION - shape.label_noise,
+        rng.random(n) < HONEST_FAILS_TO_DOCUMENT + shape.label_noise / 5,
     )
     outcome = np.where(controlled, np.where(caught, "CAUGHT", "CLEARED"), _EMPTY)
     if last_controlled_year:
@@ -414,12 +492,14 @@ def generate_population(
     years: Iterable[int],
     seed: int,
     uncontrolled_years: Iterable[int] = (),
+    shape: PopulationShape = DEFAULT_SHAPE,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Applications (exactly IMPORT_COLUMNS; booleans as 0/1 ints, empty optional cells as
     NaN/None) and truth (application_id, cheater 0/1, probability) for `population`
     distinct customers over `years`. Years in `uncontrolled_years` get no control data
-    (the current year, still to be controlled). Same arguments, same frames."""
+    (the current year, still to be controlled). `shape` turns the knobs described on
+    PopulationShape. Same arguments, same frames."""
     year_list = sorted(set(years))
     if population < 1:
         raise ValueError(f"population must be at least 1, got {population}")
@@ -450,7 +530,7 @@ def generate_population(
     for year in range(int(c["entry"].min()), year_list[-1] + 1):
         active = (c["entry"] <= year) & (year < c["entry"] + c["duration"])
         idx = np.flatnonzero(active)
-        columns, cheater, probability = _year_rows(rng, c, state, year, idx)
+        columns, cheater, probability = _year_rows(rng, c, state, year, idx, shape, year_list[0])
         if year in uncontrolled:
             controls: dict = {
                 "controlled": np.zeros(len(idx), dtype=int),
@@ -461,7 +541,7 @@ def generate_population(
             }
         else:
             last = bool(controlled_years) and year == controlled_years[-1]
-            controls = _controls_draw(rng, columns, cheater, last_controlled_year=last)
+            controls = _controls_draw(rng, columns, cheater, last_controlled_year=last, shape=shape)
         state["home"][:] = False
         state["home"][idx] = cheater
         state["caught_last_year"][:] = False

@@ -6,23 +6,32 @@ from control.models.casework import (
     CaseDocument,
     ControlCampaign,
     ControlCase,
+    ControlCaseReopening,
+    ControlDecision,
     DocumentationRequest,
     DoNotControlFlag,
     LetterTemplate,
 )
+from control.models.notices import ContactDetails, Notice
 from control.models.risk import RiskModelVersion, RiskScore, ScoringRun
+from control.models.students import StudentAccount
 
 __all__ = [
     "Application",
     "CaseDocument",
+    "ContactDetails",
     "ControlCampaign",
     "ControlCase",
+    "ControlCaseReopening",
+    "ControlDecision",
     "Customer",
     "DoNotControlFlag",
     "DocumentationRequest",
     "ImportRun",
     "LetterTemplate",
+    "Notice",
     "RiskModelVersion",
     "RiskScore",
     "ScoringRun",
+    "StudentAccount",
 ]

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from control.ml.schema import ID_MAX_LENGTH, NATIONAL_ID_LENGTH
+
 
 class Gender(models.TextChoices):
     FEMALE = "F", _("Kvinne")
@@ -67,8 +69,8 @@ class Customer(models.Model):
     """A student. Holds the identity and the audit-only attributes, kept apart from the
     application so that nothing here can become a model feature by accident."""
 
-    customer_id = models.CharField(_("kunde-id"), max_length=32, primary_key=True)
-    national_id = models.CharField(_("fødselsnummer"), max_length=11, db_index=True)
+    customer_id = models.CharField(_("kunde-id"), max_length=ID_MAX_LENGTH, primary_key=True)
+    national_id = models.CharField(_("fødselsnummer"), max_length=NATIONAL_ID_LENGTH, db_index=True)
     birth_date = models.DateField(_("fødselsdato"))
     # Audit-only: stored for the fairness audit, NEVER model features.
     gender = models.CharField(_("kjønn"), max_length=1, choices=Gender.choices)
@@ -122,7 +124,7 @@ class Application(models.Model):
     parents (borteboer). Every column of the import format except the audit-only ones,
     which live on Customer."""
 
-    application_id = models.CharField(_("søknads-id"), max_length=32, primary_key=True)
+    application_id = models.CharField(_("søknads-id"), max_length=ID_MAX_LENGTH, primary_key=True)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="applications")
     academic_year = models.PositiveSmallIntegerField(_("studieår"), db_index=True)
 

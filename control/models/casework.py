@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from control.models.applications import Application, ControlOutcome, Customer
@@ -111,14 +112,13 @@ class ControlCase(models.Model):
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
     documentation_deadline = models.DateField(null=True, blank=True)
-    outcome = models.CharField(max_length=7, choices=ControlOutcome.choices, blank=True)
-    justification = models.TextField(_("begrunnelse"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    # The decision in force (None while undecided or reopened). Its outcome is copied to
+    # `outcome` in the same write, so the statistics aggregate one column.
+    current_decision = models.OneToOneField(
+        "ControlDecision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=7, choices=ControlOutcome.choices, blank=True)
     locked = models.BooleanField(default=False)
-    reopen_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -198,3 +198,59 @@ class CaseDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ControlDecision(models.Model):
+    """One version of a case's decision. Rows are only ever added: reopening a case ends a
+    version (see ControlCaseReopening) and a new decision is a new version, so the whole
+    history stays readable."""
+
+    class Basis(TextChoices):
+        DOCUMENTS_REVIEWED = "DOCUMENTS_REVIEWED", _("Dokumentasjonen er vurdert")
+        DEADLINE_PASSED = "DEADLINE_PASSED", _("Fristen for dokumentasjon gikk ut")
+        NOT_NEEDED = "NOT_NEEDED", _("I orden uten dokumentasjon")
+        UNRECORDED = "UNRECORDED", _("Ikke registrert (vedtak fra før versjonering)")
+
+    case = models.ForeignKey(ControlCase, on_delete=models.CASCADE, related_name="decisions")
+    version = models.PositiveSmallIntegerField()
+    outcome = models.CharField(max_length=7, choices=ControlOutcome.choices)
+    justification = models.TextField(_("begrunnelse"))
+    basis = models.CharField(max_length=18, choices=Basis.choices)
+    reviewed_documents = models.ManyToManyField(CaseDocument, blank=True, related_name="reviewed_in")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["case", "version"]
+        verbose_name = _("vedtak")
+        verbose_name_plural = _("vedtak")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="decision_version_unique_per_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} v{self.version}: {self.outcome}"
+
+
+class ControlCaseReopening(models.Model):
+    """A manager reopened a decided case: which decision stopped being in force, and why."""
+
+    case = models.ForeignKey(ControlCase, on_delete=models.CASCADE, related_name="reopenings")
+    withdrawn_decision = models.OneToOneField(
+        ControlDecision, on_delete=models.PROTECT, related_name="reopening"
+    )
+    reason = models.TextField(_("begrunnelse"))
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reopened_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["case", "reopened_at"]
+        verbose_name = _("gjenåpning")
+        verbose_name_plural = _("gjenåpninger")
+
+    def __str__(self) -> str:
+        return f"{self.case} reopened {self.reopened_at:%Y-%m-%d}"

@@ -32,6 +32,12 @@ class RiskModelVersion(models.Model):
     fairness = models.JSONField(default=dict)
     comparison = models.JSONField(default=dict)  # the candidates compared and why this one won
     library_versions = models.JSONField(default=dict)
+    # What each feature adds against its disparity cost (ml/justification.py).
+    justification = models.JSONField(default=dict)
+    # Features a modeller switched off for this version (held constant, so unused).
+    excluded_features = models.JSONField(default=list)
+    # The training years' distributions (bins per feature and of the score) for drift.
+    drift_reference = models.JSONField(default=dict)
     trained_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -75,6 +81,8 @@ class ScoringRun(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     chunks_done = models.JSONField(default=list)
+    # PSI per feature and of the score against the training years, expected recall at 25 %.
+    drift = models.JSONField(default=dict)
     error = models.TextField(blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

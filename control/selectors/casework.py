@@ -12,22 +12,27 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from control.ml.fairness import ratio_interval, ratio_status
+from control.ml.schema import AGE_BANDS as SCHEMA_AGE_BANDS
+from control.ml.schema import GROUP_MIN_SIZE, group_label
 from control.models import (
     Application,
     CaseDocument,
     ControlCampaign,
     ControlCase,
+    ControlCaseReopening,
+    ControlDecision,
     Customer,
     DocumentationRequest,
     DoNotControlFlag,
     RiskScore,
 )
-from control.models.applications import BirthCountryGroup, ControlOutcome, Gender
+from control.models.applications import ControlOutcome
 
 # The audit attributes the agency reports selection and hit rates for. None of them is
 # ever a model feature; they exist only so unequal treatment can be seen.
@@ -37,15 +42,9 @@ AUDIT_ATTRIBUTE_LABELS: dict[str, Any] = {
     "birth_country_group": _("Fødeland (gruppe)"),
     "age_band": _("Aldersgruppe"),
 }
-AGE_BANDS: tuple[tuple[str, int, int], ...] = (
-    ("under 20", 0, 19),
-    ("20-24", 20, 24),
-    ("25-29", 25, 29),
-    ("30+", 30, 200),
-)
-# Below this ratio between the lowest and the highest group rate a difference is flagged
-# (the "four-fifths rule" used in fairness audits).
-FAIRNESS_FLAG_RATIO = 0.8
+# The audit's age bands (code, lowest age, highest age) and the flag ratio are the model
+# card's (control/ml/schema.py): one definition for both.
+AGE_BANDS: tuple[tuple[str, int, int], ...] = tuple((b.code, b.low, b.high - 1) for b in SCHEMA_AGE_BANDS)
 WORKLIST_SORTS = ("risk", "deadline")
 
 
@@ -112,11 +111,22 @@ def _age_band_expression(*, academic_year: int, prefix: str = "") -> Case:
 
 
 def _group_label(*, attribute: str, value: str) -> str:
-    if attribute == "gender":
-        return str(dict(Gender.choices).get(value, value))
-    if attribute == "birth_country_group":
-        return str(dict(BirthCountryGroup.choices).get(value, value))
-    return value
+    return group_label(attribute=attribute, code=str(value), language=get_language() or "nb")
+
+
+def _ratio_flagged(rows: list[dict[str, Any]], hits: str, total: str, minimum: int = GROUP_MIN_SIZE) -> str:
+    """The audit's rule (ml/fairness.py): lowest / highest group rate with its 95 %
+    interval, over groups with at least `minimum` in the denominator; "flagged" only when
+    the whole interval lies below 0.8, else "ok" or "too_few_to_say"."""
+    usable = [r for r in rows if r[total] >= minimum]
+    if len(usable) < 2:
+        return "too_few_to_say"
+    low = min(usable, key=lambda r: r[hits] / r[total])
+    high = max(usable, key=lambda r: r[hits] / r[total])
+    _ratio, interval = ratio_interval(
+        low_hits=low[hits], low_n=low[total], high_hits=high[hits], high_n=high[total]
+    )
+    return ratio_status(interval=interval)
 
 
 def _group_order(value: str) -> tuple[int, str]:
@@ -153,14 +163,16 @@ def control_campaign_selection_rates(*, campaign: ControlCampaign) -> dict[str, 
     (gender, birth country group, age band), counted from the campaign's cases.
 
     Returns ``{"total": {...}, "groups": {attribute: [{"group", "label", "applications",
-    "selected", "rate"}]}, "flags": [attribute, ...]}``; an attribute is flagged when the
-    lowest group rate is under 0.8 times the highest."""
+    "selected", "rate", "expected_honest_per_cheater"}]}, "flags": [attribute, ...],
+    "too_few_to_say": [attribute, ...]}``; an attribute is flagged when the interval of
+    lowest / highest group rate lies below 0.8 (the model card's rule). Expected honest
+    students asked to document per cheater found comes from the picked cases' scores."""
     year = campaign.academic_year
     applications = Application.objects.filter(academic_year=year).annotate(
         age_band=_age_band_expression(academic_year=year, prefix="customer__")
     )
     selected_ids = ControlCase.objects.filter(campaign=campaign).values("application_id")
-    result: dict[str, Any] = {"groups": {}, "flags": []}
+    result: dict[str, Any] = {"groups": {}, "flags": [], "too_few_to_say": []}
     totals = applications.aggregate(
         applications=Count("application_id"),
         selected=Count("application_id", filter=Q(application_id__in=selected_ids)),
@@ -177,6 +189,7 @@ def control_campaign_selection_rates(*, campaign: ControlCampaign) -> dict[str, 
             )
             .order_by(column)
         )
+        expected = _expected_honest_per_cheater(campaign=campaign, attribute=attribute)
         groups = [
             {
                 "group": row[column],
@@ -184,15 +197,37 @@ def control_campaign_selection_rates(*, campaign: ControlCampaign) -> dict[str, 
                 "applications": row["applications"],
                 "selected": row["selected"],
                 "rate": row["selected"] / row["applications"] if row["applications"] else 0.0,
+                "expected_honest_per_cheater": expected.get(row[column]),
             }
             for row in rows
         ]
         groups.sort(key=lambda g: _group_order(g["group"]))
         result["groups"][attribute] = groups
-        rates = [g["rate"] for g in groups if g["applications"]]
-        if rates and max(rates) > 0 and min(rates) / max(rates) < FAIRNESS_FLAG_RATIO:
+        status = _ratio_flagged(groups, "selected", "applications")
+        if status == "flagged":
             result["flags"].append(attribute)
+        elif status == "too_few_to_say":
+            result["too_few_to_say"].append(attribute)
     return result
+
+
+def _expected_honest_per_cheater(*, campaign: ControlCampaign, attribute: str) -> dict[str, float]:
+    """Per group of `attribute`: Σ(1 - score) / Σ score over the campaign's cases with a
+    calibrated score, i.e. how many honest students are expected to document themselves
+    for each cheater the campaign finds."""
+    year = campaign.academic_year
+    column = "age_band" if attribute == "age_band" else f"application__customer__{attribute}"
+    cases = ControlCase.objects.filter(campaign=campaign, score__isnull=False)
+    if attribute == "age_band":
+        cases = cases.annotate(
+            age_band=_age_band_expression(academic_year=year, prefix="application__customer__")
+        )
+    rows = cases.values(column).annotate(n=Count("id"), expected=Sum("score")).order_by()
+    return {
+        row[column]: round((row["n"] - row["expected"]) / row["expected"], 2)
+        for row in rows
+        if row["expected"]
+    }
 
 
 @dataclass
@@ -313,12 +348,15 @@ def control_campaign_statistics(*, campaign: ControlCampaign) -> CampaignStatist
                     "hit_rate_ci_low": hit.low,
                     "hit_rate_ci_high": hit.high,
                     "false_alarm_rate": o["cleared"] / sizes[value] if sizes[value] else 0.0,
+                    "honest_per_cheater": round(o["cleared"] / o["caught"], 2) if o["caught"] else None,
                 }
             )
         groups[attribute] = rows
-        for metric in ("hit_rate", "false_alarm_rate"):
-            values = [r[metric] for r in rows if r["decided"]]
-            if len(values) > 1 and max(values) > 0 and min(values) / max(values) < FAIRNESS_FLAG_RATIO:
+        for metric, hits, total, minimum in (
+            ("hit_rate", "caught", "decided", 1),
+            ("false_alarm_rate", "cleared", "applications", GROUP_MIN_SIZE),
+        ):
+            if _ratio_flagged(rows, hits, total, minimum=minimum) == "flagged":
                 flags.append({"attribute": attribute, "metric": metric})
     return CampaignStatistics(
         campaign=campaign,
@@ -383,17 +421,65 @@ def control_case_get(*, case_id: int) -> ControlCase:
             "application",
             "application__customer",
             "assigned_to",
-            "decided_by",
+            "current_decision",
+            "current_decision__decided_by",
         )
-        .prefetch_related(
-            Prefetch(
-                "documentation_requests",
-                queryset=DocumentationRequest.objects.select_related("requested_by"),
-            ),
-            Prefetch("documents", queryset=CaseDocument.objects.select_related("uploaded_by")),
-        )
+        .prefetch_related(*_CASE_HISTORY_PREFETCHES)
         .get(pk=case_id)
     )
+
+
+_CASE_HISTORY_PREFETCHES = (
+    Prefetch("documentation_requests", queryset=DocumentationRequest.objects.select_related("requested_by")),
+    Prefetch("documents", queryset=CaseDocument.objects.select_related("uploaded_by")),
+    Prefetch(
+        "decisions",
+        queryset=ControlDecision.objects.select_related("decided_by").prefetch_related("reviewed_documents"),
+    ),
+    Prefetch(
+        "reopenings",
+        queryset=ControlCaseReopening.objects.select_related("reopened_by", "withdrawn_decision"),
+    ),
+)
+
+
+def control_case_shows_risk(*, case: ControlCase) -> bool:
+    """Whether the case's risk score, rank and reasons may be shown. A randomly drawn case
+    is not suspected of anything, so until it is decided nothing primes the caseworker
+    with a score it was not picked for."""
+    return case.selection_reason != ControlCase.SelectionReason.RANDOM or case.locked
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One step in a case's history, in the order it happened."""
+
+    when: Any
+    kind: str  # "request", "document", "decision", "reopening", "notice"
+    actor: str
+    obj: Any
+
+
+def control_case_timeline(*, case: ControlCase) -> list[TimelineEntry]:
+    """The whole history of a case: documentation requests, documents received, every
+    decision version, every reopening and every notice sent, oldest first. Reads the prefetched relations of
+    control_case_get / customer_access_report, so it costs no query."""
+
+    def who(user: Any) -> str:
+        return user.get_username() if user is not None else ""
+
+    entries = [
+        *(
+            TimelineEntry(r.requested_at, "request", who(r.requested_by), r)
+            for r in case.documentation_requests.all()
+        ),
+        *(TimelineEntry(d.uploaded_at, "document", who(d.uploaded_by), d) for d in case.documents.all()),
+        *(TimelineEntry(d.decided_at, "decision", who(d.decided_by), d) for d in case.decisions.all()),
+        *(TimelineEntry(r.reopened_at, "reopening", who(r.reopened_by), r) for r in case.reopenings.all()),
+        *(TimelineEntry(n.created_at, "notice", "", n) for n in case.notices.all()),  # type: ignore[attr-defined]
+    ]
+    order = {"request": 0, "document": 1, "decision": 2, "reopening": 3, "notice": 4}
+    return sorted(entries, key=lambda e: (e.when, order[e.kind], e.obj.pk))
 
 
 def customer_application_history(*, customer: Customer) -> QuerySet[Application]:
@@ -441,7 +527,8 @@ class AccessReport:
 def customer_access_report(*, customer_id: str) -> AccessReport:
     """Everything stored about one student: identity and audit attributes, every
     application, every risk score with its reasons and model version, every control case
-    with its letters, documents and decision, and any do-not-control flag."""
+    with its whole timeline (letters, documents, every decision version, reopenings), and
+    any do-not-control flag."""
     customer = Customer.objects.get(pk=customer_id)
     applications = list(Application.objects.filter(customer=customer).order_by("academic_year"))
     scores = list(
@@ -451,10 +538,12 @@ def customer_access_report(*, customer_id: str) -> AccessReport:
     )
     cases = list(
         ControlCase.objects.filter(application__customer=customer)
-        .select_related("campaign", "application", "decided_by", "assigned_to")
-        .prefetch_related("documentation_requests", "documents")
+        .select_related("campaign", "application", "assigned_to", "current_decision")
+        .prefetch_related(*_CASE_HISTORY_PREFETCHES)
         .order_by("application__academic_year")
     )
+    for case in cases:
+        case.timeline = control_case_timeline(case=case)  # type: ignore[attr-defined]
     flags = list(DoNotControlFlag.objects.filter(customer=customer).select_related("created_by"))
     return AccessReport(customer=customer, applications=applications, scores=scores, cases=cases, flags=flags)
 

@@ -9,9 +9,17 @@ from typing import Any
 import pandas as pd
 from django.db import connection, models
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from control.ml.schema import COLUMN_SPECS, IMPORT_COLUMNS
+from control.ml.features import FEATURE_CATALOGUE
+from control.ml.schema import (
+    COLUMN_SPECS,
+    FAIRNESS_FLAG_RATIO,
+    IMPORT_COLUMNS,
+    attribute_label,
+    group_label,
+)
 from control.models import Application, Customer, ImportRun, RiskModelVersion, RiskScore, ScoringRun
 
 # Text columns keep their leading zeros (kommunenummer 0301) and ids stay strings.
@@ -205,35 +213,146 @@ def risk_model_card(*, model_version: RiskModelVersion) -> dict[str, Any]:
             "observed": [round(p[1] * 100, 2) for p in curves.get("calibration", [])],
         },
     }
+    language = (get_language() or "nb")[:2]
     fairness = model_version.fairness or {}
-    limit = fairness.get("flag_below", 0.8)
+    limit = fairness.get("flag_below", FAIRNESS_FLAG_RATIO)
     attributes = []
     for name, report in (fairness.get("attributes") or {}).items():
-        ratios = report.get("ratios", {})
+        details = report.get("ratio_details") or {}
+        ratios = []
+        for metric, value in (report.get("ratios") or {}).items():
+            detail = details.get(metric) or {}
+            status = detail.get("status") or (
+                "flagged" if value is not None and value < limit else "too_few_to_say"
+            )
+            ratios.append(
+                {
+                    "metric": metric,
+                    "label": FAIRNESS_METRIC_LABELS.get(metric, metric),
+                    "value": value,
+                    "ci": detail.get("ci"),
+                    "status": status,
+                    "flagged": status == "flagged",
+                }
+            )
         attributes.append(
             {
                 "name": name,
-                "groups": report.get("groups", []),
-                "ratios": [
-                    {"metric": metric, "value": value, "flagged": value is not None and value < limit}
-                    for metric, value in ratios.items()
+                "label": attribute_label(attribute=name, language=language),
+                "intersection": report.get("intersection", "_x_" in name),
+                "groups": [
+                    {**g, "label": group_label(attribute=name, code=str(g["group"]), language=language)}
+                    for g in report.get("groups", [])
                 ],
+                "ratios": ratios,
                 "flags": report.get("flags", []),
             }
         )
-    candidates = ((model_version.comparison or {}).get("candidates") or {}).get("candidates", {})
+    comparison = (model_version.comparison or {}).get("candidates") or {}
+    justification = model_version.justification or {}
+    label_key = {"en": "label_en", "nn": "label_nn"}.get(language, "label_nb")
+    justified = [
+        {**row, "label": row.get(label_key) or row.get("label_nb") or row["feature"]}
+        for row in justification.get("features", [])
+        if row.get("used")
+    ]
+    runs = [run for run in scoring_run_list(model_version=model_version)[:10] if run.drift]
+    drift_runs = [
+        {
+            "academic_year": run.academic_year,
+            "score_psi": run.drift.get("score_psi"),
+            "expected_recall_at_25": run.drift.get("expected_recall_at_25"),
+            "warning": run.drift.get("warning", False),
+            "shifted": run.drift.get("shifted_features", [])[:10],
+        }
+        for run in runs
+    ]
+    test_year_drift = (model_version.comparison or {}).get("drift_test_year") or {}
     return {
         "metric_rows": metric_rows,
         "n_evaluated": metrics.get("n"),
         "positives": metrics.get("positives"),
         "chart": chart,
-        "importance": (model_version.global_importance or [])[:15],
-        "fairness": {"limit": limit, "share": fairness.get("share"), "attributes": attributes},
-        "candidates": [{"name": k, **v} for k, v in candidates.items()],
-        "why": ((model_version.comparison or {}).get("candidates") or {}).get("why", ""),
+        "importance": [
+            {**item, "label": item.get(label_key) or item.get("label_nb") or item["feature"]}
+            for item in (model_version.global_importance or [])[:15]
+        ],
+        "fairness": {
+            "limit": limit,
+            "share": fairness.get("share"),
+            "min_group_size": fairness.get("min_group_size"),
+            "attributes": attributes,
+        },
+        "candidates": [{"name": k, **v} for k, v in (comparison.get("candidates") or {}).items()],
+        "selected_by": comparison.get("selected_by", "auc"),
+        "validation_year": comparison.get("validation_year"),
+        "why": comparison.get("why", ""),
+        "justification": justified,
+        "flagged_features": justification.get("flagged", []),
+        "excluded_features": model_version.excluded_features,
+        "drift": {
+            "warn_above": test_year_drift.get("warn_above", 0.2),
+            "test_year": test_year_drift,
+            "test_year_shifted": test_year_drift.get("shifted_features", [])[:10],
+            "runs": drift_runs,
+            "warning": any(r["warning"] for r in drift_runs),
+        },
+        "feature_choices": [
+            {
+                "name": spec.name,
+                "label": getattr(spec, f"description_{language}", "") or spec.description_nb,
+                "excluded": spec.name in (model_version.excluded_features or []),
+                "flagged": spec.name in justification.get("flagged", []),
+            }
+            for spec in FEATURE_CATALOGUE
+        ],
     }
+
+
+FAIRNESS_METRIC_LABELS: dict[str, Any] = {
+    "selection_rate": _("utvalgsrate"),
+    "recall": _("treffrate"),
+    "false_alarm_rate": _("falsk alarm"),
+}
 
 
 def import_run_list() -> QuerySet[ImportRun]:
     """Imports, newest first, with who started them."""
     return ImportRun.objects.select_related("started_by").order_by("-started_at", "-id")
+
+
+def campaign_recall_expected_and_realised(*, campaign: Any) -> dict[str, Any]:
+    """For a campaign's year and model: the recall at 25 % the calibrated scores promised
+    when the year was scored (before any outcome), beside the realised figure as decisions
+    arrive: of the campaign's RANDOM cases decided CAUGHT, the share the model ranked in the
+    year's top quarter, with its 95 % Wilson interval."""
+    from control.models import ControlCase
+    from control.selectors.casework import RateWithInterval
+
+    if campaign.model_version_id is None:
+        return {"expected": None, "realised": None}
+    run = (
+        ScoringRun.objects.filter(
+            model_version_id=campaign.model_version_id,
+            academic_year=campaign.academic_year,
+            status=ScoringRun.Status.SUCCEEDED,
+        )
+        .exclude(drift={})
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    caught_random = ControlCase.objects.filter(
+        campaign=campaign,
+        selection_reason=ControlCase.SelectionReason.RANDOM,
+        status=ControlCase.Status.DECIDED,
+        outcome="CAUGHT",
+    ).values("application_id")
+    scores = RiskScore.objects.filter(
+        model_version_id=campaign.model_version_id, application_id__in=caught_random
+    ).aggregate(total=Count("application_id"), top=Count("application_id", filter=Q(percentile__gt=75)))
+    realised = RateWithInterval(scores["top"] or 0, scores["total"] or 0)
+    return {
+        "expected": (run.drift or {}).get("expected_recall_at_25") if run else None,
+        "drift_warning": bool((run.drift or {}).get("warning")) if run else False,
+        "realised": realised if realised.denominator else None,
+    }

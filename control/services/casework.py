@@ -1,5 +1,7 @@
-"""Casework on one control case: take the next case, request documentation, decide,
-reopen. Every step is audited in the same transaction as the change it records.
+"""Casework on one control case: take the next case, request documentation, decide
+(under due process), reopen. Every step is audited in the same transaction as the change it records.
+
+Documentation requests and decisions notify the student (control.services.notices).
 
 Locking: each write locks the case row (SELECT ... FOR UPDATE) before checking its state,
 so two people acting on the same case at once are serialised and the second one sees the
@@ -7,19 +9,31 @@ first one's result (e.g. "already decided") instead of overwriting it.
 """
 
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from control.models import Application, ControlCase, DocumentationRequest, LetterTemplate
+from control.models import (
+    Application,
+    CaseDocument,
+    ControlCase,
+    ControlCaseReopening,
+    ControlDecision,
+    DocumentationRequest,
+    LetterTemplate,
+    Notice,
+)
 from control.models.applications import ControlOutcome
 from control.selectors.casework import control_case_next_candidates
+from control.services.notices import notice_queue_for_case
 from lanekassen_ai.roles import Capability, perm
 from lanekassen_ai.services.audit import audit_record
 from lanekassen_ai.services.events import event_emit
@@ -189,6 +203,7 @@ def control_case_request_documentation(
             request=request,
             details={"deadline": deadline.isoformat(), "request_id": documentation_request.pk},
         )
+        notice_queue_for_case(case=case, kind=Notice.Kind.DOCUMENTATION_REQUEST)
         event_emit(
             type="control.case.documentation_requested",
             version=1,
@@ -202,18 +217,80 @@ def control_case_request_documentation(
     return documentation_request
 
 
+def control_case_caught_basis(*, case: ControlCase, reviewed: list[CaseDocument]) -> str:
+    """Why "avdekket" (CAUGHT) may be decided on this case now, or a ValidationError saying
+    what is missing. Due process: the student must have been asked for documentation, and
+    then either every document they sent has been reviewed, or the deadline passed without
+    any. (When notices are sent, a reminder before the deadline is also required.)"""
+    requests = list(case.documentation_requests.all())
+    if not requests:
+        raise ValidationError(
+            {
+                "outcome": [
+                    _(
+                        "«%(caught)s» kan bare avgjøres etter at studenten har fått krav om "
+                        "dokumentasjon. Send krav om dokumentasjon først, eller avgjør «%(cleared)s»."
+                    )
+                    % {"caught": ControlOutcome.CAUGHT.label, "cleared": ControlOutcome.CLEARED.label}
+                ]
+            },
+            code="no_documentation_request",
+        )
+    documents = list(case.documents.all())
+    if documents:
+        reviewed_ids = {d.pk for d in reviewed}
+        missing = [d for d in documents if d.pk not in reviewed_ids]
+        if missing:
+            raise ValidationError(
+                {
+                    "reviewed_documents": [
+                        _(
+                            "Studenten har sendt dokumenter som ikke er merket som vurdert: "
+                            "%(names)s. Vurder hvert dokument og merk det før du avgjør «%(caught)s»."
+                        )
+                        % {
+                            "names": ", ".join(f"«{d.original_name}»" for d in missing),
+                            "caught": ControlOutcome.CAUGHT.label,
+                        }
+                    ]
+                },
+                code="documents_not_reviewed",
+            )
+        return ControlDecision.Basis.DOCUMENTS_REVIEWED
+    deadline = case.documentation_deadline or max(r.deadline for r in requests)
+    if deadline >= timezone.localdate():
+        raise ValidationError(
+            {
+                "outcome": [
+                    _(
+                        "Studenten har ikke sendt dokumenter, og fristen (%(deadline)s) er ikke ute. "
+                        "«%(caught)s» kan avgjøres når dokumentene er vurdert eller fristen har gått ut."
+                    )
+                    % {"deadline": deadline.isoformat(), "caught": ControlOutcome.CAUGHT.label}
+                ]
+            },
+            code="deadline_not_passed",
+        )
+    return ControlDecision.Basis.DEADLINE_PASSED
+
+
 def control_case_decide(
     *,
     case: ControlCase,
     outcome: str,
     justification: str,
     decided_by: User,
+    reviewed_document_ids: Iterable[int] = (),
     request: HttpRequest | None = None,
 ) -> ControlCase:
-    """Record the decision (CAUGHT or CLEARED) with its written justification and lock the
-    case. In the same transaction the application becomes a label for the next training
-    run: controlled, why it was selected, with which probability, and the outcome."""
+    """Record the decision (CAUGHT or CLEARED) with its written justification, which of
+    the student's documents were reviewed, and lock the case. The decision is a new
+    version (earlier versions stay as they were). CLEARED may be decided at any time;
+    CAUGHT only under due process (see control_case_caught_basis). In the same
+    transaction the application becomes a label for the next training run: controlled,
+    why it was selected, with which probability, and the outcome."""
     justification = (justification or "").strip()
+    reviewed_ids = sorted(set(reviewed_document_ids))
     errors: dict[str, list[str]] = {}
     if outcome not in ControlOutcome.values:
         errors["outcome"] = [
@@ -229,24 +306,41 @@ def control_case_decide(
     with transaction.atomic():
         case = control_case_lock(case=case)
         control_case_check_workable(case=case, user=decided_by)
+        reviewed = list(CaseDocument.objects.filter(case=case, pk__in=reviewed_ids))
+        unknown = sorted(set(reviewed_ids) - {d.pk for d in reviewed})
+        if unknown:
+            raise ValidationError(
+                {
+                    "reviewed_documents": [
+                        _("Dokument %(ids)s hører ikke til sak %(case)s.")
+                        % {"ids": ", ".join(str(i) for i in unknown), "case": case.pk}
+                    ]
+                },
+                code="unknown_document",
+            )
+        if outcome == ControlOutcome.CAUGHT:
+            basis = control_case_caught_basis(case=case, reviewed=reviewed)
+        elif reviewed:
+            basis = ControlDecision.Basis.DOCUMENTS_REVIEWED
+        else:
+            basis = ControlDecision.Basis.NOT_NEEDED
         fields = control_case_assign_if_free(case=case, user=decided_by)
+        latest = case.decisions.aggregate(latest=Max("version"))["latest"] or 0
+        decision = ControlDecision.objects.create(
+            case=case,
+            version=latest + 1,
+            outcome=outcome,
+            justification=justification,
+            basis=basis,
+            decided_by=decided_by,
+            decided_at=timezone.now(),
+        )
+        decision.reviewed_documents.set(reviewed)
+        case.current_decision = decision
         case.outcome = outcome
-        case.justification = justification
-        case.decided_by = decided_by  # type: ignore[assignment]
-        case.decided_at = timezone.now()
         case.status = ControlCase.Status.DECIDED
         case.locked = True
-        case.save(
-            update_fields=[
-                *fields,
-                "outcome",
-                "justification",
-                "decided_by",
-                "decided_at",
-                "status",
-                "locked",
-            ]
-        )
+        case.save(update_fields=[*fields, "current_decision", "outcome", "status", "locked"])
         Application.objects.filter(pk=case.application_id).update(
             controlled=True,
             control_reason=case.selection_reason,
@@ -258,8 +352,16 @@ def control_case_decide(
             actor=decided_by,
             obj=case,
             request=request,
-            details={"outcome": outcome, "selection_reason": case.selection_reason},
+            details={
+                "outcome": outcome,
+                "selection_reason": case.selection_reason,
+                "decision_id": decision.pk,
+                "version": decision.version,
+                "basis": basis,
+                "reviewed_document_ids": [d.pk for d in reviewed],
+            },
         )
+        notice_queue_for_case(case=case, kind=Notice.Kind.DECISION)
         event_emit(
             type="control.case.decided",
             version=1,
@@ -269,7 +371,7 @@ def control_case_decide(
                 "application_id": case.application_id,
                 "academic_year": case.application.academic_year,
                 "outcome": outcome,
-                "decided_at": case.decided_at,
+                "decided_at": decision.decided_at,
             },
         )
     return case
@@ -278,7 +380,8 @@ def control_case_decide(
 def control_case_reopen(
     *, case: ControlCase, reason: str, reopened_by: User, request: HttpRequest | None = None
 ) -> ControlCase:
-    """Reopen a decided case (managers only, with a reason). The decision is withdrawn from
+    """Reopen a decided case (managers only, with a reason). The decision in force stops
+    being in force (it stays in the history, with this reopening), and is withdrawn from
     the application too, so an undecided case is never used as a training label."""
     if not reopened_by.has_perm(perm(Capability.MANAGE_CONTROL)):  # type: ignore[attr-defined]
         raise PermissionDenied(_("Bare en leder kan gjenåpne en avgjort sak."))
@@ -293,9 +396,16 @@ def control_case_reopen(
         )
     with transaction.atomic():
         case = control_case_lock(case=case)
-        if not case.locked:
+        if not case.locked or case.current_decision_id is None:
             raise ValidationError(_("Saken er ikke avgjort, så den kan ikke gjenåpnes."))
         previous = case.outcome
+        reopening = ControlCaseReopening.objects.create(
+            case=case,
+            withdrawn_decision_id=case.current_decision_id,
+            reason=reason,
+            reopened_by=reopened_by,
+            reopened_at=timezone.now(),
+        )
         if case.documents.exists():
             case.status = ControlCase.Status.DOCUMENTS_RECEIVED
         elif case.documentation_requests.exists():
@@ -304,10 +414,8 @@ def control_case_reopen(
             case.status = ControlCase.Status.OPEN
         case.locked = False
         case.outcome = ""
-        case.decided_at = None
-        case.decided_by = None
-        case.reopen_reason = reason
-        case.save(update_fields=["status", "locked", "outcome", "decided_at", "decided_by", "reopen_reason"])
+        case.current_decision = None
+        case.save(update_fields=["status", "locked", "outcome", "current_decision"])
         Application.objects.filter(pk=case.application_id).update(
             controlled=False, control_reason="", selection_probability=None, control_outcome=""
         )
@@ -316,15 +424,20 @@ def control_case_reopen(
             actor=reopened_by,
             obj=case,
             request=request,
-            details={"reason": reason, "previous_outcome": previous},
+            details={
+                "reason": reason,
+                "previous_outcome": previous,
+                "withdrawn_decision_id": reopening.withdrawn_decision_id,
+            },
         )
     return case
 
 
 def customer_access_report_record(
-    *, customer_id: str, user: User, request: HttpRequest | None = None
+    *, customer_id: str, user: User, request: HttpRequest | None = None, output_format: str = "html"
 ) -> None:
-    """Record that `user` produced the data access report of a student (GDPR art. 15)."""
+    """Record that `user` produced the data access report of a student (GDPR art. 15),
+    on the page ("html") or as a PDF ("pdf")."""
     audit_record(
         action="control.customer.access_report",
         actor=user,
@@ -332,4 +445,5 @@ def customer_access_report_record(
         object_id=customer_id,
         object_repr=customer_id,
         request=request,
+        details={"format": output_format},
     )

@@ -5,14 +5,16 @@ scored year) and is idempotent: nothing happens when a campaign for that year ex
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db.models import Count
 
-from control.models import ControlCampaign, RiskScore
+from control.models import ContactDetails, ControlCampaign, ControlCase, Customer, RiskScore
 from control.selectors.risk import risk_model_version_active
 from control.services.campaigns import (
     control_campaign_confirm,
     control_campaign_create,
     control_campaign_select,
 )
+from control.services.casework import control_case_request_documentation
 
 DEMO_CAMPAIGN_SHARE = 0.05
 DEMO_MANAGER_USERNAME = "leder"
@@ -56,3 +58,54 @@ def casework_demo_seed(*, stdout: Any = None) -> None:
     campaign = control_campaign_select(campaign_id=campaign.pk)
     control_campaign_confirm(campaign=campaign, confirmed_by=manager)
     say(f"confirmed campaign {campaign.name!r} with {campaign.cases.count()} cases")
+
+
+DEMO_CASEWORKER_USERNAME = "saksbehandler"
+
+
+def casework_demo_student_case() -> ControlCase | None:
+    """The demo student's case: the first case of the demo campaign whose student's
+    fødselsnummer is theirs alone (so the ID-porten login finds exactly one person)."""
+    unique_ids = (
+        Customer.objects.values("national_id").annotate(n=Count("pk")).filter(n=1).values("national_id")
+    )
+    return (
+        ControlCase.objects.filter(
+            campaign__status=ControlCampaign.Status.CONFIRMED,
+            application__customer__national_id__in=unique_ids,
+            locked=False,
+        )
+        .select_related("application__customer")
+        .order_by("-priority", "pk")
+        .first()
+    )
+
+
+def casework_demo_student_seed(*, stdout: Any = None) -> None:
+    """Demo step (local settings): the demo student has contact details and their case
+    has had documentation requested by the demo caseworker (the notices go to the local
+    SMTP server), so the student's page has something to answer."""
+    case = casework_demo_student_case()
+    caseworker = User.objects.filter(username=DEMO_CASEWORKER_USERNAME).first()
+    if case is None or caseworker is None:
+        return
+    ContactDetails.objects.get_or_create(
+        customer=case.application.customer,
+        defaults={"email": "demo-student@student.invalid", "mobile": "+4799999999"},
+    )
+    if not case.documentation_requests.exists():
+        control_case_request_documentation(case=case, requested_by=caseworker)
+    if stdout is not None:
+        stdout.write(f"  casework: the demo student's case {case.campaign_id}-{case.pk} awaits documents\n")
+
+
+def casework_demo_student_login() -> list[str]:
+    """The lines `demo_logins` prints for the demo student (local ID-porten login)."""
+    case = casework_demo_student_case()
+    if case is None:
+        return []
+    return [
+        "Demo student (Mine sider, through the local ID-porten):",
+        "  http://127.0.0.1:8000/mine-sider/ → «Logg inn med ID-porten» → TestID fødselsnummer "
+        f"{case.application.customer.national_id} (case {case.campaign_id}-{case.pk})",
+    ]

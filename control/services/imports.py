@@ -42,9 +42,15 @@ from django.utils.translation import ngettext
 from control.ml.schema import (
     APPLICATION_ID_PATTERN,
     COLUMN_SPECS,
+    ID_MAX_LENGTH,
     IMPORT_COLUMNS,
+    MAX_AGE_ON_AUGUST_1,
+    MIN_AGE_ON_AUGUST_1,
+    NATIONAL_ID_LENGTH,
     ColumnSpec,
+    ages_on_august_1,
     national_id_mask,
+    national_ids_check,
 )
 from control.models import Application, Customer, ImportRun
 from lanekassen_ai.csv_cells import CsvSafeWriter
@@ -458,13 +464,17 @@ def _chunk_validate(
             errors.add(empty, column, _("mangler verdi (feltet er påkrevd)"))
         present = ~empty
         if rule.kind == "id":
-            pattern = APPLICATION_ID_PATTERN.strip("^$") if column == "application_id" else r".{1,32}"
+            pattern = (
+                APPLICATION_ID_PATTERN.strip("^$")
+                if column == "application_id"
+                else rf".{{1,{ID_MAX_LENGTH}}}"
+            )
             ok = values.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
             reason = (
-                _("må være 1–32 tegn av A–Z, a–z, 0–9, _ og -")
+                _("må være 1–%(n)s tegn av A–Z, a–z, 0–9, _ og -")
                 if column == "application_id"
-                else _("må være 1–32 tegn")
-            )
+                else _("må være 1–%(n)s tegn")
+            ) % {"n": ID_MAX_LENGTH}
             errors.add(present & ~ok, column, reason)
         elif rule.kind in ("enum", "bool"):
             choices = rule.choices if rule.kind == "enum" else ("0", "1")
@@ -524,56 +534,25 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-_FNR_W1 = np.array([3, 7, 6, 1, 8, 9, 4, 5, 2])
-_FNR_W2 = np.array([5, 4, 3, 2, 7, 6, 5, 4, 3, 2])
-
-
 def _national_ids_validate(*, frame: pd.DataFrame, errors: _Errors, numbers: dict[str, pd.Series]) -> None:
     """Fødselsnummer / D-number: 11 digits, both mod-11 control digits, a real birth date
     (day + 40 for D-numbers, month + 40 or + 80 for synthetic test numbers) that equals
-    birth_date; and the student 15-80 years old on 1 August of the academic year."""
+    birth_date; and the student 15-80 years old on 1 August of the academic year. The rules
+    themselves live in control/ml/schema.py (national_ids_check, the age bounds)."""
     values = frame["national_id"]
     present = (values != "").to_numpy()
-    shape_ok = values.str.fullmatch(r"\d{11}").fillna(False).to_numpy(dtype=bool)
-    errors.add(present & ~shape_ok, "national_id", _("må være 11 sifre"))
+    shape_ok = values.str.fullmatch(rf"\d{{{NATIONAL_ID_LENGTH}}}").fillna(False).to_numpy(dtype=bool)
+    errors.add(present & ~shape_ok, "national_id", _("må være %(n)s sifre") % {"n": NATIONAL_ID_LENGTH})
     rows = np.flatnonzero(present & shape_ok)
     if not len(rows):
         return
-    digits = (
-        np.frombuffer("".join(values.to_numpy()[rows]).encode("ascii"), dtype=np.uint8).reshape(-1, 11)
-        - ord("0")
-    ).astype(np.int64)
-    k1 = 11 - (digits[:, :9] @ _FNR_W1) % 11
-    k1 = np.where(k1 == 11, 0, k1)
-    k2 = 11 - (np.column_stack([digits[:, :9], k1]) @ _FNR_W2) % 11
-    k2 = np.where(k2 == 11, 0, k2)
-    checksum_ok = (k1 != 10) & (k2 != 10) & (k1 == digits[:, 9]) & (k2 == digits[:, 10])
+    check = national_ids_check(values=values.to_numpy()[rows])
+    checksum_ok = check.checksum_ok
     bad_checksum = np.zeros(len(frame), dtype=bool)
     bad_checksum[rows[~checksum_ok]] = True
     errors.add(bad_checksum, "national_id", _("kontrollsifrene stemmer ikke (mod 11)"))
-
-    day = digits[:, 0] * 10 + digits[:, 1]
-    day = np.where(day > 40, day - 40, day)  # D-number
-    month = digits[:, 2] * 10 + digits[:, 3]
-    month = np.where(month > 80, month - 80, np.where(month > 40, month - 40, month))  # synthetic
-    yy = digits[:, 4] * 10 + digits[:, 5]
-    individual = digits[:, 6] * 100 + digits[:, 7] * 10 + digits[:, 8]
-    century = np.select(
-        [
-            individual <= 499,
-            (individual <= 749) & (yy >= 54),
-            (individual >= 500) & (yy <= 39),
-            (individual >= 900) & (yy >= 40),
-        ],
-        [1900, 1800, 2000, 1900],
-        default=0,
-    )
-    year = century + yy
-    encoded = pd.to_datetime(
-        pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce"
-    ).to_numpy()
+    encoded, date_invalid = check.birth_date, check.date_invalid
     birth = numbers["birth_date"].to_numpy()[rows]
-    date_invalid = np.isnat(encoded) | (century == 0)
     bad_date = np.zeros(len(frame), dtype=bool)
     bad_date[rows[checksum_ok & date_invalid]] = True
     errors.add(bad_date, "national_id", _("inneholder ingen gyldig fødselsdato"))
@@ -586,14 +565,12 @@ def _national_ids_validate(*, frame: pd.DataFrame, errors: _Errors, numbers: dic
     birth_all = numbers["birth_date"]
     known = birth_all.notna().to_numpy() & np.isfinite(year_col)
     if known.any():
-        by = birth_all.dt.year.to_numpy(dtype=float, na_value=np.nan)
-        bm = birth_all.dt.month.to_numpy(dtype=float, na_value=np.nan)
-        bd = birth_all.dt.day.to_numpy(dtype=float, na_value=np.nan)
-        age = year_col - by - ((bm > 8) | ((bm == 8) & (bd > 1)))
+        age = ages_on_august_1(academic_year=year_col, birth=birth_all)
         errors.add(
-            known & ((age < 15) | (age > 80)),
+            known & ((age < MIN_AGE_ON_AUGUST_1) | (age > MAX_AGE_ON_AUGUST_1)),
             "birth_date",
-            _("studenten må være 15–80 år 1. august i studieåret"),
+            _("studenten må være %(low)s–%(high)s år 1. august i studieåret")
+            % {"low": MIN_AGE_ON_AUGUST_1, "high": MAX_AGE_ON_AUGUST_1},
         )
 
 

@@ -27,7 +27,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from control.ml.scoring import score_frame
+from control.ml.drift import DriftCounter
+from control.ml.scoring import score_frame, score_frame_with_features
 from control.models import Application, RiskModelVersion, RiskScore, ScoringRun
 from control.selectors.risk import application_year_ids_bounds, applications_frame, risk_model_version_active
 from control.services.registry import risk_model_pipeline_load
@@ -253,9 +254,14 @@ def scoring_run_execute(
             parts = []
             keep = run.total <= KEEP_FRAMES_UP_TO
             pending_ranges = set(pending)
+            drift = DriftCounter(reference=run.model_version.drift_reference or {})
             for first, last in bounds:
                 frame, history = _chunk_frames(year=run.academic_year, first=first, last=last)
-                parts.append(score_frame(pipeline=pipeline, frame=frame, history=history, top_reasons=0))
+                part, features = score_frame_with_features(
+                    pipeline=pipeline, frame=frame, history=history, top_reasons=0
+                )
+                parts.append(part)
+                _scoring_run_drift_count(drift=drift, features=features, scores=part["score"].to_numpy())
                 if keep and (first, last) in pending_ranges:
                     kept[(first, last)] = (frame, history)
                 step += 1
@@ -263,6 +269,7 @@ def scoring_run_execute(
                 if progress is not None:
                     progress(step, total)
             ranking = _ranking(scores=pd.concat(parts, ignore_index=True))
+            _scoring_run_drift_record(run=run, drift=drift)
         for first, last in bounds:
             if (first, last) not in done_ranges:
                 _chunk_score(
@@ -312,6 +319,28 @@ def scoring_run_execute(
         lease.release(status=ScoringRun.Status.FAILED, error=(str(exc) or type(exc).__name__)[:2000])
         raise
     return run
+
+
+def _scoring_run_drift_count(*, drift: DriftCounter, features: np.ndarray, scores: np.ndarray) -> None:
+    if drift.reference and len(features):
+        drift.add(features=features, scores=scores)
+
+
+def _scoring_run_drift_record(*, run: ScoringRun, drift: DriftCounter) -> None:
+    """Store the year's PSI against the training years and the expected recall at 25 %;
+    above 0.2 the run and the model card warn (ml/drift.py)."""
+    if not drift.reference:
+        return  # a model trained before drift references existed
+    report = drift.report()
+    run.drift = report
+    ScoringRun.objects.filter(pk=run.pk).update(drift=report)
+    if report["warning"]:
+        logger.warning(
+            "scoring run %s: the year %s has drifted from the training years (%s)",
+            run.pk,
+            run.academic_year,
+            ", ".join(report["shifted_features"]) or f"score PSI {report['score_psi']}",
+        )
 
 
 def _chunk_frames(*, year: int, first: str, last: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:

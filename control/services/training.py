@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from control.ml.features import FEATURE_NAMES
 from control.ml.training import risk_model_train
 from control.models import RiskModelVersion
 from control.selectors.risk import applications_frame
@@ -47,10 +48,18 @@ def risk_model_version_train(
     channel: str = "",
     progress: Callable[[str], None] | None = None,
     random_state: int = 0,
+    excluded_features: list[str] | tuple[str, ...] = (),
 ) -> RiskModelVersion:
     """Train on the controlled applications with an outcome in years <= `until_year`
     (default: all), evaluate on the last such year, store the artifact and a new
-    RiskModelVersion (CANDIDATE, or ACTIVE with `activate`). Audited."""
+    RiskModelVersion (CANDIDATE, or ACTIVE with `activate`). `excluded_features` are
+    switched off (a modeller's decision after weighing a feature's disparity cost; the
+    audit event names them). Audited."""
+    unknown = sorted(set(excluded_features) - set(FEATURE_NAMES))
+    if unknown:
+        raise TrainingError(f"unknown feature(s) to switch off: {', '.join(unknown)}")
+    if len(set(excluded_features)) >= len(FEATURE_NAMES):
+        raise TrainingError("cannot switch off every feature")
     frame = applications_frame(until_year=until_year)
     labelled = frame["controlled"].eq(1) & frame["control_outcome"].notna()
     if not labelled.any():
@@ -60,7 +69,11 @@ def risk_model_version_train(
         progress(f"read {len(frame):,} applications ({int(labelled.sum()):,} with an outcome)")
     try:
         result = risk_model_train(
-            frame=frame, until_year=until_year, random_state=random_state, progress=progress
+            frame=frame,
+            until_year=until_year,
+            random_state=random_state,
+            excluded=tuple(sorted(set(excluded_features))),
+            progress=progress,
         )
     except ValueError as exc:
         raise TrainingError(str(exc)) from exc
@@ -85,8 +98,17 @@ def risk_model_version_train(
             curves=_plain(result.curves),
             global_importance=_plain(result.global_importance),
             fairness=_plain(result.fairness),
-            comparison=_plain({"baselines": result.baselines, "candidates": result.comparison}),
+            comparison=_plain(
+                {
+                    "baselines": result.baselines,
+                    "candidates": result.comparison,
+                    "drift_test_year": result.drift.get("test_year"),
+                }
+            ),
             library_versions=_plain(result.library_versions),
+            justification=_plain(result.justification),
+            excluded_features=list(result.excluded),
+            drift_reference=_plain(result.drift.get("reference", {})),
             trained_by=actor,
         )
         audit_record(
@@ -100,6 +122,8 @@ def risk_model_version_train(
                 "sha256": sha256,
                 "n_train": version.n_train,
                 "n_test": version.n_test,
+                "excluded_features": version.excluded_features,
+                "flagged_features": version.justification.get("flagged", []),
                 **{k: version.metrics.get(k) for k in JSON_METRICS},
             },
         )
@@ -107,6 +131,45 @@ def risk_model_version_train(
             version = risk_model_activate(model_version=version, user=actor, request=request, channel=channel)
     logger.info("trained risk model %s (%s)", version.version, version.algorithm)
     return version
+
+
+def risk_model_retrain_request(
+    *,
+    based_on: RiskModelVersion,
+    excluded_features: list[str],
+    actor: Any = None,
+    channel: str = "web",
+) -> None:
+    """A modeller's decision to train a new version with `excluded_features` switched off
+    (after weighing a feature's disparity cost on `based_on`'s model card): audited with
+    the features named and the ones the card flagged, then trained in the background
+    after commit, on the same years as `based_on`."""
+    unknown = sorted(set(excluded_features) - set(FEATURE_NAMES))
+    if unknown:
+        raise TrainingError(f"unknown feature(s) to switch off: {', '.join(unknown)}")
+    if len(set(excluded_features)) >= len(FEATURE_NAMES):
+        raise TrainingError("cannot switch off every feature")
+    actor = actor if actor is not None and actor.is_authenticated else None
+    excluded = sorted(set(excluded_features))
+    with transaction.atomic():
+        audit_record(
+            action="control.risk_model.retrain",
+            actor=actor,
+            obj=based_on,
+            channel=channel,
+            details={
+                "excluded_features": excluded,
+                "flagged_features": (based_on.justification or {}).get("flagged", []),
+                "until_year": based_on.test_year,
+            },
+        )
+        from control.tasks import risk_model_version_train_task  # a task imports services
+
+        risk_model_version_train_task.delay_on_commit(
+            excluded_features=excluded,
+            until_year=based_on.test_year,
+            user_id=actor.pk if actor is not None else None,
+        )
 
 
 def risk_model_version_summary(*, model_version: RiskModelVersion) -> dict[str, Any]:
@@ -139,4 +202,26 @@ def risk_model_version_summary(*, model_version: RiskModelVersion) -> dict[str, 
     summary["features"] = model_version.features
     summary["fairness"] = model_version.fairness
     summary["artifact_sha256"] = model_version.artifact_sha256
+    comparison = (model_version.comparison or {}).get("candidates") or {}
+    summary["candidates"] = {
+        "selected_by": comparison.get("selected_by", "auc"),
+        "validation_year": comparison.get("validation_year"),
+        "winner": comparison.get("winner", model_version.algorithm),
+        "why": comparison.get("why", ""),
+        "models": list((comparison.get("candidates") or {}).values()),
+    }
+    justification = model_version.justification or {}
+    summary["justification"] = {
+        "method": justification.get("method"),
+        "flagged": justification.get("flagged", []),
+        "excluded": model_version.excluded_features,
+        "features": justification.get("features", []),
+    }
+    summary["drift"] = {
+        "test_year": (model_version.comparison or {}).get("drift_test_year"),
+        "runs": [
+            {"academic_year": run.academic_year, **(run.drift or {})}
+            for run in model_version.scoring_runs.exclude(drift={}).order_by("-created_at")[:5]
+        ],
+    }
     return summary

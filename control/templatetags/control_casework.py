@@ -3,6 +3,8 @@
 from django import template
 
 from control.ml.schema import national_id_mask
+from control.models import ControlCase
+from control.selectors.casework import control_case_shows_risk
 
 register = template.Library()
 
@@ -19,3 +21,9 @@ def percent(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "–"
     return f"{value * 100:.{digits}f} %"
+
+
+@register.filter
+def shows_risk(case: ControlCase) -> bool:
+    """Whether a case's rank and reasons may be shown (not for an undecided random case)."""
+    return control_case_shows_risk(case=case)

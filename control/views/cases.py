@@ -2,6 +2,7 @@
 (request documentation, register documents, decide), reopening for managers, and the data
 access report for one student."""
 
+import re
 from typing import Any
 
 from django import forms
@@ -9,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,8 @@ from control.selectors.casework import (
     control_case_is_overdue,
     control_case_list,
     control_case_risk_score,
+    control_case_shows_risk,
+    control_case_timeline,
     customer_access_report,
     customer_application_history,
     risk_band,
@@ -39,6 +43,7 @@ from control.services.casework import (
     customer_access_report_record,
 )
 from control.services.documents import MAX_DOCUMENT_BYTES, case_document_open_record, case_document_upload
+from control.services.pdf import pdf_from_html
 from control.views.form_errors import form_errors_apply
 from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.roles import Capability, perm
@@ -128,11 +133,24 @@ class DocumentUploadForm(forms.Form):
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Resultat"), choices=ControlOutcome.choices, widget=forms.RadioSelect)
+    reviewed_documents = forms.TypedMultipleChoiceField(
+        label=_("Dokumenter jeg har vurdert"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("«Ikke borteboer (avdekket)» krever at hvert dokument studenten har sendt er vurdert."),
+    )
     justification = forms.CharField(
         label=_("Begrunnelse"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Påkrevd. Begrunnelsen vises for studenten i vedtaket."),
     )
+
+    def __init__(self, *args: Any, case: ControlCase, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reviewed_documents"].choices = [  # type: ignore[attr-defined]
+            (d.pk, f"{d.original_name} ({d.get_document_type_display()})") for d in case.documents.all()
+        ]
 
 
 class ReopenForm(forms.Form):
@@ -144,10 +162,13 @@ def _case_page(
 ) -> HttpResponse:
     """Render the case page; `forms_` replaces the blank form of the step that failed."""
     user = request.user
-    score = control_case_risk_score(case=case)
+    shows_risk = control_case_shows_risk(case=case)
+    score = control_case_risk_score(case=case) if shows_risk else None
     can_work = user.has_perm(perm(Capability.WORK_CONTROL_CASES)) and not case.locked
     band = risk_band(percentile=score.percentile if score else None)
     context = {
+        "shows_risk": shows_risk,
+        "timeline": control_case_timeline(case=case),
         "case": case,
         "application": case.application,
         "customer": case.application.customer,
@@ -162,7 +183,7 @@ def _case_page(
         "can_reopen": case.locked and user.has_perm(perm(Capability.MANAGE_CONTROL)),
         "documentation_form": forms_.get("documentation_form") or DocumentationRequestForm(),
         "upload_form": forms_.get("upload_form") or DocumentUploadForm(),
-        "decision_form": forms_.get("decision_form") or DecisionForm(),
+        "decision_form": forms_.get("decision_form") or DecisionForm(case=case),
         "reopen_form": forms_.get("reopen_form") or ReopenForm(),
         "max_mb": MAX_DOCUMENT_BYTES // 1024 // 1024,
         # Errors about the case's state (locked, someone else's) shown at the top too: the
@@ -256,13 +277,14 @@ class CaseDecideView(CapabilityRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         case = _case_or_404(pk)
-        form = DecisionForm(request.POST)
+        form = DecisionForm(request.POST, case=case)
         if form.is_valid():
             try:
                 control_case_decide(
                     case=case,
                     outcome=form.cleaned_data["outcome"],
                     justification=form.cleaned_data["justification"],
+                    reviewed_document_ids=form.cleaned_data["reviewed_documents"],
                     decided_by=request.user,  # type: ignore[arg-type]
                     request=request,
                 )
@@ -311,16 +333,43 @@ class CustomerAccessReportView(CapabilityRequiredMixin, View):
         except Customer.DoesNotExist as exc:
             raise Http404(gettext("Fant ingen kunde med kunde-id %(id)s.") % {"id": customer_id}) from exc
         customer_access_report_record(customer_id=customer_id, user=request.user, request=request)  # type: ignore[arg-type]
-        scores = [
-            {
-                "score": s,
-                "band_label": RISK_BAND_LABELS[risk_band(percentile=s.percentile)],
-                "reasons": risk_reasons_for_language(reasons=s.reasons),
-            }
-            for s in report.scores
-        ]
-        return render(
-            request,
-            "control/casework/access_report.html",
-            {"report": report, "scores": scores, "generated_at": timezone.now()},
+        return render(request, "control/casework/access_report.html", _access_report_context(report))
+
+
+def _access_report_context(report: Any) -> dict[str, Any]:
+    scores = [
+        {
+            "score": s,
+            "band_label": RISK_BAND_LABELS[risk_band(percentile=s.percentile)],
+            "reasons": risk_reasons_for_language(reasons=s.reasons),
+        }
+        for s in report.scores
+    ]
+    return {"report": report, "scores": scores, "generated_at": timezone.now()}
+
+
+class CustomerAccessReportPdfView(CapabilityRequiredMixin, View):
+    """The same report as a PDF (A4), to hand to the student; `?customer=<customer id>`."""
+
+    capabilities = CASE_READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        customer_id = request.GET.get("customer", "")
+        try:
+            report = customer_access_report(customer_id=customer_id)
+        except Customer.DoesNotExist as exc:
+            raise Http404(gettext("Fant ingen kunde med kunde-id %(id)s.") % {"id": customer_id}) from exc
+        customer_access_report_record(
+            customer_id=customer_id,
+            user=request.user,  # type: ignore[arg-type]
+            request=request,
+            output_format="pdf",
         )
+        html = render_to_string(
+            "control/casework/access_report_pdf.html", _access_report_context(report), request
+        )
+        response = HttpResponse(pdf_from_html(html=html), content_type="application/pdf")
+        safe_id = re.sub(r"[^A-Za-z0-9_-]", "_", report.customer.pk)  # the id may hold any character
+        response["Content-Disposition"] = f'attachment; filename="innsyn-{safe_id}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response

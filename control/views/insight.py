@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views import View
 
+from control.ml.schema import FAIRNESS_FLAG_RATIO
 from control.models import ControlCampaign
 from control.selectors.casework import (
     AUDIT_ATTRIBUTE_LABELS,
-    FAIRNESS_FLAG_RATIO,
     control_campaign_list,
     control_campaign_statistics,
 )
+from control.selectors.risk import campaign_recall_expected_and_realised
 from lanekassen_ai.csv_cells import CsvSafeWriter
 from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.roles import Capability
@@ -103,6 +104,7 @@ class InsightCampaignView(CapabilityRequiredMixin, View):
                 "groups": groups,
                 "chart": chart,
                 "flag_ratio": FAIRNESS_FLAG_RATIO,
+                "recall": campaign_recall_expected_and_realised(campaign=campaign),
             },
         )
 

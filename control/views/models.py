@@ -27,6 +27,7 @@ from control.selectors.risk import (
 from control.services.imports import ImportRefused, applications_import
 from control.services.registry import RegistryError, risk_model_activate, risk_model_retire
 from control.services.scoring import ScoringError, scoring_run_is_stuck, scoring_run_retry
+from control.services.training import TrainingError, risk_model_retrain_request
 from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.responses import jobs_unavailable_page
 from lanekassen_ai.roles import Capability, perm
@@ -121,6 +122,29 @@ class ScoringRunRetryView(CapabilityRequiredMixin, View):
         else:
             messages.success(request, gettext("Skåringen er startet på nytt."))
         return redirect(back)
+
+
+class ModelRetrainView(CapabilityRequiredMixin, View):
+    """Train a new version with the features the modeller switched off on the model card."""
+
+    capabilities = (Capability.MANAGE_RISK_MODELS,)
+
+    def post(self, request: HttpRequest, version: str) -> HttpResponse:
+        model_version = _version_or_404(version)
+        excluded = request.POST.getlist("excluded")
+        try:
+            risk_model_retrain_request(
+                based_on=model_version, excluded_features=excluded, actor=request.user, channel="web"
+            )
+        except TrainingError as exc:
+            messages.error(request, str(exc))
+            return redirect("control:model-detail", version=model_version.version)
+        messages.success(
+            request,
+            _t("En ny versjon trenes nå uten %(count)s kjennetegn. Den dukker opp i lista når den er ferdig.")
+            % {"count": len(set(excluded))},
+        )
+        return redirect("control:model-list")
 
 
 class ImportForm(forms.Form):

@@ -110,6 +110,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Students log in with ID-porten (OpenID Connect, code flow) through mozilla-django-oidc;
+# the `pid` claim is mapped to the Customer (control.oidc). Production sets the endpoints
+# from ID-porten's discovery document (docs/operations.md); local and test settings point
+# them at the local provider.
+AUTHENTICATION_BACKENDS.append("control.oidc.StudentOIDCBackend")
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "student:oidc-callback"
+LOGIN_REDIRECT_URL_FAILURE = "/mine-sider/login/?feil=1"
+
 # Bokmål first; nynorsk and English through Django i18n.
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norsk bokmål")), ("nn", _("Norsk nynorsk")), ("en", _("English"))]
@@ -194,6 +212,15 @@ SPECTACULAR_SETTINGS = {
         "WebhookAttemptOutcomeEnum": "lanekassen_ai.models.WebhookDeliveryAttempt.Outcome",
     },
 }
+
+# Notices to students: e-mail through Django's e-mail backend (SMTP in production), SMS
+# through lanekassen_ai.sms (a gateway backend in production).
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Lånekassen <ikke-svar@lanekassen.invalid>")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_TIMEOUT = 10
+SMS_BACKEND = env("SMS_BACKEND", default="lanekassen_ai.sms.FileSmsBackend")
+SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jsonl"))
 
 # Celery: without a broker, tasks run in-process (the embedded default for `make run`).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -286,6 +313,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

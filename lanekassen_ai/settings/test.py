@@ -1,7 +1,7 @@
 """Test settings: fast hashers, locmem email, no login throttling except where a test enables it."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, REST_FRAMEWORK, env
+from .base import BASE_DIR, INSTALLED_APPS, REST_FRAMEWORK, env
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
@@ -34,6 +34,13 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# A local OpenID provider stands in for ID-porten (lanekassen_ai.idporten_local); tests
+# point the client's endpoints at the live server (tests/control/test_student_login.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "lanekassen_ai.idporten_local_app.LocalOidcProviderConfig"]
+OIDC_LOGIN_URL = "/openid/testid/"
+OIDC_IDTOKEN_PROCESSING_HOOK = "lanekassen_ai.idporten_local.idtoken_add_pid"
+OIDC_RP_CLIENT_ID = "lanekassen-test"
+OIDC_RP_CLIENT_SECRET = "test-only-client-secret"  # noqa: S105
 # Webhook retries in tests: fractions of a second, so retry and recovery tests stay fast.
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=2)
 WEBHOOK_LEASE_SECONDS = env.float("WEBHOOK_LEASE_SECONDS", default=3)

@@ -1,10 +1,21 @@
 """The agent console pages and API (chat/views/agent.py, chat/api/agent.py)."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from chat.models import Conversation, Message
-from tests.chat.factories import IntentFactory, MessageFactory, QueuedConversationFactory, QueueFactory
+from lanekassen_ai.models import AuditEvent
+from tests.chat.factories import (
+    AssistantFactory,
+    IntentFactory,
+    MessageFactory,
+    QueuedConversationFactory,
+    QueueFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +41,10 @@ def test_an_agent_takes_replies_and_closes_through_the_pages(client, caseworker)
         HTTP_HX_REQUEST="true",
     )
     assert reply.status_code == 200 and "Fristen er 15. november." in reply.content.decode()
-    client.post(reverse("chat:agent-canned", args=[waiting.pk]), {"intent": intent.pk})
-    assert waiting.messages.filter(sender=Message.Sender.AGENT).count() == 2
+    # "Sett inn" without script puts the ready answer in the reply box; nothing is sent.
+    prefilled = client.get(reverse("chat:agent-console"), {"c": waiting.pk, "canned": intent.pk})
+    assert "Du finner svaret på Mine sider." in prefilled.content.decode()
+    assert waiting.messages.filter(sender=Message.Sender.AGENT).count() == 1
 
     empty = client.post(reverse("chat:agent-reply", args=[waiting.pk]), {"text": ""}, HTTP_HX_REQUEST="true")
     assert empty.status_code == 422
@@ -55,7 +68,9 @@ def test_the_waiting_list_is_a_fixed_number_of_queries(
         for _ in range(15):
             QueuedConversationFactory(queue=queue, handover_intent=IntentFactory(queue=queue))
     client.force_login(caseworker)
-    with django_assert_max_num_queries(8):
+    # Session, user, permissions, the agent's queues, waiting per queue (SLA), the
+    # list, the agent's conversations with unread counts, the fingerprint: whatever the size.
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("chat:agent-waiting"))
     assert response.content.decode().count("<tr>") == 31  # header + 30 waiting
 
@@ -134,6 +149,137 @@ def test_the_console_with_an_open_conversation_is_a_fixed_number_of_queries(
     for n in range(10):
         MessageFactory(conversation=taken[0], text=f"Melding {n}", intent=taken[0].handover_intent)
     client.force_login(caseworker)
-    with django_assert_max_num_queries(14):
+    # The same number whatever the size: the waiting list with SLA and unread counts and
+    # its fingerprint, the transcript (and marking it seen), notes, canned answers, queues.
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("chat:agent-console"), {"c": taken[0].pk})
     assert response.status_code == 200 and "Melding 9" in response.content.decode()
+
+
+def _take(client, agent) -> Conversation:
+    from chat.services.agents import agent_status_set, conversation_take_next
+
+    agent_status_set(user=agent, state="AVAILABLE", capacity=3)
+    taken = conversation_take_next(agent=agent)
+    assert taken is not None
+    client.force_login(agent)
+    return taken
+
+
+def test_waiting_list_polling_answers_204_until_the_fingerprint_changes(client, caseworker) -> None:
+    QueuedConversationFactory()
+    client.force_login(caseworker)
+    first = client.get(reverse("chat:agent-waiting"))
+    version = re.search(r"\?v=([0-9a-f]+)", first.content.decode()).group(1)
+    assert client.get(reverse("chat:agent-waiting"), {"v": version}).status_code == 204
+    QueuedConversationFactory()
+    changed = client.get(reverse("chat:agent-waiting"), {"v": version})
+    assert changed.status_code == 200 and "2 kunder venter" in changed.content.decode()
+
+
+def test_unread_markers_count_customer_messages_until_the_agent_opens_the_transcript(
+    client, caseworker
+) -> None:
+    QueuedConversationFactory()
+    conversation = _take(client, caseworker)
+    MessageFactory(conversation=conversation, sender=Message.Sender.CUSTOMER, text="Hei?")
+    MessageFactory(conversation=conversation, sender=Message.Sender.CUSTOMER, text="Er du der?")
+    assert "2 uleste" in client.get(reverse("chat:agent-waiting")).content.decode()
+    client.get(reverse("chat:agent-console"), {"c": conversation.pk})
+    assert "uleste" not in client.get(reverse("chat:agent-waiting")).content.decode()
+
+
+def test_the_sla_warning_shows_when_the_oldest_wait_passes_the_target(client, caseworker) -> None:
+    queue = QueueFactory(name="Stipend og lån", service_level_target_seconds=60)
+    QueuedConversationFactory(queue=queue, queued_at=timezone.now() - timedelta(seconds=30))
+    client.force_login(caseworker)
+    assert "Over svartidsmålet" not in client.get(reverse("chat:agent-waiting")).content.decode()
+    QueuedConversationFactory(queue=queue, queued_at=timezone.now() - timedelta(seconds=90))
+    assert "Over svartidsmålet" in client.get(reverse("chat:agent-waiting")).content.decode()
+
+
+def test_una_conversations_show_the_employees_name_instead_of_customer(client, caseworker, make_user) -> None:
+    from chat.services.conversations import conversation_start
+
+    AssistantFactory(slug="una", name="Una-hjelpen")
+    employee = make_user(None, username="kari.ansatt", first_name="Kari", last_name="Ansatt")
+    conversation, _ = conversation_start(assistant_slug="una", user=employee)
+    Conversation.objects.filter(pk=conversation.pk).update(
+        state=Conversation.State.QUEUED, queue=QueueFactory(), queued_at=timezone.now()
+    )
+    MessageFactory(
+        conversation=conversation, sender=Message.Sender.CUSTOMER, text="Hvordan deler jeg en fil?"
+    )
+    taken = _take(client, caseworker)
+    assert taken.pk == conversation.pk
+    page = client.get(reverse("chat:agent-console"), {"c": conversation.pk}).content.decode()
+    assert '<span class="msg-sender">Kari Ansatt</span>' in page
+    assert (
+        client.get(reverse("chat-agent-conversation-list")).json()["results"][0]["employee_name"]
+        == "Kari Ansatt"
+    )
+
+
+def test_notes_through_the_page_and_the_api_and_not_in_the_customer_api(client, caseworker) -> None:
+    from chat.services.conversations import conversation_start
+
+    AssistantFactory()
+    conversation, token = conversation_start()
+    Conversation.objects.filter(pk=conversation.pk).update(
+        state=Conversation.State.QUEUED, queue=QueueFactory(), queued_at=timezone.now()
+    )
+    _take(client, caseworker)
+    page = client.post(
+        reverse("chat:agent-note", args=[conversation.pk]),
+        {"text": "Intern: sjekk gjeldsbrev."},
+        HTTP_HX_REQUEST="true",
+    )
+    assert page.status_code == 200 and "Intern: sjekk gjeldsbrev." in page.content.decode()
+    api = client.post(
+        reverse("chat-agent-notes", args=[conversation.pk]),
+        {"text": "API-merknad"},
+        content_type="application/json",
+    )
+    assert api.status_code == 201 and api.json()["author"] == caseworker.username
+    assert [n["text"] for n in client.get(reverse("chat-agent-notes", args=[conversation.pk])).json()] == [
+        "Intern: sjekk gjeldsbrev.",
+        "API-merknad",
+    ]
+    assert client.post(reverse("chat-agent-notes", args=[conversation.pk]), {"text": ""}).status_code == 400
+    customer = client.get(
+        reverse("chat-conversation-messages", args=[conversation.pk]), HTTP_X_CONVERSATION_TOKEN=token
+    )
+    assert "gjeldsbrev" not in customer.content.decode() and "API-merknad" not in customer.content.decode()
+
+
+def test_a_manager_reassigns_on_the_page_and_through_the_api(client, caseworker, manager, make_user) -> None:
+    conversation = QueuedConversationFactory()
+    other = make_user("saksbehandler", username="agent-2")
+    client.force_login(manager)
+    listing = client.get(reverse("chat:conversation-supervision"))
+    assert listing.status_code == 200 and f"Sett over samtale {conversation.pk}" in listing.content.decode()
+    client.post(reverse("chat:conversation-reassign", args=[conversation.pk]), {"agent": caseworker.pk})
+    conversation.refresh_from_db()
+    assert conversation.agent == caseworker
+    moved = client.post(
+        reverse("chat-agent-reassign", args=[conversation.pk]),
+        {"agent": "agent-2"},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200
+    conversation.refresh_from_db()
+    assert conversation.agent == other
+    unknown = client.post(
+        reverse("chat-agent-reassign", args=[conversation.pk]),
+        {"agent": "nobody"},
+        content_type="application/json",
+    )
+    assert unknown.status_code == 400 and "agent" in unknown.json()
+    same = client.post(
+        reverse("chat-agent-reassign", args=[conversation.pk]),
+        {"agent": "agent-2"},
+        content_type="application/json",
+    )
+    assert same.status_code == 409
+    events = AuditEvent.objects.filter(action="chat.conversation.reassign").order_by("id")
+    assert [e.channel for e in events] == ["web", "api"] and all(e.request_id for e in events)

@@ -8,17 +8,22 @@ from django.core.management import call_command
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from chat.models import AgentStatus, Conversation, Message, QueueSlotStat
+from chat.models import AgentStatus, Conversation, Message, Queue, QueueSlotStat
 from chat.services.agents import (
     AgentError,
     agent_status_set,
+    canned_answer_text,
     conversation_close,
+    conversation_note_add,
+    conversation_reassign,
     conversation_reply,
     conversation_reply_with_intent,
     conversation_take_next,
     conversation_transfer,
     conversations_abandon_stale,
+    conversations_requeue_unanswered,
 )
+from chat.services.conversations import conversation_message_post
 from chat.tasks import queue_maintenance
 from lanekassen_ai.models import AuditEvent
 from tests.chat.factories import (
@@ -257,3 +262,111 @@ def test_a_conversation_cannot_be_transferred_to_a_closed_queue(agent) -> None:
     with pytest.raises(AgentError, match="stengt"):
         conversation_transfer(conversation=conversation, agent=agent, queue=closed)
     assert Conversation.objects.get(pk=conversation.pk).state == Conversation.State.WITH_AGENT
+
+
+def _taken(agent) -> Conversation:
+    QueuedConversationFactory()
+    agent_status_set(user=agent, state=AgentStatus.State.AVAILABLE)
+    taken = conversation_take_next(agent=agent)
+    assert taken is not None
+    return taken
+
+
+@pytest.mark.django_db
+def test_a_conversation_whose_agent_stops_answering_goes_back_to_the_queue_in_its_place(agent) -> None:
+    queue = QueueFactory(requeue_after_minutes=10)
+    first_queued = timezone.now() - timedelta(minutes=30)
+    QueuedConversationFactory(queue=queue, queued_at=first_queued)
+    agent_status_set(user=agent, state=AgentStatus.State.AVAILABLE)
+    conversation = conversation_take_next(agent=agent)
+    assert conversation is not None and conversation.awaiting_agent_since is not None
+
+    # Nine minutes without an answer: nothing happens yet.
+    assert conversations_requeue_unanswered(now=timezone.now() + timedelta(minutes=9)) == 0
+    # The agent answers, the customer writes again, and then the agent is silent.
+    conversation_reply(conversation=conversation, agent=agent, text="Jeg ser på saken.")
+    conversation.refresh_from_db()
+    assert conversation.awaiting_agent_since is None
+    assert conversations_requeue_unanswered(now=timezone.now() + timedelta(hours=1)) == 0
+    conversation_message_post(conversation=conversation, text="Hallo?")
+    conversation.refresh_from_db()
+    assert conversation.awaiting_agent_since is not None
+
+    assert conversations_requeue_unanswered(now=timezone.now() + timedelta(minutes=11)) == 1
+    conversation.refresh_from_db()
+    assert (conversation.state, conversation.agent, conversation.queued_at) == (
+        Conversation.State.QUEUED,
+        None,
+        first_queued,
+    )
+    assert "satt tilbake i køen" in conversation.messages.filter(sender=Message.Sender.SYSTEM).last().text
+    event = AuditEvent.objects.get(action="chat.conversation.requeue")
+    assert (event.channel, event.details["from_agent"]) == ("task", agent.pk)
+
+
+@pytest.mark.django_db
+def test_a_queue_with_zero_minutes_never_takes_conversations_back(agent) -> None:
+    conversation = _taken(agent)
+    Queue.objects.filter(pk=conversation.queue_id).update(requeue_after_minutes=0)
+    assert conversations_requeue_unanswered(now=timezone.now() + timedelta(days=1)) == 0
+
+
+@pytest.mark.django_db
+def test_the_minute_task_also_puts_unanswered_conversations_back() -> None:
+    conversation = QueuedConversationFactory(state=Conversation.State.WITH_AGENT)
+    Conversation.objects.filter(pk=conversation.pk).update(
+        awaiting_agent_since=timezone.now() - timedelta(minutes=20)
+    )
+    assert queue_maintenance()["requeued"] == 1
+
+
+@pytest.mark.django_db
+def test_notes_are_audited_never_reach_the_customer_and_only_the_agent_or_a_manager_writes_them(
+    agent, make_user
+) -> None:
+    conversation = _taken(agent)
+    note = conversation_note_add(conversation=conversation, author=agent, text="  Ring kunden i morgen.  ")
+    assert note.text == "Ring kunden i morgen."
+    manager = make_user("leder", username="leder-1")
+    conversation_note_add(conversation=conversation, author=manager, text="Sjekket.")
+    with pytest.raises(AgentError, match="ikke din"):
+        conversation_note_add(
+            conversation=conversation, author=make_user("saksbehandler", username="other"), text="x"
+        )
+    with pytest.raises(AgentError, match="tom"):
+        conversation_note_add(conversation=conversation, author=agent, text="   ")
+    assert AuditEvent.objects.filter(action="chat.conversation.note").count() == 2
+    assert not Message.objects.filter(text__contains="Ring kunden").exists()
+
+
+@pytest.mark.django_db
+def test_a_manager_reassigns_to_another_agent_and_it_is_audited(agent, make_user) -> None:
+    conversation = _taken(agent)
+    other = make_user("saksbehandler", username="agent-2", first_name="Ola", last_name="Nordmann")
+    manager = make_user("leder", username="leder-1")
+    with pytest.raises(AgentError, match="tilgang"):
+        conversation_reassign(conversation=conversation, to_agent=other, by=agent)
+    with pytest.raises(AgentError, match="svarer ikke på chat"):
+        conversation_reassign(conversation=conversation, to_agent=manager, by=manager)
+
+    moved = conversation_reassign(conversation=conversation, to_agent=other, by=manager)
+    assert (moved.state, moved.agent) == (Conversation.State.WITH_AGENT, other)
+    assert moved.messages.filter(text="Ola Nordmann har tatt over samtalen.").exists()
+    event = AuditEvent.objects.get(action="chat.conversation.reassign")
+    assert (event.actor, event.details) == (manager, {"from_agent": agent.pk, "to_agent": other.pk})
+    with pytest.raises(AgentError, match="allerede"):
+        conversation_reassign(conversation=moved, to_agent=other, by=manager)
+    # A waiting conversation can be given straight to an agent too.
+    waiting = QueuedConversationFactory()
+    assert conversation_reassign(conversation=waiting, to_agent=agent, by=manager).agent == agent
+
+
+@pytest.mark.django_db
+def test_canned_answers_come_in_the_customers_language(agent) -> None:
+    intent = IntentFactory(
+        answer_nb="Svar på bokmål.", answer_en="Answer in English.", link_url="https://x.test/"
+    )
+    assert canned_answer_text(intent=intent, language="en") == "Answer in English.\nhttps://x.test/"
+    assert canned_answer_text(intent=intent, language="nb") == "Svar på bokmål.\nhttps://x.test/"
+    # A language the intent has no answer in falls back to bokmål.
+    assert canned_answer_text(intent=intent, language="nn") == "Svar på bokmål.\nhttps://x.test/"

@@ -93,6 +93,24 @@ def test_a_clear_question_gets_the_intents_answer(api: APIClient, kunde_model: I
     assert reply["options"] == []
 
 
+def test_a_reply_costs_a_fixed_small_number_of_queries(
+    api: APIClient, kunde_model: IntentModelVersion, django_assert_num_queries: Any
+) -> None:
+    conversation_id, token = start(api)
+    say(api, conversation_id, token, "hei")  # the first reply loads the model
+    # Token check, BEGIN, row lock, the previous question (did its answer help?), active
+    # model, the intents (with the human ones), the conversation's UPDATE, one INSERT for
+    # question and answer, COMMIT.
+    with django_assert_num_queries(9):
+        assert say(api, conversation_id, token, "Når kommer pengene?").json()["reply"]["action"] == "answer"
+    # Not understood twice: the review item is the only extra write; the offer of a
+    # human comes from the same intents query.
+    say(api, conversation_id, token, "asdf qwerty")
+    with django_assert_num_queries(10):
+        reply = say(api, conversation_id, token, "zxcv bnm").json()["reply"]
+    assert reply["action"] == "fallback" and reply["options"] == ["contact_human"]
+
+
 def test_an_english_question_gets_the_english_answer(api: APIClient, kunde_model: IntentModelVersion) -> None:
     conversation_id, token = start(api, language="nb")
     reply = say(api, conversation_id, token, "when do I get my money paid out").json()["reply"]

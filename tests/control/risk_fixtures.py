@@ -77,5 +77,7 @@ def model_version_store(
         fairness=_plain(trained.fairness),
         comparison=_plain({"baselines": trained.baselines, "candidates": trained.comparison}),
         library_versions=_plain(trained.library_versions),
+        justification=_plain(trained.justification),
+        drift_reference=_plain(trained.drift.get("reference", {})),
         **fields,
     )

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from control.ml.schema import AGE_BANDS
 from control.models import ControlCampaign, ControlCase, DoNotControlFlag, RiskModelVersion
 from control.services.campaigns import (
     control_campaign_confirm,
@@ -89,21 +90,34 @@ def test_flagged_and_already_controlled_applications_are_never_picked(manager: A
 
 
 def test_preview_reports_selection_rate_per_audit_group(manager: Any) -> None:
-    # 20 women with the highest scores, 20 men below them: a 10-case risk pick takes women only.
+    # 40 women with the highest scores, 40 men below them: a 20-case risk pick takes women only.
+    scored_applications(n=40, gender="F", birth_date=date(1999, 1, 1))
+    version = RiskModelVersion.objects.get()
+    for s in scored_applications(n=40, model_version=version, gender="M", birth_date=date(1990, 1, 1)):
+        s.score, s.rank, s.percentile = s.score / 10, s.rank + 40, s.percentile / 10
+        s.save()
+    campaign = control_campaign_select(campaign_id=_campaign(manager, budget_count=20, random_share=0.1).pk)
+    gender = {g["group"]: g for g in campaign.preview["groups"]["gender"]}
+    assert gender["F"]["applications"] == 40
+    assert gender["F"]["selected"] + gender["M"]["selected"] == 20
+    assert gender["F"]["rate"] >= 0.45
+    assert "gender" in campaign.preview["flags"]  # the ratio's whole interval is below 0.8
+    assert gender["F"]["label"] == "kvinner" and gender["F"]["expected_honest_per_cheater"] is not None
+    bands = {g["group"]: g["label"] for g in campaign.preview["groups"]["age_band"]}
+    assert set(bands) <= {band.code for band in AGE_BANDS} and len(bands) == 2
+    assert all("_" not in label for label in bands.values())
+    assert campaign.preview["total"] == {"applications": 80, "selected": 20, "rate": 0.25}
+
+
+def test_a_low_ratio_on_small_groups_is_too_few_to_say(manager: Any) -> None:
     scored_applications(n=20, gender="F", birth_date=date(1999, 1, 1))
     version = RiskModelVersion.objects.get()
     for s in scored_applications(n=20, model_version=version, gender="M", birth_date=date(1990, 1, 1)):
         s.score, s.rank, s.percentile = s.score / 10, s.rank + 20, s.percentile / 10
         s.save()
     campaign = control_campaign_select(campaign_id=_campaign(manager, budget_count=10, random_share=0.1).pk)
-    gender = {g["group"]: g for g in campaign.preview["groups"]["gender"]}
-    assert gender["F"]["applications"] == 20
-    assert gender["F"]["selected"] + gender["M"]["selected"] == 10
-    assert gender["F"]["rate"] >= 0.45
-    assert "gender" in campaign.preview["flags"]
-    bands = {g["group"] for g in campaign.preview["groups"]["age_band"]}
-    assert bands == {"under 20", "25-29"}
-    assert campaign.preview["total"] == {"applications": 40, "selected": 10, "rate": 0.25}
+    assert "gender" not in campaign.preview["flags"]
+    assert "gender" in campaign.preview["too_few_to_say"]
 
 
 def test_random_share_below_five_percent_is_refused_and_nothing_is_stored(manager: Any) -> None:

@@ -7,7 +7,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from control.models import Application, ControlCampaign, ControlCase, DocumentationRequest, LetterTemplate
+from control.models import (
+    Application,
+    ControlCampaign,
+    ControlCase,
+    ControlDecision,
+    DocumentationRequest,
+    LetterTemplate,
+)
 from control.services.casework import (
     DEFAULT_LETTER_SLUG,
     control_case_decide,
@@ -16,6 +23,7 @@ from control.services.casework import (
     control_case_take_next,
 )
 from lanekassen_ai.models import AuditEvent
+from tests.control.casework_helpers import case_ready_to_catch
 from tests.control.factories import ControlCampaignFactory, ControlCaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,21 +94,26 @@ def test_a_deadline_in_the_past_is_refused(caseworker: Any) -> None:
 
 
 def test_deciding_locks_the_case_and_labels_the_application(caseworker: Any) -> None:
-    case = ControlCaseFactory(selection_reason="RANDOM", selection_probability=0.04)
+    case, document = case_ready_to_catch(
+        caseworker=caseworker, case=ControlCaseFactory(selection_reason="RANDOM", selection_probability=0.04)
+    )
     control_case_decide(
         case=case,
         outcome="CAUGHT",
         justification="Bor hos foreldrene ifølge dokumentene.",
         decided_by=caseworker,
+        reviewed_document_ids=[document.pk],
     )
     case.refresh_from_db()
     application = Application.objects.get(pk=case.application_id)
-    assert (case.status, case.locked, case.outcome, case.decided_by) == (
+    assert (case.status, case.locked, case.outcome, case.current_decision.decided_by) == (  # type: ignore[union-attr]
         "DECIDED",
         True,
         "CAUGHT",
         caseworker,
     )
+    assert list(case.current_decision.reviewed_documents.all()) == [document]  # type: ignore[union-attr]
+    assert case.current_decision.basis == ControlDecision.Basis.DOCUMENTS_REVIEWED  # type: ignore[union-attr]
     assert application.controlled is True
     assert application.control_reason == "RANDOM"
     assert application.selection_probability == pytest.approx(0.04)
@@ -155,7 +168,7 @@ def test_a_case_assigned_to_someone_else_cannot_be_decided(caseworker: Any, make
 def test_a_caseworker_cannot_reopen_and_nothing_changes(caseworker: Any) -> None:
     case = ControlCaseFactory()
     control_case_decide(
-        case=case, outcome="CAUGHT", justification="Bor hjemme ifølge naboen.", decided_by=caseworker
+        case=case, outcome="CLEARED", justification="Leiekontrakten er i orden.", decided_by=caseworker
     )
     with pytest.raises(PermissionDenied, match="Bare en leder"):
         control_case_reopen(case=case, reason="Ny informasjon kom inn i dag", reopened_by=caseworker)
@@ -165,8 +178,11 @@ def test_a_caseworker_cannot_reopen_and_nothing_changes(caseworker: Any) -> None
 
 
 def test_a_manager_reopens_with_a_reason_and_the_label_is_withdrawn(caseworker: Any, manager: Any) -> None:
-    case = ControlCaseFactory()
+    case = ControlCaseFactory(campaign=ControlCampaignFactory(documentation_days=14))
     control_case_request_documentation(case=case, requested_by=caseworker)
+    ControlCase.objects.filter(pk=case.pk).update(
+        documentation_deadline=timezone.localdate() - timedelta(days=1)
+    )
     control_case_decide(
         case=case, outcome="CAUGHT", justification="Bor hjemme ifølge naboen.", decided_by=caseworker
     )
@@ -175,7 +191,12 @@ def test_a_manager_reopens_with_a_reason_and_the_label_is_withdrawn(caseworker: 
     control_case_reopen(case=case, reason="Studenten klaget med ny leiekontrakt.", reopened_by=manager)
     case.refresh_from_db()
     application = Application.objects.get(pk=case.application_id)
-    assert (case.locked, case.outcome, case.status) == (False, "", "AWAITING_DOCUMENTS")
+    assert (case.locked, case.outcome, case.status, case.current_decision) == (
+        False,
+        "",
+        "AWAITING_DOCUMENTS",
+        None,
+    )
     assert (application.controlled, application.control_outcome) == (False, "")
     event = AuditEvent.objects.get(action="control.case.reopen")
     assert event.details["previous_outcome"] == "CAUGHT"

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from control.models import Application, ControlCase
 from lanekassen_ai.models import AuditEvent
+from tests.control.casework_helpers import decide_with_due_process
 from tests.control.factories import ControlCampaignFactory, ControlCaseFactory, RiskScoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,15 +103,12 @@ def test_manager_cannot_decide_through_the_api(manager: Any) -> None:
 
 
 def test_campaign_statistics_give_hit_rate_with_wilson_interval(manager: Any, caseworker: Any) -> None:
-    from control.services.casework import control_case_decide
-
     campaign = ControlCampaignFactory()
     for outcome in ("CAUGHT", "CLEARED", "CLEARED", "CLEARED"):
-        control_case_decide(
+        decide_with_due_process(
             case=ControlCaseFactory(campaign=campaign, selection_reason="RANDOM", selection_probability=0.1),
             outcome=outcome,
-            justification="Vurdert etter dokumenter.",
-            decided_by=caseworker,
+            caseworker=caseworker,
         )
     stats = _api(manager).get(reverse("control-campaign-statistics", args=[campaign.pk])).json()
     random = stats["hit_rate_by_reason"]["RANDOM"]

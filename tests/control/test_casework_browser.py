@@ -114,6 +114,11 @@ def test_a_control_round_from_campaign_to_decision(page: Page, live_server: Any,
     expect(page.get_by_text("Dette feltet er påkrevd.").first).to_be_visible()
     page.get_by_label("Ikke borteboer (avdekket)").check()
     page.get_by_label("Begrunnelse").fill("Leiekontrakten gjelder en hybel studenten ikke bor i.")
+    page.get_by_role("button", name="Registrer vedtak").click()  # the document not marked as reviewed
+    expect(page.get_by_text(re.compile("ikke er merket som vurdert"))).to_be_visible()
+    page.get_by_label(re.compile("leiekontrakt.pdf")).check()
+    page.get_by_label("Ikke borteboer (avdekket)").check()
+    page.get_by_label("Begrunnelse").fill("Leiekontrakten gjelder en hybel studenten ikke bor i.")
     page.get_by_role("button", name="Registrer vedtak").click()
     expect(page.get_by_text("Vedtaket er registrert og saken er låst.")).to_be_visible()
     _shot(page, "case-decided.png")

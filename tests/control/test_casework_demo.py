@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from control.models import ControlCampaign
+from control.models import ControlCampaign, Customer
 from control.services.casework_demo import casework_demo_seed
 from lanekassen_ai.roles import Role
 from tests.control.factories import scored_applications
@@ -31,3 +31,20 @@ def test_without_an_active_model_the_demo_step_says_so_and_does_nothing() -> Non
     casework_demo_seed(stdout=out)
     assert "no active risk model" in out.getvalue()
     assert not ControlCampaign.objects.exists()
+
+
+def test_the_demo_student_has_a_requested_case_and_a_printed_login(make_user: Any) -> None:
+    from control.services.casework_demo import casework_demo_student_login, casework_demo_student_seed
+
+    make_user(Role.MANAGER, username="leder")
+    make_user(Role.CASEWORKER, username="saksbehandler")
+    scored_applications(n=60)
+    for i, customer in enumerate(Customer.objects.all()):  # the demo's students have distinct numbers
+        customer.national_id = f"{17059800000 + i}"
+        customer.save(update_fields=["national_id"])
+    casework_demo_seed()
+    casework_demo_student_seed()
+    case = ControlCampaign.objects.get().cases.get(documentation_requests__isnull=False)
+    lines = casework_demo_student_login()
+    assert case.application.customer.national_id in lines[1]
+    assert "/mine-sider/" in lines[1]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from control.models import ControlCase
 from control.services.casework import control_case_decide
 from lanekassen_ai.models import AuditEvent
-from tests.control.casework_helpers import access_report_url
+from tests.control.casework_helpers import access_report_url, decide_with_due_process
 from tests.control.factories import ControlCampaignFactory, ControlCaseFactory, RiskScoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -169,16 +169,9 @@ def test_insight_shows_hit_rate_by_reason_with_intervals_and_a_csv(client_for: A
     campaign = ControlCampaignFactory()
     for i in range(4):
         case = ControlCaseFactory(campaign=campaign, selection_reason="RISK")
-        control_case_decide(
-            case=case,
-            outcome="CAUGHT" if i < 2 else "CLEARED",
-            justification="Vurdert etter dokumenter.",
-            decided_by=caseworker,
-        )
+        decide_with_due_process(case=case, outcome="CAUGHT" if i < 2 else "CLEARED", caseworker=caseworker)
     random_case = ControlCaseFactory(campaign=campaign, selection_reason="RANDOM", selection_probability=0.1)
-    control_case_decide(
-        case=random_case, outcome="CAUGHT", justification="Vurdert etter dokumenter.", decided_by=caseworker
-    )
+    decide_with_due_process(case=random_case, outcome="CAUGHT", caseworker=caseworker)
     client = client_for("leder")
     page = client.get(reverse("control:insight-campaign", args=[campaign.pk])).content.decode()
     assert 'data-reason="RISK">50.0 %' in page

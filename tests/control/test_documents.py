@@ -1,6 +1,7 @@
 """control/services/documents.py: uploads checked by content and size, private storage,
 download only through the permission-checked view."""
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
+from pypdf import PdfWriter
 
 from control.models import CaseDocument, ControlCase
 from control.services.documents import MAX_DOCUMENT_BYTES, case_document_path, case_document_upload
@@ -26,8 +29,14 @@ def private_storage(settings: Any, tmp_path: Path) -> Path:
     return settings.PRIVATE_STORAGE_ROOT
 
 
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+def _image_bytes(image_format: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 120, 40)).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+PNG_BYTES = _image_bytes("PNG")
+JPEG_BYTES = _image_bytes("JPEG")
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 
@@ -76,6 +85,64 @@ def test_an_exe_renamed_to_pdf_is_refused_by_its_content(caseworker: Any) -> Non
     assert "ikke en PDF, JPEG eller PNG" in str(excinfo.value.message_dict["file"])
     assert not CaseDocument.objects.exists()
     assert _files_on_disk(case) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("html.pdf", b"%PDF-1.7\n<html><script>alert(1)</script></html>\n"),
+        ("truncated.pdf", PDF_BYTES[: len(PDF_BYTES) // 3]),
+        ("fake.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+        ("fake.jpg", b"\xff\xd8\xff\xe0" + b"<html></html>" * 8),
+        ("truncated.png", PNG_BYTES[: len(PNG_BYTES) // 2]),
+        ("truncated.jpg", JPEG_BYTES[: len(JPEG_BYTES) // 2]),
+    ],
+)
+def test_a_file_with_the_right_first_bytes_that_does_not_parse_is_refused(
+    caseworker: Any, name: str, content: bytes
+) -> None:
+    case = ControlCaseFactory()
+    with pytest.raises(ValidationError) as excinfo:
+        case_document_upload(
+            case=case,
+            uploaded_file=SimpleUploadedFile(name, content, content_type="application/pdf"),
+            document_type="LEASE",
+            uploaded_by=caseworker,
+        )
+    assert "kan ikke åpnes som det" in str(excinfo.value.message_dict["file"])
+    assert not CaseDocument.objects.exists()
+    assert _files_on_disk(case) == []
+
+
+def test_a_truncated_image_is_refused_even_when_pillow_loads_truncated_images(
+    caseworker: Any, monkeypatch: Any
+) -> None:
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint sets it
+    for name, content in (("t.png", PNG_BYTES[:-20]), ("t.jpg", JPEG_BYTES[: len(JPEG_BYTES) // 2])):
+        with pytest.raises(ValidationError, match="kan ikke åpnes som det"):
+            case_document_upload(
+                case=ControlCaseFactory(),
+                uploaded_file=SimpleUploadedFile(name, content),
+                document_type="LEASE",
+                uploaded_by=caseworker,
+            )
+
+
+def test_a_password_protected_pdf_is_refused(caseworker: Any) -> None:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt("hemmelig")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    with pytest.raises(ValidationError, match="passordbeskyttet"):
+        case_document_upload(
+            case=ControlCaseFactory(),
+            uploaded_file=SimpleUploadedFile("laast.pdf", buffer.getvalue()),
+            document_type="LEASE",
+            uploaded_by=caseworker,
+        )
 
 
 def test_a_file_over_ten_megabytes_is_refused(caseworker: Any) -> None:

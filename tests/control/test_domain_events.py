@@ -14,6 +14,7 @@ from control.services.casework import control_case_decide, control_case_request_
 from control.services.registry import risk_model_activate
 from control.services.scoring import scoring_year_run
 from lanekassen_ai.models import DomainEvent
+from tests.control.casework_helpers import case_ready_to_catch
 from tests.control.factories import ControlCaseFactory, scored_applications
 from tests.control.risk_fixtures import CURRENT_YEAR, model_version_store
 from tests.control.test_campaigns import _campaign
@@ -28,9 +29,13 @@ def _only(event_type: str) -> dict[str, Any]:
 
 
 def test_deciding_a_case_emits_case_decided_with_ids_and_outcome_only(caseworker: Any) -> None:
-    case = ControlCaseFactory()
+    case, document = case_ready_to_catch(caseworker=caseworker)  # due process before "avdekket"
     control_case_decide(
-        case=case, outcome="CAUGHT", justification="Bor hjemme hos foreldrene.", decided_by=caseworker
+        case=case,
+        outcome="CAUGHT",
+        justification="Bor hjemme hos foreldrene.",
+        decided_by=caseworker,
+        reviewed_document_ids=[document.pk],
     )
     payload = _only("control.case.decided")
     assert payload["case_id"] == case.pk and payload["application_id"] == case.application_id

@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from control.models import ScoringRun
 from tests.control import casework_helpers as cw
+from tests.control import student_helpers as st
 from tests.control.factories import RiskModelVersionFactory
-from tests.role_matrix import AD, CW, MD, MG, A, Row, api, check_row, pages
+from tests.role_matrix import AD, CW, MD, MG, ST, A, Row, api, check_row, pages
 
 # Casework. POST-only endpoints opened with GET: 405 for a role that may post, 403 otherwise.
 POST_WORK = {A: 302, CW: 405, MG: 403, MD: 403, AD: 405}
@@ -76,6 +77,13 @@ MATRIX: list[Row] = [
         allowed=CASE_READERS,
         url=lambda: cw.access_report_url(cw.case_with_score().application.customer_id),
     ),
+    pages(
+        "control:customer-access-report-pdf",
+        allowed=CASE_READERS,
+        url=lambda: cw.access_report_url(
+            cw.case_with_score().application.customer_id, "control:customer-access-report-pdf"
+        ),
+    ),
     pages("control:insight", allowed=STATISTICS),
     pages(
         "control:insight-campaign",
@@ -119,6 +127,7 @@ MATRIX: list[Row] = [
     pages("control:model-detail", allowed=MODEL_READERS, url=lambda: _model_url("control:model-detail")),
     Row("control:model-activate", MODEL_POST_MANAGE, url=lambda: _model_url("control:model-activate")),
     Row("control:model-retire", MODEL_POST_MANAGE, url=lambda: _model_url("control:model-retire")),
+    Row("control:model-retrain", MODEL_POST_MANAGE, url=lambda: _model_url("control:model-retrain")),
     pages("control:applications-import", allowed={MD, AD}),
     api("risk-model-list", allowed=MODEL_READERS),
     api("risk-model-detail", allowed=MODEL_READERS, url=lambda: _model_url("risk-model-detail")),
@@ -140,6 +149,27 @@ MATRIX: list[Row] = [
         url=lambda: reverse("control:scoring-run-retry", args=[_run().pk]),
     ),
     Row("applications-import", {A: 401, CW: 403, MG: 403, MD: 405, AD: 405}),
+    # The student's own pages and API ("Mine sider"): only the student, only their own.
+    Row("student:login", {A: 200, CW: 200, MG: 200, MD: 200, AD: 200, ST: 302}),
+    pages("student:case-list", allowed={ST}),
+    pages(
+        "student:case-detail",
+        allowed={ST},
+        url=lambda: reverse("student:case-detail", args=[st.matrix_case().pk]),
+    ),
+    pages(
+        "student:document-download",
+        allowed={ST},
+        url=lambda: (lambda d: reverse("student:document-download", args=[d.case_id, d.pk]))(
+            st.matrix_document()
+        ),
+    ),
+    api("student-case-list", allowed={ST}),
+    api(
+        "student-case-detail",
+        allowed={ST},
+        url=lambda: reverse("student-case-detail", args=[st.matrix_case().pk]),
+    ),
 ]
 
 
@@ -147,3 +177,9 @@ MATRIX: list[Row] = [
 @pytest.mark.parametrize("role", [A, CW, MG, MD, AD])
 def test_each_role_gets_the_expected_status(row: Row, role: str, client_for: Callable[[str], Client]) -> None:
     check_row(row, role, client_for(role))
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=str)
+@pytest.mark.parametrize("role", [ST])
+def test_a_student_gets_only_their_own_pages(row: Row, role: str, db: None) -> None:
+    check_row(row, role, st.matrix_student_client())

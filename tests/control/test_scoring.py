@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from control.ml.training import TrainingResult
+from control.ml.explanation import (
+    contributions_and_margin,
+    model_bias,
+    model_log_odds,
+    model_terms,
+    probability_from_margin,
+    term_name,
+)
+from control.ml.history import history_attach
+from control.ml.training import TrainingResult, pipeline_fit
 from control.models import Application, RiskScore, ScoringRun
+from control.selectors.risk import applications_frame
+from control.services.exports import risk_scores_export
 from control.services.registry import risk_model_activate
 from control.services.scoring import ScoringError, scoring_run_create, scoring_run_execute, scoring_year_run
 from control.tasks import scoring_run_execute_task
@@ -43,6 +57,13 @@ def test_scoring_a_year_stores_score_rank_percentile_and_reasons_for_every_appli
     assert run.status == ScoringRun.Status.SUCCEEDED
     assert len(run.chunks_done) == -(-run.total // 400)
     _assert_complete_ranking(run)
+    # Drift against the training years, counted over every chunk of the year.
+    run.refresh_from_db()
+    assert run.drift["n"] == run.total and set(run.drift["features"]) == set(version.features)
+    assert run.drift["score_psi"] is not None and 0 < run.drift["expected_recall_at_25"] <= 1
+    assert run.drift["warning"] == (
+        bool(run.drift["shifted_features"]) or run.drift["score_psi"] > run.drift["warn_above"]
+    )
 
 
 @pytest.mark.django_db
@@ -111,7 +132,9 @@ def test_the_command_scores_with_the_active_model_and_export_scores_writes_the_r
     assert first[2] == "1" and first[4] == version.version
     assert len(lines) - 1 == Application.objects.filter(academic_year=CURRENT_YEAR).count()
     reasons = [line.split(",")[5] for line in lines[1:] if line.split(",")[5]]
-    assert reasons and all(set(r.split(";")) <= set(version.features) for r in reasons)
+    # A reason names a feature, or two joined by " & " (an explainable-boosting pair term).
+    named = {part for r in reasons for term in r.split(";") for part in term.split(" & ")}
+    assert reasons and named <= set(version.features)
     with pytest.raises(CommandError, match="has not been scored"):
         call_command(
             "export_scores", "--year", "2017", "--out", str(tmp_path / "x.csv"), stdout=io.StringIO()
@@ -133,3 +156,59 @@ def test_a_real_worker_scores_a_year_end_to_end_on_postgresql(
     assert result["status"] == ScoringRun.Status.SUCCEEDED
     run.refresh_from_db()
     _assert_complete_ranking(run)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("algorithm", ["explainable_boosting_pairs", "lightgbm_trees", "lightgbm_additive"])
+def test_every_exported_score_has_exact_reasons_bias_plus_contributions_is_the_logit(
+    algorithm: str,
+    imported_population: int,
+    trained: TrainingResult,
+    population_frame: pd.DataFrame,
+    private_storage: Path,
+    tmp_path: Path,
+) -> None:
+    frame = history_attach(frame=population_frame[population_frame["academic_year"] < CURRENT_YEAR])
+    labelled = frame[frame["control_outcome"].notna()]
+    pipeline = pipeline_fit(frame=labelled, algorithm=algorithm)
+    version = model_version_store(
+        trained=dataclasses.replace(trained, pipeline=pipeline, algorithm=algorithm),
+        version=f"exact-{algorithm}",
+    )
+    scoring_year_run(year=CURRENT_YEAR, model_version=version, chunk_size=1000)
+    target = tmp_path / "scores.csv"
+    risk_scores_export(year=CURRENT_YEAR, out=target.open("w"), model_version=version)
+    exported = pd.read_csv(target, dtype={"application_id": str}, keep_default_na=False)
+    sample = exported.sample(n=60, random_state=1)
+    applications = applications_frame(years=[CURRENT_YEAR])
+    applications = applications.set_index("application_id").loc[sample["application_id"]].reset_index()
+    history = applications_frame(years=[CURRENT_YEAR - 1])
+    features = pipeline.named_steps["features"].transform(history_attach(frame=applications, history=history))
+    contributions, margin = contributions_and_margin(pipeline=pipeline, features=features)
+    bias = model_bias(pipeline=pipeline, features=features)
+    # bias + contributions = the model's own log-odds, and one bias for every row.
+    np.testing.assert_allclose(
+        bias + contributions.astype(np.float64).sum(axis=1),
+        model_log_odds(pipeline=pipeline, features=features),
+        atol=1e-4,
+    )
+    np.testing.assert_allclose(bias, bias[0], atol=1e-6)
+    np.testing.assert_allclose(
+        probability_from_margin(pipeline=pipeline, margin=margin), sample["score"].to_numpy(), atol=1e-6
+    )
+    # The stored reasons are exactly the largest positive terms, with their contributions.
+    terms = model_terms(pipeline=pipeline)
+    stored = dict(
+        RiskScore.objects.filter(
+            model_version=version, application_id__in=list(sample["application_id"])
+        ).values_list("application_id", "reasons")
+    )
+    for row, application_id in enumerate(applications["application_id"]):
+        order = np.argsort(-contributions[row], kind="stable")[:3]
+        expected = [term_name(term=terms[j]) for j in order if round(float(contributions[row, j]), 4) > 0]
+        reasons = stored[application_id]
+        assert [r["feature"] for r in reasons] == expected
+        assert ";".join(expected) == sample["reasons"].iloc[row]
+        for reason, j in zip(reasons, order, strict=False):
+            assert reason["contribution"] == pytest.approx(float(contributions[row, j]), abs=1e-4)
+            assert reason["text_nb"] and reason["text_nn"] and reason["text_en"]

@@ -56,6 +56,14 @@ def test_train_risk_model_json_prints_every_field_of_the_interface_and_stores_th
         assert all({"group", "selection_rate", "recall"} <= set(g) for g in report["groups"])
     assert set(printed["baselines"]) == {"old_rule", "random"}
     assert printed["baselines"]["random"]["recall_at_25"] == pytest.approx(0.25)
+    # Issue 11's additions: every candidate side by side, the justification and drift.
+    candidates = {c["name"]: c for c in printed["candidates"]["models"]}
+    assert {"explainable_boosting_pairs", "lightgbm_trees"} <= set(candidates)
+    assert printed["candidates"]["selected_by"] == "recall_at_25"
+    assert candidates[printed["candidates"]["winner"]]["chosen"]
+    assert all(len(c["recall_at_25_ci"]) == 2 for c in candidates.values())
+    assert printed["justification"]["method"] == "permutation" and printed["justification"]["features"]
+    assert printed["drift"]["test_year"]["expected_recall_at_25"] is not None
 
     version = RiskModelVersion.objects.get(version=printed["model_version"])
     assert version.status == RiskModelVersion.Status.ACTIVE

@@ -42,15 +42,22 @@ def test_the_model_card_shows_metrics_with_intervals_charts_comparison_and_flagg
     )
     assert 'id="model-card-chart-data"' in html and "chart-4.6.1.umd.min.js" in html
     assert "Gammel regel" in html and "Tilfeldig" in html
-    assert "birth_country_group" in html and "fairness-table" in html
+    # Groups in plain words, intersections included, never codes such as EU_EEA or <21.
+    assert "fairness-table" in html and "Fødeland" in html and "født i Norge" in html
+    assert "kvinner, født i Norge" in html and "EU_EEA" not in html and "&lt;21" not in html
     flagged = [
         (name, metric)
         for name, report in version.fairness["attributes"].items()
-        for metric, value in report["ratios"].items()
-        if value is not None and value < version.fairness["flag_below"]
+        for metric, detail in report["ratio_details"].items()
+        if detail["status"] == "flagged"
     ]
     if flagged:
         assert "under grensen" in html
+    # Every candidate side by side, the justification per feature and the drift section.
+    for name in version.comparison["candidates"]["candidates"]:
+        assert f'data-candidate="{name}"' in html
+    assert 'id="justification-table"' in html and 'id="drift-table"' in html
+    assert 'id="retrain-button"' in html
     # Aggregates only: no student is identifiable from the card.
     for national_id in Customer.objects.values_list("national_id", flat=True)[:200]:
         assert national_id not in html
@@ -103,3 +110,41 @@ def test_the_import_page_imports_a_good_file(client_for) -> None:
     )
     assert 'id="import-result"' in response.content.decode()
     assert Application.objects.count() == 2
+
+
+def test_a_modeller_switches_features_off_and_a_new_version_is_trained_and_audited(
+    client_for,
+    imported_population: int,
+    trained: TrainingResult,
+    private_storage: Path,
+    django_capture_on_commit_callbacks,
+) -> None:
+    from lanekassen_ai.models import AuditEvent
+
+    version = model_version_store(trained=trained)
+    before = RiskModelVersion.objects.count()
+    client = client_for("analytiker")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("control:model-retrain", args=[version.version]),
+            {"excluded": ["age", "age_under_21"]},
+        )
+    assert response.status_code == 302
+    event = AuditEvent.objects.filter(action="control.risk_model.retrain").get()
+    assert event.details["excluded_features"] == ["age", "age_under_21"]
+    assert RiskModelVersion.objects.count() == before + 1
+    new = RiskModelVersion.objects.exclude(pk=version.pk).get()
+    assert new.excluded_features == ["age", "age_under_21"]
+    importance = {item["feature"] for item in new.global_importance if item["importance"] > 0}
+    assert not any(part in {"age", "age_under_21"} for term in importance for part in term.split(" & "))
+
+
+def test_switching_off_an_unknown_feature_is_refused_with_a_message(
+    client_for, trained: TrainingResult, private_storage: Path
+) -> None:
+    version = model_version_store(trained=trained)
+    response = client_for("analytiker").post(
+        reverse("control:model-retrain", args=[version.version]), {"excluded": ["gender"]}, follow=True
+    )
+    assert "unknown feature" in response.content.decode()
+    assert RiskModelVersion.objects.count() == 1

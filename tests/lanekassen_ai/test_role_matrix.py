@@ -36,6 +36,9 @@ NOT_IN_MATRIX_PREFIXES = (
     "logout",
     "api-root",
     "audit-event-detail",
+    # The ID-porten login's redirects and the local provider (tests/control/test_student_login.py).
+    "student:oidc-",
+    "oidc_provider:",
     # Detail and POST routes of the webhooks: tests/lanekassen_ai/test_webhooks_api.py.
     "webhook-subscription-detail",
     "webhook-subscription-rotate-secret",

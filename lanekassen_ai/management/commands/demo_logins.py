@@ -1,6 +1,8 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 
 from lanekassen_ai.services.demo import DEMO_LOGINS
 
@@ -12,3 +14,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (username / password):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.role.label:<16} {login.username} / {login.password}")
+        # Other logins an app adds (DEMO_LOGIN_NOTES: functions returning lines).
+        for path in getattr(settings, "DEMO_LOGIN_NOTES", []):
+            for line in import_string(path)():
+                self.stdout.write(line)

@@ -28,6 +28,58 @@ def test_it_reports_rates_per_group_and_flags_a_ratio_under_four_fifths():
     assert audit["ratios"]["selection_rate"] == 0.25
     assert audit["ratios"]["recall"] == 1.0
     assert "selection_rate" in audit["flags"] and "recall" not in audit["flags"]
+    assert audit["ratio_details"]["selection_rate"]["ci"][1] < 0.8
+    assert audit["ratio_details"]["selection_rate"]["status"] == "flagged"
+    assert by_group["F"]["honest_per_cheater"] == 4.0  # 80 honest asked for 20 found
+
+
+def test_a_low_ratio_on_few_students_is_too_few_to_say_not_a_flag():
+    groups = pd.DataFrame({"gender": ["F"] * 40 + ["M"] * 40})
+    selected = np.r_[np.ones(8), np.zeros(32), np.ones(12), np.zeros(28)].astype(bool)
+    audit = fairness_audit(
+        groups_all=groups,
+        selected_all=selected,
+        groups_labelled=groups,
+        selected_labelled=selected,
+        y_labelled=np.zeros(80, dtype=int),
+        share=0.25,
+    )["attributes"]["gender"]
+    detail = audit["ratio_details"]["selection_rate"]
+    assert detail["value"] == round(8 / 12, 4) < 0.8
+    assert detail["ci"][0] < 0.8 < detail["ci"][1]
+    assert detail["status"] == "too_few_to_say" and audit["flags"] == []
+
+
+def test_intersectional_groups_are_audited_with_plain_names():
+    from control.ml.schema import group_label
+
+    groups = pd.DataFrame(
+        {
+            "gender": ["F", "M"] * 50,
+            "birth_country_group": ["NO"] * 50 + ["OTHER"] * 50,
+            "age_band": ["under_21"] * 100,
+        }
+    )
+    audit = fairness_audit(
+        groups_all=groups,
+        selected_all=np.arange(100) % 4 == 0,
+        groups_labelled=groups,
+        selected_labelled=np.arange(100) % 4 == 0,
+        y_labelled=np.zeros(100, dtype=int),
+        share=0.25,
+    )["attributes"]
+    assert {"gender_x_birth_country_group", "age_band_x_birth_country_group"} <= set(audit)
+    codes = {g["group"] for g in audit["gender_x_birth_country_group"]["groups"]}
+    assert codes == {"F|NO", "M|NO", "F|OTHER", "M|OTHER"}
+    assert (
+        group_label(attribute="gender_x_birth_country_group", code="F|OTHER")
+        == "kvinner, født utenfor EU/EØS"
+    )
+    assert group_label(attribute="age_band", code="under_21", language="en") == "under 21"
+    assert (
+        group_label(attribute="birth_country_group", code="EU_EEA", language="nn")
+        == "fødd i eit anna EU/EØS-land"
+    )
 
 
 def test_small_groups_are_listed_but_left_out_of_the_ratios():
@@ -47,7 +99,12 @@ def test_small_groups_are_listed_but_left_out_of_the_ratios():
 
 
 def test_age_bands_and_regions_group_sensibly():
-    assert age_band(age=np.array([19.0, 22.0, 27.0, 45.0])).tolist() == ["<21", "21-24", "25-29", "30+"]
+    assert age_band(age=np.array([19.0, 22.0, 27.0, 45.0])).tolist() == [
+        "under_21",
+        "21_24",
+        "25_29",
+        "30_plus",
+    ]
     regions, kept = study_region(
         study_municipality=pd.Series(["0301", "0301", "1201", "1902"]), keep=["03", "12"]
     )

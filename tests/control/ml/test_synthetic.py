@@ -123,3 +123,44 @@ def test_it_rejects_nonsense_arguments():
         generate_population(population=0, years=[2018], seed=1)
     with pytest.raises(ValueError, match="uncontrolled_years"):
         generate_population(population=10, years=[2018], seed=1, uncontrolled_years=[2019])
+
+
+def _cheater_rate(shape):
+    from control.ml.synthetic import PopulationShape
+
+    applications, truth = generate_population(
+        population=3000, years=[2016, 2017], seed=5, shape=PopulationShape(**shape)
+    )
+    return applications, float(truth["cheater"].mean())
+
+
+def test_population_knobs_change_the_shape_they_name():
+    default, default_rate = _cheater_rate({})
+    _, rare_rate = _cheater_rate({"base_rate_shift": -1.0})
+    assert rare_rate < 0.75 * default_rate
+    more_random, _ = _cheater_rate({"random_share": 0.10})
+    share = lambda frame: float((frame["control_reason"] == "RANDOM").mean())  # noqa: E731
+    assert share(more_random) > 2 * share(default)
+    assert (more_random.loc[more_random["control_reason"] == "RANDOM", "selection_probability"] == 0.10).all()
+    _, interacting_rate = _cheater_rate({"interactions": 1.0})
+    assert interacting_rate != default_rate
+
+
+def test_default_knobs_give_the_same_population_as_no_knobs():
+    from control.ml.synthetic import PopulationShape
+
+    plain, _ = generate_population(population=800, years=[2017, 2018], seed=9)
+    shaped, _ = generate_population(population=800, years=[2017, 2018], seed=9, shape=PopulationShape())
+    pd.testing.assert_frame_equal(plain, shaped)
+
+
+def test_the_old_rule_can_pick_differently():
+    from control.ml.synthetic import old_rule_flags
+
+    frame = pd.DataFrame(
+        {"age": [20.0, 30.0, 30.0], "distance_study_km": [80.0, 30.0, 100.0],
+         "registered_same_address_as_parent": [0, 0, 1]}
+    )  # fmt: skip
+    assert old_rule_flags(frame=frame).tolist() == [True, False, True]
+    assert old_rule_flags(frame=frame, rule="registered_only").tolist() == [False, False, True]
+    assert old_rule_flags(frame=frame, rule="distance_only").tolist() == [False, True, False]

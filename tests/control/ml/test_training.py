@@ -33,7 +33,18 @@ def test_it_beats_the_old_rule_and_random_selection_on_the_same_group(trained):
 
 
 def test_it_compares_candidates_and_says_why_the_winner_won(trained):
-    assert set(trained.comparison["candidates"]) >= {"lightgbm_additive", "logistic_regression"}
+    assert set(trained.comparison["candidates"]) >= {
+        "explainable_boosting_pairs",
+        "lightgbm_trees",
+        "lightgbm_additive",
+        "logistic_regression",
+    }
+    chosen = trained.comparison["candidates"][trained.algorithm]
+    assert chosen["chosen"] and all(
+        chosen["recall_at_25"] >= row["recall_at_25"] for row in trained.comparison["candidates"].values()
+    )
+    low, high = chosen["recall_at_25_ci"]
+    assert low <= chosen["recall_at_25"] <= high
     assert trained.comparison["winner"] == trained.algorithm
     assert trained.algorithm in trained.comparison["why"]
     assert trained.library_versions["scikit-learn"]
@@ -41,14 +52,22 @@ def test_it_compares_candidates_and_says_why_the_winner_won(trained):
 
 def test_the_fairness_audit_covers_every_attribute_with_ratios_and_flags(trained):
     attributes = trained.fairness["attributes"]
-    assert set(attributes) == {"gender", "birth_country_group", "age_band", "study_region"}
+    assert set(attributes) == {
+        "gender",
+        "birth_country_group",
+        "age_band",
+        "study_region",
+        "gender_x_birth_country_group",
+        "age_band_x_birth_country_group",
+    }
     for audit in attributes.values():
         assert audit["groups"]
         for group in audit["groups"]:
             assert 0 <= group["selection_rate"] <= 1
         for metric, ratio in audit["ratios"].items():
             assert ratio is None or 0 <= ratio <= 1
-            assert (metric in audit["flags"]) == (ratio is not None and ratio < 0.8)
+            detail = audit["ratio_details"][metric]
+            assert (metric in audit["flags"]) == (detail["ci"] is not None and detail["ci"][1] < 0.8)
     regions = {g["group"] for g in attributes["study_region"]["groups"]}
     assert len(regions) <= 7
 

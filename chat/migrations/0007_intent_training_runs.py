@@ -26,7 +26,7 @@ def unschedule(apps, schema_editor):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
     dependencies = [
         ("django_celery_beat", "0019_alter_periodictasks_options"),
-        ("chat", "0005_nynorsk_feedback_review_reason_client_key"),
+        ("chat", "0006_console_notes_requeue_employee"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -39,7 +39,7 @@ def fail_duplicate_active_runs(apps, schema_editor):  # type: ignore[no-untyped-
 class Migration(migrations.Migration):
     dependencies = [
         ("django_celery_beat", "0019_alter_periodictasks_options"),
-        ("control", "0003_riskscore_drop_redundant_fk_indexes"),
+        ("control", "0005_decision_versions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,53 @@
+"""control/views/cases.py CustomerAccessReportPdfView with control/services/pdf.py: the
+access report as a PDF holds the same history as the page, every decision version too."""
+
+import io
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from control.services.casework import control_case_decide, control_case_reopen
+from lanekassen_ai.models import AuditEvent
+from tests.control.casework_helpers import access_report_url, case_with_score
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_access_report_pdf_lists_every_decision_version_and_is_audited(
+    client_for: Any, caseworker: Any, manager: Any
+) -> None:
+    case = case_with_score()
+    control_case_decide(
+        case=case, outcome="CLEARED", justification="Første vurdering: i orden.", decided_by=caseworker
+    )
+    control_case_reopen(case=case, reason="Nye opplysninger fra folkeregisteret.", reopened_by=manager)
+    control_case_decide(
+        case=case, outcome="CLEARED", justification="Andre vurdering: i orden.", decided_by=caseworker
+    )
+    customer_id = case.application.customer_id
+    response = client_for("leder").get(access_report_url(customer_id, "control:customer-access-report-pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert f"innsyn-{customer_id}.pdf" in response["Content-Disposition"]
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    for expected in (
+        case.application.customer.national_id,
+        case.campaign.model_version.version,
+        "Første vurdering: i orden.",
+        "Andre vurdering: i orden.",
+        "Nye opplysninger fra folkeregisteret.",
+        "Vedtak, versjon 1",
+        "Vedtak, versjon 2",
+    ):
+        assert expected in text, expected
+    event = AuditEvent.objects.filter(action="control.customer.access_report", object_id=customer_id).get()
+    assert event.details == {"format": "pdf"}
+
+
+def test_the_access_report_pdf_for_an_unknown_customer_is_404(client_for: Any) -> None:
+    assert (
+        client_for("leder").get(access_report_url("NOPE", "control:customer-access-report-pdf")).status_code
+        == 404
+    )
