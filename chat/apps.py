@@ -28,6 +28,7 @@ class ChatConfig(AppConfig):
         "chat.intent.update": _("Intensjon endret"),
         "chat.phrase.add": _("Treningsfrase lagt til"),
         "chat.phrase.delete": _("Treningsfrase slettet"),
+        "chat.intent_model.train_start": _("Trening av intensjonsmodell startet"),
         "chat.intent_model.train": _("Intensjonsmodell trent"),
         "chat.intent_model.activate": _("Intensjonsmodell aktivert"),
         "chat.review.assign": _("Melding koblet til intensjon"),

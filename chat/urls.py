@@ -19,7 +19,7 @@ urlpatterns: list = [
     path("models/", modeller_views.ModelListView.as_view(), name="model-list"),
     path("models/train/", modeller_views.ModelTrainView.as_view(), name="model-train"),
     path(
-        "models/train/<str:task_id>/",
+        "models/train/<int:pk>/",
         modeller_views.ModelTrainProgressView.as_view(),
         name="model-train-progress",
     ),

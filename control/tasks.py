@@ -6,9 +6,9 @@ from typing import Any
 from celery import shared_task
 from django.db import OperationalError
 
-from control.services.campaigns import control_campaign_select
+from control.services.campaigns import control_campaign_select, control_campaigns_recover
 from control.services.notices import notice_send
-from control.services.scoring import scoring_run_execute
+from control.services.scoring import scoring_run_execute, scoring_runs_recover
 from control.services.training import risk_model_version_train
 
 
@@ -30,6 +30,20 @@ def scoring_run_execute_task(scoring_run_id: int) -> dict[str, int | str]:
     retry: finished chunks are skipped (see control.services.scoring)."""
     run = scoring_run_execute(run_id=scoring_run_id)
     return {"scoring_run": run.pk, "status": run.status, "scored": run.done}
+
+
+# Idempotent: a retry after a dropped database connection does no harm.
+@shared_task(
+    name="control.jobs_recover",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=3,
+)
+def control_jobs_recover_task() -> dict[str, dict[str, list[int]]]:
+    """Every minute (django-celery-beat, see migration 0006): re-queue the scoring runs and
+    campaign selections whose worker vanished, or fail them after too many tries."""
+    return {"scoring_runs": scoring_runs_recover(), "campaigns": control_campaigns_recover()}
 
 
 @shared_task(name="control.risk_model_version_train")

@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("campaigns/<int:pk>/", campaigns.CampaignDetailView.as_view(), name="campaign-detail"),
     path("campaigns/<int:pk>/progress/", campaigns.CampaignProgressView.as_view(), name="campaign-progress"),
     path("campaigns/<int:pk>/confirm/", campaigns.CampaignConfirmView.as_view(), name="campaign-confirm"),
+    path("campaigns/<int:pk>/retry/", campaigns.CampaignRetryView.as_view(), name="campaign-retry"),
     path("campaigns/<int:pk>/discard/", campaigns.CampaignDiscardView.as_view(), name="campaign-discard"),
     path("do-not-control/", campaigns.FlagListView.as_view(), name="flag-list"),
     path(
@@ -50,6 +51,7 @@ urlpatterns: list = [
     path("models/<str:version>/", models.ModelDetailView.as_view(), name="model-detail"),
     path("models/<str:version>/activate/", models.ModelActivateView.as_view(), name="model-activate"),
     path("models/<str:version>/retire/", models.ModelRetireView.as_view(), name="model-retire"),
+    path("scoring-runs/<int:pk>/retry/", models.ScoringRunRetryView.as_view(), name="scoring-run-retry"),
     path("models/<str:version>/retrain/", models.ModelRetrainView.as_view(), name="model-retrain"),
     path("import/", models.ImportView.as_view(), name="applications-import"),
     path("insight/", insight.InsightIndexView.as_view(), name="insight"),

@@ -1,8 +1,11 @@
 """Fixtures shared by the whole suite: users per role, a real Celery worker, the browser."""
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
@@ -10,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.test import Client
 
+from lanekassen_ai.celery import app as celery_app
 from lanekassen_ai.roles import Role
 from tests.factories import UserFactory
 
@@ -92,6 +96,98 @@ def redis_celery_worker(transactional_db: None) -> Iterator[Any]:
             yield app
     finally:
         app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def worker_processes(
+    transactional_db: None, tmp_path: Any
+) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
+    """Start real `celery worker` processes (solo pool: the main process does the work, so
+    SIGKILL of it loses the job) on the test database and the Redis broker, with extra
+    environment variables. Every process still running is killed at the end; the logs
+    are printed when a test fails."""
+    broker = django_settings.CELERY_BROKER_URL
+    if not broker.startswith("redis://"):
+        pytest.fail("This test needs a Redis broker: set CELERY_BROKER_URL=redis://... (make test does).")
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{quote(db['USER'] or '')}:{quote(str(db['PASSWORD'] or ''))}@{db['HOST'] or '127.0.0.1'}"
+        f":{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    started: list[tuple[subprocess.Popen[bytes], Any]] = []
+
+    def start(**env: str) -> subprocess.Popen[bytes]:
+        log = (tmp_path / f"worker-{len(started)}.log").open("wb")
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "lanekassen_ai",
+                "worker",
+                "--pool=solo",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"test-{len(started)}-{os.getpid()}@%h",
+            ],
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "lanekassen_ai.settings.test",
+                "DATABASE_URL": database_url,
+                "CELERY_BROKER_URL": broker,
+                **env,
+            },
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=django_settings.BASE_DIR,
+        )
+        started.append((process, log))
+        return process
+
+    yield start
+    for process, log in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=30)
+        log.close()
+    for path in sorted(tmp_path.glob("worker-*.log")):
+        print(f"--- {path.name}\n{path.read_text(errors='replace')[-4000:]}")
+
+
+# Long enough for a worker to start on a loaded machine, short enough for a quick test.
+JOBS_LEASE_SECONDS = 15
+CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def publishing(settings: Any, transactional_db: None) -> Iterator[None]:
+    """Tasks go to the broker (not in-process) with a short lease; the queue is emptied after."""
+    require_postgresql()
+    settings.JOBS_LEASE_SECONDS = JOBS_LEASE_SECONDS
+    settings.JOBS_MAX_ATTEMPTS = 10
+    celery_app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = True
+        celery_app.control.purge()
+
+
+@pytest.fixture
+def broker_down(publishing: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The broker URL points at a closed port (Celery reads CELERY_BROKER_URL first)."""
+    url = celery_app.conf.broker_url
+    monkeypatch.setenv("CELERY_BROKER_URL", CLOSED_PORT_BROKER)
+    celery_app.conf.broker_url = CLOSED_PORT_BROKER
+    try:
+        yield
+    finally:
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
+        celery_app.conf.broker_url = url
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from chat.api.serializers_agent import (
     AgentStatusSerializer,
     AgentStatusUpdateSerializer,
+    AgentTranscriptSerializer,
     CloseSerializer,
     ConversationAgentSerializer,
     MessageSerializer,
@@ -48,6 +49,7 @@ from chat.services.agents import (
     conversation_transfer,
 )
 from lanekassen_ai.api.permissions import HasCapability
+from lanekassen_ai.api.serializers import ErrorSerializer
 from lanekassen_ai.roles import Capability
 from lanekassen_ai.services.audit import AuditContext
 
@@ -62,7 +64,7 @@ CanReassignChats = HasCapability(Capability.REASSIGN_CHATS)
 
 
 def _conflict(exc: AgentError) -> Response:
-    return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    return Response(ErrorSerializer({"detail": str(exc)}).data, status=status.HTTP_409_CONFLICT)
 
 
 def _own(request: Request, pk: int) -> Conversation:
@@ -106,7 +108,9 @@ class AgentStatusView(APIView):
 class AgentTakeNextView(APIView):
     permission_classes = [CanAnswerChats]
 
-    @extend_schema(request=None, responses={200: ConversationAgentSerializer, 204: None, 409: None})
+    @extend_schema(
+        request=None, responses={200: ConversationAgentSerializer, 204: None, 409: ErrorSerializer}
+    )
     def post(self, request: Request) -> Response:
         """Take the oldest waiting conversation of the highest-priority queue; 204 when
         nobody waits."""
@@ -146,7 +150,7 @@ class AgentMessagesView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("after", int, description="only messages with a larger id")],
-        responses=MessageSerializer(many=True),
+        responses=AgentTranscriptSerializer,
     )
     def get(self, request: Request, pk: int) -> Response:
         """The transcript (bot part included), or the messages after id `after`."""
@@ -157,14 +161,9 @@ class AgentMessagesView(APIView):
         messages = conversation_messages(
             conversation=conversation, after=int(after_raw) if after_raw else None
         )
-        return Response(
-            {
-                "conversation": ConversationAgentSerializer(conversation).data,
-                "messages": MessageSerializer(messages, many=True).data,
-            }
-        )
+        return Response(AgentTranscriptSerializer({"conversation": conversation, "messages": messages}).data)
 
-    @extend_schema(request=ReplySerializer, responses={201: MessageSerializer, 409: None})
+    @extend_schema(request=ReplySerializer, responses={201: MessageSerializer, 409: ErrorSerializer})
     def post(self, request: Request, pk: int) -> Response:
         """Reply with `text`, or with the ready answer of intent slug `intent`."""
         conversation = _own(request, pk)
@@ -195,7 +194,9 @@ class AgentMessagesView(APIView):
 class AgentTransferView(APIView):
     permission_classes = [CanAnswerChats]
 
-    @extend_schema(request=TransferSerializer, responses={200: ConversationAgentSerializer, 409: None})
+    @extend_schema(
+        request=TransferSerializer, responses={200: ConversationAgentSerializer, 409: ErrorSerializer}
+    )
     def post(self, request: Request, pk: int) -> Response:
         conversation = _own(request, pk)
         data = TransferSerializer(data=request.data)
@@ -213,7 +214,9 @@ class AgentTransferView(APIView):
 class AgentCloseView(APIView):
     permission_classes = [CanAnswerChats]
 
-    @extend_schema(request=CloseSerializer, responses={200: ConversationAgentSerializer, 409: None})
+    @extend_schema(
+        request=CloseSerializer, responses={200: ConversationAgentSerializer, 409: ErrorSerializer}
+    )
     def post(self, request: Request, pk: int) -> Response:
         conversation = _own(request, pk)
         data = CloseSerializer(data=request.data)

@@ -46,6 +46,7 @@ from chat.services.conversations import (
     conversation_start,
     message_feedback_record,
 )
+from lanekassen_ai.api.serializers import ErrorSerializer
 
 TOKEN_HEADER = OpenApiParameter(
     "X-Conversation-Token",
@@ -108,12 +109,13 @@ class CustomerAPIView(APIView):
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, ConversationError):
-            return Response({"detail": str(exc)}, status=exc.status)
+            return Response(ErrorSerializer({"detail": str(exc)}).data, status=exc.status)
         return super().handle_exception(exc)
 
 
-def _reply_data(reply: Reply | None) -> dict[str, Any] | None:
-    return asdict(reply) if reply is not None else None
+def _posted(*, reply: Reply | None, state: str) -> Response:
+    body = MessagePostedSerializer({"reply": asdict(reply) if reply is not None else None, "state": state})
+    return Response(body.data, status=status.HTTP_201_CREATED)
 
 
 class ConversationCreateView(CustomerAPIView):
@@ -126,16 +128,16 @@ class ConversationCreateView(CustomerAPIView):
             user=request.user,
             client_key=client_key_for(ident=AnonRateThrottle().get_ident(request)),
         )
-        return Response(
+        body = ConversationCreatedSerializer(
             {
                 "id": conversation.pk,
                 "token": token,
                 "assistant": conversation.assistant.slug,
                 "language": conversation.language,
                 "state": conversation.state,
-            },
-            status=status.HTTP_201_CREATED,
+            }
         )
+        return Response(body.data, status=status.HTTP_201_CREATED)
 
 
 class ConversationMessagesView(CustomerAPIView):
@@ -159,7 +161,7 @@ class ConversationMessagesView(CustomerAPIView):
             slugs={slug for m in messages for slug in (m.options or [])},
             language=conversation.language,
         )
-        return Response(
+        body = MessageListSerializer(
             {
                 "state": conversation.state,
                 # The written standard the conversation is in now: the page's labels follow it.
@@ -170,16 +172,17 @@ class ConversationMessagesView(CustomerAPIView):
                         "sender": m.sender,
                         "text": m.text,
                         "action": m.action,
-                        "options": m.options,
+                        "options": m.options or [],
                         "option_labels": [{"slug": s, "label": labels.get(s, s)} for s in m.options or []],
                         "link_url": m.intent.link_url if m.intent and m.sender == "bot" else "",
                         "helpful": m.helpful,
-                        "created_at": m.created_at.isoformat(),
+                        "created_at": m.created_at,
                     }
                     for m in messages
                 ],
             }
         )
+        return Response(body.data)
 
     @extend_schema(
         parameters=[TOKEN_HEADER], request=MessageCreateSerializer, responses={201: MessagePostedSerializer}
@@ -188,9 +191,7 @@ class ConversationMessagesView(CustomerAPIView):
         conversation = self.conversation(request, pk)
         data = self.validated(MessageCreateSerializer, request)
         reply = conversation_message_post(conversation=conversation, text=data["text"])
-        return Response(
-            {"reply": _reply_data(reply), "state": conversation.state}, status=status.HTTP_201_CREATED
-        )
+        return _posted(reply=reply, state=conversation.state)
 
 
 class ConversationChoiceView(CustomerAPIView):
@@ -201,9 +202,7 @@ class ConversationChoiceView(CustomerAPIView):
         conversation = self.conversation(request, pk)
         data = self.validated(ChoiceSerializer, request)
         reply = conversation_option_choose(conversation=conversation, option=data["option"])
-        return Response(
-            {"reply": _reply_data(reply), "state": conversation.state}, status=status.HTTP_201_CREATED
-        )
+        return _posted(reply=reply, state=conversation.state)
 
 
 class ConversationLeaveMessageView(CustomerAPIView):
@@ -214,16 +213,14 @@ class ConversationLeaveMessageView(CustomerAPIView):
         conversation = self.conversation(request, pk)
         data = self.validated(MessageCreateSerializer, request)
         reply = conversation_message_leave(conversation=conversation, text=data["text"])
-        return Response(
-            {"reply": _reply_data(reply), "state": conversation.state}, status=status.HTTP_201_CREATED
-        )
+        return _posted(reply=reply, state=conversation.state)
 
 
 class ConversationCloseView(CustomerAPIView):
     @extend_schema(parameters=[TOKEN_HEADER], request=None, responses={200: ConversationStateSerializer})
     def post(self, request: Request, pk: int) -> Response:
         closed = conversation_close_by_customer(conversation=self.conversation(request, pk))
-        return Response({"id": closed.pk, "state": closed.state, "rating": closed.rating})
+        return Response(ConversationStateSerializer(closed).data)
 
 
 class ConversationRatingView(CustomerAPIView):
@@ -234,7 +231,7 @@ class ConversationRatingView(CustomerAPIView):
         conversation = self.conversation(request, pk)
         data = self.validated(RatingSerializer, request)
         rated = conversation_rate(conversation=conversation, rating=data["rating"], comment=data["comment"])
-        return Response({"id": rated.pk, "state": rated.state, "rating": rated.rating})
+        return Response(ConversationStateSerializer(rated).data)
 
 
 class MessageFeedbackView(CustomerAPIView):
@@ -249,4 +246,6 @@ class MessageFeedbackView(CustomerAPIView):
         message = message_feedback_record(
             conversation=conversation, message_id=message_id, helpful=data["helpful"]
         )
-        return Response({"message_id": message.pk, "helpful": message.helpful})
+        return Response(
+            FeedbackRecordedSerializer({"message_id": message.pk, "helpful": message.helpful}).data
+        )

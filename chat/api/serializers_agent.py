@@ -22,9 +22,11 @@ class AgentStatusUpdateSerializer(serializers.Serializer):
 
 
 class ConversationAgentSerializer(serializers.ModelSerializer):
-    queue: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    queue: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     handover_intent: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -103,3 +105,10 @@ class QueueLiveSerializer(serializers.Serializer):
     longest_wait_seconds = serializers.IntegerField()
     agents_available = serializers.IntegerField()
     agents_busy = serializers.IntegerField()
+
+
+class AgentTranscriptSerializer(serializers.Serializer):
+    """A conversation the agent holds and its messages (all, or those after `after`)."""
+
+    conversation = ConversationAgentSerializer()
+    messages = MessageSerializer(many=True)

@@ -77,7 +77,7 @@ class CustomerMessageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     sender = serializers.CharField()
     text = serializers.CharField()
-    action = serializers.CharField()
+    action = serializers.CharField(allow_blank=True)
     options = serializers.ListField(child=serializers.CharField())
     option_labels = OptionLabelSerializer(many=True)
     link_url = serializers.CharField(allow_blank=True)

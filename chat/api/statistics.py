@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chat.api.serializers_agent import QueueLiveSerializer
+from chat.api.serializers_statistics import StatisticsReportSerializer
 from chat.selectors.forecast import (
     ForecastQueryError,
     forecast_params_parse,
@@ -33,7 +34,7 @@ class StatisticsView(APIView):
             OpenApiParameter("granularity", str, enum=["slot", "day", "week"], description="default: day"),
             OpenApiParameter("queue", str, description="queue slug (default: all queues)"),
         ],
-        responses=dict,
+        responses=StatisticsReportSerializer,
     )
     def get(self, request: Request) -> Response:
         """Per period and queue: offered, answered, abandoned, average speed of answer,
@@ -52,7 +53,7 @@ class StatisticsView(APIView):
         except StatisticsQueryError as exc:
             raise ValidationError({"detail": str(exc)}) from exc
         report = queue_statistics(since=since, until=until, granularity=granularity, queue=queue)
-        return Response(report.as_dict())
+        return Response(StatisticsReportSerializer(report.as_dict()).data)
 
 
 class StatisticsLiveView(APIView):

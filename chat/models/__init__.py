@@ -2,7 +2,7 @@
 conversations and their messages, the review list, queues, agents and statistics."""
 
 from chat.models.conversations import Conversation, ConversationNote, Message, ReviewItem
-from chat.models.knowledge import Assistant, Intent, IntentModelVersion, TrainingPhrase
+from chat.models.knowledge import Assistant, Intent, IntentModelVersion, IntentTrainingRun, TrainingPhrase
 from chat.models.queues import AgentStatus, OpeningHours, Queue, QueueSlotStat
 from chat.models.statistics import AssistantDayStat, IntentDayStat, NotUnderstoodDayStat
 
@@ -15,6 +15,7 @@ __all__ = [
     "Intent",
     "IntentDayStat",
     "IntentModelVersion",
+    "IntentTrainingRun",
     "Message",
     "NotUnderstoodDayStat",
     "OpeningHours",

@@ -137,3 +137,42 @@ class IntentModelVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assistant.slug} {self.version}"
+
+
+class IntentTrainingRun(models.Model):
+    """One retraining of an assistant's intent model, as a background job: its progress is
+    here (not in the task result backend), so the page can follow it with or without a
+    broker, and the worker's lease (lanekassen_ai.services.jobs) lets a beat job re-queue
+    it if the worker vanishes."""
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", _("Venter")
+        RUNNING = "RUNNING", _("Pågår")
+        SUCCEEDED = "SUCCEEDED", _("Fullført")
+        FAILED = "FAILED", _("Feilet")
+
+    assistant = models.ForeignKey(Assistant, on_delete=models.CASCADE, related_name="training_runs")
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PENDING)
+    target_precision = models.FloatField(default=0.97)
+    step = models.CharField(max_length=200, blank=True)
+    share = models.FloatField(default=0.0)  # 0-1, of the whole training
+    error = models.TextField(blank=True)
+    model_version = models.ForeignKey(
+        IntentModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(max_length=64, blank=True, default="")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("intensjonstrening")
+        verbose_name_plural = _("intensjonstreninger")
+
+    def __str__(self) -> str:
+        return f"{self.assistant_id} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"

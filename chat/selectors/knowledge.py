@@ -2,7 +2,7 @@
 
 from django.db.models import Count, QuerySet
 
-from chat.models import Assistant, Intent, IntentModelVersion, TrainingPhrase
+from chat.models import Assistant, Intent, IntentModelVersion, IntentTrainingRun, TrainingPhrase
 
 
 def assistant_list() -> QuerySet[Assistant]:
@@ -45,3 +45,8 @@ def intent_model_version_active(*, assistant: Assistant) -> IntentModelVersion |
     return IntentModelVersion.objects.filter(
         assistant=assistant, status=IntentModelVersion.Status.ACTIVE
     ).first()
+
+
+def intent_training_run_get(*, run_id: int) -> IntentTrainingRun | None:
+    """One retraining with its progress (None if there is no such run)."""
+    return IntentTrainingRun.objects.select_related("assistant", "model_version").filter(pk=run_id).first()

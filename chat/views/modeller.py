@@ -4,7 +4,6 @@ list of messages the bot did not understand (REVIEW_CHAT_MESSAGES)."""
 
 from typing import Any
 
-from celery.result import AsyncResult
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -30,12 +29,15 @@ from chat.selectors.knowledge import (
     intent_model_version_active,
     intent_model_version_list,
     intent_phrases,
+    intent_training_run_get,
 )
 from chat.services.knowledge import intent_update, training_phrase_add, training_phrase_delete
 from chat.services.review import ReviewError, review_item_assign, review_item_dismiss, review_items_bulk
-from chat.tasks import intent_model_train_task
+from chat.services.training_runs import intent_training_run_start
 from lanekassen_ai.permissions import CapabilityRequiredMixin
+from lanekassen_ai.responses import jobs_unavailable_page
 from lanekassen_ai.roles import Capability, perm
+from lanekassen_ai.services.jobs import JobsUnavailable
 
 MANAGE = perm(Capability.MANAGE_INTENTS)
 REVIEW = perm(Capability.REVIEW_CHAT_MESSAGES)
@@ -186,7 +188,7 @@ class ModelListView(PermissionRequiredMixin, ListView):
             active=active,
             metrics=metrics,
             risk_coverage=metrics.get("risk_coverage", []),
-            task_id=self.request.GET.get("task", ""),
+            training_run=_training_run_from(self.request),
             query_string=f"assistant={self.assistant.slug}",
         )
         return context
@@ -198,40 +200,34 @@ class CanTrain(CapabilityRequiredMixin):
     capabilities = (Capability.MANAGE_INTENTS, Capability.REVIEW_CHAT_MESSAGES)
 
 
+def _training_run_from(request: HttpRequest) -> Any:
+    raw = request.GET.get("training", "")
+    return intent_training_run_get(run_id=int(raw)) if raw.isdigit() and len(raw) < 12 else None
+
+
 class ModelTrainView(CanTrain, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         assistant = _assistant_from(request)
-        result = intent_model_train_task.delay(assistant.pk, request.user.pk)
-        messages.info(request, gettext("Treningen er startet."))
         back = request.POST.get("next") or ""
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             back = reverse("chat:review-list")
-        return HttpResponseRedirect(f"{back.split('?')[0]}?assistant={assistant.slug}&task={result.id}")
+        back = f"{back.split('?')[0]}?assistant={assistant.slug}"
+        try:
+            run = intent_training_run_start(assistant=assistant, started_by=request.user, channel="web")
+        except JobsUnavailable:
+            return jobs_unavailable_page(request, back=back)
+        messages.info(request, gettext("Treningen er startet."))
+        return HttpResponseRedirect(f"{back}&training={run.pk}")
 
 
 class ModelTrainProgressView(CanTrain, View):
-    """htmx partial: the training task's state; stops polling when it is done."""
+    """htmx partial: the retraining's progress, read from its row; stops polling when done."""
 
-    def get(self, request: HttpRequest, task_id: str) -> HttpResponse:
-        result = AsyncResult(task_id)
-        try:
-            state, raw = result.state, result.info
-        except NotImplementedError:
-            # No result backend (tasks run in-process): the task has finished already.
-            state, raw = "SUCCESS", None
-        info = raw if isinstance(raw, dict) else {}
-        return render(
-            request,
-            "chat/modeller/_train_progress.html",
-            {
-                "task_id": task_id,
-                "state": state,
-                "step": info.get("step", ""),
-                "percent": int(100 * float(info.get("share", 0) or 0)),
-                "done": state in ("SUCCESS", "FAILURE", "REVOKED"),
-                "error": str(raw) if state == "FAILURE" else "",
-            },
-        )
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        run = intent_training_run_get(run_id=pk)
+        if run is None:
+            raise Http404(gettext("Ingen trening med det nummeret."))
+        return render(request, "chat/modeller/_train_progress.html", {"training_run": run})
 
 
 class ReviewListView(PermissionRequiredMixin, ListView):
@@ -263,7 +259,7 @@ class ReviewListView(PermissionRequiredMixin, ListView):
             ),
             fallback_rate=fallback_rate_by_day(assistant=self.assistant, days=30),
             durable=intent_durable_resolution(assistant=self.assistant, days=30),
-            task_id=self.request.GET.get("task", ""),
+            training_run=_training_run_from(self.request),
             query_string=f"assistant={self.assistant.slug}&status={self.status}",
         )
         return context

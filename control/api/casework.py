@@ -32,6 +32,7 @@ from control.selectors.casework import (
     risk_band,
     risk_reasons_for_language,
 )
+from control.services.campaigns import control_campaign_retry
 from control.services.casework import (
     control_case_decide,
     control_case_list_view_record,
@@ -41,10 +42,12 @@ from control.services.casework import (
 )
 from lanekassen_ai.api.idempotency import idempotent
 from lanekassen_ai.api.permissions import HasCapability
+from lanekassen_ai.api.serializers import ErrorSerializer
 from lanekassen_ai.roles import Capability
 
 CASE_READERS = HasCapability(Capability.WORK_CONTROL_CASES, Capability.MANAGE_CONTROL)
 CASE_WORKERS = HasCapability(Capability.WORK_CONTROL_CASES)
+CAMPAIGN_MANAGERS = HasCapability(Capability.MANAGE_CONTROL)
 STATISTICS_READERS = HasCapability(Capability.VIEW_CONTROL_STATISTICS, Capability.MANAGE_CONTROL)
 
 
@@ -172,15 +175,39 @@ class ControlCampaignViewSet(viewsets.ReadOnlyModelViewSet):
     """Campaigns (no personal data) and their statistics."""
 
     serializer_class = ControlCampaignSerializer
-    permission_classes = [STATISTICS_READERS]
     filter_backends: list[Any] = []
+
+    def get_permissions(self) -> list[Any]:
+        # Reading is for the statistics readers; anything else (retry) for the managers.
+        if self.action in ("list", "retrieve", "statistics"):
+            return [STATISTICS_READERS()]
+        return [CAMPAIGN_MANAGERS()]
 
     def get_queryset(self) -> Any:
         return control_campaign_list()
+
+    @extend_schema(
+        request=None, responses={202: ControlCampaignSerializer, 409: ErrorSerializer, 503: ErrorSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: str | None = None) -> Response:
+        """Start a failed or stuck selection again."""
+        campaign: ControlCampaign = self.get_object()
+        try:
+            control_campaign_retry(campaign=campaign, actor=request.user, channel="api")  # type: ignore[arg-type]
+        except DjangoValidationError as error:
+            body = ErrorSerializer({"detail": " ".join(error.messages)}).data
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        return Response(
+            ControlCampaignSerializer(control_campaign_list().get(pk=campaign.pk)).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
 
     @extend_schema(responses={200: CampaignStatisticsSerializer})
     @action(detail=True, methods=["get"])
     def statistics(self, request: Request, pk: str | None = None) -> Response:
         """Progress, hit rate by selection reason with Wilson intervals, lift, per group."""
         campaign: ControlCampaign = self.get_object()
-        return Response(control_campaign_statistics(campaign=campaign).as_dict())
+        return Response(
+            CampaignStatisticsSerializer(control_campaign_statistics(campaign=campaign).as_dict()).data
+        )

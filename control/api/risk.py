@@ -3,7 +3,6 @@ scoring runs. Thin: each call validates input and calls one service."""
 
 from typing import Any
 
-from django.db import transaction
 from django.utils import translation
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -14,10 +13,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from control.api.serializers_risk import (
-    ImportRunSerializer,
+    ImportRefusedSerializer,
+    ImportResultSerializer,
     ImportUploadSerializer,
     RiskModelVersionDetailSerializer,
     RiskModelVersionListSerializer,
+    ScoringRunConflictSerializer,
     ScoringRunCreateSerializer,
     ScoringRunSerializer,
 )
@@ -25,10 +26,10 @@ from control.models import RiskModelVersion
 from control.selectors.risk import risk_model_version_list, scoring_run_list
 from control.services.imports import ImportRefused, applications_import
 from control.services.registry import RegistryError, risk_model_activate, risk_model_retire
-from control.services.scoring import ScoringError, scoring_run_create
-from control.tasks import scoring_run_execute_task
+from control.services.scoring import ScoringError, ScoringRunConflict, scoring_run_retry, scoring_run_start
 from lanekassen_ai.api.idempotency import idempotent
 from lanekassen_ai.api.permissions import HasCapability
+from lanekassen_ai.api.serializers import ErrorSerializer
 from lanekassen_ai.roles import Capability
 
 MODEL_READERS = HasCapability(Capability.VIEW_RISK_MODELS)
@@ -43,11 +44,21 @@ class ApplicationsImportView(APIView):
     permission_classes = [MODEL_MANAGERS]
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request=ImportUploadSerializer, responses={201: ImportRunSerializer})
+    # 400 is not published: besides a refused file (ImportRefusedSerializer) a bad
+    # Idempotency-Key header answers 400 in the idempotency layer's own shape.
+    @extend_schema(request=ImportUploadSerializer, responses={201: ImportResultSerializer})
     @idempotent
     def post(self, request: Request) -> Response:
         form = ImportUploadSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        if not form.is_valid():
+            # The same body as a refused file, so that every 400 here has one shape.
+            problems = [
+                {"line": 0, "column": field, "value": "", "reason": str(message)}
+                for field, messages in form.errors.items()
+                for message in messages
+            ]
+            invalid = {"detail": "The upload is invalid.", "errors": problems}
+            return Response(ImportRefusedSerializer(invalid).data, status=status.HTTP_400_BAD_REQUEST)
         upload = form.validated_data["file"]
         try:
             result = applications_import(
@@ -64,14 +75,9 @@ class ApplicationsImportView(APIView):
             }
             if refused.run is not None:
                 body["import_run"] = refused.run.pk
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        return Response(
-            {
-                **ImportRunSerializer(result.run).data,
-                "rejected": [e.as_dict() for e in result.errors],
-            },
-            status=status.HTTP_201_CREATED,
-        )
+            return Response(ImportRefusedSerializer(body).data, status=status.HTTP_400_BAD_REQUEST)
+        result.run.rejected = [e.as_dict() for e in result.errors]  # type: ignore[attr-defined]
+        return Response(ImportResultSerializer(result.run).data, status=status.HTTP_201_CREATED)
 
 
 class RiskModelVersionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -93,12 +99,12 @@ class RiskModelVersionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self) -> Any:
         return RiskModelVersionDetailSerializer if self.action != "list" else RiskModelVersionListSerializer
 
-    @extend_schema(request=None, responses={200: RiskModelVersionDetailSerializer})
+    @extend_schema(request=None, responses={200: RiskModelVersionDetailSerializer, 409: ErrorSerializer})
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, version: str | None = None) -> Response:
         return self._change(risk_model_activate, request)
 
-    @extend_schema(request=None, responses={200: RiskModelVersionDetailSerializer})
+    @extend_schema(request=None, responses={200: RiskModelVersionDetailSerializer, 409: ErrorSerializer})
     @action(detail=True, methods=["post"])
     def retire(self, request: Request, version: str | None = None) -> Response:
         return self._change(risk_model_retire, request)
@@ -107,7 +113,7 @@ class RiskModelVersionViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             model_version = service(model_version=self.get_object(), request=request._request)
         except RegistryError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+            return Response(ErrorSerializer({"detail": str(exc)}).data, status=status.HTTP_409_CONFLICT)
         return Response(RiskModelVersionDetailSerializer(model_version).data)
 
 
@@ -118,14 +124,21 @@ class ScoringRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["academic_year", "status"]
 
     def get_permissions(self) -> list[Any]:
-        if self.action == "create":
+        if self.action in ("create", "retry"):
             return [MODEL_MANAGERS()]
         return [MODEL_READERS()]
 
     def get_queryset(self) -> Any:
         return scoring_run_list()
 
-    @extend_schema(request=ScoringRunCreateSerializer, responses={202: ScoringRunSerializer})
+    @extend_schema(
+        request=ScoringRunCreateSerializer,
+        responses={
+            202: ScoringRunSerializer,
+            409: ScoringRunConflictSerializer,
+            503: ErrorSerializer,
+        },
+    )
     @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = ScoringRunCreateSerializer(data=request.data)
@@ -141,14 +154,40 @@ class ScoringRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                     status=status.HTTP_400_BAD_REQUEST,
                 )
         try:
-            with transaction.atomic():
-                run = scoring_run_create(
-                    year=form.validated_data["academic_year"],
-                    model_version=model_version,
-                    request=request._request,
-                )
-                scoring_run_execute_task.delay_on_commit(run.pk)
+            run = scoring_run_start(
+                year=form.validated_data["academic_year"],
+                model_version=model_version,
+                user=request.user,
+                channel="api",
+            )
+        except ScoringRunConflict as conflict:
+            return _conflict(conflict)
         except ScoringError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(ErrorSerializer({"detail": str(exc)}).data, status=status.HTTP_400_BAD_REQUEST)
         run.refresh_from_db()
         return Response(ScoringRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: ScoringRunSerializer,
+            409: ScoringRunConflictSerializer,
+            503: ErrorSerializer,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: str | None = None) -> Response:
+        """Queue a failed or stuck run again: it resumes at its first chunk not done."""
+        try:
+            run = scoring_run_retry(run=self.get_object(), user=request.user, channel="api")
+        except ScoringRunConflict as conflict:
+            return _conflict(conflict)
+        except ScoringError as exc:
+            return Response(ErrorSerializer({"detail": str(exc)}).data, status=status.HTTP_409_CONFLICT)
+        run.refresh_from_db()
+        return Response(ScoringRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+def _conflict(conflict: ScoringRunConflict) -> Response:
+    body = ScoringRunConflictSerializer({"detail": str(conflict), "running": conflict.run}).data
+    return Response(body, status=status.HTTP_409_CONFLICT)

@@ -16,7 +16,11 @@ class ControlCaseListSerializer(serializers.ModelSerializer):
     application_id = serializers.CharField(read_only=True)
     academic_year = serializers.IntegerField(source="application.academic_year", read_only=True)
     national_id_masked = serializers.SerializerMethodField()
-    assigned_to = serializers.CharField(source="assigned_to.username", read_only=True, default=None)
+    assigned_to = serializers.CharField(
+        source="assigned_to.username", read_only=True, default=None, allow_null=True
+    )
+    # "" until the case is decided: a blank choice in the schema, not a third outcome.
+    outcome = serializers.ChoiceField(choices=ControlOutcome.choices, allow_blank=True, read_only=True)
     # An undecided random case shows no score or rank (see control_case_shows_risk).
     score = serializers.SerializerMethodField()
     risk_rank = serializers.SerializerMethodField()
@@ -73,7 +77,9 @@ class CaseDocumentSerializer(serializers.ModelSerializer):
 
 
 class ControlDecisionSerializer(serializers.ModelSerializer):
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    decided_by = serializers.CharField(
+        source="decided_by.username", read_only=True, default=None, allow_null=True
+    )
     reviewed_documents: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -175,7 +181,9 @@ class DecisionInputSerializer(serializers.Serializer):
 
 
 class ControlCampaignSerializer(serializers.ModelSerializer):
-    model_version = serializers.CharField(source="model_version.version", read_only=True, default=None)
+    model_version = serializers.CharField(
+        source="model_version.version", read_only=True, default=None, allow_null=True
+    )
     case_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -190,6 +198,8 @@ class ControlCampaignSerializer(serializers.ModelSerializer):
             "documentation_days",
             "model_version",
             "status",
+            "progress",
+            "error",
             "case_count",
             "created_at",
             "confirmed_at",

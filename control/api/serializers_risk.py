@@ -8,7 +8,9 @@ from control.models import ImportRun, RiskModelVersion, ScoringRun
 
 
 class RiskModelVersionListSerializer(serializers.ModelSerializer):
-    trained_by = serializers.CharField(source="trained_by.username", default=None, read_only=True)
+    trained_by = serializers.CharField(
+        source="trained_by.username", default=None, read_only=True, allow_null=True
+    )
     headline = serializers.SerializerMethodField()
 
     class Meta:
@@ -61,9 +63,18 @@ class ScoringRunSerializer(serializers.ModelSerializer):
             "total",
             "done",
             "error",
+            "attempts",
+            "heartbeat_at",
             "created_at",
             "finished_at",
         ]
+
+
+class ScoringRunConflictSerializer(serializers.Serializer):
+    """409: a run of the same year and model is going."""
+
+    detail = serializers.CharField()
+    running = ScoringRunSerializer()
 
 
 class ScoringRunCreateSerializer(serializers.Serializer):
@@ -100,3 +111,20 @@ class ImportRunSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
         ]
+
+
+class ImportResultSerializer(ImportRunSerializer):
+    """201: the import run, with the rows left out (skip_invalid)."""
+
+    rejected = RowErrorSerializer(many=True, read_only=True)
+
+    class Meta(ImportRunSerializer.Meta):
+        fields = [*ImportRunSerializer.Meta.fields, "rejected"]
+
+
+class ImportRefusedSerializer(serializers.Serializer):
+    """400: the file was refused; every bad row (first 1000) with line, column, value, reason."""
+
+    detail = serializers.CharField()
+    errors = RowErrorSerializer(many=True)  # type: ignore[assignment]  # the body key, not .errors
+    import_run = serializers.IntegerField(required=False)

@@ -89,11 +89,24 @@ class ScoringRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The worker's lease (lanekassen_ai.services.jobs): who runs it, its last sign of life,
+    # and how often it was re-queued after its worker vanished.
+    lease_owner = models.CharField(max_length=64, blank=True, default="")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("scoringskjøring")
         verbose_name_plural = _("scoringskjøringer")
+        constraints = [
+            # One run per year and model at a time: two would write the same scores.
+            models.UniqueConstraint(
+                fields=["model_version", "academic_year"],
+                condition=models.Q(status__in=["PENDING", "RUNNING"]),
+                name="one_active_scoring_run",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.model_version} {self.academic_year} ({self.status})"

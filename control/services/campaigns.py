@@ -15,10 +15,13 @@ Selection design (why every case stores a reason and a probability):
 import logging
 import random
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,12 +38,21 @@ from control.selectors.casework import application_count_for_year, control_campa
 from control.selectors.risk import risk_model_version_active
 from lanekassen_ai.services.audit import audit_record
 from lanekassen_ai.services.events import event_emit
+from lanekassen_ai.services.jobs import (
+    Lease,
+    LeaseLost,
+    job_claim,
+    job_enqueue,
+    job_lease_seconds,
+    jobs_recover,
+)
 
 logger = logging.getLogger(__name__)
 
 MIN_RANDOM_SHARE = 0.05
 DEFAULT_RANDOM_SHARE = 0.10
 _INSERT_CHUNK = 1000
+TASK_NAME = "control.campaign_select"
 
 
 def control_campaign_create(
@@ -114,6 +126,7 @@ def control_campaign_create(
             # Stored so that the draw can be reproduced and checked afterwards.
             seed=seed if seed is not None else secrets.randbelow(2**31),
             created_by=created_by,
+            heartbeat_at=timezone.now(),
         )
         audit_record(
             action="control.campaign.create",
@@ -127,6 +140,113 @@ def control_campaign_create(
             },
         )
     return campaign
+
+
+def _mark_unavailable(*, campaign_id: int) -> None:
+    # The broker refused the job: FAILED with the reason (retryable), never SELECTING for ever.
+    ControlCampaign.objects.filter(pk=campaign_id, status=ControlCampaign.Status.SELECTING).update(
+        status=ControlCampaign.Status.FAILED,
+        error=_("Bakgrunnsjobber var utilgjengelige, så uttrekket ble ikke startet. Prøv igjen."),
+        lease_owner="",
+    )
+
+
+def control_campaign_start(
+    *,
+    name: str,
+    academic_year: int,
+    created_by: User,
+    budget_count: int | None = None,
+    budget_share: float | None = None,
+    random_share: float = DEFAULT_RANDOM_SHARE,
+    documentation_days: int = 21,
+    model_version: RiskModelVersion | None = None,
+    request: HttpRequest | None = None,
+) -> ControlCampaign:
+    """Create a campaign (see `control_campaign_create`) and queue its selection after
+    commit. Raises JobsUnavailable when the broker is down; the campaign is then FAILED
+    with the reason, so it can be retried."""
+    campaign = control_campaign_create(
+        name=name,
+        academic_year=academic_year,
+        created_by=created_by,
+        budget_count=budget_count,
+        budget_share=budget_share,
+        random_share=random_share,
+        documentation_days=documentation_days,
+        model_version=model_version,
+        request=request,
+    )
+    job_enqueue(
+        task_name=TASK_NAME,
+        args=[campaign.pk],
+        on_unavailable=lambda: _mark_unavailable(campaign_id=campaign.pk),
+    )
+    return campaign
+
+
+def control_campaign_is_stuck(*, campaign: ControlCampaign) -> bool:
+    """A selection whose worker has given no sign of life for a lease."""
+    if campaign.status != ControlCampaign.Status.SELECTING:
+        return False
+    stale = timezone.now() - timedelta(seconds=job_lease_seconds())
+    return campaign.heartbeat_at is None or campaign.heartbeat_at < stale
+
+
+def control_campaign_retry(*, campaign: ControlCampaign, actor: User, channel: str = "") -> ControlCampaign:
+    """Select a FAILED or stuck campaign's cases again (from scratch). Audited. Raises
+    ValidationError when the campaign is neither, JobsUnavailable when the broker is down."""
+    with transaction.atomic():
+        locked = ControlCampaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.status != ControlCampaign.Status.FAILED and not control_campaign_is_stuck(campaign=locked):
+            raise ValidationError(
+                _("Bare et uttrekk som feilet eller stanset kan startes på nytt; «%(name)s» er %(status)s.")
+                % {"name": locked.name, "status": locked.get_status_display()}
+            )
+        previous = locked.status
+        locked.status = ControlCampaign.Status.SELECTING
+        locked.error = ""
+        locked.progress = 0
+        locked.attempts = 0
+        locked.lease_owner = ""
+        locked.heartbeat_at = timezone.now()
+        locked.save(update_fields=["status", "error", "progress", "attempts", "lease_owner", "heartbeat_at"])
+        audit_record(
+            action="control.campaign.retry",
+            actor=actor,
+            obj=locked,
+            channel=channel,
+            details={"previous_status": previous},
+        )
+    job_enqueue(
+        task_name=TASK_NAME, args=[locked.pk], on_unavailable=lambda: _mark_unavailable(campaign_id=locked.pk)
+    )
+    return locked
+
+
+def control_campaigns_recover() -> dict[str, list[int]]:
+    """Re-queue the selections whose worker vanished (no heartbeat for a lease), or fail
+    them after JOBS_MAX_ATTEMPTS (beat job, see control.tasks.control_jobs_recover)."""
+
+    def fail(campaign: ControlCampaign, attempts: int) -> None:
+        ControlCase.objects.filter(campaign=campaign).delete()
+        ControlCampaign.objects.filter(pk=campaign.pk).update(
+            status=ControlCampaign.Status.FAILED,
+            lease_owner="",
+            attempts=attempts,
+            error=_("Uttrekket stanset %(n)s ganger uten å bli ferdig. Start det på nytt.") % {"n": attempts},
+        )
+        audit_record(
+            action="control.campaign.abandon", obj=campaign, channel="task", details={"attempts": attempts}
+        )
+
+    recovered = jobs_recover(
+        model=ControlCampaign,
+        active=Q(status=ControlCampaign.Status.SELECTING),
+        requeue=lambda campaign: job_enqueue(task_name=TASK_NAME, args=[campaign.pk]),
+        fail=fail,
+    )
+    return {"requeued": recovered.requeued, "failed": recovered.failed}
 
 
 def _eligible_scores(*, campaign: ControlCampaign) -> list[tuple[str, float, int]]:
@@ -146,9 +266,9 @@ def _eligible_scores(*, campaign: ControlCampaign) -> list[tuple[str, float, int
     )
 
 
-def _progress(*, campaign: ControlCampaign, percent: int) -> None:
-    # Written outside any transaction so the page's polling sees it at once.
-    ControlCampaign.objects.filter(pk=campaign.pk).update(progress=percent)
+def _progress(*, lease: Lease, percent: int) -> None:
+    # Written outside any transaction so the page's polling sees it at once; renews the lease.
+    lease.beat(progress=percent)
 
 
 def control_campaign_select(*, campaign_id: int) -> ControlCampaign:
@@ -157,17 +277,20 @@ def control_campaign_select(*, campaign_id: int) -> ControlCampaign:
 
     Idempotent: cases from an earlier, interrupted run of the same campaign are removed
     first. Cases are inserted in chunks, each committed, so the progress is visible; on any
-    error they are all removed again.
+    error they are all removed again. A campaign no longer SELECTING (a job delivered twice)
+    or held by another live worker is returned as it is; the worker holds the campaign's
+    lease while it selects and stops, writing nothing more, if another took it over.
     """
     campaign = ControlCampaign.objects.select_related("model_version").get(pk=campaign_id)
-    if campaign.status != ControlCampaign.Status.SELECTING:
-        raise ValidationError(
-            _("Kampanjen «%(name)s» er ikke i ferd med å trekkes ut (status %(status)s).")
-            % {"name": campaign.name, "status": campaign.get_status_display()}
-        )
+    lease = job_claim(
+        model=ControlCampaign, pk=campaign.pk, active=Q(status=ControlCampaign.Status.SELECTING)
+    )
+    if lease is None:
+        logger.info("campaign %s is not selecting or another worker holds it", campaign.pk)
+        return campaign
     try:
         ControlCase.objects.filter(campaign=campaign).delete()
-        _progress(campaign=campaign, percent=5)
+        _progress(lease=lease, percent=5)
         eligible = _eligible_scores(campaign=campaign)
         year_total = application_count_for_year(academic_year=campaign.academic_year)
         budget = (
@@ -185,7 +308,8 @@ def control_campaign_select(*, campaign_id: int) -> ControlCampaign:
         rng = random.Random(campaign.seed)
         random_picks = rng.sample(rest, n_random) if n_random else []
         random_probability = n_random / len(rest) if rest else 0.0
-        _progress(campaign=campaign, percent=20)
+        _progress(lease=lease, percent=20)
+        chunk = getattr(settings, "CONTROL_SELECTION_CHUNK_SIZE", _INSERT_CHUNK)
 
         cases = [
             ControlCase(
@@ -210,27 +334,33 @@ def control_campaign_select(*, campaign_id: int) -> ControlCampaign:
             )
             for app_id, score, rank in random_picks
         ]
-        for start in range(0, len(cases), _INSERT_CHUNK):
+        for start in range(0, len(cases), chunk):
             # One transaction per chunk: committed (so the progress shows) when called from
             # a worker, a savepoint when called inside a caller's transaction.
             with transaction.atomic():
-                ControlCase.objects.bulk_create(cases[start : start + _INSERT_CHUNK])
-            done = min(start + _INSERT_CHUNK, len(cases))
-            _progress(campaign=campaign, percent=20 + int(70 * done / len(cases)))
+                ControlCase.objects.bulk_create(cases[start : start + chunk])
+            done = min(start + chunk, len(cases))
+            _progress(lease=lease, percent=20 + int(70 * done / len(cases)))
         preview = control_campaign_selection_rates(campaign=campaign)
         preview["risk"] = n_risk
         preview["random"] = n_random
         preview["eligible"] = len(eligible)
         preview["random_probability"] = random_probability
-        ControlCampaign.objects.filter(pk=campaign.pk).update(
-            status=ControlCampaign.Status.PROPOSED, progress=100, preview=preview, error=""
-        )
+        if not lease.release(status=ControlCampaign.Status.PROPOSED, progress=100, preview=preview, error=""):
+            raise LeaseLost(f"campaign {campaign.pk} was taken over")
+    except LeaseLost:
+        # The worker that took over removes and re-inserts the cases itself.
+        logger.warning("selection of campaign %s was taken over by another worker; stopping", campaign.pk)
+        campaign.refresh_from_db()
+        return campaign
     except Exception as exc:
+        if not lease.held():
+            logger.warning("selection of campaign %s failed after it was taken over: %s", campaign.pk, exc)
+            campaign.refresh_from_db()
+            return campaign
         logger.exception("selection of campaign %s failed", campaign.pk)
         ControlCase.objects.filter(campaign=campaign).delete()
-        ControlCampaign.objects.filter(pk=campaign.pk).update(
-            status=ControlCampaign.Status.FAILED, error=f"{type(exc).__name__}: {exc}"
-        )
+        lease.release(status=ControlCampaign.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
         raise
     campaign.refresh_from_db()
     return campaign

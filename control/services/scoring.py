@@ -15,13 +15,16 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from control.ml.drift import DriftCounter
@@ -31,6 +34,14 @@ from control.selectors.risk import application_year_ids_bounds, applications_fra
 from control.services.registry import risk_model_pipeline_load
 from lanekassen_ai.services.audit import audit_record
 from lanekassen_ai.services.events import event_emit
+from lanekassen_ai.services.jobs import (
+    Lease,
+    LeaseLost,
+    job_claim,
+    job_enqueue,
+    job_lease_seconds,
+    jobs_recover,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +51,32 @@ CHUNK_SIZE = 100_000
 KEEP_FRAMES_UP_TO = 1_500_000
 
 
+ACTIVE = (ScoringRun.Status.PENDING, ScoringRun.Status.RUNNING)
+TASK_NAME = "control.scoring_run_execute"
+
+
 class ScoringError(Exception):
     """Scoring cannot start or continue, with the reason."""
+
+
+class ScoringRunConflict(ScoringError):
+    """Another run of the same year and model is going (`run`)."""
+
+    def __init__(self, *, run: ScoringRun) -> None:
+        self.run = run
+        super().__init__(
+            f"scoring run {run.pk} for academic year {run.academic_year} with model "
+            f"{run.model_version.version} is {run.status.lower()}: wait for it to finish"
+        )
+
+
+def _active_run(
+    *, model_version: RiskModelVersion, year: int, exclude: int | None = None
+) -> ScoringRun | None:
+    runs = ScoringRun.objects.select_related("model_version").filter(
+        model_version=model_version, academic_year=year, status__in=ACTIVE
+    )
+    return runs.exclude(pk=exclude).first() if exclude else runs.first()
 
 
 def scoring_run_create(
@@ -67,9 +102,26 @@ def scoring_run_create(
     actor = user if user is not None else getattr(request, "user", None)
     actor = actor if actor is not None and actor.is_authenticated else None
     with transaction.atomic():
-        run = ScoringRun.objects.create(
-            model_version=model_version, academic_year=year, total=total, started_by=actor
-        )
+        # Two requests for the same year and model queue up on the model's row; the
+        # constraint one_active_scoring_run is the backstop.
+        RiskModelVersion.objects.select_for_update().filter(pk=model_version.pk).first()
+        going = _active_run(model_version=model_version, year=year)
+        if going is not None:
+            raise ScoringRunConflict(run=going)
+        try:
+            with transaction.atomic():
+                run = ScoringRun.objects.create(
+                    model_version=model_version,
+                    academic_year=year,
+                    total=total,
+                    started_by=actor,
+                    heartbeat_at=timezone.now(),
+                )
+        except IntegrityError:
+            going = _active_run(model_version=model_version, year=year)
+            if going is None:
+                raise
+            raise ScoringRunConflict(run=going) from None
         audit_record(
             action="control.scoring.start",
             actor=actor,
@@ -81,18 +133,112 @@ def scoring_run_create(
     return run
 
 
+def _mark_unavailable(*, run_id: int) -> None:
+    # The broker refused the job: leave the run FAILED (retryable), never PENDING for ever.
+    ScoringRun.objects.filter(pk=run_id, status=ScoringRun.Status.PENDING).update(
+        status=ScoringRun.Status.FAILED, error="broker unavailable: the run was not queued", lease_owner=""
+    )
+
+
+def scoring_run_start(
+    *, year: int, model_version: RiskModelVersion | None = None, user: Any = None, channel: str = ""
+) -> ScoringRun:
+    """Create a run (see `scoring_run_create`) and queue it after commit. Raises
+    ScoringRunConflict when a run of the same year and model is going, and
+    JobsUnavailable (the run is left FAILED, so it can be retried) when the broker is down."""
+    run = scoring_run_create(year=year, model_version=model_version, user=user, channel=channel)
+    job_enqueue(task_name=TASK_NAME, args=[run.pk], on_unavailable=lambda: _mark_unavailable(run_id=run.pk))
+    return run
+
+
+def scoring_run_is_stuck(*, run: ScoringRun) -> bool:
+    """A waiting or running run whose worker has given no sign of life for a lease."""
+    if run.status not in ACTIVE:
+        return False
+    stale = timezone.now() - timedelta(seconds=job_lease_seconds())
+    return run.heartbeat_at is None or run.heartbeat_at < stale
+
+
+def scoring_run_retry(*, run: ScoringRun, user: Any = None, channel: str = "") -> ScoringRun:
+    """Queue a FAILED or stuck run again; it resumes at its first chunk not done. Audited.
+    Raises ScoringError when the run is neither, ScoringRunConflict when another run of
+    its year and model is going, JobsUnavailable when the broker is down."""
+    actor = user if user is not None and user.is_authenticated else None
+    with transaction.atomic():
+        locked = ScoringRun.objects.select_for_update().select_related("model_version").get(pk=run.pk)
+        if locked.status != ScoringRun.Status.FAILED and not scoring_run_is_stuck(run=locked):
+            raise ScoringError(
+                f"scoring run {locked.pk} is {locked.status.lower()}: "
+                "only a failed or stuck run can be retried"
+            )
+        RiskModelVersion.objects.select_for_update().filter(pk=locked.model_version_id).first()
+        going = _active_run(model_version=locked.model_version, year=locked.academic_year, exclude=locked.pk)
+        if going is not None:
+            raise ScoringRunConflict(run=going)
+        previous = locked.status
+        locked.status = ScoringRun.Status.PENDING
+        locked.error = ""
+        locked.attempts = 0
+        locked.lease_owner = ""
+        locked.heartbeat_at = timezone.now()
+        locked.save(update_fields=["status", "error", "attempts", "lease_owner", "heartbeat_at"])
+        audit_record(
+            action="control.scoring.retry",
+            actor=actor,
+            obj=locked,
+            channel=channel,
+            details={"previous_status": previous, "done": locked.done, "total": locked.total},
+        )
+    job_enqueue(
+        task_name=TASK_NAME, args=[locked.pk], on_unavailable=lambda: _mark_unavailable(run_id=locked.pk)
+    )
+    return locked
+
+
+def scoring_runs_recover() -> dict[str, list[int]]:
+    """Re-queue the runs whose worker vanished (no heartbeat for a lease), or fail them
+    after JOBS_MAX_ATTEMPTS (beat job, see control.tasks.control_jobs_recover)."""
+
+    def fail(run: ScoringRun, attempts: int) -> None:
+        ScoringRun.objects.filter(pk=run.pk).update(
+            status=ScoringRun.Status.FAILED,
+            lease_owner="",
+            attempts=attempts,
+            error=f"the worker stopped {attempts} times without finishing; retry the run",
+        )
+        audit_record(
+            action="control.scoring.abandon", obj=run, channel="task", details={"attempts": attempts}
+        )
+
+    recovered = jobs_recover(
+        model=ScoringRun,
+        active=Q(status__in=ACTIVE),
+        requeue=lambda run: job_enqueue(task_name=TASK_NAME, args=[run.pk]),
+        fail=fail,
+    )
+    return {"requeued": recovered.requeued, "failed": recovered.failed}
+
+
 def scoring_run_execute(
-    *, run_id: int, chunk_size: int = CHUNK_SIZE, progress: Callable[[int, int], None] | None = None
+    *, run_id: int, chunk_size: int | None = None, progress: Callable[[int, int], None] | None = None
 ) -> ScoringRun:
     """Score every chunk of the run not yet done, then rank the year. Idempotent: a run
-    that SUCCEEDED is returned as it is; a FAILED or interrupted one resumes."""
+    that SUCCEEDED is returned as it is; a FAILED or interrupted one resumes. The worker
+    holds the run's lease while it works (renewed at every chunk); a run another live
+    worker holds is returned as it is, and a worker whose lease was taken over stops."""
+    size: int = chunk_size or int(getattr(settings, "CONTROL_SCORING_CHUNK_SIZE", CHUNK_SIZE))
     run = ScoringRun.objects.select_related("model_version").get(pk=run_id)
     if run.status == ScoringRun.Status.SUCCEEDED:
         return run
-    ScoringRun.objects.filter(pk=run.pk).update(status=ScoringRun.Status.RUNNING, error="")
+    lease = job_claim(model=ScoringRun, pk=run.pk, active=~Q(status=ScoringRun.Status.SUCCEEDED))
+    if lease is None:
+        logger.info("scoring run %s is held by another worker or done", run.pk)
+        run.refresh_from_db()
+        return run
+    lease.beat(status=ScoringRun.Status.RUNNING, error="")
     try:
         pipeline = risk_model_pipeline_load(model_version=run.model_version)
-        bounds = application_year_ids_bounds(year=run.academic_year, chunk_size=chunk_size)
+        bounds = application_year_ids_bounds(year=run.academic_year, chunk_size=size)
         done_ranges = {tuple(r) for r in run.chunks_done}
         pending = [(first, last) for first, last in bounds if (first, last) not in done_ranges]
         total = len(bounds) + (len(bounds) if pending else 0)
@@ -119,6 +265,7 @@ def scoring_run_execute(
                 if keep and (first, last) in pending_ranges:
                     kept[(first, last)] = (frame, history)
                 step += 1
+                lease.beat()
                 if progress is not None:
                     progress(step, total)
             ranking = _ranking(scores=pd.concat(parts, ignore_index=True))
@@ -133,15 +280,17 @@ def scoring_run_execute(
                     ranking=ranking,
                     frames=kept.pop((first, last), None),
                     replace=replace,
+                    lease=lease,
                 )
                 step += 1
+                lease.beat()
                 if progress is not None:
                     progress(step, total)
         with transaction.atomic():
             run.refresh_from_db()
-            run.status = ScoringRun.Status.SUCCEEDED
-            run.finished_at = timezone.now()
-            run.save(update_fields=["status", "finished_at"])
+            if not lease.release(status=ScoringRun.Status.SUCCEEDED, finished_at=timezone.now()):
+                raise LeaseLost(f"scoring run {run.pk} was taken over")
+            run.refresh_from_db()
             audit_record(
                 action="control.scoring.finish",
                 obj=run,
@@ -162,10 +311,12 @@ def scoring_run_execute(
                     "scored": run.done,
                 },
             )
+    except LeaseLost:
+        logger.warning("scoring run %s was taken over by another worker; stopping", run.pk)
+        run.refresh_from_db()
+        return run
     except BaseException as exc:
-        ScoringRun.objects.filter(pk=run.pk).update(
-            status=ScoringRun.Status.FAILED, error=(str(exc) or type(exc).__name__)[:2000]
-        )
+        lease.release(status=ScoringRun.Status.FAILED, error=(str(exc) or type(exc).__name__)[:2000])
         raise
     return run
 
@@ -221,6 +372,7 @@ def _chunk_score(
     ranking: pd.DataFrame,
     frames: tuple[pd.DataFrame, pd.DataFrame | None] | None,
     replace: bool,
+    lease: Lease,
 ) -> None:
     year = run.academic_year
     frame, history = frames if frames is not None else _chunk_frames(year=year, first=first, last=last)
@@ -235,6 +387,8 @@ def _chunk_score(
     )
     with transaction.atomic():
         locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
+        if locked.lease_owner != lease.owner:
+            raise LeaseLost(f"scoring run {run.pk} was taken over")
         if [first, last] in locked.chunks_done:
             return  # another worker finished this chunk meanwhile
         if replace:
@@ -315,7 +469,7 @@ def scoring_year_run(
     model_version: RiskModelVersion | None = None,
     user: Any = None,
     channel: str = "",
-    chunk_size: int = CHUNK_SIZE,
+    chunk_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ScoringRun:
     """Create a run and execute it in this process (what `score_applications` does)."""

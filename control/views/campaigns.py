@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,15 +24,18 @@ from control.selectors.casework import (
 )
 from control.services.campaigns import (
     control_campaign_confirm,
-    control_campaign_create,
     control_campaign_discard,
+    control_campaign_is_stuck,
+    control_campaign_retry,
+    control_campaign_start,
     do_not_control_flag_create,
     do_not_control_flag_deactivate,
 )
-from control.tasks import control_campaign_select_task
 from control.views.form_errors import form_errors_apply
 from lanekassen_ai.permissions import CapabilityRequiredMixin
+from lanekassen_ai.responses import jobs_unavailable_page
 from lanekassen_ai.roles import Capability
+from lanekassen_ai.services.jobs import JobsUnavailable
 
 
 class CampaignForm(forms.Form):
@@ -96,25 +98,22 @@ class CampaignCreateView(CapabilityRequiredMixin, View):
             data = form.cleaned_data
             share = data["budget_share_percent"]
             try:
-                with transaction.atomic():
-                    campaign = control_campaign_create(
-                        name=data["name"],
-                        academic_year=data["academic_year"],
-                        budget_count=data["budget_count"],
-                        budget_share=share / 100 if share is not None else None,
-                        random_share=data["random_share_percent"] / 100,
-                        documentation_days=data["documentation_days"],
-                        model_version=data["model_version"],
-                        created_by=request.user,  # type: ignore[arg-type]
-                        request=request,
-                    )
-                    # robust: when tasks run in-process, a failed selection is shown on the
-                    # campaign page (status FAILED with the error), not as a server error.
-                    transaction.on_commit(
-                        lambda: control_campaign_select_task.delay(campaign.pk), robust=True
-                    )
+                # A selection that fails shows on the campaign page (FAILED with the error).
+                campaign = control_campaign_start(
+                    name=data["name"],
+                    academic_year=data["academic_year"],
+                    budget_count=data["budget_count"],
+                    budget_share=share / 100 if share is not None else None,
+                    random_share=data["random_share_percent"] / 100,
+                    documentation_days=data["documentation_days"],
+                    model_version=data["model_version"],
+                    created_by=request.user,  # type: ignore[arg-type]
+                    request=request,
+                )
             except ValidationError as error:
                 form_errors_apply(form=form, error=error)
+            except JobsUnavailable:
+                return jobs_unavailable_page(request, back=reverse("control:campaign-list"))
             else:
                 return redirect("control:campaign-detail", pk=campaign.pk)
         return render(request, self.template_name, {"form": form}, status=400)
@@ -130,7 +129,11 @@ class CampaignDetailView(CapabilityRequiredMixin, View):
         return render(
             request,
             "control/casework/campaign_detail.html",
-            {"campaign": campaign, "attribute_labels": AUDIT_ATTRIBUTE_LABELS},
+            {
+                "campaign": campaign,
+                "attribute_labels": AUDIT_ATTRIBUTE_LABELS,
+                "stuck": control_campaign_is_stuck(campaign=campaign),
+            },
         )
 
 
@@ -159,6 +162,24 @@ class CampaignConfirmView(CapabilityRequiredMixin, View):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, gettext("Kampanjen er bekreftet. Sakene ligger nå i arbeidslisten."))
+        return redirect("control:campaign-detail", pk=pk)
+
+
+class CampaignRetryView(CapabilityRequiredMixin, View):
+    """Start a failed or stuck selection again."""
+
+    capabilities = (Capability.MANAGE_CONTROL,)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        campaign = get_object_or_404(ControlCampaign, pk=pk)
+        try:
+            control_campaign_retry(campaign=campaign, actor=request.user, channel="web")  # type: ignore[arg-type]
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except JobsUnavailable:
+            return jobs_unavailable_page(request, back=reverse("control:campaign-detail", args=[pk]))
+        else:
+            messages.success(request, gettext("Uttrekket er startet på nytt."))
         return redirect("control:campaign-detail", pk=pk)
 
 

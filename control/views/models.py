@@ -7,13 +7,15 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from control.models import RiskModelVersion
+from control.models import RiskModelVersion, ScoringRun
 from control.selectors.risk import (
     academic_years_list,
     import_run_list,
@@ -24,9 +26,12 @@ from control.selectors.risk import (
 )
 from control.services.imports import ImportRefused, applications_import
 from control.services.registry import RegistryError, risk_model_activate, risk_model_retire
+from control.services.scoring import ScoringError, scoring_run_is_stuck, scoring_run_retry
 from control.services.training import TrainingError, risk_model_retrain_request
 from lanekassen_ai.permissions import CapabilityRequiredMixin
+from lanekassen_ai.responses import jobs_unavailable_page
 from lanekassen_ai.roles import Capability, perm
+from lanekassen_ai.services.jobs import JobsUnavailable
 
 
 def _version_or_404(version: str) -> RiskModelVersion:
@@ -58,6 +63,9 @@ class ModelDetailView(CapabilityRequiredMixin, View):
     def get(self, request: HttpRequest, version: str) -> HttpResponse:
         model_version = _version_or_404(version)
         card = risk_model_card(model_version=model_version)
+        runs = list(scoring_run_list(model_version=model_version)[:10])
+        for run in runs:
+            run.stuck = scoring_run_is_stuck(run=run)  # type: ignore[attr-defined]
         return render(
             request,
             "control/models/model_card.html",
@@ -65,7 +73,7 @@ class ModelDetailView(CapabilityRequiredMixin, View):
                 "model": model_version,
                 "card": card,
                 "chart": card["chart"],
-                "runs": scoring_run_list(model_version=model_version)[:10],
+                "runs": runs,
                 "can_manage": request.user.has_perm(perm(Capability.MANAGE_RISK_MODELS)),
             },
         )
@@ -95,6 +103,25 @@ class ModelActivateView(_ModelChangeView):
 class ModelRetireView(_ModelChangeView):
     service = risk_model_retire
     done_message = _("Modellversjon %(version)s er pensjonert.")
+
+
+class ScoringRunRetryView(CapabilityRequiredMixin, View):
+    """Queue a failed or stuck scoring run again; it resumes where it stopped."""
+
+    capabilities = (Capability.MANAGE_RISK_MODELS,)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        run = get_object_or_404(ScoringRun.objects.select_related("model_version"), pk=pk)
+        back = reverse("control:model-detail", args=[run.model_version.version])
+        try:
+            scoring_run_retry(run=run, user=request.user, channel="web")
+        except ScoringError as exc:
+            messages.error(request, str(exc))
+        except JobsUnavailable:
+            return jobs_unavailable_page(request, back=back)
+        else:
+            messages.success(request, gettext("Skåringen er startet på nytt."))
+        return redirect(back)
 
 
 class ModelRetrainView(CapabilityRequiredMixin, View):

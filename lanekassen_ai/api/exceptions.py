@@ -8,10 +8,15 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from lanekassen_ai.services.jobs import JobsUnavailable
+
 logger = logging.getLogger(__name__)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, JobsUnavailable):
+        # The job's row is already marked retryable; the caller may try again shortly.
+        return Response({"detail": str(exc)}, status=503, headers={"Retry-After": "30"})
     if isinstance(exc, SuspiciousOperation):
         request = context.get("request")
         path = getattr(request, "path", "")

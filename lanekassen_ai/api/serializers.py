@@ -20,3 +20,9 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "details",
         ]
         read_only_fields = fields
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of an error answer (4xx, 503): what went wrong, in words."""
+
+    detail = serializers.CharField()

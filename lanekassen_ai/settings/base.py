@@ -239,6 +239,32 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A web request that queues a job must not hang on a dead broker: connect for at most
+# 2 s, retry publishing twice within half a second, then answer 503 (lanekassen_ai.services.jobs).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.3,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    # Redis hands an unacknowledged task to another worker after this long; the jobs'
+    # own leases (JOBS_LEASE_SECONDS) recover a dead worker's run much sooner.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60 + 5 * 60),
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_CONNECTION_TIMEOUT
+
+# Long jobs (scoring runs, campaign selections, retraining) hold a lease renewed at every
+# step; a beat job re-queues one whose heartbeat is older than the lease, and fails it
+# after JOBS_MAX_ATTEMPTS tries. Without a broker tasks run in-process: "inline" (before
+# the call returns) or "thread" (in a background thread, so a page returns at once).
+JOBS_LEASE_SECONDS = env.int("JOBS_LEASE_SECONDS", default=10 * 60)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
+JOBS_IN_PROCESS = env("JOBS_IN_PROCESS", default="inline")
+CONTROL_SCORING_CHUNK_SIZE = env.int("CONTROL_SCORING_CHUNK_SIZE", default=100_000)
+CONTROL_SELECTION_CHUNK_SIZE = env.int("CONTROL_SELECTION_CHUNK_SIZE", default=1000)
 
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),

@@ -18,6 +18,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# No broker on `make run`: jobs run in a background thread, so the page that starts one
+# returns at once and its progress bar (read from the database) moves.
+JOBS_IN_PROCESS = env("JOBS_IN_PROCESS", default="thread")
 # A local OpenID provider stands in for ID-porten (lanekassen_ai.idporten_local).
 INSTALLED_APPS = [*INSTALLED_APPS, "lanekassen_ai.idporten_local_app.LocalOidcProviderConfig"]
 OIDC_LOGIN_URL = "/openid/testid/"

@@ -20,6 +20,10 @@ if not CACHES["default"]["BACKEND"].endswith("RedisCache"):
     raise ImproperlyConfigured("CACHE_URL must be a Redis URL (redis://host:6379/1) in production.")
 # Background work runs on workers, never inside a web request.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+if not CELERY_BROKER_URL:
+    raise ImproperlyConfigured(
+        "Set the CELERY_BROKER_URL environment variable (production runs tasks in workers)"
+    )
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = False
 

@@ -140,11 +140,14 @@ def test_the_intent_pages_list_edit_and_add_phrases(
 
 
 def test_retraining_from_the_review_page_never_redirects_off_site(
-    kunde_model: IntentModelVersion, client_for: Callable[[str], Client]
+    kunde_model: IntentModelVersion,
+    client_for: Callable[[str], Client],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    response = client_for("saksbehandler").post(
-        reverse("chat:model-train"), {"assistant": "kunde", "next": "//evil.example/"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("saksbehandler").post(
+            reverse("chat:model-train"), {"assistant": "kunde", "next": "//evil.example/"}
+        )
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("chat:review-list"))
     assert (

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from chat.models import IntentTrainingRun
 from tests.chat.factories import AssistantFactory, IntentFactory, QueuedConversationFactory
 from tests.role_matrix import AD, CW, MD, MG, A, Row, api, check_row, pages
 
@@ -106,7 +107,10 @@ ASSISTANT_ROWS: list[Row] = [
     pages(
         "chat:model-train-progress",
         allowed={CW, MD, AD},
-        url=lambda: reverse("chat:model-train-progress", args=["no-such-task"]),
+        url=lambda: reverse(
+            "chat:model-train-progress",
+            args=[IntentTrainingRun.objects.create(assistant=AssistantFactory()).pk],
+        ),
     ),
     pages("chat:review-list", allowed={CW, MD, AD}, url=_with_assistant("chat:review-list")),
     Row(

@@ -5,6 +5,7 @@ import io
 import json
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -14,7 +15,7 @@ from chat.ml.text import text_normalise
 from chat.models import Assistant, Intent, IntentModelVersion, TrainingPhrase
 from chat.services.knowledge import blind_load, catalogue_load, heldout_load
 from chat.services.training import intent_model_load, training_data
-from chat.tasks import intent_model_train_task
+from chat.services.training_runs import intent_training_run_start
 from tests.chat.conftest import MINI_CATALOGUE
 
 pytestmark = pytest.mark.django_db
@@ -55,11 +56,14 @@ def test_no_blind_sentence_is_in_the_shipped_training_data(assistant: str) -> No
 
 
 def test_the_training_task_stores_an_active_checked_version_and_retires_the_old_one(
-    activate_mini_model: Callable[..., IntentModelVersion],
+    activate_mini_model: Callable[..., IntentModelVersion], django_capture_on_commit_callbacks: Any
 ) -> None:
     old = activate_mini_model()
-    result = intent_model_train_task.delay(old.assistant_id).get()
-    new = IntentModelVersion.objects.get(pk=result["version_id"])
+    with django_capture_on_commit_callbacks(execute=True):
+        run = intent_training_run_start(assistant=old.assistant)
+    run.refresh_from_db()
+    assert (run.status, run.share, run.step) == ("SUCCEEDED", 1.0, "done")
+    new = IntentModelVersion.objects.get(pk=run.model_version_id)
     old.refresh_from_db()
     assert (new.status, old.status) == ("ACTIVE", "RETIRED")
     assert len(new.artifact_sha256) == 64 and new.n_intents == 6
@@ -135,15 +139,19 @@ def test_the_blind_set_meets_the_acceptance_level_per_written_standard(
 def test_a_real_worker_retrains_and_the_progress_page_reports_success(
     redis_celery_worker: object, client_for: Callable[[str], object]
 ) -> None:
-    from celery.result import AsyncResult
+    import time
+
     from django.urls import reverse
 
     catalogue_load(data=MINI_CATALOGUE)
     assistant = Assistant.objects.get(slug="kunde")
-    result = intent_model_train_task.delay(assistant.pk)
-    outcome = result.get(timeout=300)
-    assert IntentModelVersion.objects.get(pk=outcome["version_id"]).status == "ACTIVE"
-    assert AsyncResult(result.id).state == "SUCCESS"
-    page = client_for("analytiker").get(reverse("chat:model-train-progress", args=[result.id]))  # type: ignore[attr-defined]
+    run = intent_training_run_start(assistant=assistant)
+    deadline = time.monotonic() + 300
+    while run.status not in ("SUCCEEDED", "FAILED") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        run.refresh_from_db()
+    assert run.status == "SUCCEEDED", run.error
+    assert IntentModelVersion.objects.get(pk=run.model_version_id).status == "ACTIVE"
+    page = client_for("analytiker").get(reverse("chat:model-train-progress", args=[run.pk]))  # type: ignore[attr-defined]
     assert "Treningen er ferdig" in page.content.decode()
     assert "hx-trigger" not in page.content.decode()  # polling stops when done

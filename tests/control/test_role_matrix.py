@@ -30,6 +30,10 @@ def _model_url(name: str) -> str:
     return reverse(name, args=[RiskModelVersionFactory().version])
 
 
+def _run() -> ScoringRun:
+    return ScoringRun.objects.create(model_version=RiskModelVersionFactory(), academic_year=2019)
+
+
 MATRIX: list[Row] = [
     pages("control:campaign-list", allowed=MANAGERS),
     pages("control:campaign-create", allowed=MANAGERS),
@@ -42,6 +46,7 @@ MATRIX: list[Row] = [
         url=lambda: cw.campaign_url("control:campaign-progress"),
     ),
     Row("control:campaign-confirm", POST_MANAGE, url=lambda: cw.campaign_url("control:campaign-confirm")),
+    Row("control:campaign-retry", POST_MANAGE, url=lambda: cw.campaign_url("control:campaign-retry")),
     Row("control:campaign-discard", POST_MANAGE, url=lambda: cw.campaign_url("control:campaign-discard")),
     pages("control:flag-list", allowed=MANAGERS),
     Row("control:flag-deactivate", POST_MANAGE, url=lambda: reverse("control:flag-deactivate", args=[1])),
@@ -112,6 +117,11 @@ MATRIX: list[Row] = [
         allowed=STATISTICS,
         url=lambda: cw.campaign_url("control-campaign-statistics"),
     ),
+    Row(
+        "control-campaign-retry",
+        {A: 401, CW: 403, MG: 405, MD: 403, AD: 405},
+        url=lambda: cw.campaign_url("control-campaign-retry"),
+    ),
     # Risk models and imports
     pages("control:model-list", allowed=MODEL_READERS),
     pages("control:model-detail", allowed=MODEL_READERS, url=lambda: _model_url("control:model-detail")),
@@ -129,8 +139,14 @@ MATRIX: list[Row] = [
         allowed=MODEL_READERS,
         url=lambda: reverse(
             "scoring-run-detail",
-            args=[ScoringRun.objects.create(model_version=RiskModelVersionFactory(), academic_year=2019).pk],
+            args=[_run().pk],
         ),
+    ),
+    Row("scoring-run-retry", API_MODEL_POST, url=lambda: reverse("scoring-run-retry", args=[_run().pk])),
+    Row(
+        "control:scoring-run-retry",
+        MODEL_POST_MANAGE,
+        url=lambda: reverse("control:scoring-run-retry", args=[_run().pk]),
     ),
     Row("applications-import", {A: 401, CW: 403, MG: 403, MD: 405, AD: 405}),
     # The student's own pages and API ("Mine sider"): only the student, only their own.
