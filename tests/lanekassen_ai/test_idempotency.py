@@ -78,21 +78,21 @@ def test_a_refused_request_frees_its_key_for_the_corrected_retry(db: None) -> No
     case = ControlCaseFactory()
     refused = client.post(
         reverse("control-case-decide", args=[case.pk]),
-        {"outcome": "CAUGHT", "justification": "kort"},
+        {"outcome": "CLEARED", "justification": "kort"},
         format="json",
         HTTP_IDEMPOTENCY_KEY="decide-1",
     )
     assert refused.status_code == 400
     decided = client.post(
         reverse("control-case-decide", args=[case.pk]),
-        {"outcome": "CAUGHT", "justification": "Bor hjemme ifølge folkeregisteret."},
+        {"outcome": "CLEARED", "justification": "Bor hjemme ifølge folkeregisteret."},
         format="json",
         HTTP_IDEMPOTENCY_KEY="decide-1",
     )
     assert decided.status_code == 200
     replay = client.post(
         reverse("control-case-decide", args=[case.pk]),
-        {"outcome": "CAUGHT", "justification": "Bor hjemme ifølge folkeregisteret."},
+        {"outcome": "CLEARED", "justification": "Bor hjemme ifølge folkeregisteret."},
         format="json",
         HTTP_IDEMPOTENCY_KEY="decide-1",
     )

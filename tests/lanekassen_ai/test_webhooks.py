@@ -20,7 +20,6 @@ from django.db import connection
 from django.utils import timezone
 
 from control.models import ControlCase
-from control.services.casework import control_case_decide
 from lanekassen_ai.models import DomainEvent, WebhookDelivery, WebhookDeliveryAttempt, WebhookSubscription
 from lanekassen_ai.services.audit import AuditContext
 from lanekassen_ai.services.webhooks import (
@@ -31,6 +30,7 @@ from lanekassen_ai.services.webhooks import (
     webhook_subscription_create,
 )
 from tests.conftest import require_postgresql
+from tests.control.casework_helpers import decide_with_due_process
 from tests.control.factories import ControlCaseFactory
 from tests.factories import UserFactory
 from tests.lanekassen_ai.webhook_receiver import WebhookReceiver
@@ -73,12 +73,12 @@ def subscribe(url: str, types: tuple[str, ...] = ("control.case.decided",)) -> W
 
 
 def decide() -> ControlCase:
-    case = ControlCaseFactory()
-    return control_case_decide(
-        case=case,
+    # "Avdekket" the way due process allows it: documentation requested, a document reviewed.
+    return decide_with_due_process(
+        case=ControlCaseFactory(),
         outcome="CAUGHT",
         justification="Bor hjemme ifølge folkeregisteret.",
-        decided_by=UserFactory(),
+        caseworker=UserFactory(),
     )
 
 
@@ -272,7 +272,7 @@ def test_a_worker_killed_mid_delivery_still_delivers_the_event_with_the_same_id(
                 worker.wait(20)
         app.conf.task_always_eager = True
     ids = {r.headers["Lanekassen-Event-Id"] for r in receiver.received}
-    assert receiver.count() >= 2 and ids == {str(DomainEvent.objects.get().id)}
+    assert receiver.count() >= 2 and ids == {str(DomainEvent.objects.get(type="control.case.decided").id)}
     assert {json.loads(r.body)["id"] for r in receiver.received} == ids
     outcomes = list(WebhookDeliveryAttempt.objects.order_by("started_at").values_list("outcome", flat=True))
     assert outcomes[0] == "lost" and outcomes[-1] == "succeeded"
