@@ -81,7 +81,7 @@ def api_objects(db: None) -> None:
     from control.models import ScoringRun
 
     cw.case_with_score()
-    decided = ControlCaseFactory(outcome="CAUGHT", decided_by=UserFactory(), status="DECIDED")
+    decided = ControlCaseFactory(outcome="CLEARED", status="DECIDED")
     RiskModelVersionFactory(trained_by=None)
     ScoringRun.objects.create(
         model_version=decided.campaign.model_version, academic_year=2019, status="FAILED"
