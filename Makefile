@@ -6,12 +6,14 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lanekassen_ai
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test venv lint typecheck checks services chromium debian-packages smoke messages screenshots bench clean
+.PHONY: lock run test venv lint typecheck checks services chromium debian-packages smoke messages screenshots bench clean
 
-$(STAMP): requirements.lock pyproject.toml
+# Development and tests install requirements-dev.lock (runtime + tools); production installs
+# requirements.lock alone (docs/operations.md). Both pin every package with its hashes.
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -76,3 +78,14 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) staticfiles var
+
+# Re-resolve both lock files from pyproject.toml (keeping today's versions where they still
+# fit; delete a line from requirements-dev.lock first to upgrade that package).
+LOCK_TOOL := $(VENV)-lock
+lock:
+	test -x $(LOCK_TOOL)/bin/pip-compile || ($(PYTHON) -m venv $(LOCK_TOOL) && $(LOCK_TOOL)/bin/pip install --quiet pip-tools==7.6.2)
+	cp requirements-dev.lock $(LOCK_TOOL)/constraints.txt
+	$(LOCK_TOOL)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	  --no-emit-find-links --constraint $(LOCK_TOOL)/constraints.txt -o requirements.lock pyproject.toml
+	$(LOCK_TOOL)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	  --no-emit-find-links --extra dev --constraint $(LOCK_TOOL)/constraints.txt -o requirements-dev.lock pyproject.toml

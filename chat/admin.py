@@ -73,7 +73,7 @@ class IntentAdmin(admin.ModelAdmin):
     list_select_related = ["assistant", "queue"]
     inlines = [TrainingPhraseInline]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         return ["assistant", "slug"] if obj is not None else []
 
 
@@ -93,7 +93,7 @@ class IntentModelVersionAdmin(admin.ModelAdmin):
     list_filter = ["assistant", "status"]
     readonly_fields = [f.name for f in IntentModelVersion._meta.fields]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
 

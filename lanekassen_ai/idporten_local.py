@@ -73,7 +73,7 @@ def idporten_local_urls() -> list[URLPattern]:
     from oidc_provider import urls as provider_urls
 
     patterns = [
-        re_path(p.pattern.regex.pattern, login_not_required(p.callback), name=p.name)  # type: ignore[union-attr,arg-type]
+        re_path(p.pattern.regex.pattern, login_not_required(p.callback), name=p.name)  # type: ignore[arg-type]
         for p in provider_urls.urlpatterns
         if isinstance(p, URLPattern)
     ]

@@ -30,7 +30,7 @@ class MessageCollector:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
-            self.messages.append(message)  # type: ignore[arg-type]
+            self.messages.append(message)
             if self.folder is not None:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 (self.folder / f"{len(self.messages):05d}.eml").write_bytes(envelope.content)

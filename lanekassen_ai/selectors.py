@@ -85,7 +85,7 @@ def user_roles(*, user: AbstractBaseUser | AnonymousUser) -> list[Role]:
     """The roles (groups) a user has, in the order they are declared."""
     if not user.is_authenticated:
         return []
-    names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr,attr-defined]
+    names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
     return [role for role in Role if role.value in names]
 
 

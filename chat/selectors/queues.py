@@ -252,9 +252,7 @@ def queue_live_overview(*, now: datetime | None = None) -> list[QueueLive]:
         row: dict[str, Any] = waiting.get(queue.pk, {})
         oldest = row.get("oldest")
         available = sum(
-            1
-            for s in statuses
-            if s.active < s.capacity and (not s.queues.all() or queue in s.queues.all())  # type: ignore[attr-defined]
+            1 for s in statuses if s.active < s.capacity and (not s.queues.all() or queue in s.queues.all())
         )
         overview.append(
             QueueLive(

@@ -66,12 +66,12 @@ def _keep_given_timestamps() -> Iterator[None]:
     # Demo history needs creation times in the past; `auto_now_add` would stamp "now".
     fields = [model._meta.get_field("created_at") for model in (Conversation, Message, ReviewItem)]
     for f in fields:
-        f.auto_now_add = False  # type: ignore[attr-defined]
+        f.auto_now_add = False
     try:
         yield
     finally:
         for f in fields:
-            f.auto_now_add = True  # type: ignore[attr-defined]
+            f.auto_now_add = True
 
 
 def demo_queues_ensure() -> dict[str, Queue]:

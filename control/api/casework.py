@@ -92,7 +92,7 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
         control_case_list_view_record(
             user=request.user,  # type: ignore[arg-type]
             filters=dict(request.query_params.items()),
-            request=request,  # type: ignore[arg-type]
+            request=request,
         )
         return response
 
@@ -132,7 +132,7 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
                 case=case,
                 requested_by=request.user,  # type: ignore[arg-type]
                 deadline=payload.validated_data.get("deadline"),
-                request=request,  # type: ignore[arg-type]
+                request=request,
             )
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error
@@ -155,7 +155,7 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
                 justification=payload.validated_data["justification"],
                 reviewed_document_ids=payload.validated_data["reviewed_documents"],
                 decided_by=request.user,  # type: ignore[arg-type]
-                request=request,  # type: ignore[arg-type]
+                request=request,
             )
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error

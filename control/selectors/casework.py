@@ -476,7 +476,7 @@ def control_case_timeline(*, case: ControlCase) -> list[TimelineEntry]:
         *(TimelineEntry(d.uploaded_at, "document", who(d.uploaded_by), d) for d in case.documents.all()),
         *(TimelineEntry(d.decided_at, "decision", who(d.decided_by), d) for d in case.decisions.all()),
         *(TimelineEntry(r.reopened_at, "reopening", who(r.reopened_by), r) for r in case.reopenings.all()),
-        *(TimelineEntry(n.created_at, "notice", "", n) for n in case.notices.all()),  # type: ignore[attr-defined]
+        *(TimelineEntry(n.created_at, "notice", "", n) for n in case.notices.all()),
     ]
     order = {"request": 0, "document": 1, "decision": 2, "reopening": 3, "notice": 4}
     return sorted(entries, key=lambda e: (e.when, order[e.kind], e.obj.pk))

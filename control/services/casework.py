@@ -118,7 +118,7 @@ def control_case_check_workable(*, case: ControlCase, user: User) -> None:
 def control_case_assign_if_free(*, case: ControlCase, user: User) -> list[str]:
     """Give an unassigned case to `user`; returns the fields changed, for save()."""
     if case.assigned_to_id is None:
-        case.assigned_to = user  # type: ignore[assignment]
+        case.assigned_to = user
         case.assigned_at = timezone.now()
         return ["assigned_to", "assigned_at"]
     return []
@@ -141,7 +141,7 @@ def control_case_take_next(*, user: User, request: HttpRequest | None = None) ->
         )
         if case is None:
             return None
-        case.assigned_to = user  # type: ignore[assignment]
+        case.assigned_to = user
         case.assigned_at = timezone.now()
         case.save(update_fields=["assigned_to", "assigned_at"])
         audit_record(action="control.case.take", actor=user, obj=case, request=request)
@@ -383,7 +383,7 @@ def control_case_reopen(
     """Reopen a decided case (managers only, with a reason). The decision in force stops
     being in force (it stays in the history, with this reopening), and is withdrawn from
     the application too, so an undecided case is never used as a training label."""
-    if not reopened_by.has_perm(perm(Capability.MANAGE_CONTROL)):  # type: ignore[attr-defined]
+    if not reopened_by.has_perm(perm(Capability.MANAGE_CONTROL)):
         raise PermissionDenied(_("Bare en leder kan gjenåpne en avgjort sak."))
     reason = (reason or "").strip()
     if len(reason) < MIN_JUSTIFICATION_LENGTH:

@@ -19,7 +19,7 @@ MEDIA_ROOT = PRIVATE_STORAGE_ROOT
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {
-        **REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],  # type: ignore[dict-item]
+        **REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
         "anon": env("API_THROTTLE_ANON", default="100000/min"),
         "user": env("API_THROTTLE_USER", default="100000/min"),
         "chat": env("API_THROTTLE_CHAT", default="100000/min"),
