@@ -2,6 +2,7 @@
 it was opened (header X-Conversation-Token). Writes are throttled per client (`chat` scope)
 and per conversation (`chat_conversation`); polling is not counted against either."""
 
+import time
 from dataclasses import asdict
 from typing import Any
 
@@ -68,7 +69,31 @@ class ChatThrottle(ScopedRateThrottle):
     def allow_request(self, request: Any, view: Any) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        return super().allow_request(request, view)
+        self.scope = getattr(view, self.scope_attr, None)
+        self.rate = self.get_rate() if self.scope else None
+        if self.rate is None:
+            return True
+        limit, duration = self.parse_rate(self.rate)
+        self.num_requests, self.duration = limit, duration
+        self.key = self.get_cache_key(request, view)
+        if self.key is None or limit is None or duration is None:
+            return True
+        # A fixed window counted by one atomic increment in the shared cache: DRF's own
+        # read-then-write history lets concurrent requests in several workers pass together
+        # beyond the limit.
+        now = time.time()
+        key = f"{self.key}:{int(now // duration)}"
+        self.cache.add(key, 0, timeout=duration + 1)
+        try:
+            count = self.cache.incr(key)
+        except ValueError:  # the window's key expired between add and incr
+            self.cache.add(key, 1, timeout=duration + 1)
+            count = 1
+        self.retry_after = duration - (now % duration)
+        return count <= limit
+
+    def wait(self) -> float | None:
+        return getattr(self, "retry_after", None)
 
 
 class ConversationThrottle(ChatThrottle):

@@ -266,9 +266,17 @@ JOBS_IN_PROCESS = env("JOBS_IN_PROCESS", default="inline")
 CONTROL_SCORING_CHUNK_SIZE = env.int("CONTROL_SCORING_CHUNK_SIZE", default=100_000)
 CONTROL_SELECTION_CHUNK_SIZE = env.int("CONTROL_SELECTION_CHUNK_SIZE", default=1000)
 
-CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://"),
-}
+
+def cache_from_url(url: str) -> dict:
+    """A CACHES entry from a cache URL. django-environ passes `?key_prefix=` on in lower
+    case, which Django ignores; here it becomes the KEY_PREFIX Django reads."""
+    config = environ.Env.cache_url_config(url)
+    if "key_prefix" in config:
+        config["KEY_PREFIX"] = config.pop("key_prefix")
+    return config
+
+
+CACHES = {"default": cache_from_url(env("CACHE_URL", default="locmemcache://"))}
 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours

@@ -4,7 +4,7 @@ DATABASE_URL, CACHE_URL (Redis) and CELERY_BROKER_URL."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import cache_from_url, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -15,7 +15,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Throttle counts and login lockouts must be shared by every web worker: Redis, never
 # per-process memory.
-CACHES = {"default": env.cache("CACHE_URL")}
+CACHES = {"default": cache_from_url(env("CACHE_URL"))}
 if not CACHES["default"]["BACKEND"].endswith("RedisCache"):
     raise ImproperlyConfigured("CACHE_URL must be a Redis URL (redis://host:6379/1) in production.")
 # Background work runs on workers, never inside a web request.
