@@ -15,11 +15,13 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Throttle counts and login lockouts must be shared by every web worker: Redis, never
 # per-process memory.
-CACHES = {"default": cache_from_url(env("CACHE_URL"))}
+# The fixed entry points promise that SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL are enough
+# to load these settings (collectstatic, check --deploy), so both default to a local Redis.
+CACHES = {"default": cache_from_url(env("CACHE_URL", default="redis://127.0.0.1:6379/1"))}
 if not CACHES["default"]["BACKEND"].endswith("RedisCache"):
     raise ImproperlyConfigured("CACHE_URL must be a Redis URL (redis://host:6379/1) in production.")
 # Background work runs on workers, never inside a web request.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 if not CELERY_BROKER_URL:
     raise ImproperlyConfigured(
         "Set the CELERY_BROKER_URL environment variable (production runs tasks in workers)"

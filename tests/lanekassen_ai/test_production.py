@@ -51,10 +51,10 @@ def test_production_settings_use_the_redis_cache_from_cache_url() -> None:
 
 
 @pytest.mark.parametrize("missing", ["CACHE_URL", "CELERY_BROKER_URL"])
-def test_production_settings_refuse_to_start_without(missing: str) -> None:
+def test_production_settings_load_without_and_fall_back_to_a_local_redis(missing: str) -> None:
+    # interfaces.md: SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL are enough to load them.
     result = production_settings_import(**{missing: None})
-    assert result.returncode != 0
-    assert f"Set the {missing} environment variable" in result.stderr
+    assert result.returncode == 0, result.stderr
 
 
 def test_production_settings_refuse_a_cache_that_is_not_shared_between_processes() -> None:
