@@ -143,8 +143,8 @@ CANDIDATES: dict[str, tuple[Callable[[int], object], bool]] = {
 }
 # Cost of exact reasons, cheapest first (docs/benchmarks.md: per million rows the stumps'
 # and the regression's lookups take well under a second, the GA2M's term scores ~2 s,
-# tabulated TreeSHAP for the depth-3 trees ~5-8 s): ties in recall go to the cheaper one. A fixed order, not a timing, so
-# the choice does not depend on the machine's load.
+# tabulated TreeSHAP for the depth-3 trees ~5-8 s): ties in recall go to the cheaper one.
+# A fixed order, not a timing, so the choice does not depend on the machine's load.
 REASONS_COST_RANK: dict[str, int] = {
     "logistic_regression": 0,
     "lightgbm_additive": 1,
