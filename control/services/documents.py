@@ -23,7 +23,7 @@ from control.services.casework import (
     control_case_check_workable,
     control_case_lock,
 )
-from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.audit import AuditContext, audit_record
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 # A scanned A4 page at 600 dpi is about 35 million pixels; more is a decompression bomb.
@@ -182,10 +182,13 @@ def case_document_store(
     check: Callable[[ControlCase], list[str]],
     request: HttpRequest | None = None,
     channel: str = "",
+    context: AuditContext | None = None,
+    marks_received: bool = True,
 ) -> CaseDocument:
     """Store a document on a case after the one content check; `check` runs on the locked
     case (raising if this uploader may not add documents now) and returns the case fields
-    it changed. The case then has its documents received. Nothing is stored if any check
+    it changed. The case then has its documents received (unless `marks_received` is
+    False: a document sent with an appeal leaves the decided case as it is). Nothing is stored if any check
     fails, and a file written before a failing database write is removed again."""
     name = Path(uploaded_file.name or "dokument").name[:255]
     if document_type not in CaseDocument.DocumentType.values:
@@ -215,13 +218,17 @@ def case_document_store(
                 sha256=digest.hexdigest(),
                 uploaded_by=uploaded_by,
             )
-            case.status = ControlCase.Status.DOCUMENTS_RECEIVED
-            case.save(update_fields=[*fields, "status"])
+            if marks_received:
+                case.status = ControlCase.Status.DOCUMENTS_RECEIVED
+                fields = [*fields, "status"]
+            if fields:
+                case.save(update_fields=fields)
             audit_record(
                 action="control.case.document.upload",
                 actor=uploaded_by,
                 obj=case,
                 request=request,
+                context=context,
                 channel=channel,
                 details={"document_id": document.pk, "content_type": content_type, "size": size},
             )
