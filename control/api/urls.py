@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from control.api import casework, risk, student
+from control.api import appeals, casework, risk, student
 
 casework_router = SimpleRouter()
 casework_router.register("cases", casework.ControlCaseViewSet, basename="control-case")
@@ -18,4 +18,11 @@ urlpatterns: list = [
     path("", include(casework_router.urls)),
     path("", include(risk_router.urls)),
     path("applications/import/", risk.ApplicationsImportView.as_view(), name="applications-import"),
+    path("my-cases/<int:pk>/appeal/", appeals.StudentAppealView.as_view(), name="student-case-appeal"),
+    path(
+        "cases/<int:pk>/appeals/",
+        appeals.CaseAppealRegisterView.as_view(),
+        name="control-case-appeal-register",
+    ),
+    path("appeals/<int:pk>/decision/", appeals.AppealDecideView.as_view(), name="control-appeal-decide"),
 ]

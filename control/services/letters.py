@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from control.models import ContactDetails, ControlCase, ControlDecision, DocumentationRequest, Letter
 from control.services.pdf import pdf_from_html
+from lanekassen_ai.services.audit import AuditContext, audit_record
 
 # Forvaltningsloven § 29: three weeks from the day the notice reached the student.
 APPEAL_PERIOD = timedelta(weeks=3)
@@ -93,3 +94,13 @@ def letter_create_for_decision(*, decision: ControlDecision) -> Letter:
             decision=decision,
             appeal_deadline=decision_appeal_deadline(decision=decision),
         )
+
+
+def letter_open_record(*, letter: Letter, context: AuditContext) -> None:
+    """Record that someone downloaded a letter (the student, or staff from the case page)."""
+    audit_record(
+        action="control.case.letter.download",
+        obj=letter.case,
+        context=context,
+        details={"letter_id": letter.pk, "kind": letter.kind},
+    )

@@ -117,3 +117,13 @@ def reminded_and_deadline_passed(*, case: ControlCase, capture_on_commit: Any) -
     for notice in Notice.objects.filter(documentation_request=request, kind=Notice.Kind.REMINDER):
         assert notice.sent_at is not None
         Notice.objects.filter(pk=notice.pk).update(sent_at=notice.sent_at - shift)
+
+
+def case_letter_url() -> str:
+    """The download URL of a documentation letter, made through the real request service."""
+    from control.models import Letter
+
+    case = ControlCaseFactory()
+    control_case_request_documentation(case=case, requested_by=UserFactory(role="saksbehandler"))
+    letter = Letter.objects.get(case=case)
+    return reverse("control:case-letter-download", args=[case.pk, letter.pk])
