@@ -57,6 +57,7 @@ def test_the_decision_letter_comes_in_the_students_written_standard(
 
 def test_the_documentation_request_letter_names_the_deadline(caseworker: Any) -> None:
     _student, case = student_with_requested_case(caseworker=caseworker)
+    case.refresh_from_db()
     letter = Letter.objects.get(case=case, kind=Letter.Kind.DOCUMENTATION_REQUEST)
     text = pdf_text(bytes(letter.content))
     assert case.documentation_deadline is not None
