@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -41,7 +42,12 @@ class StudentLoginView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         if student_customer(user=request.user) is not None:
             return redirect("student:case-list")
-        return render(request, "control/student/login.html", {"failed": "feil" in request.GET})
+        failed = "feil" in request.GET
+        if failed and request.user.is_authenticated:
+            # The provider's login (in this session) succeeded but no student matched: do
+            # not leave that person logged in without a student page to go to.
+            logout(request)
+        return render(request, "control/student/login.html", {"failed": failed})
 
 
 class StudentOIDCCallbackView(OIDCAuthenticationCallbackView):
