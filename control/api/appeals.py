@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from control.api.serializers_appeals import AppealSerializer
 from control.models import Appeal, CaseDocument, ControlCase, Letter
 from control.selectors.casework import control_case_get
 from control.selectors.students import student_case_get, student_customer
@@ -26,34 +27,6 @@ from lanekassen_ai.services.audit import AuditContext
 
 def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
-
-
-class AppealSerializer(serializers.ModelSerializer):
-    documents: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    decision_version = serializers.IntegerField(source="decision.version", read_only=True)
-    new_decision_version = serializers.IntegerField(
-        source="new_decision.version", read_only=True, allow_null=True, default=None
-    )
-
-    class Meta:
-        model = Appeal
-        fields = [
-            "id",
-            "case",
-            "decision",
-            "decision_version",
-            "source",
-            "text",
-            "documents",
-            "received_at",
-            "deadline",
-            "status",
-            "result_justification",
-            "decided_at",
-            "new_decision",
-            "new_decision_version",
-        ]
-        read_only_fields = fields
 
 
 class StudentAppealInputSerializer(serializers.Serializer):

@@ -38,6 +38,20 @@ def _second_caseworker() -> Any:
     return UserFactory(role="saksbehandler", username="klagebehandler")
 
 
+def _reversed_on_appeal(*, caseworker: Any) -> Any:
+    """A CAUGHT case the student appealed and a second caseworker reversed."""
+    student, case = caught_case_of_student(caseworker=caseworker)
+    appeal = appeal_submit(case=case, text=APPEAL_TEXT, context=AuditContext(actor=student))
+    appeal_decide(
+        appeal=appeal,
+        result="REVERSED",
+        justification=REVERSAL,
+        context=AuditContext(actor=_second_caseworker()),
+    )
+    case.refresh_from_db()
+    return case
+
+
 def test_the_student_appeals_on_their_page_with_a_document(caseworker: Any) -> None:
     student, case = caught_case_of_student(caseworker=caseworker)
     client = logged_in(student)
@@ -222,14 +236,7 @@ def test_an_appeal_registered_late_or_on_a_cleared_case_is_refused(caseworker: A
 def test_the_insight_page_shows_appeal_and_reversal_rates_per_selection_reason(
     caseworker: Any, client_for: Any
 ) -> None:
-    student, case = caught_case_of_student(caseworker=caseworker)
-    appeal = appeal_submit(case=case, text=APPEAL_TEXT, context=AuditContext(actor=student))
-    appeal_decide(
-        appeal=appeal,
-        result="REVERSED",
-        justification=REVERSAL,
-        context=AuditContext(actor=_second_caseworker()),
-    )
+    case = _reversed_on_appeal(caseworker=caseworker)
     rates = control_campaign_appeal_rates(campaign=case.campaign)
     reason = case.selection_reason
     assert (rates[reason].caught_cases, rates[reason].appeals, rates[reason].reversed) == (1, 1, 1)
@@ -240,3 +247,13 @@ def test_the_insight_page_shows_appeal_and_reversal_rates_per_selection_reason(
     )
     assert "Klager og omgjøringer" in page and 'data-reason="ALL"' in page
     assert ("reversal-warning" in page) == (reason == "RISK")
+
+
+def test_the_api_case_detail_lists_letters_appeals_and_their_timeline(caseworker: Any) -> None:
+    case = _reversed_on_appeal(caseworker=caseworker)
+    body = _api(caseworker).get(reverse("control-case-detail", args=[case.pk])).json()
+    assert [x["kind"] for x in body["letters"]].count("DECISION") == 2  # the decision and the reversal
+    assert [(a["status"], a["new_decision_version"]) for a in body["appeals"]] == [("REVERSED", 2)]
+    kinds = [e["kind"] for e in body["timeline"]]
+    assert {"letter", "appeal", "appeal_decision"} <= set(kinds)
+    assert any(APPEAL_TEXT in e["text"] for e in body["timeline"] if e["kind"] == "appeal")
