@@ -245,7 +245,7 @@ def test_the_insight_page_shows_appeal_and_reversal_rates_per_selection_reason(
     page = (
         client_for("leder").get(reverse("control:insight-campaign", args=[case.campaign_id])).content.decode()
     )
-    assert "Klager og omgjøringer" in page and 'data-reason="ALL"' in page
+    assert "Klager og omgjøringer" in page and 'data-appeal-reason="ALL"' in page
     assert ("reversal-warning" in page) == (reason == "RISK")
 
 
