@@ -20,9 +20,9 @@ from control.selectors.casework import control_case_get
 from control.selectors.students import student_case_get, student_customer
 from control.services.appeals import appeal_decide, appeal_register, appeal_submit
 from lanekassen_ai.api.idempotency import idempotent
+from lanekassen_ai.api.mixins import AuditContextAPIMixin
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.roles import Capability
-from lanekassen_ai.services.audit import AuditContext
 
 
 def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
@@ -48,7 +48,7 @@ class AppealDecisionInputSerializer(serializers.Serializer):
     justification = serializers.CharField()
 
 
-class StudentAppealView(APIView):
+class StudentAppealView(AuditContextAPIMixin, APIView):
     """The logged-in student appeals the decision on one of their own cases (another
     student's case is a 404), with a text and optionally one document."""
 
@@ -73,7 +73,7 @@ class StudentAppealView(APIView):
                 case=case,
                 text=payload.validated_data["text"],
                 files=[(upload, payload.validated_data["document_type"])] if upload else [],
-                context=AuditContext.for_request(request, channel="api"),
+                context=self.audit_context,
             )
         except DjangoPermissionDenied as exc:
             raise Http404 from exc
@@ -82,7 +82,7 @@ class StudentAppealView(APIView):
         return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
 
-class CaseAppealRegisterView(APIView):
+class CaseAppealRegisterView(AuditContextAPIMixin, APIView):
     """A caseworker registers an appeal that came by letter or e-mail."""
 
     permission_classes = [HasCapability(Capability.HANDLE_APPEALS)]
@@ -106,14 +106,14 @@ class CaseAppealRegisterView(APIView):
                 text=payload.validated_data["text"],
                 received_on=payload.validated_data["received_on"],
                 letter=letter,
-                context=AuditContext.for_request(request, channel="api"),
+                context=self.audit_context,
             )
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error
         return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
 
-class AppealDecideView(APIView):
+class AppealDecideView(AuditContextAPIMixin, APIView):
     """Uphold or reverse an appeal; refused (400, code `same_caseworker`) for the caseworker
     who made the decision appealed."""
 
@@ -132,7 +132,7 @@ class AppealDecideView(APIView):
                 appeal=appeal,
                 result=payload.validated_data["result"],
                 justification=payload.validated_data["justification"],
-                context=AuditContext.for_request(request, channel="api"),
+                context=self.audit_context,
             )
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error

@@ -12,7 +12,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from PIL import Image
 from pypdf import PdfReader
@@ -153,7 +152,7 @@ def case_document_upload(
     uploaded_file: UploadedFile,
     document_type: str,
     uploaded_by: User,
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> CaseDocument:
     """Register, as the caseworker, a document the student sent (by post or e-mail): PDF,
     JPEG or PNG by content (parsed, see document_content_check), at most 10 MB. The
@@ -169,7 +168,7 @@ def case_document_upload(
         document_type=document_type,
         uploaded_by=uploaded_by,
         check=check,
-        request=request,
+        context=context,
     )
 
 
@@ -180,9 +179,7 @@ def case_document_store(
     document_type: str,
     uploaded_by: User,
     check: Callable[[ControlCase], list[str]],
-    request: HttpRequest | None = None,
-    channel: str = "",
-    context: AuditContext | None = None,
+    context: AuditContext,
     marks_received: bool = True,
 ) -> CaseDocument:
     """Store a document on a case after the one content check; `check` runs on the locked
@@ -227,9 +224,7 @@ def case_document_store(
                 action="control.case.document.upload",
                 actor=uploaded_by,
                 obj=case,
-                request=request,
                 context=context,
-                channel=channel,
                 details={"document_id": document.pk, "content_type": content_type, "size": size},
             )
         except BaseException:
@@ -238,16 +233,14 @@ def case_document_store(
     return document
 
 
-def case_document_open_record(
-    *, document: CaseDocument, user: User, request: HttpRequest | None = None
-) -> Path:
+def case_document_open_record(*, document: CaseDocument, user: User, context: AuditContext) -> Path:
     """Record that `user` downloads a document and return where it is stored."""
     path = case_document_path(document=document)
     audit_record(
         action="control.case.document.download",
         actor=user,
         obj=document.case,
-        request=request,
+        context=context,
         details={"document_id": document.pk},
     )
     return path

@@ -38,26 +38,34 @@ def _waiting_requests(*, deadline_filter: dict[str, object], sent_field: str) ->
     )
 
 
-def _notify_once(*, request_id: int, kind: str, sent_field: str, action: str, context: AuditContext) -> bool:
+def _notify_once(
+    *, documentation_request_id: int, kind: str, sent_field: str, action: str, context: AuditContext
+) -> bool:
     with transaction.atomic():
-        request = (
+        documentation_request = (
             DocumentationRequest.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("case", "case__application")
-            .filter(pk=request_id, **{f"{sent_field}__isnull": True})
+            .filter(pk=documentation_request_id, **{f"{sent_field}__isnull": True})
             .first()
         )
-        if request is None:  # done meanwhile, or another run holds it
+        if documentation_request is None:  # done meanwhile, or another run holds it
             return False
-        setattr(request, sent_field, timezone.now())
-        request.save(update_fields=[sent_field])
+        setattr(documentation_request, sent_field, timezone.now())
+        documentation_request.save(update_fields=[sent_field])
         notice_queue_for_case(
-            case=request.case, kind=kind, deadline=request.deadline, documentation_request=request
+            case=documentation_request.case,
+            kind=kind,
+            deadline=documentation_request.deadline,
+            documentation_request=documentation_request,
         )
         audit_record(
             action=action,
-            obj=request.case,
+            obj=documentation_request.case,
             context=context,
-            details={"documentation_request_id": request.pk, "deadline": request.deadline.isoformat()},
+            details={
+                "documentation_request_id": documentation_request.pk,
+                "deadline": documentation_request.deadline.isoformat(),
+            },
         )
     return True
 
@@ -74,7 +82,7 @@ def documentation_notices_send(*, context: AuditContext, today: date | None = No
     sent = {"reminders": 0, "deadline_notices": 0}
     for request_id in reminders:
         sent["reminders"] += _notify_once(
-            request_id=request_id,
+            documentation_request_id=request_id,
             kind=Notice.Kind.REMINDER,
             sent_field="reminded_at",
             action="control.case.reminder",
@@ -82,7 +90,7 @@ def documentation_notices_send(*, context: AuditContext, today: date | None = No
         )
     for request_id in passed:
         sent["deadline_notices"] += _notify_once(
-            request_id=request_id,
+            documentation_request_id=request_id,
             kind=Notice.Kind.DEADLINE_PASSED,
             sent_field="deadline_notified_at",
             action="control.case.deadline_passed",

@@ -17,6 +17,7 @@ from control.models.applications import ControlOutcome
 from control.services.appeals import appeal_decide, appeal_register
 from control.services.letters import letter_open_record
 from control.views.form_errors import form_errors_apply
+from lanekassen_ai.middleware import request_audit_context
 from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.roles import Capability, perm
 
@@ -82,7 +83,7 @@ class CaseLetterDownloadView(CapabilityRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
         letter = get_object_or_404(Letter.objects.select_related("case"), pk=letter_pk, case_id=pk)
-        letter_open_record(letter=letter, context=request.audit_context)  # type: ignore[attr-defined]
+        letter_open_record(letter=letter, context=request_audit_context(request))
         return letter_response(letter=letter)
 
 
@@ -119,7 +120,7 @@ class CaseAppealRegisterView(CapabilityRequiredMixin, View):
                     text=form.cleaned_data["text"],
                     received_on=form.cleaned_data["received_on"],
                     letter=case.letters.get(pk=letter_id) if letter_id else None,
-                    context=request.audit_context,  # type: ignore[attr-defined]
+                    context=request_audit_context(request),
                 )
             except ValidationError as error:
                 form_errors_apply(form=form, error=error)
@@ -143,7 +144,7 @@ class AppealDecideView(CapabilityRequiredMixin, View):
                     appeal=appeal,
                     result=form.cleaned_data["result"],
                     justification=form.cleaned_data["justification"],
-                    context=request.audit_context,  # type: ignore[attr-defined]
+                    context=request_audit_context(request),
                 )
             except ValidationError as error:
                 form_errors_apply(form=form, error=error)

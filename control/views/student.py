@@ -32,6 +32,7 @@ from control.services.documents import MAX_DOCUMENT_BYTES, case_document_path
 from control.services.letters import letter_open_record
 from control.services.students import student_document_upload
 from control.views.form_errors import form_errors_apply
+from lanekassen_ai.middleware import request_audit_context
 from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.roles import Capability
 
@@ -125,11 +126,13 @@ class StudentCaseDetailView(StudentRequiredMixin, View):
         form = StudentUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
+                audit_context = request_audit_context(request)
                 student_document_upload(
                     case=case,
-                    student=request.user,  # type: ignore[arg-type]
+                    student=audit_context.user,
                     uploaded_file=form.cleaned_data["file"],
                     document_type=form.cleaned_data["document_type"],
+                    context=audit_context,
                 )
             except ValidationError as error:
                 form_errors_apply(form=form, error=error)
@@ -171,7 +174,7 @@ class StudentAppealView(StudentCaseDetailView):
                     files=[(upload, form.cleaned_data["document_type"] or CaseDocument.DocumentType.OTHER)]
                     if upload
                     else [],
-                    context=request.audit_context,  # type: ignore[attr-defined]
+                    context=request_audit_context(request),
                 )
             except ValidationError as error:
                 form_errors_apply(form=form, error=error)
@@ -189,7 +192,7 @@ class StudentLetterDownloadView(StudentRequiredMixin, View):
             letter = student_letter_get(customer=self.customer, case_id=pk, letter_id=letter_pk)
         except Letter.DoesNotExist as exc:
             raise Http404(gettext("Fant ikke brevet.")) from exc
-        letter_open_record(letter=letter, context=request.audit_context)  # type: ignore[attr-defined]
+        letter_open_record(letter=letter, context=request_audit_context(request))
         from control.views.appeals import letter_response
 
         return letter_response(letter=letter)

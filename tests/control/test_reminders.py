@@ -27,7 +27,9 @@ SCHEDULE = importlib.import_module("control.migrations.0007_reminders_letters_ap
 def _requested_case(*, caseworker: Any, days_left: int, email: str = "ola@student.invalid") -> ControlCase:
     case = ControlCaseFactory()
     ContactDetails.objects.create(customer=case.application.customer, email=email, language="nb")
-    control_case_request_documentation(case=case, requested_by=caseworker)
+    control_case_request_documentation(
+        case=case, requested_by=caseworker, context=AuditContext(actor=caseworker)
+    )
     deadline = timezone.localdate() + timedelta(days=days_left)
     DocumentationRequest.objects.filter(case=case).update(deadline=deadline)
     ControlCase.objects.filter(pk=case.pk).update(documentation_deadline=deadline)
@@ -73,7 +75,11 @@ def test_decided_cases_and_cases_with_documents_get_no_reminder(caseworker: Any,
     settings.CONTROL_REMINDER_DAYS_BEFORE_DEADLINE = 5
     decided = _requested_case(caseworker=caseworker, days_left=2)
     control_case_decide(
-        case=decided, outcome="CLEARED", justification="I orden etter samtale.", decided_by=caseworker
+        case=decided,
+        outcome="CLEARED",
+        justification="I orden etter samtale.",
+        decided_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
     received = _requested_case(caseworker=caseworker, days_left=2, email="kari@student.invalid")
     ControlCase.objects.filter(pk=received.pk).update(status=ControlCase.Status.DOCUMENTS_RECEIVED)

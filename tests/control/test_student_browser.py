@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from control.models import Application, ContactDetails, ControlCase
 from control.services.casework import control_case_request_documentation
 from lanekassen_ai.roles import Role
+from lanekassen_ai.services.audit import AuditContext
 from tests.control.casework_helpers import PDF_BYTES
 from tests.control.factories import ControlCaseFactory
 from tests.control.test_casework_browser import _assert_no_serious_violations, _login, _shot
@@ -48,7 +49,9 @@ def test_a_student_answers_a_request_reads_the_decision_letter_and_appeals(
     make_user(Role.CASEWORKER, username="klagebehandler-t")
     case = ControlCaseFactory()
     ContactDetails.objects.create(customer=case.application.customer, email="ola@student.invalid")
-    control_case_request_documentation(case=case, requested_by=caseworker)
+    control_case_request_documentation(
+        case=case, requested_by=caseworker, context=AuditContext(actor=caseworker)
+    )
     national_id = case.application.customer.national_id
 
     _student_login(page, idporten, national_id)
