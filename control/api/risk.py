@@ -22,6 +22,7 @@ from control.api.serializers_risk import (
     ScoringRunCreateSerializer,
     ScoringRunSerializer,
 )
+from control.api.training import RiskModelTrainingMixin
 from control.models import RiskModelVersion
 from control.selectors.risk import risk_model_version_list, scoring_run_list
 from control.services.imports import ImportRefused, applications_import
@@ -80,7 +81,7 @@ class ApplicationsImportView(APIView):
         return Response(ImportResultSerializer(result.run).data, status=status.HTTP_201_CREATED)
 
 
-class RiskModelVersionViewSet(viewsets.ReadOnlyModelViewSet):
+class RiskModelVersionViewSet(RiskModelTrainingMixin, viewsets.ReadOnlyModelViewSet):
     """The model registry: every trained version with its metrics, fairness report and
     provenance. Activation and retirement are audited."""
 
@@ -89,7 +90,7 @@ class RiskModelVersionViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status", "algorithm"]
 
     def get_permissions(self) -> list[Any]:
-        if self.action in ("activate", "retire"):
+        if self.action in ("activate", "retire", "retrain"):
             return [MODEL_MANAGERS()]
         return [MODEL_READERS()]
 

@@ -333,10 +333,10 @@ class CustomerAccessReportView(CapabilityRequiredMixin, View):
         except Customer.DoesNotExist as exc:
             raise Http404(gettext("Fant ingen kunde med kunde-id %(id)s.") % {"id": customer_id}) from exc
         customer_access_report_record(customer_id=customer_id, user=request.user, request=request)  # type: ignore[arg-type]
-        return render(request, "control/casework/access_report.html", _access_report_context(report))
+        return render(request, "control/casework/access_report.html", access_report_context(report))
 
 
-def _access_report_context(report: Any) -> dict[str, Any]:
+def access_report_context(report: Any) -> dict[str, Any]:
     scores = [
         {
             "score": s,
@@ -366,7 +366,7 @@ class CustomerAccessReportPdfView(CapabilityRequiredMixin, View):
             output_format="pdf",
         )
         html = render_to_string(
-            "control/casework/access_report_pdf.html", _access_report_context(report), request
+            "control/casework/access_report_pdf.html", access_report_context(report), request
         )
         response = HttpResponse(pdf_from_html(html=html), content_type="application/pdf")
         safe_id = re.sub(r"[^A-Za-z0-9_-]", "_", report.customer.pk)  # the id may hold any character

@@ -210,6 +210,10 @@ SPECTACULAR_SETTINGS = {
         "ControlOutcomeEnum": "control.models.applications.ControlOutcome",
         "WebhookDeliveryStatusEnum": "lanekassen_ai.models.WebhookDelivery.Status",
         "WebhookAttemptOutcomeEnum": "lanekassen_ai.models.WebhookDeliveryAttempt.Outcome",
+        "IntentActionEnum": "chat.models.knowledge.Intent.Action",
+        "IntentTrainingRunStatusEnum": "chat.models.knowledge.IntentTrainingRun.Status",
+        "ReviewItemStatusEnum": "chat.models.conversations.ReviewItem.Status",
+        "ReviewBulkActionEnum": [("assign", "assign"), ("dismiss", "dismiss")],
     },
 }
 
