@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chat.api import agent, customer, modeller, statistics, statistics_csv
+from chat.api import agent, customer, modeller, statistics, statistics_csv, supervision
 
 urlpatterns: list = [
     # Customer chat (anonymous, X-Conversation-Token)
@@ -60,6 +60,11 @@ urlpatterns: list = [
         "agent/conversations/<int:pk>/reassign/",
         agent.AgentReassignView.as_view(),
         name="chat-agent-reassign",
+    ),
+    path(
+        "supervision/conversations/",
+        supervision.ConversationSupervisionView.as_view(),
+        name="chat-conversation-supervision",
     ),
     path("statistics/", statistics.StatisticsView.as_view(), name="chat-statistics"),
     path("statistics/live/", statistics.StatisticsLiveView.as_view(), name="chat-statistics-live"),

@@ -90,9 +90,11 @@ class RiskModelVersionViewSet(RiskModelTrainingMixin, viewsets.ReadOnlyModelView
     filterset_fields = ["status", "algorithm"]
 
     def get_permissions(self) -> list[Any]:
-        if self.action in ("activate", "retire", "retrain"):
-            return [MODEL_MANAGERS()]
-        return [MODEL_READERS()]
+        # Reading is for the model readers; anything else (also an unmapped method on a
+        # write route) for the managers.
+        if self.action in ("list", "retrieve"):
+            return [MODEL_READERS()]
+        return [MODEL_MANAGERS()]
 
     def get_queryset(self) -> Any:
         return risk_model_version_list()
@@ -125,9 +127,9 @@ class ScoringRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["academic_year", "status"]
 
     def get_permissions(self) -> list[Any]:
-        if self.action in ("create", "retry"):
-            return [MODEL_MANAGERS()]
-        return [MODEL_READERS()]
+        if self.action in ("list", "retrieve"):
+            return [MODEL_READERS()]
+        return [MODEL_MANAGERS()]
 
     def get_queryset(self) -> Any:
         return scoring_run_list()

@@ -48,7 +48,7 @@ class RiskModelTrainingMixin:
 
     @extend_schema(
         request=RetrainInputSerializer,
-        responses={202: RetrainAcceptedSerializer, 400: ErrorSerializer},
+        responses={202: RetrainAcceptedSerializer},
         examples=[
             OpenApiExample(
                 "Without one feature",

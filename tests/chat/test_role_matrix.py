@@ -57,6 +57,7 @@ QUEUE_ROWS: list[Row] = [
         url=_someone_elses("chat-agent-reassign"),
         method="post",
     ),
+    api("chat-conversation-supervision", allowed={MG, AD}),
     api("chat-statistics", allowed={MG, AD}),
     api("chat-statistics-live", allowed={MG, AD}),
     api("chat-statistics-csv", allowed={MG, AD}),

@@ -23,7 +23,7 @@ STATISTICS = {MG, MD, AD}
 # importing data for modellers and admins.
 MODEL_READERS = {MG, MD, AD}
 MODEL_POST_MANAGE = {A: 302, CW: 403, MG: 403, MD: 405, AD: 405}
-API_MODEL_POST = {A: 401, CW: 403, MG: 405, MD: 405, AD: 405}
+API_MODEL_POST = {A: 401, CW: 403, MG: 403, MD: 405, AD: 405}
 
 
 def _model_url(name: str) -> str:
