@@ -353,5 +353,7 @@ WEBHOOK_RETRY_BACKOFF_SECONDS = env.float("WEBHOOK_RETRY_BACKOFF_SECONDS", defau
 WEBHOOK_RETRY_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_RETRY_BACKOFF_MAX_SECONDS", default=3600)
 WEBHOOK_RELAY_GRACE_SECONDS = env.float("WEBHOOK_RELAY_GRACE_SECONDS", default=30)
 WEBHOOK_BATCH_SIZE = env.int("WEBHOOK_BATCH_SIZE", default=50)
+# Senders queued or running at once per subscription (slots in the broker's Redis).
+WEBHOOK_SENDERS_PER_SUBSCRIPTION = env.int("WEBHOOK_SENDERS_PER_SUBSCRIPTION", default=4)
 # How long an Idempotency-Key's first answer is kept (the hourly cleanup deletes older ones).
 IDEMPOTENCY_KEY_TTL_HOURS = env.float("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
