@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -57,6 +57,31 @@ def _refused(message: str, code: int = status.HTTP_400_BAD_REQUEST) -> Response:
     return Response(ErrorSerializer({"detail": message}).data, status=code)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "An intent",
+            response_only=True,
+            status_codes=["200", "201", "202"],
+            value={
+                "id": 12,
+                "assistant": "kunde",
+                "slug": "payout_dates",
+                "title_nb": "Når kommer pengene?",
+                "title_nn": "Når kjem pengane?",
+                "title_en": "When is the money paid out?",
+                "action": "answer",
+                "queue": None,
+                "answer_nb": "Stipend og lån betales ut den 15. hver måned.",
+                "answer_nn": "Stipend og lån vert betalte ut den 15. kvar månad.",
+                "answer_en": "Grants and loans are paid out on the 15th of each month.",
+                "link_url": "",
+                "active": True,
+                "n_phrases": 41,
+            },
+        )
+    ]
+)
 class IntentSerializer(serializers.ModelSerializer):
     assistant: Any = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     queue: Any = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
@@ -106,6 +131,23 @@ class IntentUpdateSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A phrase",
+            response_only=True,
+            status_codes=["200", "201", "202"],
+            value={
+                "id": 812,
+                "intent": 12,
+                "text": "når kommer pengene mine",
+                "language": "nb",
+                "source": "manual",
+                "created_at": "2026-12-01T10:15:00+01:00",
+            },
+        )
+    ]
+)
 class PhraseSerializer(serializers.ModelSerializer):
     class Meta:
         model = TrainingPhrase
@@ -118,6 +160,27 @@ class PhraseCreateSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=TrainingPhrase.Language.choices)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A model version",
+            response_only=True,
+            status_codes=["200", "201", "202"],
+            value={
+                "id": 7,
+                "version": "kunde-20261201-101500",
+                "status": "ACTIVE",
+                "n_intents": 38,
+                "n_phrases": 1520,
+                "answer_threshold": 0.62,
+                "clarify_threshold": 0.31,
+                "target_precision": 0.97,
+                "trained_by": "analytiker1",
+                "trained_at": "2026-12-01T10:15:00+01:00",
+            },
+        )
+    ]
+)
 class IntentModelVersionSerializer(serializers.ModelSerializer):
     trained_by = serializers.CharField(
         source="trained_by.username", read_only=True, default=None, allow_null=True
@@ -140,6 +203,26 @@ class IntentModelVersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A retraining under way",
+            response_only=True,
+            status_codes=["200", "201", "202"],
+            value={
+                "id": 31,
+                "assistant": "kunde",
+                "status": "RUNNING",
+                "step": "Evaluating on the held-out paraphrases",
+                "share": 0.6,
+                "error": "",
+                "model_version": None,
+                "created_at": "2026-12-01T10:15:00+01:00",
+                "finished_at": None,
+            },
+        )
+    ]
+)
 class TrainingRunSerializer(serializers.ModelSerializer):
     assistant: Any = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     model_version = serializers.CharField(
@@ -166,6 +249,28 @@ class TrainingStartSerializer(serializers.Serializer):
     assistant = serializers.SlugField(required=False, default="kunde")
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A message not understood, asked three times",
+            response_only=True,
+            status_codes=["200", "201", "202"],
+            value={
+                "id": 4711,
+                "text": "kan jeg få utsatt betalingen til mars",
+                "reason": "fallback",
+                "predicted_intent": "payment_deferral",
+                "confidence": 0.28,
+                "status": "open",
+                "assigned_intent": None,
+                "resolved_by": None,
+                "resolved_at": None,
+                "created_at": "2026-12-01T09:02:11+01:00",
+                "group_count": 3,
+            },
+        )
+    ]
+)
 class ReviewItemSerializer(serializers.ModelSerializer):
     """The newest item of a group of identical messages; `group_count` items in all."""
 
@@ -293,7 +398,15 @@ class IntentPhrasesView(generics.ListAPIView):
 class PhraseDeleteView(APIView):
     permission_classes = [CanManageIntents]
 
-    @extend_schema(request=None, responses={204: None, 404: ErrorSerializer})
+    @extend_schema(
+        request=None,
+        responses={204: None, 404: ErrorSerializer},
+        parameters=[
+            OpenApiParameter(
+                "id", int, OpenApiParameter.PATH, examples=[OpenApiExample("A phrase", value=812)]
+            )
+        ],
+    )
     def delete(self, request: Request, pk: int) -> Response:
         """Remove a training phrase (takes effect at the next retraining)."""
         phrase = get_object_or_404(TrainingPhrase.objects.select_related("intent"), pk=pk)

@@ -3,7 +3,7 @@ conversations waiting or with an agent that the supervision page lists for reass
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +17,31 @@ from lanekassen_ai.roles import Capability
 STATES = [Conversation.State.QUEUED, Conversation.State.WITH_AGENT]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A conversation with an agent",
+            response_only=True,
+            status_codes=["200", "201", "202"],
+            value={
+                "id": 3301,
+                "state": "with_agent",
+                "language": "nb",
+                "queue": "stipend-og-lan",
+                "handover_intent": "payment_deferral",
+                "queued_at": "2026-12-01T09:58:40+01:00",
+                "answered_at": "2026-12-01T10:00:05+01:00",
+                "closed_at": None,
+                "left_message": False,
+                "wrap_up": "",
+                "rating": None,
+                "employee_name": "",
+                "awaiting_agent_since": None,
+                "agent": "saksbehandler2",
+            },
+        )
+    ]
+)
 class SupervisedConversationSerializer(ConversationAgentSerializer):
     agent = serializers.CharField(source="agent.username", read_only=True, default=None, allow_null=True)
 

@@ -7,7 +7,13 @@ from typing import Any
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -100,6 +106,39 @@ class AccessReportFlagSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A student never controlled (shortened)",
+            response_only=True,
+            status_codes=["200", "201", "202"],
+            value={
+                "customer": {
+                    "customer_id": "K0001234",
+                    "national_id": "17059812345",
+                    "birth_date": "1998-05-17",
+                    "gender": "F",
+                    "birth_country_group": "NO",
+                    "updated_at": "2026-09-01T08:00:00+02:00",
+                },
+                "applications": [],
+                "scores": [
+                    {
+                        "application_id": "S2024-000123",
+                        "academic_year": 2024,
+                        "model_version": "rm-2024-01",
+                        "score": 0.12,
+                        "rank": 40211,
+                        "percentile": 31.5,
+                        "reasons": [{"feature": "log_distance_study_km", "contribution": -0.4}],
+                    }
+                ],
+                "cases": [],
+                "flags": [],
+            },
+        )
+    ]
+)
 class AccessReportSerializer(serializers.Serializer):
     """Everything stored about one student: identity and audit attributes, applications,
     risk scores with reasons, control cases with their whole history, flags."""
@@ -111,7 +150,13 @@ class AccessReportSerializer(serializers.Serializer):
     flags = AccessReportFlagSerializer(many=True)
 
 
-CUSTOMER_PARAMETER = OpenApiParameter("customer", str, required=True, description="The student's customer id")
+CUSTOMER_PARAMETER = OpenApiParameter(
+    "customer",
+    str,
+    required=True,
+    description="The student's customer id",
+    examples=[OpenApiExample("A student", value="K0001234")],
+)
 
 
 def _report(request: Request, *, output_format: str) -> AccessReport:

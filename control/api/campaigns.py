@@ -5,7 +5,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -115,7 +121,15 @@ class CampaignWriteMixin:
             return conflict(error)
         return Response(ControlCampaignSerializer(control_campaign_list().get(pk=campaign.pk)).data)
 
-    @extend_schema(request=None, responses={204: None, 409: ErrorSerializer})
+    @extend_schema(
+        request=None,
+        responses={204: None, 409: ErrorSerializer},
+        parameters=[
+            OpenApiParameter(
+                "id", int, OpenApiParameter.PATH, examples=[OpenApiExample("A proposed campaign", value=14)]
+            )
+        ],
+    )
     @action(detail=True, methods=["post"])
     def discard(self, request: Request, pk: str | None = None) -> Response:
         """Delete a campaign that was never confirmed, with its proposed cases."""
@@ -127,6 +141,23 @@ class CampaignWriteMixin:
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A flag in force",
+            response_only=True,
+            status_codes=["200", "201", "202"],
+            value={
+                "id": 17,
+                "customer": "K0001234",
+                "reason": "Sårbar student, avtalt med veileder.",
+                "active": True,
+                "created_by": "leder1",
+                "created_at": "2026-12-01T10:15:00+01:00",
+            },
+        )
+    ]
+)
 class DoNotControlFlagSerializer(serializers.ModelSerializer):
     created_by = serializers.CharField(
         source="created_by.username", read_only=True, default=None, allow_null=True

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -82,6 +82,15 @@ class CaseActionsMixin:
             ),
             404: ErrorSerializer,
         },
+        parameters=[
+            OpenApiParameter(
+                "document_pk",
+                int,
+                OpenApiParameter.PATH,
+                description="the document's id",
+                examples=[OpenApiExample("A lease on case 812", value=5120)],
+            )
+        ],
     )
     @action(
         detail=True,
