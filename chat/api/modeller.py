@@ -34,6 +34,7 @@ from chat.services.knowledge import intent_update, training_phrase_add, training
 from chat.services.review import ReviewError, review_item_assign, review_item_dismiss, review_items_bulk
 from chat.services.training_runs import intent_training_run_start
 from lanekassen_ai.api.idempotency import idempotent
+from lanekassen_ai.api.mixins import AuditContextAPIMixin
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.api.serializers import ErrorSerializer
 from lanekassen_ai.roles import Capability
@@ -429,7 +430,7 @@ class IntentModelListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class IntentTrainingStartView(APIView):
+class IntentTrainingStartView(AuditContextAPIMixin, APIView):
     permission_classes = [CanTrain]
 
     @extend_schema(
@@ -446,7 +447,7 @@ class IntentTrainingStartView(APIView):
         payload = TrainingStartSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         assistant = _assistant(payload.validated_data["assistant"])
-        run = intent_training_run_start(assistant=assistant, started_by=request.user, channel="api")
+        run = intent_training_run_start(assistant=assistant, context=self.audit_context)
         run = intent_training_run_get(run_id=run.pk) or run
         return Response(TrainingRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 

@@ -29,9 +29,11 @@ from control.models import Application, ControlCase, Customer, DoNotControlFlag,
 from control.selectors.casework import AccessReport, customer_access_report
 from control.services.casework import customer_access_report_record
 from control.services.pdf import pdf_from_html
+from lanekassen_ai.api.mixins import AuditContextAPIMixin
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.api.serializers import ErrorSerializer
 from lanekassen_ai.roles import Capability
+from lanekassen_ai.services.audit import AuditContext
 
 CASE_READERS = HasCapability(Capability.WORK_CONTROL_CASES, Capability.MANAGE_CONTROL)
 
@@ -159,7 +161,7 @@ CUSTOMER_PARAMETER = OpenApiParameter(
 )
 
 
-def _report(request: Request, *, output_format: str) -> AccessReport:
+def _report(request: Request, *, context: AuditContext, output_format: str) -> AccessReport:
     customer_id = request.query_params.get("customer", "")
     try:
         report = customer_access_report(customer_id=customer_id)
@@ -168,13 +170,13 @@ def _report(request: Request, *, output_format: str) -> AccessReport:
     customer_access_report_record(
         customer_id=customer_id,
         user=request.user,  # type: ignore[arg-type]
-        request=request._request,
+        context=context,
         output_format=output_format,
     )
     return report
 
 
-class CustomerAccessReportView(APIView):
+class CustomerAccessReportView(AuditContextAPIMixin, APIView):
     """The data access report of one student as JSON (audited as an access report)."""
 
     permission_classes = [CASE_READERS]
@@ -183,10 +185,12 @@ class CustomerAccessReportView(APIView):
         parameters=[CUSTOMER_PARAMETER], responses={200: AccessReportSerializer, 404: ErrorSerializer}
     )
     def get(self, request: Request) -> Response:
-        return Response(AccessReportSerializer(_report(request, output_format="json")).data)
+        return Response(
+            AccessReportSerializer(_report(request, context=self.audit_context, output_format="json")).data
+        )
 
 
-class CustomerAccessReportPdfView(APIView):
+class CustomerAccessReportPdfView(AuditContextAPIMixin, APIView):
     """The same report as the page's PDF (A4), to hand to the student."""
 
     permission_classes = [CASE_READERS]
@@ -201,7 +205,7 @@ class CustomerAccessReportPdfView(APIView):
     def get(self, request: Request) -> Any:
         from control.views.cases import access_report_context  # the page's own layout of the report
 
-        report = _report(request, output_format="pdf")
+        report = _report(request, context=self.audit_context, output_format="pdf")
         html = render_to_string(
             "control/casework/access_report_pdf.html", access_report_context(report), request._request
         )

@@ -28,9 +28,11 @@ from control.services.campaigns import (
     do_not_control_flag_deactivate,
 )
 from lanekassen_ai.api.idempotency import idempotent
+from lanekassen_ai.api.mixins import AuditContextAPIMixin
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.api.serializers import ErrorSerializer
 from lanekassen_ai.roles import Capability
+from lanekassen_ai.services.audit import AuditContext
 
 CAMPAIGN_MANAGERS = HasCapability(Capability.MANAGE_CONTROL)
 
@@ -78,6 +80,7 @@ class CampaignWriteMixin:
     Mixed into the campaign viewset, whose non-read actions require MANAGE_CONTROL."""
 
     get_object: Callable[[], Any]  # the viewset's
+    audit_context: AuditContext  # the viewset's (AuditContextAPIMixin)
 
     @extend_schema(
         request=CampaignCreateSerializer,
@@ -99,7 +102,7 @@ class CampaignWriteMixin:
                 documentation_days=data["documentation_days"],
                 model_version=data.get("model_version"),
                 created_by=request.user,  # type: ignore[arg-type]
-                request=request._request,
+                context=self.audit_context,
             )
         except DjangoValidationError as error:
             raise drf_validation_error(error) from error
@@ -116,7 +119,7 @@ class CampaignWriteMixin:
         `control.campaign.confirmed`)."""
         campaign: ControlCampaign = self.get_object()
         try:
-            control_campaign_confirm(campaign=campaign, confirmed_by=request.user, request=request._request)  # type: ignore[arg-type]
+            control_campaign_confirm(campaign=campaign, confirmed_by=request.user, context=self.audit_context)  # type: ignore[arg-type]
         except DjangoValidationError as error:
             return conflict(error)
         return Response(ControlCampaignSerializer(control_campaign_list().get(pk=campaign.pk)).data)
@@ -135,7 +138,7 @@ class CampaignWriteMixin:
         """Delete a campaign that was never confirmed, with its proposed cases."""
         campaign: ControlCampaign = self.get_object()
         try:
-            control_campaign_discard(campaign=campaign, discarded_by=request.user, request=request._request)  # type: ignore[arg-type]
+            control_campaign_discard(campaign=campaign, discarded_by=request.user, context=self.audit_context)  # type: ignore[arg-type]
         except DjangoValidationError as error:
             return conflict(error)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -179,7 +182,7 @@ class DoNotControlFlagCreateSerializer(serializers.Serializer):
         parameters=[OpenApiParameter("active", bool, description="Only flags in force (default: all)")]
     )
 )
-class DoNotControlFlagViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class DoNotControlFlagViewSet(AuditContextAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Customers who must not be picked for control (e.g. a vulnerable student)."""
 
     permission_classes = [CAMPAIGN_MANAGERS]
@@ -210,7 +213,7 @@ class DoNotControlFlagViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVie
                 customer_id=payload.validated_data["customer_id"],
                 reason=payload.validated_data["reason"],
                 created_by=request.user,  # type: ignore[arg-type]
-                request=request._request,
+                context=self.audit_context,
             )
         except DjangoValidationError as error:
             raise drf_validation_error(error) from error
@@ -227,5 +230,5 @@ class DoNotControlFlagViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVie
                 status=status.HTTP_409_CONFLICT,
             )
         user: Any = request.user
-        flag = do_not_control_flag_deactivate(flag=flag, deactivated_by=user, request=request._request)
+        flag = do_not_control_flag_deactivate(flag=flag, deactivated_by=user, context=self.audit_context)
         return Response(DoNotControlFlagSerializer(flag).data)

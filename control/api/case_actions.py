@@ -25,6 +25,7 @@ from lanekassen_ai.api.idempotency import idempotent
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.api.serializers import ErrorSerializer
 from lanekassen_ai.roles import Capability
+from lanekassen_ai.services.audit import AuditContext
 
 CASE_READERS = HasCapability(Capability.WORK_CONTROL_CASES, Capability.MANAGE_CONTROL)
 CASE_WORKERS = HasCapability(Capability.WORK_CONTROL_CASES)
@@ -44,6 +45,7 @@ class CaseActionsMixin:
     """Upload a document the student sent, download one, and reopen a decided case."""
 
     _case: Callable[[], ControlCase]  # the viewset's
+    audit_context: AuditContext  # the viewset's (AuditContextAPIMixin)
 
     @extend_schema(
         request={"multipart/form-data": DocumentUploadSerializer},
@@ -69,7 +71,7 @@ class CaseActionsMixin:
                 uploaded_file=payload.validated_data["file"],
                 document_type=payload.validated_data["document_type"],
                 uploaded_by=request.user,  # type: ignore[arg-type]
-                request=request._request,
+                context=self.audit_context,
             )
         except DjangoValidationError as error:
             raise drf_validation_error(error) from error
@@ -104,7 +106,7 @@ class CaseActionsMixin:
         document = CaseDocument.objects.filter(pk=int(document_pk), case=case).select_related("case").first()
         if document is None:
             raise Http404("The case has no document with that id.")
-        path = case_document_open_record(document=document, user=request.user, request=request._request)  # type: ignore[arg-type]
+        path = case_document_open_record(document=document, user=request.user, context=self.audit_context)  # type: ignore[arg-type]
         if not path.exists():
             raise Http404("The document's file is no longer in storage.")
         response = FileResponse(
@@ -140,7 +142,7 @@ class CaseActionsMixin:
                 case=case,
                 reason=payload.validated_data["reason"],
                 reopened_by=request.user,  # type: ignore[arg-type]
-                request=request._request,
+                context=self.audit_context,
             )
         except DjangoValidationError as error:
             if hasattr(error, "error_dict"):

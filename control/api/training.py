@@ -45,6 +45,7 @@ class RiskModelTrainingMixin:
     `version`, without the features named; it appears in the registry when done."""
 
     get_object: Any  # the viewset's
+    audit_context: Any  # the viewset's (AuditContextAPIMixin)
 
     @extend_schema(
         request=RetrainInputSerializer,
@@ -66,7 +67,7 @@ class RiskModelTrainingMixin:
         excluded = sorted(set(payload.validated_data["excluded_features"]))
         try:
             risk_model_retrain_request(
-                based_on=model_version, excluded_features=excluded, actor=request.user, channel="api"
+                based_on=model_version, excluded_features=excluded, context=self.audit_context
             )
         except TrainingError as exc:
             return Response(ErrorSerializer({"detail": str(exc)}).data, status=status.HTTP_400_BAD_REQUEST)
