@@ -139,10 +139,11 @@ def _schedule_on_commit(subscription_ids: set[int], *, force: bool = False) -> N
     # Robust: a broker that is down must not fail the change that committed; the relay
     # sends its deliveries once it is back.
     for subscription_id in sorted(subscription_ids):
-        transaction.on_commit(functools.partial(_schedule_logged, subscription_id, force), robust=True)
+        transaction.on_commit(functools.partial(_schedule_after_commit, subscription_id, force), robust=True)
 
 
-def _schedule_logged(subscription_id: int, force: bool) -> None:
+def _schedule_after_commit(subscription_id: int, force: bool) -> None:
+    # Looks `webhook_send_schedule` up when the commit happens, not when it is registered.
     webhook_send_schedule(subscription_id=subscription_id, force=force)
 
 
