@@ -29,6 +29,7 @@ from chat.services.queues import (
     queue_for_intent,
 )
 from chat.services.statistics import conversation_stats_refresh_on_commit
+from lanekassen_ai.services.events import event_emit
 
 MAX_MESSAGE_LENGTH = 2000
 
@@ -551,6 +552,17 @@ def conversation_close_by_customer(*, conversation: Conversation) -> Conversatio
         locked.state = Conversation.State.CLOSED
         locked.closed_at = timezone.now()
         locked.save(update_fields=["state", "closed_at"])
+        # The same event as an agent's close, whichever door closes the conversation.
+        event_emit(
+            type="chat.conversation.closed",
+            version=1,
+            payload={
+                "conversation_id": locked.pk,
+                "queue": locked.queue.slug if locked.queue else None,
+                "wrap_up": None,
+                "closed_at": locked.closed_at,
+            },
+        )
         conversation_stats_refresh_on_commit(conversation=locked)
     return locked
 

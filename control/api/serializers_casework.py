@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from control.api.serializers_appeals import AppealSerializer, LetterSerializer
@@ -11,6 +12,31 @@ from control.models.applications import ControlOutcome
 from control.selectors.casework import control_case_shows_risk
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A case waiting for documents",
+            response_only=True,
+            status_codes=["200", "201", "202"],
+            value={
+                "id": 812,
+                "campaign": 14,
+                "application_id": "S2024-000123",
+                "academic_year": 2024,
+                "national_id_masked": "170598*****",
+                "selection_reason": "RISK",
+                "selection_probability": 1.0,
+                "score": 0.91,
+                "risk_rank": 3,
+                "status": "AWAITING_DOCUMENTS",
+                "assigned_to": "saksbehandler1",
+                "documentation_deadline": "2026-12-22",
+                "outcome": "",
+                "locked": False,
+            },
+        )
+    ]
+)
 class ControlCaseListSerializer(serializers.ModelSerializer):
     """A worklist row: the fødselsnummer masked, as in the page's list."""
 
@@ -70,6 +96,23 @@ class DocumentationRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A lease the student sent",
+            response_only=True,
+            status_codes=["200", "201", "202"],
+            value={
+                "id": 5120,
+                "document_type": "LEASE",
+                "original_name": "leiekontrakt.pdf",
+                "content_type": "application/pdf",
+                "size": 184220,
+                "uploaded_at": "2026-12-01T10:15:00+01:00",
+            },
+        )
+    ]
+)
 class CaseDocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseDocument
@@ -205,6 +248,31 @@ class DecisionInputSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A proposed campaign",
+            response_only=True,
+            status_codes=["200", "201", "202"],
+            value={
+                "id": 14,
+                "name": "Bostedskontroll 2024",
+                "academic_year": 2024,
+                "budget_count": 500,
+                "budget_share": None,
+                "random_share": 0.1,
+                "documentation_days": 21,
+                "model_version": "rm-2024-01",
+                "status": "PROPOSED",
+                "progress": 100,
+                "error": "",
+                "case_count": 500,
+                "created_at": "2026-12-01T10:15:00+01:00",
+                "confirmed_at": None,
+            },
+        )
+    ]
+)
 class ControlCampaignSerializer(serializers.ModelSerializer):
     model_version = serializers.CharField(
         source="model_version.version", read_only=True, default=None, allow_null=True

@@ -473,6 +473,19 @@ def control_case_reopen(
                 "withdrawn_decision_id": reopening.withdrawn_decision_id,
             },
         )
+        event_emit(
+            type="control.case.reopened",
+            version=1,
+            payload={
+                "case_id": case.pk,
+                "campaign_id": case.campaign_id,
+                "application_id": case.application_id,
+                "academic_year": case.application.academic_year,
+                "previous_outcome": previous,
+                "withdrawn_decision_id": reopening.withdrawn_decision_id,
+                "reopened_at": reopening.reopened_at,
+            },
+        )
     return case
 
 

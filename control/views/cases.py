@@ -348,10 +348,10 @@ class CustomerAccessReportView(CapabilityRequiredMixin, View):
             user=request_audit_context(request).user,
             context=request_audit_context(request),
         )
-        return render(request, "control/casework/access_report.html", _access_report_context(report))
+        return render(request, "control/casework/access_report.html", access_report_context(report))
 
 
-def _access_report_context(report: Any) -> dict[str, Any]:
+def access_report_context(report: Any) -> dict[str, Any]:
     scores = [
         {
             "score": s,
@@ -381,7 +381,7 @@ class CustomerAccessReportPdfView(CapabilityRequiredMixin, View):
             output_format="pdf",
         )
         html = render_to_string(
-            "control/casework/access_report_pdf.html", _access_report_context(report), request
+            "control/casework/access_report_pdf.html", access_report_context(report), request
         )
         response = HttpResponse(pdf_from_html(html=html), content_type="application/pdf")
         safe_id = re.sub(r"[^A-Za-z0-9_-]", "_", report.customer.pk)  # the id may hold any character

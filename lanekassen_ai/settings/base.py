@@ -210,6 +210,10 @@ SPECTACULAR_SETTINGS = {
         "ControlOutcomeEnum": "control.models.applications.ControlOutcome",
         "WebhookDeliveryStatusEnum": "lanekassen_ai.models.WebhookDelivery.Status",
         "WebhookAttemptOutcomeEnum": "lanekassen_ai.models.WebhookDeliveryAttempt.Outcome",
+        "IntentActionEnum": "chat.models.knowledge.Intent.Action",
+        "IntentTrainingRunStatusEnum": "chat.models.knowledge.IntentTrainingRun.Status",
+        "ReviewItemStatusEnum": "chat.models.conversations.ReviewItem.Status",
+        "ReviewBulkActionEnum": [("assign", "assign"), ("dismiss", "dismiss")],
     },
 }
 
@@ -354,5 +358,7 @@ WEBHOOK_RETRY_BACKOFF_SECONDS = env.float("WEBHOOK_RETRY_BACKOFF_SECONDS", defau
 WEBHOOK_RETRY_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_RETRY_BACKOFF_MAX_SECONDS", default=3600)
 WEBHOOK_RELAY_GRACE_SECONDS = env.float("WEBHOOK_RELAY_GRACE_SECONDS", default=30)
 WEBHOOK_BATCH_SIZE = env.int("WEBHOOK_BATCH_SIZE", default=50)
+# Senders queued or running at once per subscription (slots in the broker's Redis).
+WEBHOOK_SENDERS_PER_SUBSCRIPTION = env.int("WEBHOOK_SENDERS_PER_SUBSCRIPTION", default=4)
 # How long an Idempotency-Key's first answer is kept (the hourly cleanup deletes older ones).
 IDEMPOTENCY_KEY_TTL_HOURS = env.float("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
