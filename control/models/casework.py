@@ -26,6 +26,18 @@ class ControlCampaign(models.Model):
     budget_count = models.PositiveIntegerField(_("antall kontroller"), null=True, blank=True)
     budget_share = models.FloatField(_("andel som kontrolleres"), null=True, blank=True)
     random_share = models.FloatField(_("tilfeldig andel av kontrollene"), default=0.10)
+
+    class RandomStrata(models.TextChoices):
+        NONE = "", _("Ingen (likt for alle)")
+        GENDER = "gender", _("Kjønn")
+        BIRTH_COUNTRY_GROUP = "birth_country_group", _("Fødeland (gruppe)")
+        AGE_BAND = "age_band", _("Aldersgruppe")
+
+    # The random draw shared out equally between this audit attribute's groups (each
+    # case keeps its own selection probability); blank = one uniform draw.
+    random_stratify_by = models.CharField(
+        _("tilfeldig trekk fordelt på"), max_length=24, blank=True, default="", choices=RandomStrata.choices
+    )
     documentation_days = models.PositiveSmallIntegerField(_("frist for dokumentasjon (dager)"), default=21)
     model_version = models.ForeignKey(
         RiskModelVersion, on_delete=models.PROTECT, related_name="campaigns", null=True, blank=True

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from control.ml.fairness import ratio_interval, ratio_status
+from control.ml.power import needed_for_width, weighted_rate
 from control.ml.schema import AGE_BANDS as SCHEMA_AGE_BANDS
 from control.ml.schema import GROUP_MIN_SIZE, group_label
 from control.models import (
@@ -85,7 +87,7 @@ def risk_reasons_for_language(*, reasons: list[dict[str, Any]], language: str | 
     return texts
 
 
-def wilson_interval(*, successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
+def wilson_interval(*, successes: float, trials: float, z: float = 1.96) -> tuple[float, float]:
     """The Wilson score interval for a proportion (95% by default); (0, 0) without trials.
     Wilson rather than the normal approximation because hit rates near 5% with a few
     hundred cases would otherwise get intervals below zero."""
@@ -244,6 +246,18 @@ class RateWithInterval:
         self.rate = self.numerator / self.denominator if self.denominator else 0.0
         self.low, self.high = wilson_interval(successes=self.numerator, trials=self.denominator)
 
+    @classmethod
+    def weighted(cls, *, hits: list[bool], probabilities: list[float]) -> "RateWithInterval":
+        """Counts as drawn, but the rate weighted by 1 / selection probability (ml/power.py)
+        and its Wilson interval on the effective sample size: unbiased for a stratified
+        random draw, the plain share for a uniform one."""
+        result = cls(sum(hits), len(hits))
+        if hits and len(set(probabilities)) > 1:
+            rate, effective = weighted_rate(hits=np.array(hits), probabilities=np.array(probabilities))
+            result.rate = rate
+            result.low, result.high = wilson_interval(successes=rate * effective, trials=effective)
+        return result
+
 
 @dataclass
 class CampaignStatistics:
@@ -306,6 +320,17 @@ def control_campaign_statistics(*, campaign: ControlCampaign) -> CampaignStatist
     by_reason = {r: RateWithInterval(0, 0) for r in ControlCase.SelectionReason.values}
     for row in by_reason_rows:
         by_reason[row["selection_reason"]] = RateWithInterval(row["caught"], row["decided"])
+    # The random share's rate stands for the whole unpicked population: weighted by
+    # 1 / probability, which matters when the draw was stratified by audit group.
+    drawn = list(
+        cases.filter(status=S.DECIDED, selection_reason=ControlCase.SelectionReason.RANDOM).values_list(
+            "outcome", "selection_probability"
+        )
+    )
+    by_reason["RANDOM"] = RateWithInterval.weighted(
+        hits=[outcome == ControlOutcome.CAUGHT for outcome, _p in drawn],
+        probabilities=[p for _outcome, p in drawn],
+    )
     risk, random = by_reason["RISK"], by_reason["RANDOM"]
     lift = risk.rate / random.rate if risk.denominator and random.denominator and random.rate > 0 else None
 
@@ -645,3 +670,38 @@ def control_campaign_appeal_rates(*, campaign: ControlCampaign) -> dict[str, App
         reversed=sum(r.reversed for r in rates.values()),
     )
     return rates
+
+
+def control_campaign_power(
+    *, campaign: ControlCampaign, lift_width: float | None = None, hit_rate_width: float | None = None
+) -> dict[str, Any] | None:
+    """What the proposal's random share can tell (ml/power.py): the expected lift and
+    random hit rate with the width of their 95 % intervals, per audit group the expected
+    random cases, hit rate and its interval width, in plain group names; and, when a
+    width is asked for, the random cases and share of the budget it needs (None: not
+    reachable within the budget). None before the selection has run."""
+    summary = (campaign.preview or {}).get("power")
+    if not summary:
+        return None
+    needed = needed_for_width(summary=summary, lift_width=lift_width, hit_rate_width=hit_rate_width)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for attribute, rows in summary["groups"].items():
+        needed_rows = {row["group"]: row for row in needed["groups"].get(attribute, [])}
+        groups[attribute] = sorted(
+            (
+                {
+                    **row,
+                    "label": _group_label(attribute=attribute, value=row["group"]),
+                    "needed": needed_rows.get(row["group"]),
+                }
+                for row in rows
+            ),
+            key=lambda row: _group_order(row["group"]),
+        )
+    return {
+        **summary,
+        "groups": groups,
+        "lift_width_asked": lift_width,
+        "hit_rate_width_asked": hit_rate_width,
+        "needed_lift": needed["lift"],
+    }
