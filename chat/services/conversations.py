@@ -16,11 +16,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from chat.models import Assistant, Conversation, Intent, Message, ReviewItem
-from chat.services.assistant import message_understand
+from chat.services.assistant import active_model_from_json, active_model_subquery, message_understand
 from chat.services.knowledge import other_agencies
 from chat.services.queues import (
     QueueError,
@@ -175,8 +177,26 @@ def _text_checked(text: Any) -> str:
     return text
 
 
-def _locked(conversation: Conversation) -> Conversation:
-    locked = Conversation.objects.select_for_update().select_related("assistant").get(pk=conversation.pk)
+def _locked(conversation: Conversation, *, for_reply: bool = False) -> Conversation:
+    # OF self: the assistant row is read, not locked (every conversation of an assistant
+    # shares it, and a plain FOR UPDATE would make their replies wait for each other).
+    rows = Conversation.objects.select_for_update(of=("self",)).select_related("assistant")
+    if for_reply:
+        # What the reply needs besides the row, in the same round trip: the assistant's
+        # active model version and the customer's previous message.
+        rows = rows.annotate(
+            active_model=active_model_subquery(),
+            previous_customer_message=Subquery(
+                Message.objects.filter(conversation=OuterRef("pk"), sender=Message.Sender.CUSTOMER)
+                .order_by("-id")
+                .values(
+                    json=JSONObject(
+                        id="id", text="text", intent_id="intent_id", action="action", confidence="confidence"
+                    )
+                )[:1]
+            ),
+        )
+    locked = rows.get(pk=conversation.pk)
     if locked.state in (Conversation.State.CLOSED, Conversation.State.ABANDONED):
         raise ConversationError(
             f"Conversation {locked.pk} is {locked.state}; it takes no more messages.", status=409
@@ -209,7 +229,7 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
     conversation is with a human (queued or with an agent): then the message waits for
     the agent and the bot says nothing."""
     text = _text_checked(text)
-    caller, conversation = conversation, _locked(conversation)
+    caller, conversation = conversation, _locked(conversation, for_reply=True)
     now = timezone.now()
     conversation.last_customer_activity_at = now
     if conversation.state in (Conversation.State.QUEUED, Conversation.State.WITH_AGENT):
@@ -219,9 +239,12 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
         conversation.save(update_fields=["last_customer_activity_at", "awaiting_agent_since"])
         caller.state = conversation.state
         return None
-    answered_before = _last_answered_customer_message(conversation)
+    answered_before = _answered_message(conversation.previous_customer_message)  # type: ignore[attr-defined]
     understanding = message_understand(
-        assistant=conversation.assistant, text=text, default_language=conversation.language
+        assistant=conversation.assistant,
+        text=text,
+        default_language=conversation.language,
+        version=active_model_from_json(conversation.active_model),  # type: ignore[attr-defined]
     )
     decision, language = understanding.decision, understanding.language
     # The standard the customer writes in is the conversation's from now on: the agent
@@ -301,15 +324,18 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
     return reply
 
 
-def _last_answered_customer_message(conversation: Conversation) -> Message | None:
-    """The customer's previous message, if the bot answered it on its own."""
-    last = (
-        Message.objects.filter(conversation=conversation, sender=Message.Sender.CUSTOMER)
-        .order_by("-id")
-        .only("pk", "text", "intent_id", "action", "confidence")
-        .first()
+def _answered_message(previous: dict[str, Any] | None) -> Message | None:
+    """The customer's previous message (as read with the row lock), if the bot answered it
+    on its own."""
+    if previous is None or previous["action"] != "answer":
+        return None
+    return Message(
+        pk=previous["id"],
+        text=previous["text"],
+        intent_id=previous["intent_id"],
+        action=previous["action"],
+        confidence=previous["confidence"],
     )
-    return last if last is not None and last.action == "answer" else None
 
 
 def _answer_did_not_help(message: Message, conversation: Conversation) -> None:
@@ -469,7 +495,7 @@ def conversation_option_choose(*, conversation: Conversation, option: Any) -> Re
     the intent that was answered; any other choice acts on the chosen intent."""
     if not isinstance(option, str) or not option:
         raise ConversationError("option: must be the slug of one of the offered options.")
-    caller, conversation = conversation, _locked(conversation)
+    caller, conversation = conversation, _locked(conversation, for_reply=True)
     if conversation.state != Conversation.State.BOT:
         raise ConversationError(f"Conversation {conversation.pk} is already with a human.", status=409)
     last_bot = (
@@ -486,7 +512,7 @@ def conversation_option_choose(*, conversation: Conversation, option: Any) -> Re
     if intent is None:
         raise ConversationError(f"option: {option!r} is no longer an intent of this assistant.", status=409)
     language = conversation.language
-    answered_question = _last_answered_customer_message(conversation)
+    answered_question = _answered_message(conversation.previous_customer_message)  # type: ignore[attr-defined]
     Message.objects.create(
         conversation=conversation,
         sender=Message.Sender.CUSTOMER,
