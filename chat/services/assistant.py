@@ -4,16 +4,13 @@ with the assistant's active intent model."""
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
-from django.db.models.functions import JSONObject
-
 from chat.ml.pipeline import Decision
 from chat.ml.text import language_detect
 from chat.models import Assistant, IntentModelVersion
 from chat.services.training import intent_model_load
 
 # What loading and deciding need from a model version.
-_VERSION_FIELDS = (
+VERSION_FIELDS = (
     "pk",
     "version",
     "artifact_path",
@@ -32,24 +29,12 @@ class Understanding:
     model_version: str | None
 
 
-def active_model_subquery(*, assistant_field: str = "assistant_id") -> Subquery:
-    """The active model version of the row's assistant as one JSON value (None without
-    one), so that a query the reply makes anyway (the conversation's row lock) carries
-    it: `active_model_from_json` turns it back into a version."""
-    return Subquery(
-        IntentModelVersion.objects.filter(
-            assistant_id=OuterRef(assistant_field), status=IntentModelVersion.Status.ACTIVE
-        )
-        .order_by()
-        .values(json=JSONObject(**{name: name for name in _VERSION_FIELDS}))[:1]
-    )
-
-
 def active_model_from_json(value: dict[str, Any] | None) -> IntentModelVersion | None:
-    """The version read by `active_model_subquery` (an unsaved copy of the row's fields)."""
+    """A version read as JSON with the fields in `VERSION_FIELDS` (an unsaved copy of the
+    row's fields)."""
     if value is None:
         return None
-    return IntentModelVersion(**{name: value[name] for name in _VERSION_FIELDS})
+    return IntentModelVersion(**{name: value[name] for name in VERSION_FIELDS})
 
 
 def message_understand(
@@ -65,7 +50,7 @@ def message_understand(
     if version is _LOOK_UP:
         version = (
             IntentModelVersion.objects.filter(assistant=assistant, status=IntentModelVersion.Status.ACTIVE)
-            .only(*_VERSION_FIELDS)
+            .only(*VERSION_FIELDS)
             .first()
         )
     if version is None:
