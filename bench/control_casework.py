@@ -39,6 +39,7 @@ from control.services.campaigns import (  # noqa: E402
 )
 from control.services.casework import control_case_take_next  # noqa: E402
 from lanekassen_ai.roles import Role  # noqa: E402
+from lanekassen_ai.services.audit import AuditContext  # noqa: E402
 from lanekassen_ai.services.roles import roles_sync  # noqa: E402
 
 
@@ -158,6 +159,7 @@ def main() -> None:
             budget_share=args.share,
             created_by=manager,
             model_version=version,
+            context=AuditContext(actor=manager),
         )
         campaign = control_campaign_select(campaign_id=campaign.pk)
         print(
@@ -165,7 +167,7 @@ def main() -> None:
             f"({campaign.preview['risk']} risk, {campaign.preview['random']} random) "
             f"in {time.perf_counter() - started:.2f} s; peak RSS {peak_mib():.0f} MiB"
         )
-        control_campaign_confirm(campaign=campaign, confirmed_by=manager)
+        control_campaign_confirm(campaign=campaign, confirmed_by=manager, context=AuditContext(actor=manager))
 
         client = Client(SERVER_NAME="localhost")
         client.force_login(worker)
@@ -183,7 +185,7 @@ def main() -> None:
 
         started = time.perf_counter()
         for _ in range(args.take):
-            control_case_take_next(user=worker)
+            control_case_take_next(user=worker, context=AuditContext(actor=worker))
         per_call = (time.perf_counter() - started) / args.take * 1000
         print(f"take next case: {per_call:.1f} ms per call ({args.take} calls)")
 

@@ -38,6 +38,7 @@ def child_import(path: str) -> None:
     from django.db import connection
 
     from control.services.imports import applications_import
+    from lanekassen_ai.services.audit import AuditContext
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
@@ -45,7 +46,9 @@ def child_import(path: str) -> None:
     server_before = backend_cpu_seconds(backend)
     started = time.perf_counter()
     with open(path, "rb") as source:
-        result = applications_import(source=source, file_name=pathlib.Path(path).name, channel="bench")
+        result = applications_import(
+            source=source, file_name=pathlib.Path(path).name, context=AuditContext(channel="bench")
+        )
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(

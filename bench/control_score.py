@@ -42,13 +42,16 @@ def prepare(path: str, model_population: int, algorithm: str = "") -> None:
 
     from control.models import Application, Customer, ImportRun, RiskScore, ScoringRun
     from control.services.imports import applications_import
+    from lanekassen_ai.services.audit import AuditContext
 
     tables = [m._meta.db_table for m in (RiskScore, ScoringRun, Application, Customer, ImportRun)]
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
     started = time.perf_counter()
     with open(path, "rb") as source:
-        result = applications_import(source=source, file_name=pathlib.Path(path).name, channel="bench")
+        result = applications_import(
+            source=source, file_name=pathlib.Path(path).name, context=AuditContext(channel="bench")
+        )
     print(f"imported {result.rows_imported:,} rows in {time.perf_counter() - started:.1f} s")
     model_register(model_population, algorithm)
 
@@ -156,6 +159,7 @@ def measure(year: int, chunk_size: int) -> None:
     from control.selectors.risk import applications_frame
     from control.services.registry import risk_model_pipeline_load
     from control.services.scoring import scoring_year_run
+    from lanekassen_ai.services.audit import AuditContext
 
     version = RiskModelVersion.objects.get(version=VERSION)
     # A clean start (not timed): earlier runs' scores of this year would otherwise be
@@ -169,7 +173,9 @@ def measure(year: int, chunk_size: int) -> None:
     server_before = backend_cpu_seconds(backend)
     usage_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
-    run = scoring_year_run(year=year, model_version=version, chunk_size=chunk_size, channel="bench")
+    run = scoring_year_run(
+        year=year, model_version=version, chunk_size=chunk_size, context=AuditContext(channel="bench")
+    )
     service_seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     service_peak = usage.ru_maxrss / 1024 / 1024

@@ -229,6 +229,7 @@ def main() -> None:
                         outcome="CLEARED",
                         justification="Dokumentert leieforhold.",
                         decided_by=user,
+                        context=AuditContext(actor=user),
                     )
             finally:
                 connection.close()

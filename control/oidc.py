@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from control.services.students import student_account_for_national_id
+from lanekassen_ai.services.audit import AuditContext
 
 _PID = re.compile(r"^\d{11}$")
 
@@ -30,7 +31,13 @@ class StudentOIDCBackend(OIDCAuthenticationBackend):
         return bool(_PID.match(str(claims.get("pid", ""))))
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> QuerySet[User]:
-        user = student_account_for_national_id(national_id=str(claims["pid"]))
+        request = getattr(self, "request", None)  # set by authenticate()
+        context = (
+            AuditContext.for_request(request, channel="web")
+            if request is not None
+            else AuditContext(channel="web")
+        )
+        user = student_account_for_national_id(national_id=str(claims["pid"]), context=context)
         return User.objects.filter(pk=user.pk) if user else User.objects.none()
 
     def create_user(self, claims: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from control.services.campaigns import control_campaign_select, control_campaign
 from control.services.notices import notice_send
 from control.services.scoring import scoring_run_execute, scoring_runs_recover
 from control.services.training import risk_model_version_train
+from lanekassen_ai.services.audit import AuditContext
 
 
 @shared_task(name="control.campaign_select")
@@ -48,15 +49,14 @@ def control_jobs_recover_task() -> dict[str, dict[str, list[int]]]:
 
 @shared_task(name="control.risk_model_version_train")
 def risk_model_version_train_task(
-    excluded_features: list[str], until_year: int | None, user_id: int | None
+    excluded_features: list[str], until_year: int | None, actor_id: int | None = None, request_id: str = ""
 ) -> dict[str, str]:
     """Train a new risk model version with the given features switched off (see
     control.services.training.risk_model_retrain_request)."""
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     version = risk_model_version_train(
-        until_year=until_year, excluded_features=excluded_features, user=user, channel="task"
+        until_year=until_year,
+        excluded_features=excluded_features,
+        context=AuditContext.for_task(actor_id=actor_id, request_id=request_id),
     )
     return {"model_version": version.version, "status": version.status}
 

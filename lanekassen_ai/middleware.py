@@ -36,6 +36,12 @@ class AuditContextMiddleware:
         return response
 
 
+def request_audit_context(request: HttpRequest) -> AuditContext:
+    """The page's audit context, for its view to hand to services."""
+    context = getattr(request, "audit_context", None)
+    return context if context is not None else AuditContext.for_request(request, channel="web")
+
+
 class BokmalFirstLocaleMiddleware(LocaleMiddleware):
     """Like Django's LocaleMiddleware, but a browser's Accept-Language does not decide:
     the agency's pages speak bokmål until the user picks English with the language

@@ -2,7 +2,7 @@
 Errors an agent can cause (away, at capacity, not their conversation) answer 409 with the
 reason; bad input answers 400."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.http import Http404
@@ -48,16 +48,10 @@ from chat.services.agents import (
     conversation_take_next,
     conversation_transfer,
 )
+from lanekassen_ai.api.mixins import AuditContextAPIMixin
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.api.serializers import ErrorSerializer
 from lanekassen_ai.roles import Capability
-from lanekassen_ai.services.audit import AuditContext
-
-
-def _agent(request: Any) -> User:
-    """The logged-in user behind a request (the permission check has admitted them)."""
-    return cast(User, request.user)
-
 
 CanAnswerChats = HasCapability(Capability.ANSWER_CHATS)
 CanReassignChats = HasCapability(Capability.REASSIGN_CHATS)
@@ -67,19 +61,21 @@ def _conflict(exc: AgentError) -> Response:
     return Response(ErrorSerializer({"detail": str(exc)}).data, status=status.HTTP_409_CONFLICT)
 
 
-def _own(request: Request, pk: int) -> Conversation:
-    conversation = conversation_for_agent(agent=_agent(request), conversation_id=pk)
+def _own(agent: User, pk: int) -> Conversation:
+    conversation = conversation_for_agent(agent=agent, conversation_id=pk)
     if conversation is None:
         raise Http404("No such conversation of yours.")
     return conversation
 
 
-class AgentStatusView(APIView):
+class AgentStatusView(AuditContextAPIMixin, APIView):
     permission_classes = [CanAnswerChats]
 
     @extend_schema(responses=AgentStatusSerializer)
     def get(self, request: Request) -> Response:
-        current = agent_status_for(user=_agent(request)) or agent_status_get_or_create(user=_agent(request))
+        current = agent_status_for(user=self.audit_context.user) or agent_status_get_or_create(
+            user=self.audit_context.user
+        )
         return Response(AgentStatusSerializer(current).data)
 
     @extend_schema(request=AgentStatusUpdateSerializer, responses=AgentStatusSerializer)
@@ -95,7 +91,7 @@ class AgentStatusView(APIView):
                 raise ValidationError({"queues": [f"Unknown queue slug(s): {', '.join(unknown)}."]})
         try:
             result = agent_status_set(
-                user=_agent(request),
+                user=self.audit_context.user,
                 state=data.validated_data.get("state"),
                 capacity=data.validated_data.get("capacity"),
                 queues=queues,
@@ -105,7 +101,7 @@ class AgentStatusView(APIView):
         return Response(AgentStatusSerializer(result).data)
 
 
-class AgentTakeNextView(APIView):
+class AgentTakeNextView(AuditContextAPIMixin, APIView):
     permission_classes = [CanAnswerChats]
 
     @extend_schema(
@@ -115,7 +111,7 @@ class AgentTakeNextView(APIView):
         """Take the oldest waiting conversation of the highest-priority queue; 204 when
         nobody waits."""
         try:
-            conversation = conversation_take_next(agent=_agent(request))
+            conversation = conversation_take_next(agent=self.audit_context.user)
         except AgentError as exc:
             return _conflict(exc)
         if conversation is None:
@@ -123,7 +119,7 @@ class AgentTakeNextView(APIView):
         return Response(ConversationAgentSerializer(conversation).data)
 
 
-class AgentWaitingView(generics.ListAPIView):
+class AgentWaitingView(AuditContextAPIMixin, generics.ListAPIView):
     """Conversations waiting now in the queues the agent serves, in serving order."""
 
     permission_classes = [CanAnswerChats]
@@ -131,10 +127,10 @@ class AgentWaitingView(generics.ListAPIView):
     filter_backends: list = []  # a bounded list from the selector, not a queryset to filter
 
     def get_queryset(self) -> Any:
-        return queue_waiting_list(agent=_agent(self.request))
+        return queue_waiting_list(agent=self.audit_context.user)
 
 
-class AgentConversationListView(generics.ListAPIView):
+class AgentConversationListView(AuditContextAPIMixin, generics.ListAPIView):
     """The agent's active conversations."""
 
     permission_classes = [CanAnswerChats]
@@ -142,10 +138,10 @@ class AgentConversationListView(generics.ListAPIView):
     filter_backends: list = []  # a bounded list from the selector, not a queryset to filter
 
     def get_queryset(self) -> Any:
-        return agent_conversations_active(agent=_agent(self.request))
+        return agent_conversations_active(agent=self.audit_context.user)
 
 
-class AgentMessagesView(APIView):
+class AgentMessagesView(AuditContextAPIMixin, APIView):
     permission_classes = [CanAnswerChats]
 
     @extend_schema(
@@ -154,7 +150,7 @@ class AgentMessagesView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         """The transcript (bot part included), or the messages after id `after`."""
-        conversation = _own(request, pk)
+        conversation = _own(self.audit_context.user, pk)
         after_raw = request.query_params.get("after", "")
         if after_raw and not after_raw.isdigit():
             raise ValidationError({"after": [f"{after_raw!r} is not a message id (a whole number)."]})
@@ -166,7 +162,7 @@ class AgentMessagesView(APIView):
     @extend_schema(request=ReplySerializer, responses={201: MessageSerializer, 409: ErrorSerializer})
     def post(self, request: Request, pk: int) -> Response:
         """Reply with `text`, or with the ready answer of intent slug `intent`."""
-        conversation = _own(request, pk)
+        conversation = _own(self.audit_context.user, pk)
         data = ReplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -178,12 +174,12 @@ class AgentMessagesView(APIView):
                         {"intent": [f"No intent {slug!r} for this conversation's assistant."]}
                     )
                 message = conversation_reply_with_intent(
-                    conversation=conversation, agent=_agent(request), intent=intent
+                    conversation=conversation, agent=self.audit_context.user, intent=intent
                 )
             else:
                 message = conversation_reply(
                     conversation=conversation,
-                    agent=_agent(request),
+                    agent=self.audit_context.user,
                     text=data.validated_data["text"],
                 )
         except AgentError as exc:
@@ -191,40 +187,42 @@ class AgentMessagesView(APIView):
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 
-class AgentTransferView(APIView):
+class AgentTransferView(AuditContextAPIMixin, APIView):
     permission_classes = [CanAnswerChats]
 
     @extend_schema(
         request=TransferSerializer, responses={200: ConversationAgentSerializer, 409: ErrorSerializer}
     )
     def post(self, request: Request, pk: int) -> Response:
-        conversation = _own(request, pk)
+        conversation = _own(self.audit_context.user, pk)
         data = TransferSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         queue = Queue.objects.filter(slug=data.validated_data["queue"]).first()
         if queue is None:
             raise ValidationError({"queue": [f"No queue {data.validated_data['queue']!r}."]})
         try:
-            result = conversation_transfer(conversation=conversation, agent=_agent(request), queue=queue)
+            result = conversation_transfer(
+                conversation=conversation, agent=self.audit_context.user, queue=queue
+            )
         except AgentError as exc:
             return _conflict(exc)
         return Response(ConversationAgentSerializer(result).data)
 
 
-class AgentCloseView(APIView):
+class AgentCloseView(AuditContextAPIMixin, APIView):
     permission_classes = [CanAnswerChats]
 
     @extend_schema(
         request=CloseSerializer, responses={200: ConversationAgentSerializer, 409: ErrorSerializer}
     )
     def post(self, request: Request, pk: int) -> Response:
-        conversation = _own(request, pk)
+        conversation = _own(self.audit_context.user, pk)
         data = CloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             result = conversation_close(
                 conversation=conversation,
-                agent=_agent(request),
+                agent=self.audit_context.user,
                 wrap_up=data.validated_data["wrap_up"],
             )
         except AgentError as exc:
@@ -232,34 +230,34 @@ class AgentCloseView(APIView):
         return Response(ConversationAgentSerializer(result).data)
 
 
-class AgentNotesView(APIView):
+class AgentNotesView(AuditContextAPIMixin, APIView):
     """Internal notes on one of the agent's conversations; never shown to the customer."""
 
     permission_classes = [CanAnswerChats]
 
     @extend_schema(responses=NoteSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
-        notes = conversation_notes(conversation=_own(request, pk))
+        notes = conversation_notes(conversation=_own(self.audit_context.user, pk))
         return Response(NoteSerializer(notes, many=True).data)
 
     @extend_schema(request=NoteCreateSerializer, responses={201: NoteSerializer, 409: None})
     def post(self, request: Request, pk: int) -> Response:
-        conversation = _own(request, pk)
+        conversation = _own(self.audit_context.user, pk)
         data = NoteCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             note = conversation_note_add(
                 conversation=conversation,
-                author=_agent(request),
+                author=self.audit_context.user,
                 text=data.validated_data["text"],
-                context=AuditContext.for_request(request, channel="api"),
+                context=self.audit_context,
             )
         except AgentError as exc:
             return _conflict(exc)
         return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
-class AgentReassignView(APIView):
+class AgentReassignView(AuditContextAPIMixin, APIView):
     """A manager gives a waiting or ongoing conversation to another agent."""
 
     permission_classes = [CanReassignChats]
@@ -276,8 +274,8 @@ class AgentReassignView(APIView):
             result = conversation_reassign(
                 conversation=conversation,
                 to_agent=to_agent,
-                by=_agent(request),
-                context=AuditContext.for_request(request, channel="api"),
+                by=self.audit_context.user,
+                context=self.audit_context,
             )
         except AgentError as exc:
             return _conflict(exc)

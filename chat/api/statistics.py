@@ -112,7 +112,7 @@ class StaffingPlanView(APIView):
         params = request.query_params
         try:
             plan = staffing_plan(
-                request=staffing_plan_parse(
+                question=staffing_plan_parse(
                     arrivals_per_hour=params.get("arrivals_per_hour"),
                     handle_seconds=params.get("handle_seconds"),
                     target_seconds=params.get("target_seconds"),

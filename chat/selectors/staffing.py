@@ -62,17 +62,17 @@ class StaffingRequest:
 
 @dataclass(frozen=True)
 class StaffingPlan:
-    request: StaffingRequest
+    question: StaffingRequest
     figures: QueueFigures
     agents_to_schedule: int
 
     @property
     def meets_target(self) -> bool | None:
-        goal = self.request.target_service_level
+        goal = self.question.target_service_level
         return None if goal is None else self.figures.service_level >= goal
 
     def as_dict(self) -> dict[str, Any]:
-        f, r = self.figures, self.request
+        f, r = self.figures, self.question
         return {
             "model": f.model,
             "agents": f.agents,
@@ -273,33 +273,33 @@ def agents_to_schedule(*, agents: int, shrinkage: float) -> int:
     return math.ceil(agents / (1 - shrinkage) - 1e-9)
 
 
-def staffing_plan(*, request: StaffingRequest) -> StaffingPlan:
+def staffing_plan(*, question: StaffingRequest) -> StaffingPlan:
     """The figures for the request's agents, or for the fewest agents reaching its
     service-level target."""
-    rate = request.arrivals_per_hour / 3600
+    rate = question.arrivals_per_hour / 3600
     try:
-        if request.agents is not None:
+        if question.agents is not None:
             figures = queue_evaluate(
                 rate=rate,
-                aht=request.handle_seconds,
-                agents=request.agents,
-                target_seconds=request.target_seconds,
-                patience=request.patience_seconds,
-                concurrency=request.concurrency,
+                aht=question.handle_seconds,
+                agents=question.agents,
+                target_seconds=question.target_seconds,
+                patience=question.patience_seconds,
+                concurrency=question.concurrency,
             )
         else:
             figures = queue_agents_for_target(
                 rate=rate,
-                aht=request.handle_seconds,
-                target_seconds=request.target_seconds,
-                service_level=request.target_service_level or DEFAULT_TARGET_SERVICE_LEVEL,
-                patience=request.patience_seconds,
-                concurrency=request.concurrency,
+                aht=question.handle_seconds,
+                target_seconds=question.target_seconds,
+                service_level=question.target_service_level or DEFAULT_TARGET_SERVICE_LEVEL,
+                patience=question.patience_seconds,
+                concurrency=question.concurrency,
             )
     except ValueError as exc:
         raise StaffingInputError(str(exc)) from exc
     return StaffingPlan(
-        request=request,
+        question=question,
         figures=figures,
-        agents_to_schedule=agents_to_schedule(agents=figures.agents, shrinkage=request.shrinkage),
+        agents_to_schedule=agents_to_schedule(agents=figures.agents, shrinkage=question.shrinkage),
     )

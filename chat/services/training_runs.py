@@ -6,14 +6,14 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from chat.models import Assistant, IntentTrainingRun
 from chat.services.training import intent_model_train
-from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.audit import AuditContext, audit_record
 from lanekassen_ai.services.jobs import LeaseLost, job_claim, job_enqueue, job_lease_seconds, jobs_recover
 
 logger = logging.getLogger(__name__)
@@ -35,13 +35,13 @@ def _mark_unavailable(*, run_id: int) -> None:
 def intent_training_run_start(
     *,
     assistant: Assistant,
-    started_by: AbstractBaseUser | AnonymousUser | None = None,
     target_precision: float = 0.97,
-    channel: str = "",
+    context: AuditContext,
 ) -> IntentTrainingRun:
     """Record a retraining of `assistant` (audited) and queue it after commit. Raises
     JobsUnavailable when the broker is down; the run is then FAILED with the reason."""
-    user = started_by if isinstance(started_by, AbstractBaseUser) and started_by.is_authenticated else None
+    actor = context.actor
+    user = actor if isinstance(actor, AbstractBaseUser) and actor.is_authenticated else None
     with transaction.atomic():
         run = IntentTrainingRun.objects.create(
             assistant=assistant,
@@ -51,9 +51,8 @@ def intent_training_run_start(
         )
         audit_record(
             action="chat.intent_model.train_start",
-            actor=user,
+            context=context,
             obj=run,
-            channel=channel,
             details={"assistant": assistant.slug},
         )
     job_enqueue(task_name=TASK_NAME, args=[run.pk], on_unavailable=lambda: _mark_unavailable(run_id=run.pk))

@@ -48,12 +48,8 @@ from chat.services.agents import (
     conversation_take_next,
     conversation_transfer,
 )
+from lanekassen_ai.middleware import request_audit_context
 from lanekassen_ai.roles import Capability, perm
-
-
-def _agent(request: Any) -> User:
-    """The logged-in user behind a request (the permission check has admitted them)."""
-    return cast(User, request.user)
 
 
 class StatusForm(forms.Form):
@@ -95,7 +91,7 @@ def _console_url(conversation_id: int | None = None) -> str:
 
 
 def _own_conversation(request: HttpRequest, pk: int) -> Conversation:
-    conversation = conversation_for_agent(agent=_agent(request), conversation_id=pk)
+    conversation = conversation_for_agent(agent=request_audit_context(request).user, conversation_id=pk)
     if conversation is None:
         raise Http404(gettext("Samtalen finnes ikke, eller den er ikke din."))
     return conversation
@@ -138,7 +134,7 @@ class AgentConsoleView(AgentAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user = _agent(self.request)
+        user = request_audit_context(self.request).user
         status = agent_status_for(user=user)
         context["status"] = status
         context["status_form"] = StatusForm(
@@ -177,7 +173,7 @@ class AgentStatusView(AgentAccessMixin, View):
             return HttpResponseRedirect(_console_url())
         try:
             agent_status_set(
-                user=_agent(request),
+                user=request_audit_context(request).user,
                 state=form.cleaned_data["state"],
                 capacity=form.cleaned_data["capacity"],
             )
@@ -191,7 +187,7 @@ class AgentStatusView(AgentAccessMixin, View):
 class AgentTakeNextView(AgentAccessMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         try:
-            conversation = conversation_take_next(agent=_agent(request))
+            conversation = conversation_take_next(agent=request_audit_context(request).user)
         except AgentError as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(_console_url())
@@ -207,7 +203,7 @@ class AgentWaitingView(AgentAccessMixin, View):
     fingerprint is unchanged (three small queries instead of the whole list)."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        user = _agent(request)
+        user = request_audit_context(request).user
         seen = request.GET.get("v", "")
         if seen and seen == agent_console_version(agent=user):
             return HttpResponse(status=204)
@@ -229,7 +225,9 @@ class AgentMessagesView(AgentAccessMixin, View):
         ):
             return HttpResponse(status=204)
         return render(
-            request, "chat/agent/_transcript.html", _transcript_context(conversation, _agent(request))
+            request,
+            "chat/agent/_transcript.html",
+            _transcript_context(conversation, request_audit_context(request).user),
         )
 
 
@@ -257,7 +255,11 @@ class _ConversationActionView(AgentAccessMixin, View):
             return HttpResponseRedirect(_console_url(pk))
         if request.htmx and self.htmx_returns_transcript:  # type: ignore[attr-defined]
             conversation.refresh_from_db()
-            return render(request, self.htmx_template, self.htmx_context(conversation, _agent(request)))
+            return render(
+                request,
+                self.htmx_template,
+                self.htmx_context(conversation, request_audit_context(request).user),
+            )
         if done:
             messages.success(request, done)
         return HttpResponseRedirect(_console_url(pk))
@@ -270,7 +272,11 @@ class AgentReplyView(_ConversationActionView):
         form = ReplyForm(request.POST)
         if not form.is_valid():
             raise AgentError(" ".join(str(e) for errors in form.errors.values() for e in errors))
-        conversation_reply(conversation=conversation, agent=_agent(request), text=form.cleaned_data["text"])
+        conversation_reply(
+            conversation=conversation,
+            agent=request_audit_context(request).user,
+            text=form.cleaned_data["text"],
+        )
         return None
 
 
@@ -286,7 +292,9 @@ class AgentNoteView(_ConversationActionView):
         if not form.is_valid():
             raise AgentError(" ".join(str(e) for errors in form.errors.values() for e in errors))
         conversation_note_add(
-            conversation=conversation, author=_agent(request), text=form.cleaned_data["text"]
+            conversation=conversation,
+            author=request_audit_context(request).user,
+            text=form.cleaned_data["text"],
         )
         return gettext("Merknaden er lagret.")
 
@@ -297,7 +305,9 @@ class AgentTransferView(_ConversationActionView):
         if not queue_id.isdigit():
             raise AgentError(gettext("Velg en kø å sette samtalen over til."))
         queue = get_object_or_404(Queue, pk=int(queue_id))
-        conversation_transfer(conversation=conversation, agent=_agent(request), queue=queue)
+        conversation_transfer(
+            conversation=conversation, agent=request_audit_context(request).user, queue=queue
+        )
         return gettext("Samtalen er satt over til %(queue)s.") % {"queue": queue.name}
 
 
@@ -307,7 +317,9 @@ class AgentCloseView(_ConversationActionView):
         if not form.is_valid():
             raise AgentError(gettext("Velg en avslutningskode."))
         conversation_close(
-            conversation=conversation, agent=_agent(request), wrap_up=form.cleaned_data["wrap_up"]
+            conversation=conversation,
+            agent=request_audit_context(request).user,
+            wrap_up=form.cleaned_data["wrap_up"],
         )
         return gettext("Samtalen er avsluttet.")
 
@@ -352,8 +364,8 @@ class ConversationReassignView(ReassignAccessMixin, View):
             conversation_reassign(
                 conversation=conversation,
                 to_agent=to_agent,
-                by=_agent(request),
-                context=getattr(request, "audit_context", None),
+                by=request_audit_context(request).user,
+                context=request_audit_context(request),
             )
         except AgentError as exc:
             messages.error(request, str(exc))

@@ -34,6 +34,7 @@ from chat.selectors.knowledge import (
 from chat.services.knowledge import intent_update, training_phrase_add, training_phrase_delete
 from chat.services.review import ReviewError, review_item_assign, review_item_dismiss, review_items_bulk
 from chat.services.training_runs import intent_training_run_start
+from lanekassen_ai.middleware import request_audit_context
 from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.responses import jobs_unavailable_page
 from lanekassen_ai.roles import Capability, perm
@@ -133,7 +134,7 @@ class IntentEditView(PermissionRequiredMixin, View):
                         intent=intent,
                         text=phrase_form.cleaned_data["text"],
                         language=phrase_form.cleaned_data["language"],
-                        user=request.user,  # type: ignore[arg-type]
+                        user=request_audit_context(request).user,
                     )
                 except ValueError as exc:
                     phrase_form.add_error("text", str(exc))
@@ -148,7 +149,7 @@ class IntentEditView(PermissionRequiredMixin, View):
             intent_update(
                 intent=intent,
                 values={f: form.cleaned_data[f] for f in IntentForm.Meta.fields},
-                user=request.user,  # type: ignore[arg-type]
+                user=request_audit_context(request).user,
             )
             messages.success(request, gettext("Intensjonen er lagret."))
             return HttpResponseRedirect(reverse("chat:intent-edit", args=[intent.pk]))
@@ -161,7 +162,7 @@ class PhraseDeleteView(PermissionRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         phrase = get_object_or_404(TrainingPhrase.objects.select_related("intent"), pk=pk)
         intent_pk = phrase.intent_id
-        training_phrase_delete(phrase=phrase, user=request.user)  # type: ignore[arg-type]
+        training_phrase_delete(phrase=phrase, user=request_audit_context(request).user)
         messages.success(request, gettext("Frasen er slettet."))
         return HttpResponseRedirect(reverse("chat:intent-edit", args=[intent_pk]))
 
@@ -213,7 +214,7 @@ class ModelTrainView(CanTrain, View):
             back = reverse("chat:review-list")
         back = f"{back.split('?')[0]}?assistant={assistant.slug}"
         try:
-            run = intent_training_run_start(assistant=assistant, started_by=request.user, channel="web")
+            run = intent_training_run_start(assistant=assistant, context=request_audit_context(request))
         except JobsUnavailable:
             return jobs_unavailable_page(request, back=back)
         messages.info(request, gettext("Treningen er startet."))
@@ -285,9 +286,9 @@ class ReviewActionView(PermissionRequiredMixin, View):
                 )
                 if intent is None:
                     raise ReviewError(gettext("Velg en intensjon fra listen."))
-                item = review_item_assign(item=item, intent=intent, user=request.user)  # type: ignore[arg-type]
+                item = review_item_assign(item=item, intent=intent, user=request_audit_context(request).user)
             else:
-                item = review_item_dismiss(item=item, user=request.user)  # type: ignore[arg-type]
+                item = review_item_dismiss(item=item, user=request_audit_context(request).user)
         except ReviewError as exc:
             error = str(exc)
         if getattr(request, "htmx", False):
@@ -322,7 +323,7 @@ class ReviewBulkView(PermissionRequiredMixin, View):
                 items=items,
                 action=request.POST.get("action", ""),
                 intent=intent,
-                user=request.user,  # type: ignore[arg-type]
+                user=request_audit_context(request).user,
             )
         except ReviewError as exc:
             messages.error(request, str(exc))

@@ -41,6 +41,7 @@ from control.services.casework import (
     control_case_view_record,
 )
 from lanekassen_ai.api.idempotency import idempotent
+from lanekassen_ai.api.mixins import AuditContextAPIMixin
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.api.serializers import ErrorSerializer
 from lanekassen_ai.roles import Capability
@@ -55,7 +56,7 @@ def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
 
 
-class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
+class ControlCaseViewSet(AuditContextAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Control cases of confirmed campaigns. The list masks the fødselsnummer; reading one
     case shows it in full and is audited like opening the case page."""
 
@@ -90,9 +91,9 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
         control_case_list_view_record(
-            user=request.user,  # type: ignore[arg-type]
+            user=self.audit_context.user,
             filters=dict(request.query_params.items()),
-            request=request,
+            context=self.audit_context,
         )
         return response
 
@@ -103,7 +104,7 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case: Any = self._case()
-        control_case_view_record(case=case, user=request.user, request=request)  # type: ignore[arg-type]
+        control_case_view_record(case=case, user=self.audit_context.user, context=self.audit_context)
         case.risk_hidden = not control_case_shows_risk(case=case)
         score = None if case.risk_hidden else control_case_risk_score(case=case)
         case.timeline = control_case_timeline(case=case)
@@ -130,9 +131,9 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             created = control_case_request_documentation(
                 case=case,
-                requested_by=request.user,  # type: ignore[arg-type]
+                requested_by=self.audit_context.user,
                 deadline=payload.validated_data.get("deadline"),
-                request=request,
+                context=self.audit_context,
             )
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error
@@ -154,8 +155,8 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
                 outcome=payload.validated_data["outcome"],
                 justification=payload.validated_data["justification"],
                 reviewed_document_ids=payload.validated_data["reviewed_documents"],
-                decided_by=request.user,  # type: ignore[arg-type]
-                request=request,
+                decided_by=self.audit_context.user,
+                context=self.audit_context,
             )
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error
@@ -165,13 +166,13 @@ class ControlCaseViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["post"], url_path="take-next", permission_classes=[CASE_WORKERS])
     def take_next(self, request: Request) -> Response:
         """Assign the highest-priority unassigned open case to me (204 when none is left)."""
-        case = control_case_take_next(user=request.user, request=request)  # type: ignore[arg-type]
+        case = control_case_take_next(user=self.audit_context.user, context=self.audit_context)
         if case is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(ControlCaseListSerializer(control_case_get(case_id=case.pk)).data)
 
 
-class ControlCampaignViewSet(viewsets.ReadOnlyModelViewSet):
+class ControlCampaignViewSet(AuditContextAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Campaigns (no personal data) and their statistics."""
 
     serializer_class = ControlCampaignSerializer
@@ -194,7 +195,7 @@ class ControlCampaignViewSet(viewsets.ReadOnlyModelViewSet):
         """Start a failed or stuck selection again."""
         campaign: ControlCampaign = self.get_object()
         try:
-            control_campaign_retry(campaign=campaign, actor=request.user, channel="api")  # type: ignore[arg-type]
+            control_campaign_retry(campaign=campaign, context=self.audit_context)
         except DjangoValidationError as error:
             body = ErrorSerializer({"detail": " ".join(error.messages)}).data
             return Response(body, status=status.HTTP_409_CONFLICT)

@@ -28,6 +28,7 @@ from control.services.imports import ImportRefused, applications_import
 from control.services.registry import RegistryError, risk_model_activate, risk_model_retire
 from control.services.scoring import ScoringError, ScoringRunConflict, scoring_run_retry, scoring_run_start
 from lanekassen_ai.api.idempotency import idempotent
+from lanekassen_ai.api.mixins import AuditContextAPIMixin
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.api.serializers import ErrorSerializer
 from lanekassen_ai.roles import Capability
@@ -36,7 +37,7 @@ MODEL_READERS = HasCapability(Capability.VIEW_RISK_MODELS)
 MODEL_MANAGERS = HasCapability(Capability.MANAGE_RISK_MODELS)
 
 
-class ApplicationsImportView(APIView):
+class ApplicationsImportView(AuditContextAPIMixin, APIView):
     """Bulk upload of an applications file: the same validation as import_applications.
     All-or-nothing unless skip_invalid; a refused file answers 400 with every bad row's
     line, column, value and reason (first 1000)."""
@@ -65,7 +66,7 @@ class ApplicationsImportView(APIView):
                 source=upload,
                 file_name=upload.name or "upload.csv",
                 skip_invalid=form.validated_data["skip_invalid"],
-                request=request._request,
+                context=self.audit_context,
                 language=translation.get_language(),
             )
         except ImportRefused as refused:
@@ -80,7 +81,7 @@ class ApplicationsImportView(APIView):
         return Response(ImportResultSerializer(result.run).data, status=status.HTTP_201_CREATED)
 
 
-class RiskModelVersionViewSet(viewsets.ReadOnlyModelViewSet):
+class RiskModelVersionViewSet(AuditContextAPIMixin, viewsets.ReadOnlyModelViewSet):
     """The model registry: every trained version with its metrics, fairness report and
     provenance. Activation and retirement are audited."""
 
@@ -111,13 +112,13 @@ class RiskModelVersionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _change(self, service: Any, request: Request) -> Response:
         try:
-            model_version = service(model_version=self.get_object(), request=request._request)
+            model_version = service(model_version=self.get_object(), context=self.audit_context)
         except RegistryError as exc:
             return Response(ErrorSerializer({"detail": str(exc)}).data, status=status.HTTP_409_CONFLICT)
         return Response(RiskModelVersionDetailSerializer(model_version).data)
 
 
-class ScoringRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ScoringRunViewSet(AuditContextAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Scoring runs: POST starts one (a Celery task scores it in chunks); GET follows it."""
 
     serializer_class = ScoringRunSerializer
@@ -157,8 +158,7 @@ class ScoringRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             run = scoring_run_start(
                 year=form.validated_data["academic_year"],
                 model_version=model_version,
-                user=request.user,
-                channel="api",
+                context=self.audit_context,
             )
         except ScoringRunConflict as conflict:
             return _conflict(conflict)
@@ -179,7 +179,7 @@ class ScoringRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def retry(self, request: Request, pk: str | None = None) -> Response:
         """Queue a failed or stuck run again: it resumes at its first chunk not done."""
         try:
-            run = scoring_run_retry(run=self.get_object(), user=request.user, channel="api")
+            run = scoring_run_retry(run=self.get_object(), context=self.audit_context)
         except ScoringRunConflict as conflict:
             return _conflict(conflict)
         except ScoringError as exc:

@@ -60,11 +60,11 @@ class StudentCaseSerializer(serializers.ModelSerializer):
         return student_case_view(case=case).status_text
 
     def get_deadline(self, case: ControlCase) -> str | None:
-        request = student_case_view(case=case).request
+        request = student_case_view(case=case).documentation_request
         return request.deadline.isoformat() if request else None
 
     def get_letter_text(self, case: ControlCase) -> str | None:
-        request = student_case_view(case=case).request
+        request = student_case_view(case=case).documentation_request
         return request.letter_text if request else None
 
 

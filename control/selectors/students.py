@@ -86,7 +86,7 @@ class StudentCaseView:
     case: ControlCase
     why_selected: str
     status_text: str
-    request: DocumentationRequest | None
+    documentation_request: DocumentationRequest | None
     documents: list[CaseDocument]
     can_upload: bool
 
@@ -99,7 +99,7 @@ def student_case_view(*, case: ControlCase) -> StudentCaseView:
         case=case,
         why_selected=str(SELECTION_EXPLANATIONS[case.selection_reason]),
         status_text=str(STATUS_EXPLANATIONS[case.status]),
-        request=latest,
+        documentation_request=latest,
         documents=list(case.documents.all()),
         can_upload=latest is not None and not case.locked,
     )

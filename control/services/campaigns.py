@@ -22,7 +22,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +35,7 @@ from control.models import (
 )
 from control.selectors.casework import application_count_for_year, control_campaign_selection_rates
 from control.selectors.risk import risk_model_version_active
-from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.audit import AuditContext, audit_record
 from lanekassen_ai.services.events import event_emit
 from lanekassen_ai.services.jobs import (
     Lease,
@@ -66,7 +65,7 @@ def control_campaign_create(
     documentation_days: int = 21,
     model_version: RiskModelVersion | None = None,
     seed: int | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> ControlCampaign:
     """Validate and store a campaign in status SELECTING; the caller then runs
     `control_campaign_select` (the page does it through the Celery task after commit).
@@ -132,7 +131,7 @@ def control_campaign_create(
             action="control.campaign.create",
             actor=created_by,
             obj=campaign,
-            request=request,
+            context=context,
             details={
                 "academic_year": academic_year,
                 "budget_count": budget_count,
@@ -161,7 +160,7 @@ def control_campaign_start(
     random_share: float = DEFAULT_RANDOM_SHARE,
     documentation_days: int = 21,
     model_version: RiskModelVersion | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> ControlCampaign:
     """Create a campaign (see `control_campaign_create`) and queue its selection after
     commit. Raises JobsUnavailable when the broker is down; the campaign is then FAILED
@@ -175,7 +174,7 @@ def control_campaign_start(
         random_share=random_share,
         documentation_days=documentation_days,
         model_version=model_version,
-        request=request,
+        context=context,
     )
     job_enqueue(
         task_name=TASK_NAME,
@@ -193,7 +192,7 @@ def control_campaign_is_stuck(*, campaign: ControlCampaign) -> bool:
     return campaign.heartbeat_at is None or campaign.heartbeat_at < stale
 
 
-def control_campaign_retry(*, campaign: ControlCampaign, actor: User, channel: str = "") -> ControlCampaign:
+def control_campaign_retry(*, campaign: ControlCampaign, context: AuditContext) -> ControlCampaign:
     """Select a FAILED or stuck campaign's cases again (from scratch). Audited. Raises
     ValidationError when the campaign is neither, JobsUnavailable when the broker is down."""
     with transaction.atomic():
@@ -213,9 +212,8 @@ def control_campaign_retry(*, campaign: ControlCampaign, actor: User, channel: s
         locked.save(update_fields=["status", "error", "progress", "attempts", "lease_owner", "heartbeat_at"])
         audit_record(
             action="control.campaign.retry",
-            actor=actor,
+            context=context,
             obj=locked,
-            channel=channel,
             details={"previous_status": previous},
         )
     job_enqueue(
@@ -367,7 +365,7 @@ def control_campaign_select(*, campaign_id: int) -> ControlCampaign:
 
 
 def control_campaign_confirm(
-    *, campaign: ControlCampaign, confirmed_by: User, request: HttpRequest | None = None
+    *, campaign: ControlCampaign, confirmed_by: User, context: AuditContext
 ) -> ControlCampaign:
     """Confirm a proposed campaign: its cases enter the worklist. Audited."""
     with transaction.atomic():
@@ -385,7 +383,7 @@ def control_campaign_confirm(
             action="control.campaign.confirm",
             actor=confirmed_by,
             obj=locked,
-            request=request,
+            context=context,
             details={
                 "cases": locked.cases.count(),
                 "risk": locked.preview.get("risk"),
@@ -406,9 +404,7 @@ def control_campaign_confirm(
     return locked
 
 
-def control_campaign_discard(
-    *, campaign: ControlCampaign, discarded_by: User, request: HttpRequest | None = None
-) -> None:
+def control_campaign_discard(*, campaign: ControlCampaign, discarded_by: User, context: AuditContext) -> None:
     """Delete a campaign that was never confirmed, with its proposed cases. Audited."""
     with transaction.atomic():
         locked = ControlCampaign.objects.select_for_update().get(pk=campaign.pk)
@@ -418,7 +414,7 @@ def control_campaign_discard(
             action="control.campaign.discard",
             actor=discarded_by,
             obj=locked,
-            request=request,
+            context=context,
             details={"status": locked.status},
         )
         locked.cases.all().delete()
@@ -426,7 +422,7 @@ def control_campaign_discard(
 
 
 def do_not_control_flag_create(
-    *, customer_id: str, reason: str, created_by: User, request: HttpRequest | None = None
+    *, customer_id: str, reason: str, created_by: User, context: AuditContext
 ) -> DoNotControlFlag:
     """Mark a customer as not to be controlled (e.g. a vulnerable student). Audited."""
     customer_id = (customer_id or "").strip()
@@ -441,16 +437,16 @@ def do_not_control_flag_create(
         raise ValidationError(errors)
     with transaction.atomic():
         flag = DoNotControlFlag.objects.create(customer=customer, reason=reason, created_by=created_by)
-        audit_record(action="control.flag.create", actor=created_by, obj=flag, request=request)
+        audit_record(action="control.flag.create", actor=created_by, obj=flag, context=context)
     return flag
 
 
 def do_not_control_flag_deactivate(
-    *, flag: DoNotControlFlag, deactivated_by: User, request: HttpRequest | None = None
+    *, flag: DoNotControlFlag, deactivated_by: User, context: AuditContext
 ) -> DoNotControlFlag:
     """Lift a do-not-control flag (kept, inactive, for the record). Audited."""
     with transaction.atomic():
         flag.active = False
         flag.save(update_fields=["active"])
-        audit_record(action="control.flag.deactivate", actor=deactivated_by, obj=flag, request=request)
+        audit_record(action="control.flag.deactivate", actor=deactivated_by, obj=flag, context=context)
     return flag

@@ -17,7 +17,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +34,7 @@ from control.models.applications import ControlOutcome
 from control.selectors.casework import control_case_next_candidates
 from control.services.notices import notice_queue_for_case
 from lanekassen_ai.roles import Capability, perm
-from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.audit import AuditContext, audit_record
 from lanekassen_ai.services.events import event_emit
 
 DEFAULT_LETTER_SLUG = "dokumentasjonskrav-borteboer"
@@ -124,7 +123,7 @@ def control_case_assign_if_free(*, case: ControlCase, user: User) -> list[str]:
     return []
 
 
-def control_case_take_next(*, user: User, request: HttpRequest | None = None) -> ControlCase | None:
+def control_case_take_next(*, user: User, context: AuditContext) -> ControlCase | None:
     """Assign the highest-priority unassigned open case to `user` and return it (None when
     the worklist is empty).
 
@@ -144,24 +143,22 @@ def control_case_take_next(*, user: User, request: HttpRequest | None = None) ->
         case.assigned_to = user
         case.assigned_at = timezone.now()
         case.save(update_fields=["assigned_to", "assigned_at"])
-        audit_record(action="control.case.take", actor=user, obj=case, request=request)
+        audit_record(action="control.case.take", actor=user, obj=case, context=context)
     return case
 
 
-def control_case_view_record(*, case: ControlCase, user: User, request: HttpRequest | None = None) -> None:
+def control_case_view_record(*, case: ControlCase, user: User, context: AuditContext) -> None:
     """Record that `user` opened the case (personal data was shown)."""
-    audit_record(action="control.case.view", actor=user, obj=case, request=request)
+    audit_record(action="control.case.view", actor=user, obj=case, context=context)
 
 
-def control_case_list_view_record(
-    *, user: User, filters: dict[str, Any], request: HttpRequest | None = None
-) -> None:
+def control_case_list_view_record(*, user: User, filters: dict[str, Any], context: AuditContext) -> None:
     """Record that `user` opened the worklist (masked identities) with these filters."""
     audit_record(
         action="control.case.list",
         actor=user,
         object_type="control.ControlCase",
-        request=request,
+        context=context,
         details={k: str(v) for k, v in filters.items() if v not in (None, "", False)},
     )
 
@@ -172,7 +169,7 @@ def control_case_request_documentation(
     requested_by: User,
     deadline: date | None = None,
     template: LetterTemplate | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> DocumentationRequest:
     """Ask the student to document where they live: the letter from the agency's template
     (the default one unless given), a deadline (default: the campaign's number of days from
@@ -200,7 +197,7 @@ def control_case_request_documentation(
             action="control.case.request_documentation",
             actor=requested_by,
             obj=case,
-            request=request,
+            context=context,
             details={"deadline": deadline.isoformat(), "request_id": documentation_request.pk},
         )
         notice_queue_for_case(case=case, kind=Notice.Kind.DOCUMENTATION_REQUEST)
@@ -281,7 +278,7 @@ def control_case_decide(
     justification: str,
     decided_by: User,
     reviewed_document_ids: Iterable[int] = (),
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> ControlCase:
     """Record the decision (CAUGHT or CLEARED) with its written justification, which of
     the student's documents were reviewed, and lock the case. The decision is a new
@@ -351,7 +348,7 @@ def control_case_decide(
             action="control.case.decide",
             actor=decided_by,
             obj=case,
-            request=request,
+            context=context,
             details={
                 "outcome": outcome,
                 "selection_reason": case.selection_reason,
@@ -378,7 +375,7 @@ def control_case_decide(
 
 
 def control_case_reopen(
-    *, case: ControlCase, reason: str, reopened_by: User, request: HttpRequest | None = None
+    *, case: ControlCase, reason: str, reopened_by: User, context: AuditContext
 ) -> ControlCase:
     """Reopen a decided case (managers only, with a reason). The decision in force stops
     being in force (it stays in the history, with this reopening), and is withdrawn from
@@ -423,7 +420,7 @@ def control_case_reopen(
             action="control.case.reopen",
             actor=reopened_by,
             obj=case,
-            request=request,
+            context=context,
             details={
                 "reason": reason,
                 "previous_outcome": previous,
@@ -434,7 +431,7 @@ def control_case_reopen(
 
 
 def customer_access_report_record(
-    *, customer_id: str, user: User, request: HttpRequest | None = None, output_format: str = "html"
+    *, customer_id: str, user: User, context: AuditContext, output_format: str = "html"
 ) -> None:
     """Record that `user` produced the data access report of a student (GDPR art. 15),
     on the page ("html") or as a PDF ("pdf")."""
@@ -444,6 +441,6 @@ def customer_access_report_record(
         object_type="control.Customer",
         object_id=customer_id,
         object_repr=customer_id,
-        request=request,
+        context=context,
         details={"format": output_format},
     )

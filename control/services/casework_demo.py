@@ -15,6 +15,7 @@ from control.services.campaigns import (
     control_campaign_select,
 )
 from control.services.casework import control_case_request_documentation
+from lanekassen_ai.services.audit import AuditContext
 
 DEMO_CAMPAIGN_SHARE = 0.05
 DEMO_MANAGER_USERNAME = "leder"
@@ -54,9 +55,12 @@ def casework_demo_seed(*, stdout: Any = None) -> None:
         created_by=manager,
         model_version=active,
         seed=year,
+        context=AuditContext(actor=manager, channel="demo"),
     )
     campaign = control_campaign_select(campaign_id=campaign.pk)
-    control_campaign_confirm(campaign=campaign, confirmed_by=manager)
+    control_campaign_confirm(
+        campaign=campaign, confirmed_by=manager, context=AuditContext(actor=manager, channel="demo")
+    )
     say(f"confirmed campaign {campaign.name!r} with {campaign.cases.count()} cases")
 
 
@@ -94,7 +98,9 @@ def casework_demo_student_seed(*, stdout: Any = None) -> None:
         defaults={"email": "demo-student@student.invalid", "mobile": "+4799999999"},
     )
     if not case.documentation_requests.exists():
-        control_case_request_documentation(case=case, requested_by=caseworker)
+        control_case_request_documentation(
+            case=case, requested_by=caseworker, context=AuditContext(actor=caseworker, channel="demo")
+        )
     if stdout is not None:
         stdout.write(f"  casework: the demo student's case {case.campaign_id}-{case.pk} awaits documents\n")
 

@@ -17,11 +17,15 @@ from control.services.imports import applications_import
 from control.services.scoring import scoring_run_execute, scoring_year_run
 from control.services.synthetic import synthetic_applications_write
 from control.services.training import risk_model_version_train
+from lanekassen_ai.services.audit import AuditContext
 
 DEMO_POPULATION = 3000
 DEMO_YEARS = [2015, 2016, 2017, 2018, 2019]
 DEMO_CURRENT_YEAR = 2019  # no controls yet: the year the demo campaign controls
 DEMO_SEED = 2019
+
+
+DEMO_CONTEXT = AuditContext(channel="demo")
 
 
 def control_demo_seed(*, stdout: Any = None) -> None:
@@ -42,7 +46,7 @@ def control_demo_seed(*, stdout: Any = None) -> None:
                 uncontrolled_years=(DEMO_CURRENT_YEAR,),
             )
             with path.open("rb") as source:
-                result = applications_import(source=source, file_name=path.name, channel="demo")
+                result = applications_import(source=source, file_name=path.name, context=DEMO_CONTEXT)
         say(f"imported {result.rows_imported} of {rows} synthetic applications")
     else:
         say("applications already there")
@@ -52,7 +56,9 @@ def control_demo_seed(*, stdout: Any = None) -> None:
         if RiskModelVersion.objects.exists():
             say("a model exists but none is active; leaving the choice to a modeller")
             return
-        active = risk_model_version_train(until_year=DEMO_CURRENT_YEAR - 1, activate=True, channel="demo")
+        active = risk_model_version_train(
+            until_year=DEMO_CURRENT_YEAR - 1, activate=True, context=DEMO_CONTEXT
+        )
         say(f"trained and activated risk model {active.version}")
     else:
         say(f"risk model {active.version} already active")
@@ -66,7 +72,7 @@ def control_demo_seed(*, stdout: Any = None) -> None:
         if pending is not None:
             run = scoring_run_execute(run_id=pending.pk)
         else:
-            run = scoring_year_run(year=DEMO_CURRENT_YEAR, model_version=active, channel="demo")
+            run = scoring_year_run(year=DEMO_CURRENT_YEAR, model_version=active, context=DEMO_CONTEXT)
         say(f"scored {run.done} applications of {DEMO_CURRENT_YEAR}")
     else:
         say(f"{DEMO_CURRENT_YEAR} already scored")

@@ -12,7 +12,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from PIL import Image
 from pypdf import PdfReader
@@ -23,7 +22,7 @@ from control.services.casework import (
     control_case_check_workable,
     control_case_lock,
 )
-from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.audit import AuditContext, audit_record
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 # A scanned A4 page at 600 dpi is about 35 million pixels; more is a decompression bomb.
@@ -153,7 +152,7 @@ def case_document_upload(
     uploaded_file: UploadedFile,
     document_type: str,
     uploaded_by: User,
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> CaseDocument:
     """Register, as the caseworker, a document the student sent (by post or e-mail): PDF,
     JPEG or PNG by content (parsed, see document_content_check), at most 10 MB. The
@@ -169,7 +168,7 @@ def case_document_upload(
         document_type=document_type,
         uploaded_by=uploaded_by,
         check=check,
-        request=request,
+        context=context,
     )
 
 
@@ -180,8 +179,7 @@ def case_document_store(
     document_type: str,
     uploaded_by: User,
     check: Callable[[ControlCase], list[str]],
-    request: HttpRequest | None = None,
-    channel: str = "",
+    context: AuditContext,
 ) -> CaseDocument:
     """Store a document on a case after the one content check; `check` runs on the locked
     case (raising if this uploader may not add documents now) and returns the case fields
@@ -221,8 +219,7 @@ def case_document_store(
                 action="control.case.document.upload",
                 actor=uploaded_by,
                 obj=case,
-                request=request,
-                channel=channel,
+                context=context,
                 details={"document_id": document.pk, "content_type": content_type, "size": size},
             )
         except BaseException:
@@ -231,16 +228,14 @@ def case_document_store(
     return document
 
 
-def case_document_open_record(
-    *, document: CaseDocument, user: User, request: HttpRequest | None = None
-) -> Path:
+def case_document_open_record(*, document: CaseDocument, user: User, context: AuditContext) -> Path:
     """Record that `user` downloads a document and return where it is stored."""
     path = case_document_path(document=document)
     audit_record(
         action="control.case.document.download",
         actor=user,
         obj=document.case,
-        request=request,
+        context=context,
         details={"document_id": document.pk},
     )
     return path

@@ -32,9 +32,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, models, transaction
-from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -54,7 +52,7 @@ from control.ml.schema import (
 )
 from control.models import Application, Customer, ImportRun
 from lanekassen_ai.csv_cells import CsvSafeWriter
-from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.audit import AuditContext, audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -148,9 +146,7 @@ def applications_import(
     file_name: str,
     skip_invalid: bool = False,
     rejects: IO[str] | None = None,
-    user: AbstractBaseUser | AnonymousUser | None = None,
-    request: HttpRequest | None = None,
-    channel: str = "",
+    context: AuditContext,
     language: str | None = None,
     progress: ProgressCallback | None = None,
     chunk_rows: int = CHUNK_ROWS,
@@ -164,7 +160,7 @@ def applications_import(
     row is invalid. Records an ImportRun either way and audits the outcome.
     """
     with translation.override(language or translation.get_language() or "nb"):
-        actor: Any = user if user is not None else getattr(request, "user", None)
+        actor: Any = context.actor
         run = ImportRun.objects.create(
             file_name=file_name[:255],
             skip_invalid=skip_invalid,
@@ -176,9 +172,7 @@ def applications_import(
                 source=source,
                 skip_invalid=skip_invalid,
                 rejects=rejects,
-                actor=actor,
-                request=request,
-                channel=channel,
+                context=context,
                 progress=progress,
                 chunk_rows=chunk_rows,
             )
@@ -192,10 +186,8 @@ def applications_import(
             run.save(update_fields=["status", "errors", "finished_at", "rows_total", "rows_rejected"])
             audit_record(
                 action="control.applications.import_rejected",
-                actor=actor,
+                context=context,
                 obj=run,
-                request=request,
-                channel=channel,
                 details={"file": run.file_name, "reason": refused.message, "errors": len(refused.errors)},
             )
             raise
@@ -216,9 +208,7 @@ def _import(
     source: IO[bytes],
     skip_invalid: bool,
     rejects: IO[str] | None,
-    actor: Any,
-    request: HttpRequest | None,
-    channel: str,
+    context: AuditContext,
     progress: ProgressCallback | None,
     chunk_rows: int,
 ) -> ImportResult:
@@ -284,10 +274,8 @@ def _import(
         run.save()
         audit_record(
             action="control.applications.import",
-            actor=actor,
+            context=context,
             obj=run,
-            request=request,
-            channel=channel,
             details={
                 "file": run.file_name,
                 "sha256": run.file_sha256,

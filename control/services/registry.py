@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from control.ml.persistence import ArtifactIntegrityError, pipeline_load, pipeline_save
 from control.models import RiskModelVersion
-from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.audit import AuditContext, audit_record
 from lanekassen_ai.services.events import event_emit
 
 ARTIFACT_DIR = "risk_models"
@@ -52,9 +52,7 @@ def risk_model_pipeline_load(*, model_version: RiskModelVersion) -> Any:
 
 
 @transaction.atomic
-def risk_model_activate(
-    *, model_version: RiskModelVersion, user: Any = None, request: Any = None, channel: str = ""
-) -> RiskModelVersion:
+def risk_model_activate(*, model_version: RiskModelVersion, context: AuditContext) -> RiskModelVersion:
     """Make `model_version` the one active model; the previously active one is retired.
     Both changes are audited. Its artifact must load (checksum) before it goes live."""
     version = RiskModelVersion.objects.select_for_update().get(pk=model_version.pk)
@@ -63,8 +61,7 @@ def risk_model_activate(
     if version.status == RiskModelVersion.Status.RETIRED:
         raise RegistryError(f"model {version.version} is retired and cannot be activated again")
     risk_model_pipeline_load(model_version=version)  # refuse a missing or altered artifact
-    actor = user if user is not None else getattr(request, "user", None)
-    actor = actor if actor is not None and actor.is_authenticated else None
+    actor = context.actor if context.actor is not None and context.actor.is_authenticated else None
     now = timezone.now()
     for previous in RiskModelVersion.objects.select_for_update().filter(
         status=RiskModelVersion.Status.ACTIVE
@@ -76,8 +73,7 @@ def risk_model_activate(
             action="control.risk_model.retire",
             actor=actor,
             obj=previous,
-            request=request,
-            channel=channel,
+            context=context,
             details={"replaced_by": version.version},
         )
     version.status = RiskModelVersion.Status.ACTIVE
@@ -87,8 +83,7 @@ def risk_model_activate(
         action="control.risk_model.activate",
         actor=actor,
         obj=version,
-        request=request,
-        channel=channel,
+        context=context,
         details={"sha256": version.artifact_sha256, "metrics": _headline(version)},
     )
     event_emit(
@@ -100,9 +95,7 @@ def risk_model_activate(
 
 
 @transaction.atomic
-def risk_model_retire(
-    *, model_version: RiskModelVersion, user: Any = None, request: Any = None, channel: str = ""
-) -> RiskModelVersion:
+def risk_model_retire(*, model_version: RiskModelVersion, context: AuditContext) -> RiskModelVersion:
     """Retire a candidate. The active model is retired only by activating its successor,
     so that there is always exactly one active model once one has been activated."""
     version = RiskModelVersion.objects.select_for_update().get(pk=model_version.pk)
@@ -112,14 +105,11 @@ def risk_model_retire(
         raise RegistryError(
             f"model {version.version} is the active model: activate another version to replace it"
         )
-    actor = user if user is not None else getattr(request, "user", None)
-    actor = actor if actor is not None and actor.is_authenticated else None
+    actor = context.actor if context.actor is not None and context.actor.is_authenticated else None
     version.status = RiskModelVersion.Status.RETIRED
     version.retired_at, version.retired_by = timezone.now(), actor
     version.save(update_fields=["status", "retired_at", "retired_by"])
-    audit_record(
-        action="control.risk_model.retire", actor=actor, obj=version, request=request, channel=channel
-    )
+    audit_record(action="control.risk_model.retire", actor=actor, obj=version, context=context)
     return version
 
 

@@ -32,7 +32,7 @@ from control.ml.scoring import score_frame, score_frame_with_features
 from control.models import Application, RiskModelVersion, RiskScore, ScoringRun
 from control.selectors.risk import application_year_ids_bounds, applications_frame, risk_model_version_active
 from control.services.registry import risk_model_pipeline_load
-from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.audit import AuditContext, audit_record
 from lanekassen_ai.services.events import event_emit
 from lanekassen_ai.services.jobs import (
     Lease,
@@ -83,9 +83,7 @@ def scoring_run_create(
     *,
     year: int,
     model_version: RiskModelVersion | None = None,
-    user: Any = None,
-    request: Any = None,
-    channel: str = "",
+    context: AuditContext,
 ) -> ScoringRun:
     """A new PENDING run for `year` with `model_version` (default: the active model)."""
     if model_version is None:
@@ -99,8 +97,7 @@ def scoring_run_create(
     total = Application.objects.filter(academic_year=year).count()
     if total == 0:
         raise ScoringError(f"no applications for academic year {year}: import them first")
-    actor = user if user is not None else getattr(request, "user", None)
-    actor = actor if actor is not None and actor.is_authenticated else None
+    actor = context.actor if context.actor is not None and context.actor.is_authenticated else None
     with transaction.atomic():
         # Two requests for the same year and model queue up on the model's row; the
         # constraint one_active_scoring_run is the backstop.
@@ -126,8 +123,7 @@ def scoring_run_create(
             action="control.scoring.start",
             actor=actor,
             obj=run,
-            request=request,
-            channel=channel,
+            context=context,
             details={"year": year, "model_version": model_version.version, "applications": total},
         )
     return run
@@ -141,12 +137,12 @@ def _mark_unavailable(*, run_id: int) -> None:
 
 
 def scoring_run_start(
-    *, year: int, model_version: RiskModelVersion | None = None, user: Any = None, channel: str = ""
+    *, year: int, model_version: RiskModelVersion | None = None, context: AuditContext
 ) -> ScoringRun:
     """Create a run (see `scoring_run_create`) and queue it after commit. Raises
     ScoringRunConflict when a run of the same year and model is going, and
     JobsUnavailable (the run is left FAILED, so it can be retried) when the broker is down."""
-    run = scoring_run_create(year=year, model_version=model_version, user=user, channel=channel)
+    run = scoring_run_create(year=year, model_version=model_version, context=context)
     job_enqueue(task_name=TASK_NAME, args=[run.pk], on_unavailable=lambda: _mark_unavailable(run_id=run.pk))
     return run
 
@@ -159,11 +155,10 @@ def scoring_run_is_stuck(*, run: ScoringRun) -> bool:
     return run.heartbeat_at is None or run.heartbeat_at < stale
 
 
-def scoring_run_retry(*, run: ScoringRun, user: Any = None, channel: str = "") -> ScoringRun:
+def scoring_run_retry(*, run: ScoringRun, context: AuditContext) -> ScoringRun:
     """Queue a FAILED or stuck run again; it resumes at its first chunk not done. Audited.
     Raises ScoringError when the run is neither, ScoringRunConflict when another run of
     its year and model is going, JobsUnavailable when the broker is down."""
-    actor = user if user is not None and user.is_authenticated else None
     with transaction.atomic():
         locked = ScoringRun.objects.select_for_update().select_related("model_version").get(pk=run.pk)
         if locked.status != ScoringRun.Status.FAILED and not scoring_run_is_stuck(run=locked):
@@ -184,9 +179,8 @@ def scoring_run_retry(*, run: ScoringRun, user: Any = None, channel: str = "") -
         locked.save(update_fields=["status", "error", "attempts", "lease_owner", "heartbeat_at"])
         audit_record(
             action="control.scoring.retry",
-            actor=actor,
+            context=context,
             obj=locked,
-            channel=channel,
             details={"previous_status": previous, "done": locked.done, "total": locked.total},
         )
     job_enqueue(
@@ -467,11 +461,10 @@ def scoring_year_run(
     *,
     year: int,
     model_version: RiskModelVersion | None = None,
-    user: Any = None,
-    channel: str = "",
+    context: AuditContext,
     chunk_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ScoringRun:
     """Create a run and execute it in this process (what `score_applications` does)."""
-    run = scoring_run_create(year=year, model_version=model_version, user=user, channel=channel)
+    run = scoring_run_create(year=year, model_version=model_version, context=context)
     return scoring_run_execute(run_id=run.pk, chunk_size=chunk_size, progress=progress)

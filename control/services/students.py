@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from control.models import CaseDocument, ControlCase, Customer, StudentAccount
 from control.services.documents import case_document_store
 from lanekassen_ai.roles import Role
-from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.audit import AuditContext, audit_record
 
 
-def student_account_for_national_id(*, national_id: str, channel: str = "web") -> User | None:
+def student_account_for_national_id(*, national_id: str, context: AuditContext) -> User | None:
     """The user for a student who logged in with ID-porten with this national id: created
     (in the student role, without a password) at the first login. None when no customer,
     or more than one, has that national id: a login never guesses who a person is."""
@@ -43,7 +43,7 @@ def student_account_for_national_id(*, national_id: str, channel: str = "web") -
             object_type="control.Customer",
             object_id=customer.pk,
             object_repr=customer.pk,
-            channel=channel,
+            context=context,
         )
     return account.user
 
@@ -54,7 +54,7 @@ def student_document_upload(
     student: User,
     uploaded_file: UploadedFile,
     document_type: str,
-    channel: str = "web",
+    context: AuditContext,
 ) -> CaseDocument:
     """A student sends a document to their own case: only while the case waits for
     documentation (a request went out) and is not decided. The same content check as every
@@ -82,5 +82,5 @@ def student_document_upload(
         document_type=document_type,
         uploaded_by=student,
         check=check,
-        channel=channel,
+        context=context,
     )

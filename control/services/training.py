@@ -15,7 +15,7 @@ from control.ml.training import risk_model_train
 from control.models import RiskModelVersion
 from control.selectors.risk import applications_frame
 from control.services.registry import risk_model_activate, risk_model_artifact_store
-from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.audit import AuditContext, audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +43,7 @@ def risk_model_version_train(
     *,
     until_year: int | None = None,
     activate: bool = False,
-    user: Any = None,
-    request: Any = None,
-    channel: str = "",
+    context: AuditContext,
     progress: Callable[[str], None] | None = None,
     random_state: int = 0,
     excluded_features: list[str] | tuple[str, ...] = (),
@@ -81,8 +79,7 @@ def risk_model_version_train(
     if RiskModelVersion.objects.filter(version=version_name).exists():
         version_name += f"-{RiskModelVersion.objects.count() + 1}"
     artifact_path, sha256 = risk_model_artifact_store(pipeline=result.pipeline, version=version_name)
-    actor = user if user is not None else getattr(request, "user", None)
-    actor = actor if actor is not None and actor.is_authenticated else None
+    actor = context.actor if context.actor is not None and context.actor.is_authenticated else None
     with transaction.atomic():
         version = RiskModelVersion.objects.create(
             version=version_name,
@@ -115,8 +112,7 @@ def risk_model_version_train(
             action="control.risk_model.train",
             actor=actor,
             obj=version,
-            request=request,
-            channel=channel,
+            context=context,
             details={
                 "until_year": until_year,
                 "sha256": sha256,
@@ -128,7 +124,7 @@ def risk_model_version_train(
             },
         )
         if activate:
-            version = risk_model_activate(model_version=version, user=actor, request=request, channel=channel)
+            version = risk_model_activate(model_version=version, context=context)
     logger.info("trained risk model %s (%s)", version.version, version.algorithm)
     return version
 
@@ -137,8 +133,7 @@ def risk_model_retrain_request(
     *,
     based_on: RiskModelVersion,
     excluded_features: list[str],
-    actor: Any = None,
-    channel: str = "web",
+    context: AuditContext,
 ) -> None:
     """A modeller's decision to train a new version with `excluded_features` switched off
     (after weighing a feature's disparity cost on `based_on`'s model card): audited with
@@ -149,14 +144,12 @@ def risk_model_retrain_request(
         raise TrainingError(f"unknown feature(s) to switch off: {', '.join(unknown)}")
     if len(set(excluded_features)) >= len(FEATURE_NAMES):
         raise TrainingError("cannot switch off every feature")
-    actor = actor if actor is not None and actor.is_authenticated else None
     excluded = sorted(set(excluded_features))
     with transaction.atomic():
         audit_record(
             action="control.risk_model.retrain",
-            actor=actor,
+            context=context,
             obj=based_on,
-            channel=channel,
             details={
                 "excluded_features": excluded,
                 "flagged_features": (based_on.justification or {}).get("flagged", []),
@@ -168,7 +161,7 @@ def risk_model_retrain_request(
         risk_model_version_train_task.delay_on_commit(
             excluded_features=excluded,
             until_year=based_on.test_year,
-            user_id=actor.pk if actor is not None else None,
+            **context.as_task_kwargs(),
         )
 
 

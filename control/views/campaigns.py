@@ -32,6 +32,7 @@ from control.services.campaigns import (
     do_not_control_flag_deactivate,
 )
 from control.views.form_errors import form_errors_apply
+from lanekassen_ai.middleware import request_audit_context
 from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.responses import jobs_unavailable_page
 from lanekassen_ai.roles import Capability
@@ -107,8 +108,8 @@ class CampaignCreateView(CapabilityRequiredMixin, View):
                     random_share=data["random_share_percent"] / 100,
                     documentation_days=data["documentation_days"],
                     model_version=data["model_version"],
-                    created_by=request.user,  # type: ignore[arg-type]
-                    request=request,
+                    created_by=request_audit_context(request).user,
+                    context=request_audit_context(request),
                 )
             except ValidationError as error:
                 form_errors_apply(form=form, error=error)
@@ -157,7 +158,11 @@ class CampaignConfirmView(CapabilityRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         campaign = get_object_or_404(ControlCampaign, pk=pk)
         try:
-            control_campaign_confirm(campaign=campaign, confirmed_by=request.user, request=request)  # type: ignore[arg-type]
+            control_campaign_confirm(
+                campaign=campaign,
+                confirmed_by=request_audit_context(request).user,
+                context=request_audit_context(request),
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -173,7 +178,7 @@ class CampaignRetryView(CapabilityRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         campaign = get_object_or_404(ControlCampaign, pk=pk)
         try:
-            control_campaign_retry(campaign=campaign, actor=request.user, channel="web")  # type: ignore[arg-type]
+            control_campaign_retry(campaign=campaign, context=request_audit_context(request))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         except JobsUnavailable:
@@ -189,7 +194,11 @@ class CampaignDiscardView(CapabilityRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         campaign = get_object_or_404(ControlCampaign, pk=pk)
         try:
-            control_campaign_discard(campaign=campaign, discarded_by=request.user, request=request)  # type: ignore[arg-type]
+            control_campaign_discard(
+                campaign=campaign,
+                discarded_by=request_audit_context(request).user,
+                context=request_audit_context(request),
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("control:campaign-detail", pk=pk)
@@ -227,8 +236,8 @@ class FlagListView(CapabilityRequiredMixin, View):
                 do_not_control_flag_create(
                     customer_id=form.cleaned_data["customer_id"],
                     reason=form.cleaned_data["reason"],
-                    created_by=request.user,  # type: ignore[arg-type]
-                    request=request,
+                    created_by=request_audit_context(request).user,
+                    context=request_audit_context(request),
                 )
             except ValidationError as error:
                 form_errors_apply(form=form, error=error)
@@ -243,6 +252,10 @@ class FlagDeactivateView(CapabilityRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         flag = get_object_or_404(DoNotControlFlag, pk=pk, active=True)
-        do_not_control_flag_deactivate(flag=flag, deactivated_by=request.user, request=request)  # type: ignore[arg-type]
+        do_not_control_flag_deactivate(
+            flag=flag,
+            deactivated_by=request_audit_context(request).user,
+            context=request_audit_context(request),
+        )
         messages.success(request, gettext("Markeringen er opphevet."))
         return redirect("control:flag-list")

@@ -45,6 +45,7 @@ from control.services.casework import (
 from control.services.documents import MAX_DOCUMENT_BYTES, case_document_open_record, case_document_upload
 from control.services.pdf import pdf_from_html
 from control.views.form_errors import form_errors_apply
+from lanekassen_ai.middleware import request_audit_context
 from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.roles import Capability, perm
 
@@ -83,7 +84,8 @@ class WorklistView(CapabilityRequiredMixin, ListView):
         data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
         campaign = data.get("campaign")
         sort = data.get("sort") or "risk"
-        control_case_list_view_record(user=self.request.user, filters=data, request=self.request)  # type: ignore[arg-type]
+        audit_context = request_audit_context(self.request)
+        control_case_list_view_record(user=audit_context.user, filters=data, context=audit_context)
         return control_case_list(
             user=self.request.user,
             campaign_id=campaign.pk if campaign else None,
@@ -110,7 +112,8 @@ class CaseTakeNextView(CapabilityRequiredMixin, View):
     capabilities = (Capability.WORK_CONTROL_CASES,)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        case = control_case_take_next(user=request.user, request=request)  # type: ignore[arg-type]
+        audit_context = request_audit_context(request)
+        case = control_case_take_next(user=audit_context.user, context=audit_context)
         if case is None:
             messages.info(request, gettext("Det er ingen ledige saker i arbeidslisten."))
             return redirect("control:case-list")
@@ -205,7 +208,8 @@ class CaseDetailView(CapabilityRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         case = _case_or_404(pk)
-        control_case_view_record(case=case, user=request.user, request=request)  # type: ignore[arg-type]
+        audit_context = request_audit_context(request)
+        control_case_view_record(case=case, user=audit_context.user, context=audit_context)
         return _case_page(request, case)
 
 
@@ -219,9 +223,9 @@ class CaseRequestDocumentationView(CapabilityRequiredMixin, View):
             try:
                 control_case_request_documentation(
                     case=case,
-                    requested_by=request.user,  # type: ignore[arg-type]
+                    requested_by=request_audit_context(request).user,
                     deadline=form.cleaned_data["deadline"],
-                    request=request,
+                    context=request_audit_context(request),
                 )
             except ValidationError as error:
                 form_errors_apply(form=form, error=error)
@@ -243,8 +247,8 @@ class CaseDocumentUploadView(CapabilityRequiredMixin, View):
                     case=case,
                     uploaded_file=form.cleaned_data["file"],
                     document_type=form.cleaned_data["document_type"],
-                    uploaded_by=request.user,  # type: ignore[arg-type]
-                    request=request,
+                    uploaded_by=request_audit_context(request).user,
+                    context=request_audit_context(request),
                 )
             except ValidationError as error:
                 form_errors_apply(form=form, error=error)
@@ -259,7 +263,11 @@ class CaseDocumentDownloadView(CapabilityRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
         document = get_object_or_404(CaseDocument.objects.select_related("case"), pk=document_pk, case_id=pk)
-        path = case_document_open_record(document=document, user=request.user, request=request)  # type: ignore[arg-type]
+        path = case_document_open_record(
+            document=document,
+            user=request_audit_context(request).user,
+            context=request_audit_context(request),
+        )
         if not path.exists():
             raise Http404(gettext("Filen til dokumentet finnes ikke lenger i lageret."))
         response = FileResponse(
@@ -285,8 +293,8 @@ class CaseDecideView(CapabilityRequiredMixin, View):
                     outcome=form.cleaned_data["outcome"],
                     justification=form.cleaned_data["justification"],
                     reviewed_document_ids=form.cleaned_data["reviewed_documents"],
-                    decided_by=request.user,  # type: ignore[arg-type]
-                    request=request,
+                    decided_by=request_audit_context(request).user,
+                    context=request_audit_context(request),
                 )
             except ValidationError as error:
                 form_errors_apply(form=form, error=error)
@@ -307,8 +315,8 @@ class CaseReopenView(CapabilityRequiredMixin, View):
                 control_case_reopen(
                     case=case,
                     reason=form.cleaned_data["reason"],
-                    reopened_by=request.user,  # type: ignore[arg-type]
-                    request=request,
+                    reopened_by=request_audit_context(request).user,
+                    context=request_audit_context(request),
                 )
             except PermissionDenied:
                 raise
@@ -332,7 +340,11 @@ class CustomerAccessReportView(CapabilityRequiredMixin, View):
             report = customer_access_report(customer_id=customer_id)
         except Customer.DoesNotExist as exc:
             raise Http404(gettext("Fant ingen kunde med kunde-id %(id)s.") % {"id": customer_id}) from exc
-        customer_access_report_record(customer_id=customer_id, user=request.user, request=request)  # type: ignore[arg-type]
+        customer_access_report_record(
+            customer_id=customer_id,
+            user=request_audit_context(request).user,
+            context=request_audit_context(request),
+        )
         return render(request, "control/casework/access_report.html", _access_report_context(report))
 
 
@@ -361,8 +373,8 @@ class CustomerAccessReportPdfView(CapabilityRequiredMixin, View):
             raise Http404(gettext("Fant ingen kunde med kunde-id %(id)s.") % {"id": customer_id}) from exc
         customer_access_report_record(
             customer_id=customer_id,
-            user=request.user,  # type: ignore[arg-type]
-            request=request,
+            user=request_audit_context(request).user,
+            context=request_audit_context(request),
             output_format="pdf",
         )
         html = render_to_string(

@@ -28,6 +28,7 @@ from control.services.imports import ImportRefused, applications_import
 from control.services.registry import RegistryError, risk_model_activate, risk_model_retire
 from control.services.scoring import ScoringError, scoring_run_is_stuck, scoring_run_retry
 from control.services.training import TrainingError, risk_model_retrain_request
+from lanekassen_ai.middleware import request_audit_context
 from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.responses import jobs_unavailable_page
 from lanekassen_ai.roles import Capability, perm
@@ -87,7 +88,7 @@ class _ModelChangeView(CapabilityRequiredMixin, View):
     def post(self, request: HttpRequest, version: str) -> HttpResponse:
         model_version = _version_or_404(version)
         try:
-            type(self).service(model_version=model_version, request=request)
+            type(self).service(model_version=model_version, context=request_audit_context(request))
         except RegistryError as exc:
             messages.error(request, str(exc))
         else:
@@ -114,7 +115,7 @@ class ScoringRunRetryView(CapabilityRequiredMixin, View):
         run = get_object_or_404(ScoringRun.objects.select_related("model_version"), pk=pk)
         back = reverse("control:model-detail", args=[run.model_version.version])
         try:
-            scoring_run_retry(run=run, user=request.user, channel="web")
+            scoring_run_retry(run=run, context=request_audit_context(request))
         except ScoringError as exc:
             messages.error(request, str(exc))
         except JobsUnavailable:
@@ -134,7 +135,7 @@ class ModelRetrainView(CapabilityRequiredMixin, View):
         excluded = request.POST.getlist("excluded")
         try:
             risk_model_retrain_request(
-                based_on=model_version, excluded_features=excluded, actor=request.user, channel="web"
+                based_on=model_version, excluded_features=excluded, context=request_audit_context(request)
             )
         except TrainingError as exc:
             messages.error(request, str(exc))
@@ -182,7 +183,7 @@ class ImportView(CapabilityRequiredMixin, View):
                 source=upload,
                 file_name=upload.name or "upload.csv",
                 skip_invalid=form.cleaned_data["skip_invalid"],
-                request=request,
+                context=request_audit_context(request),
                 language=translation.get_language(),
             )
         except ImportRefused as refused:

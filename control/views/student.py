@@ -27,6 +27,7 @@ from control.selectors.students import (
 from control.services.documents import MAX_DOCUMENT_BYTES, case_document_path
 from control.services.students import student_document_upload
 from control.views.form_errors import form_errors_apply
+from lanekassen_ai.middleware import request_audit_context
 from lanekassen_ai.permissions import CapabilityRequiredMixin
 from lanekassen_ai.roles import Capability
 
@@ -97,11 +98,13 @@ class StudentCaseDetailView(StudentRequiredMixin, View):
         form = StudentUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
+                audit_context = request_audit_context(request)
                 student_document_upload(
                     case=case,
-                    student=request.user,  # type: ignore[arg-type]
+                    student=audit_context.user,
                     uploaded_file=form.cleaned_data["file"],
                     document_type=form.cleaned_data["document_type"],
+                    context=audit_context,
                 )
             except ValidationError as error:
                 form_errors_apply(form=form, error=error)

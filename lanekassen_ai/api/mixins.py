@@ -1,15 +1,21 @@
 """What every API view of the apps shares."""
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from lanekassen_ai.services.audit import AuditContext
 
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
 
-class AuditContextAPIMixin:
+    _APIViewBase = APIView
+else:
+    _APIViewBase = object
+
+
+class AuditContextAPIMixin(_APIViewBase):
     """`self.audit_context`: who calls (the token's or session's user, as DRF
     authenticated it), from where, with the request's id; handed to services."""
-
-    request: object
 
     @cached_property
     def audit_context(self) -> AuditContext:

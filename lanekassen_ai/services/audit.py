@@ -3,11 +3,11 @@
 import logging
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest
 
 from lanekassen_ai.client_ip import client_ip
 from lanekassen_ai.models import AuditEvent
@@ -58,6 +58,13 @@ class AuditContext:
             actor = get_user_model().objects.filter(pk=actor_id).first()
         return cls(actor=actor, channel="task", request_id=request_id or new_request_id())
 
+    @property
+    def user(self) -> User:
+        """The acting user, for doors that require a login (PermissionDenied without one)."""
+        if self.actor is None or not getattr(self.actor, "is_authenticated", False):
+            raise PermissionDenied
+        return cast(User, self.actor)
+
     def as_task_kwargs(self) -> dict[str, Any]:
         """What a task needs to rebuild this context: primary key and request id only."""
         return {"actor_id": getattr(self.actor, "pk", None), "request_id": self.request_id}
@@ -66,40 +73,35 @@ class AuditContext:
 def audit_record(
     *,
     action: str,
+    context: AuditContext | None = None,
     actor: AbstractBaseUser | AnonymousUser | None = None,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str | int = "",
     object_repr: str = "",
-    request: HttpRequest | None = None,
     channel: str = "",
     details: dict[str, Any] | None = None,
-    context: AuditContext | None = None,
 ) -> AuditEvent:
-    """Append one event: who (`actor`, or the request's user), what (`action`, a dotted
-    code such as ``control.case.decide``), which object, and from where (IP and channel:
-    web, api, command, task).
+    """Append one event: who (`actor`, or the context's actor), what (`action`, a dotted
+    code such as ``control.case.decide``), which object, and from where (the `context`
+    its door built: IP, channel — web, api, command, task — and request id).
 
     Call it inside the same transaction as the change it records, so that a rolled-back
-    change leaves no event and a committed one always has its event. Services pass the
-    `context` their door built; `request` remains for the doors' own records.
+    change leaves no event and a committed one always has its event. Without a context
+    (work the system starts itself) the event has channel `channel` or "system".
     """
     request_id = ""
+    ip_address = None
     if context is not None:
         actor = actor if actor is not None else context.actor
         channel = channel or context.channel
         request_id = context.request_id
-    elif request is not None:
-        request_id = getattr(request, "request_id", "")
-    if actor is None and request is not None:
-        actor = getattr(request, "user", None)
+        ip_address = context.ip_address
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    if request is not None and not channel:
-        channel = "api" if request.path.startswith("/api/") else "web"
     event = AuditEvent.objects.create(
         actor=user,  # type: ignore[misc]
         actor_username=user.get_username() if user is not None else "",
@@ -107,7 +109,7 @@ def audit_record(
         object_type=object_type,
         object_id=str(object_id),
         object_repr=object_repr[:200],
-        ip_address=context.ip_address if context is not None else (client_ip(request) if request else None),
+        ip_address=ip_address,
         channel=channel or "system",
         request_id=request_id,
         details=details or {},

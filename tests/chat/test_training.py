@@ -16,6 +16,7 @@ from chat.models import Assistant, Intent, IntentModelVersion, TrainingPhrase
 from chat.services.knowledge import blind_load, catalogue_load, heldout_load
 from chat.services.training import intent_model_load, training_data
 from chat.services.training_runs import intent_training_run_start
+from lanekassen_ai.services.audit import AuditContext
 from tests.chat.conftest import MINI_CATALOGUE
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_the_training_task_stores_an_active_checked_version_and_retires_the_old_
 ) -> None:
     old = activate_mini_model()
     with django_capture_on_commit_callbacks(execute=True):
-        run = intent_training_run_start(assistant=old.assistant)
+        run = intent_training_run_start(assistant=old.assistant, context=AuditContext())
     run.refresh_from_db()
     assert (run.status, run.share, run.step) == ("SUCCEEDED", 1.0, "done")
     new = IntentModelVersion.objects.get(pk=run.model_version_id)
@@ -145,7 +146,7 @@ def test_a_real_worker_retrains_and_the_progress_page_reports_success(
 
     catalogue_load(data=MINI_CATALOGUE)
     assistant = Assistant.objects.get(slug="kunde")
-    run = intent_training_run_start(assistant=assistant)
+    run = intent_training_run_start(assistant=assistant, context=AuditContext())
     deadline = time.monotonic() + 300
     while run.status not in ("SUCCEEDED", "FAILED") and time.monotonic() < deadline:
         time.sleep(0.5)

@@ -11,6 +11,7 @@ from pypdf import PdfWriter
 from control.models import CaseDocument, ControlCampaign, ControlCase
 from control.services.casework import control_case_request_documentation
 from control.services.documents import case_document_upload
+from lanekassen_ai.services.audit import AuditContext
 from tests.control.factories import ControlCampaignFactory, ControlCaseFactory, RiskScoreFactory
 from tests.factories import UserFactory
 
@@ -41,6 +42,7 @@ def case_document() -> CaseDocument:
         uploaded_file=SimpleUploadedFile("leiekontrakt.pdf", PDF_BYTES, content_type="application/pdf"),
         document_type=CaseDocument.DocumentType.LEASE,
         uploaded_by=UserFactory(),
+        context=AuditContext(actor=UserFactory()),
     )
 
 
@@ -58,12 +60,15 @@ def case_ready_to_catch(
     """A case where due process allows "avdekket": documentation was requested and the
     student sent a document (to be marked as reviewed in the decision)."""
     case = case or ControlCaseFactory()
-    control_case_request_documentation(case=case, requested_by=caseworker)
+    control_case_request_documentation(
+        case=case, requested_by=caseworker, context=AuditContext(actor=caseworker)
+    )
     document = case_document_upload(
         case=case,
         uploaded_file=SimpleUploadedFile("leiekontrakt.pdf", PDF_BYTES, content_type="application/pdf"),
         document_type=CaseDocument.DocumentType.LEASE,
         uploaded_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
     return case, document
 
@@ -84,6 +89,7 @@ def decide_with_due_process(
         justification=justification,
         decided_by=caseworker,
         reviewed_document_ids=reviewed,
+        context=AuditContext(actor=caseworker),
     )
 
 

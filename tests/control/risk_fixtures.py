@@ -18,6 +18,7 @@ from control.services.imports import applications_import
 from control.services.registry import risk_model_artifact_store
 from control.services.synthetic import applications_frame_write
 from control.services.training import _plain
+from lanekassen_ai.services.audit import AuditContext
 
 POPULATION = 2500
 YEARS = [2016, 2017, 2018, 2019]
@@ -52,7 +53,9 @@ def private_storage(settings: Any, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def imported_population(population_csv: bytes, db: None) -> int:
-    result = applications_import(source=io.BytesIO(population_csv), file_name="population.csv")
+    result = applications_import(
+        source=io.BytesIO(population_csv), file_name="population.csv", context=AuditContext()
+    )
     return result.rows_imported
 
 

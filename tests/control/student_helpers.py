@@ -16,6 +16,7 @@ from control.models import CaseDocument, ControlCase, Customer
 from control.services.casework import control_case_request_documentation
 from control.services.students import student_account_for_national_id, student_document_upload
 from lanekassen_ai.idporten_local import idporten_local_client_ensure
+from lanekassen_ai.services.audit import AuditContext
 from lanekassen_ai.services.roles import roles_sync
 from tests.control.casework_helpers import PDF_BYTES
 from tests.control.factories import ControlCaseFactory, CustomerFactory
@@ -28,7 +29,7 @@ _births = itertools.count(1)
 
 def student_user(*, customer: Customer) -> User:
     """The student user for a customer, made the way the ID-porten login makes it."""
-    user = student_account_for_national_id(national_id=customer.national_id)
+    user = student_account_for_national_id(national_id=customer.national_id, context=AuditContext())
     assert user is not None
     return user
 
@@ -39,7 +40,9 @@ def student_with_requested_case(*, caseworker: User | None = None) -> tuple[User
     customer = CustomerFactory(birth_date=date(1990 + n % 10, 1 + n % 12, 1 + n % 28))
     case = ControlCaseFactory(application__customer=customer)
     control_case_request_documentation(
-        case=case, requested_by=caseworker or UserFactory(role="saksbehandler")
+        case=case,
+        requested_by=caseworker or UserFactory(role="saksbehandler"),
+        context=AuditContext(actor=caseworker or UserFactory(role="saksbehandler")),
     )
     return student_user(customer=case.application.customer), case
 
@@ -57,12 +60,17 @@ def matrix_document() -> CaseDocument:
     """A document the matrix student sent to their own case."""
     case = matrix_case()
     if not case.documentation_requests.exists():
-        control_case_request_documentation(case=case, requested_by=UserFactory(role="saksbehandler"))
+        control_case_request_documentation(
+            case=case,
+            requested_by=UserFactory(role="saksbehandler"),
+            context=AuditContext(actor=UserFactory(role="saksbehandler")),
+        )
     return student_document_upload(
         case=case,
         student=student_user(customer=case.application.customer),
         uploaded_file=SimpleUploadedFile("leiekontrakt.pdf", PDF_BYTES),
         document_type=CaseDocument.DocumentType.LEASE,
+        context=AuditContext(actor=student_user(customer=case.application.customer)),
     )
 
 

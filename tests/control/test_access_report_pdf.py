@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from control.services.casework import control_case_decide, control_case_reopen
 from lanekassen_ai.models import AuditEvent
+from lanekassen_ai.services.audit import AuditContext
 from tests.control.casework_helpers import access_report_url, case_with_score
 
 pytestmark = pytest.mark.django_db
@@ -19,11 +20,24 @@ def test_the_access_report_pdf_lists_every_decision_version_and_is_audited(
 ) -> None:
     case = case_with_score()
     control_case_decide(
-        case=case, outcome="CLEARED", justification="Første vurdering: i orden.", decided_by=caseworker
+        case=case,
+        outcome="CLEARED",
+        justification="Første vurdering: i orden.",
+        decided_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
-    control_case_reopen(case=case, reason="Nye opplysninger fra folkeregisteret.", reopened_by=manager)
+    control_case_reopen(
+        case=case,
+        reason="Nye opplysninger fra folkeregisteret.",
+        reopened_by=manager,
+        context=AuditContext(actor=manager),
+    )
     control_case_decide(
-        case=case, outcome="CLEARED", justification="Andre vurdering: i orden.", decided_by=caseworker
+        case=case,
+        outcome="CLEARED",
+        justification="Andre vurdering: i orden.",
+        decided_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
     customer_id = case.application.customer_id
     response = client_for("leder").get(access_report_url(customer_id, "control:customer-access-report-pdf"))

@@ -17,6 +17,7 @@ from control.services.campaigns import (
     do_not_control_flag_create,
 )
 from lanekassen_ai.models import AuditEvent
+from lanekassen_ai.services.audit import AuditContext
 from tests.control.factories import (
     ApplicationFactory,
     ControlCaseFactory,
@@ -37,7 +38,7 @@ def _campaign(manager: Any, **kwargs: Any) -> ControlCampaign:
     params.update(kwargs)
     if "budget_share" not in params:
         params.setdefault("budget_count", 20)
-    return control_campaign_create(**params)
+    return control_campaign_create(**params, context=AuditContext(actor=manager))
 
 
 def test_selection_takes_the_top_risk_and_a_uniform_random_share(manager: Any) -> None:
@@ -62,7 +63,7 @@ def test_selection_is_reproducible_from_the_stored_seed(manager: Any) -> None:
     scored_applications(n=60)
     first = control_campaign_select(campaign_id=_campaign(manager, budget_count=10, random_share=0.5).pk)
     picked = set(first.cases.filter(selection_reason="RANDOM").values_list("application_id", flat=True))
-    control_campaign_discard(campaign=first, discarded_by=manager)
+    control_campaign_discard(campaign=first, discarded_by=manager, context=AuditContext(actor=manager))
     second = control_campaign_select(campaign_id=_campaign(manager, budget_count=10, random_share=0.5).pk)
     again = set(second.cases.filter(selection_reason="RANDOM").values_list("application_id", flat=True))
     assert picked == again
@@ -140,7 +141,12 @@ def test_campaign_needs_either_a_count_or_a_share(manager: Any) -> None:
     scored_applications(n=5)
     with pytest.raises(ValidationError) as excinfo:
         control_campaign_create(
-            name="x", academic_year=2018, created_by=manager, budget_count=3, budget_share=0.1
+            name="x",
+            academic_year=2018,
+            created_by=manager,
+            budget_count=3,
+            budget_share=0.1,
+            context=AuditContext(actor=manager),
         )
     assert "budget_count" in excinfo.value.message_dict
 
@@ -148,14 +154,14 @@ def test_campaign_needs_either_a_count_or_a_share(manager: Any) -> None:
 def test_confirming_is_audited_and_only_works_once(manager: Any) -> None:
     scored_applications(n=30)
     campaign = control_campaign_select(campaign_id=_campaign(manager).pk)
-    control_campaign_confirm(campaign=campaign, confirmed_by=manager)
+    control_campaign_confirm(campaign=campaign, confirmed_by=manager, context=AuditContext(actor=manager))
     campaign.refresh_from_db()
     assert campaign.status == ControlCampaign.Status.CONFIRMED
     assert campaign.confirmed_by == manager
     event = AuditEvent.objects.get(action="control.campaign.confirm")
     assert event.details["cases"] == 20
     with pytest.raises(ValidationError, match="Bare en foreslått kampanje"):
-        control_campaign_confirm(campaign=campaign, confirmed_by=manager)
+        control_campaign_confirm(campaign=campaign, confirmed_by=manager, context=AuditContext(actor=manager))
 
 
 def test_applications_in_an_earlier_campaign_are_not_picked_again(manager: Any) -> None:
@@ -167,7 +173,9 @@ def test_applications_in_an_earlier_campaign_are_not_picked_again(manager: Any) 
 
 def test_do_not_control_flag_needs_a_known_customer_and_a_reason(manager: Any) -> None:
     with pytest.raises(ValidationError) as excinfo:
-        do_not_control_flag_create(customer_id="NOPE", reason="", created_by=manager)
+        do_not_control_flag_create(
+            customer_id="NOPE", reason="", created_by=manager, context=AuditContext(actor=manager)
+        )
     assert set(excinfo.value.message_dict) == {"customer_id", "reason"}
     assert not DoNotControlFlag.objects.exists()
 

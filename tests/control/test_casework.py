@@ -23,6 +23,7 @@ from control.services.casework import (
     control_case_take_next,
 )
 from lanekassen_ai.models import AuditEvent
+from lanekassen_ai.services.audit import AuditContext
 from tests.control.casework_helpers import case_ready_to_catch
 from tests.control.factories import ControlCampaignFactory, ControlCaseFactory
 
@@ -36,10 +37,10 @@ def test_take_next_assigns_the_highest_priority_unassigned_open_case(caseworker:
     ControlCaseFactory(campaign=campaign, priority=0.95, assigned_to=make_user("saksbehandler"))
     ControlCaseFactory(campaign=ControlCampaignFactory(status=ControlCampaign.Status.PROPOSED), priority=1.0)
 
-    first = control_case_take_next(user=caseworker)
-    second = control_case_take_next(user=caseworker)
+    first = control_case_take_next(user=caseworker, context=AuditContext(actor=caseworker))
+    second = control_case_take_next(user=caseworker, context=AuditContext(actor=caseworker))
     assert (first.pk, second.pk) == (high.pk, low.pk)  # type: ignore[union-attr]
-    assert control_case_take_next(user=caseworker) is None
+    assert control_case_take_next(user=caseworker, context=AuditContext(actor=caseworker)) is None
     high.refresh_from_db()
     assert high.assigned_to == caseworker
     assert AuditEvent.objects.filter(action="control.case.take").count() == 2
@@ -47,7 +48,9 @@ def test_take_next_assigns_the_highest_priority_unassigned_open_case(caseworker:
 
 def test_requesting_documentation_writes_the_letter_from_the_template(caseworker: Any) -> None:
     case = ControlCaseFactory(campaign=ControlCampaignFactory(documentation_days=14))
-    documentation_request = control_case_request_documentation(case=case, requested_by=caseworker)
+    documentation_request = control_case_request_documentation(
+        case=case, requested_by=caseworker, context=AuditContext(actor=caseworker)
+    )
 
     case.refresh_from_db()
     assert case.status == ControlCase.Status.AWAITING_DOCUMENTS
@@ -69,7 +72,9 @@ def test_the_agency_can_edit_the_letter_in_the_template(caseworker: Any) -> None
     template.body = "Send oss papirene innen {{ deadline }}, sak {{ case_number }}."
     template.save()
     case = ControlCaseFactory()
-    letter = control_case_request_documentation(case=case, requested_by=caseworker).letter_text
+    letter = control_case_request_documentation(
+        case=case, requested_by=caseworker, context=AuditContext(actor=caseworker)
+    ).letter_text
     assert letter.startswith("Send oss papirene innen ")
     assert f"sak {case.campaign_id}-{case.pk}." in letter
 
@@ -78,7 +83,9 @@ def test_a_letter_template_with_an_unknown_field_is_refused_by_name(caseworker: 
     template = LetterTemplate.objects.create(slug="feil", title="Feil", body="Hei {{ fornavn }}")
     case = ControlCaseFactory()
     with pytest.raises(ValidationError, match="ukjente felt: fornavn"):
-        control_case_request_documentation(case=case, requested_by=caseworker, template=template)
+        control_case_request_documentation(
+            case=case, requested_by=caseworker, template=template, context=AuditContext(actor=caseworker)
+        )
     assert not DocumentationRequest.objects.exists()
 
 
@@ -86,7 +93,10 @@ def test_a_deadline_in_the_past_is_refused(caseworker: Any) -> None:
     case = ControlCaseFactory()
     with pytest.raises(ValidationError) as excinfo:
         control_case_request_documentation(
-            case=case, requested_by=caseworker, deadline=timezone.localdate() - timedelta(days=1)
+            case=case,
+            requested_by=caseworker,
+            deadline=timezone.localdate() - timedelta(days=1),
+            context=AuditContext(actor=caseworker),
         )
     assert "deadline" in excinfo.value.message_dict
     case.refresh_from_db()
@@ -103,6 +113,7 @@ def test_deciding_locks_the_case_and_labels_the_application(caseworker: Any) -> 
         justification="Bor hos foreldrene ifølge dokumentene.",
         decided_by=caseworker,
         reviewed_document_ids=[document.pk],
+        context=AuditContext(actor=caseworker),
     )
     case.refresh_from_db()
     application = Application.objects.get(pk=case.application_id)
@@ -125,7 +136,13 @@ def test_deciding_locks_the_case_and_labels_the_application(caseworker: Any) -> 
 def test_deciding_without_a_justification_writes_nothing(caseworker: Any, justification: str) -> None:
     case = ControlCaseFactory()
     with pytest.raises(ValidationError) as excinfo:
-        control_case_decide(case=case, outcome="CLEARED", justification=justification, decided_by=caseworker)
+        control_case_decide(
+            case=case,
+            outcome="CLEARED",
+            justification=justification,
+            decided_by=caseworker,
+            context=AuditContext(actor=caseworker),
+        )
     assert "begrunnelse" in str(excinfo.value.message_dict["justification"]).lower()
     case.refresh_from_db()
     assert (case.status, case.locked, case.outcome) == ("OPEN", False, "")
@@ -137,7 +154,11 @@ def test_an_unknown_outcome_is_refused(caseworker: Any) -> None:
     case = ControlCaseFactory()
     with pytest.raises(ValidationError) as excinfo:
         control_case_decide(
-            case=case, outcome="MAYBE", justification="En lang nok begrunnelse", decided_by=caseworker
+            case=case,
+            outcome="MAYBE",
+            justification="En lang nok begrunnelse",
+            decided_by=caseworker,
+            context=AuditContext(actor=caseworker),
         )
     assert "outcome" in excinfo.value.message_dict
 
@@ -145,11 +166,19 @@ def test_an_unknown_outcome_is_refused(caseworker: Any) -> None:
 def test_a_locked_case_cannot_be_decided_again(caseworker: Any) -> None:
     case = ControlCaseFactory()
     control_case_decide(
-        case=case, outcome="CLEARED", justification="Leiekontrakt er i orden.", decided_by=caseworker
+        case=case,
+        outcome="CLEARED",
+        justification="Leiekontrakt er i orden.",
+        decided_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
     with pytest.raises(ValidationError, match="avgjort og låst"):
         control_case_decide(
-            case=case, outcome="CAUGHT", justification="Ombestemt meg likevel.", decided_by=caseworker
+            case=case,
+            outcome="CAUGHT",
+            justification="Ombestemt meg likevel.",
+            decided_by=caseworker,
+            context=AuditContext(actor=caseworker),
         )
     case.refresh_from_db()
     assert case.outcome == "CLEARED"
@@ -161,17 +190,30 @@ def test_a_case_assigned_to_someone_else_cannot_be_decided(caseworker: Any, make
     case = ControlCaseFactory(assigned_to=other)
     with pytest.raises(ValidationError, match="tildelt annen"):
         control_case_decide(
-            case=case, outcome="CLEARED", justification="Leiekontrakt er i orden.", decided_by=caseworker
+            case=case,
+            outcome="CLEARED",
+            justification="Leiekontrakt er i orden.",
+            decided_by=caseworker,
+            context=AuditContext(actor=caseworker),
         )
 
 
 def test_a_caseworker_cannot_reopen_and_nothing_changes(caseworker: Any) -> None:
     case = ControlCaseFactory()
     control_case_decide(
-        case=case, outcome="CLEARED", justification="Leiekontrakten er i orden.", decided_by=caseworker
+        case=case,
+        outcome="CLEARED",
+        justification="Leiekontrakten er i orden.",
+        decided_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
     with pytest.raises(PermissionDenied, match="Bare en leder"):
-        control_case_reopen(case=case, reason="Ny informasjon kom inn i dag", reopened_by=caseworker)
+        control_case_reopen(
+            case=case,
+            reason="Ny informasjon kom inn i dag",
+            reopened_by=caseworker,
+            context=AuditContext(actor=caseworker),
+        )
     case.refresh_from_db()
     assert case.locked is True
     assert not AuditEvent.objects.filter(action="control.case.reopen").exists()
@@ -179,16 +221,27 @@ def test_a_caseworker_cannot_reopen_and_nothing_changes(caseworker: Any) -> None
 
 def test_a_manager_reopens_with_a_reason_and_the_label_is_withdrawn(caseworker: Any, manager: Any) -> None:
     case = ControlCaseFactory(campaign=ControlCampaignFactory(documentation_days=14))
-    control_case_request_documentation(case=case, requested_by=caseworker)
+    control_case_request_documentation(
+        case=case, requested_by=caseworker, context=AuditContext(actor=caseworker)
+    )
     ControlCase.objects.filter(pk=case.pk).update(
         documentation_deadline=timezone.localdate() - timedelta(days=1)
     )
     control_case_decide(
-        case=case, outcome="CAUGHT", justification="Bor hjemme ifølge naboen.", decided_by=caseworker
+        case=case,
+        outcome="CAUGHT",
+        justification="Bor hjemme ifølge naboen.",
+        decided_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
     with pytest.raises(ValidationError):
-        control_case_reopen(case=case, reason="", reopened_by=manager)
-    control_case_reopen(case=case, reason="Studenten klaget med ny leiekontrakt.", reopened_by=manager)
+        control_case_reopen(case=case, reason="", reopened_by=manager, context=AuditContext(actor=manager))
+    control_case_reopen(
+        case=case,
+        reason="Studenten klaget med ny leiekontrakt.",
+        reopened_by=manager,
+        context=AuditContext(actor=manager),
+    )
     case.refresh_from_db()
     application = Application.objects.get(pk=case.application_id)
     assert (case.locked, case.outcome, case.status, case.current_decision) == (

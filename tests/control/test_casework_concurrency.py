@@ -10,6 +10,7 @@ from django.db import connection
 from control.models import ControlCase
 from control.services.casework import control_case_take_next
 from lanekassen_ai.roles import Role
+from lanekassen_ai.services.audit import AuditContext
 from tests.conftest import require_postgresql
 from tests.control.factories import ControlCampaignFactory, ControlCaseFactory
 from tests.factories import UserFactory
@@ -33,7 +34,7 @@ def test_twenty_caseworkers_taking_the_next_case_at_once_never_get_the_same_case
             barrier.wait()
             # Two rounds each: 40 requests for 30 cases, so some find the list empty.
             for _ in range(2):
-                case = control_case_take_next(user=user)
+                case = control_case_take_next(user=user, context=AuditContext(actor=user))
                 if case is not None:
                     with lock:
                         taken.append(case.pk)

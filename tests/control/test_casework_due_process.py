@@ -18,6 +18,7 @@ from control.services.casework import (
     control_case_request_documentation,
 )
 from lanekassen_ai.models import AuditEvent
+from lanekassen_ai.services.audit import AuditContext
 from tests.control.casework_helpers import access_report_url, case_ready_to_catch
 from tests.control.factories import ControlCaseFactory, RiskScoreFactory
 
@@ -52,16 +53,30 @@ def _assert_undecided(case: ControlCase) -> None:
 def test_caught_without_a_documentation_request_is_refused(caseworker: Any) -> None:
     case = ControlCaseFactory()
     with pytest.raises(ValidationError) as excinfo:
-        control_case_decide(case=case, outcome="CAUGHT", justification=JUSTIFICATION, decided_by=caseworker)
+        control_case_decide(
+            case=case,
+            outcome="CAUGHT",
+            justification=JUSTIFICATION,
+            decided_by=caseworker,
+            context=AuditContext(actor=caseworker),
+        )
     assert "etter at studenten har fått krav om dokumentasjon" in str(excinfo.value.message_dict["outcome"])
     _assert_undecided(case)
 
 
 def test_caught_before_the_deadline_without_documents_is_refused(caseworker: Any) -> None:
     case = ControlCaseFactory()
-    control_case_request_documentation(case=case, requested_by=caseworker)
+    control_case_request_documentation(
+        case=case, requested_by=caseworker, context=AuditContext(actor=caseworker)
+    )
     with pytest.raises(ValidationError) as excinfo:
-        control_case_decide(case=case, outcome="CAUGHT", justification=JUSTIFICATION, decided_by=caseworker)
+        control_case_decide(
+            case=case,
+            outcome="CAUGHT",
+            justification=JUSTIFICATION,
+            decided_by=caseworker,
+            context=AuditContext(actor=caseworker),
+        )
     assert "fristen" in str(excinfo.value.message_dict["outcome"])
     assert "er ikke ute" in str(excinfo.value.message_dict["outcome"])
     _assert_undecided(case)
@@ -71,16 +86,30 @@ def test_caught_with_documents_not_marked_as_reviewed_is_refused_naming_them(cas
     case, _document = case_ready_to_catch(caseworker=caseworker)
     _deadline_passed(case)  # a passed deadline does not excuse ignoring what the student sent
     with pytest.raises(ValidationError) as excinfo:
-        control_case_decide(case=case, outcome="CAUGHT", justification=JUSTIFICATION, decided_by=caseworker)
+        control_case_decide(
+            case=case,
+            outcome="CAUGHT",
+            justification=JUSTIFICATION,
+            decided_by=caseworker,
+            context=AuditContext(actor=caseworker),
+        )
     assert "«leiekontrakt.pdf»" in str(excinfo.value.message_dict["reviewed_documents"])
     _assert_undecided(case)
 
 
 def test_caught_after_the_deadline_passed_records_that_basis(caseworker: Any) -> None:
     case = ControlCaseFactory()
-    control_case_request_documentation(case=case, requested_by=caseworker)
+    control_case_request_documentation(
+        case=case, requested_by=caseworker, context=AuditContext(actor=caseworker)
+    )
     _deadline_passed(case)
-    control_case_decide(case=case, outcome="CAUGHT", justification=JUSTIFICATION, decided_by=caseworker)
+    control_case_decide(
+        case=case,
+        outcome="CAUGHT",
+        justification=JUSTIFICATION,
+        decided_by=caseworker,
+        context=AuditContext(actor=caseworker),
+    )
     case.refresh_from_db()
     assert case.current_decision.basis == ControlDecision.Basis.DEADLINE_PASSED  # type: ignore[union-attr]
     assert AuditEvent.objects.get(action="control.case.decide").details["basis"] == "DEADLINE_PASSED"
@@ -94,6 +123,7 @@ def test_caught_after_reviewing_every_document_records_which(caseworker: Any) ->
         justification=JUSTIFICATION,
         decided_by=caseworker,
         reviewed_document_ids=[document.pk],
+        context=AuditContext(actor=caseworker),
     )
     decision = ControlDecision.objects.get(case=case)
     assert decision.basis == ControlDecision.Basis.DOCUMENTS_REVIEWED
@@ -106,7 +136,11 @@ def test_caught_after_reviewing_every_document_records_which(caseworker: Any) ->
 def test_cleared_may_be_decided_at_any_time(caseworker: Any) -> None:
     case = ControlCaseFactory()
     control_case_decide(
-        case=case, outcome="CLEARED", justification="Folkeregisteret stemmer.", decided_by=caseworker
+        case=case,
+        outcome="CLEARED",
+        justification="Folkeregisteret stemmer.",
+        decided_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
     case.refresh_from_db()
     assert case.outcome == "CLEARED"
@@ -123,6 +157,7 @@ def test_a_document_of_another_case_cannot_be_marked_as_reviewed(caseworker: Any
             justification=JUSTIFICATION,
             decided_by=caseworker,
             reviewed_document_ids=[other_document.pk],
+            context=AuditContext(actor=caseworker),
         )
     assert f"Dokument {other_document.pk} hører ikke til sak {case.pk}" in str(excinfo.value.message_dict)
     _assert_undecided(case)
@@ -136,15 +171,22 @@ def test_decide_reopen_decide_keeps_both_versions_and_the_reopening(caseworker: 
         justification=JUSTIFICATION,
         decided_by=caseworker,
         reviewed_document_ids=[document.pk],
+        context=AuditContext(actor=caseworker),
     )
     first = ControlDecision.objects.get(case=case)
-    control_case_reopen(case=case, reason="Studenten sendte en ny leiekontrakt.", reopened_by=manager)
+    control_case_reopen(
+        case=case,
+        reason="Studenten sendte en ny leiekontrakt.",
+        reopened_by=manager,
+        context=AuditContext(actor=manager),
+    )
     control_case_decide(
         case=case,
         outcome="CLEARED",
         justification="Den nye leiekontrakten er i orden.",
         decided_by=caseworker,
         reviewed_document_ids=[document.pk],
+        context=AuditContext(actor=caseworker),
     )
     versions = list(ControlDecision.objects.filter(case=case).order_by("version"))
     assert [(d.version, d.outcome, d.justification) for d in versions] == [
@@ -175,7 +217,9 @@ def test_the_page_refuses_caught_before_the_deadline_with_the_reason(
     client_for: Any, caseworker: Any
 ) -> None:
     case = ControlCaseFactory()
-    control_case_request_documentation(case=case, requested_by=caseworker)
+    control_case_request_documentation(
+        case=case, requested_by=caseworker, context=AuditContext(actor=caseworker)
+    )
     ControlCase.objects.filter(pk=case.pk).update(assigned_to=None)
     response = client_for("saksbehandler").post(
         reverse("control:case-decide", args=[case.pk]), {"outcome": "CAUGHT", "justification": JUSTIFICATION}
@@ -209,14 +253,24 @@ def test_the_case_page_and_access_report_show_every_decision_version(
 ) -> None:
     case = ControlCaseFactory()
     control_case_decide(
-        case=case, outcome="CLEARED", justification="Første vurdering: i orden.", decided_by=caseworker
+        case=case,
+        outcome="CLEARED",
+        justification="Første vurdering: i orden.",
+        decided_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
-    control_case_reopen(case=case, reason="Nye opplysninger fra folkeregisteret.", reopened_by=manager)
+    control_case_reopen(
+        case=case,
+        reason="Nye opplysninger fra folkeregisteret.",
+        reopened_by=manager,
+        context=AuditContext(actor=manager),
+    )
     control_case_decide(
         case=case,
         outcome="CLEARED",
         justification="Andre vurdering: fortsatt i orden.",
         decided_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
     client = client_for("leder")
     for url in (
@@ -294,9 +348,18 @@ def test_the_api_refuses_unreviewed_documents_and_foreign_ids_then_accepts(casew
 def test_the_api_detail_lists_every_decision_version(caseworker: Any, manager: Any) -> None:
     case = ControlCaseFactory()
     control_case_decide(
-        case=case, outcome="CLEARED", justification="Første vurdering: i orden.", decided_by=caseworker
+        case=case,
+        outcome="CLEARED",
+        justification="Første vurdering: i orden.",
+        decided_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
-    control_case_reopen(case=case, reason="Nye opplysninger fra folkeregisteret.", reopened_by=manager)
+    control_case_reopen(
+        case=case,
+        reason="Nye opplysninger fra folkeregisteret.",
+        reopened_by=manager,
+        context=AuditContext(actor=manager),
+    )
     detail = _api(caseworker).get(reverse("control-case-detail", args=[case.pk])).json()
     assert detail["current_decision"] is None
     assert [d["version"] for d in detail["decisions"]] == [1]
@@ -340,7 +403,11 @@ def test_an_undecided_random_case_shows_no_score_rank_or_reasons_in_the_api(case
 def test_a_decided_random_case_shows_its_score_again(client_for: Any, caseworker: Any) -> None:
     case = _random_case()
     control_case_decide(
-        case=case, outcome="CLEARED", justification="Leiekontrakten er i orden.", decided_by=caseworker
+        case=case,
+        outcome="CLEARED",
+        justification="Leiekontrakten er i orden.",
+        decided_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
     page = client_for("saksbehandler").get(reverse("control:case-detail", args=[case.pk])).content.decode()
     assert "Lav risiko" in page

@@ -11,6 +11,7 @@ from django.urls import reverse
 from control.models import ControlCase
 from control.services.casework import control_case_decide
 from lanekassen_ai.models import AuditEvent
+from lanekassen_ai.services.audit import AuditContext
 from tests.control.casework_helpers import access_report_url, decide_with_due_process
 from tests.control.factories import ControlCampaignFactory, ControlCaseFactory, RiskScoreFactory
 
@@ -126,7 +127,11 @@ def test_deciding_on_the_page_without_justification_shows_the_error(client_for: 
 def test_deciding_a_locked_case_on_the_page_shows_the_error(client_for: Any, caseworker: Any) -> None:
     case = _cases(1)[0]
     control_case_decide(
-        case=case, outcome="CLEARED", justification="Leiekontrakten stemmer.", decided_by=caseworker
+        case=case,
+        outcome="CLEARED",
+        justification="Leiekontrakten stemmer.",
+        decided_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
     response = client_for("saksbehandler").post(
         reverse("control:case-decide", args=[case.pk]),
@@ -141,7 +146,11 @@ def test_deciding_a_locked_case_on_the_page_shows_the_error(client_for: Any, cas
 def test_a_caseworker_reopening_on_the_page_is_forbidden(client_for: Any, caseworker: Any) -> None:
     case = _cases(1)[0]
     control_case_decide(
-        case=case, outcome="CLEARED", justification="Leiekontrakten stemmer.", decided_by=caseworker
+        case=case,
+        outcome="CLEARED",
+        justification="Leiekontrakten stemmer.",
+        decided_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
     response = client_for("saksbehandler").post(
         reverse("control:case-reopen", args=[case.pk]), {"reason": "Jeg vil endre vedtaket."}
@@ -189,7 +198,11 @@ def test_access_report_lists_scores_cases_and_decisions_and_is_audited(
 ) -> None:
     case = _cases(1)[0]
     control_case_decide(
-        case=case, outcome="CLEARED", justification="Leiekontrakten stemmer.", decided_by=caseworker
+        case=case,
+        outcome="CLEARED",
+        justification="Leiekontrakten stemmer.",
+        decided_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
     customer_id = case.application.customer_id
     page = client_for("leder").get(access_report_url(customer_id)).content.decode()

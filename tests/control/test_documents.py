@@ -16,6 +16,7 @@ from pypdf import PdfWriter
 from control.models import CaseDocument, ControlCase
 from control.services.documents import MAX_DOCUMENT_BYTES, case_document_path, case_document_upload
 from lanekassen_ai.models import AuditEvent
+from lanekassen_ai.services.audit import AuditContext
 from tests.control.casework_helpers import PDF_BYTES
 from tests.control.factories import ControlCaseFactory
 
@@ -62,6 +63,7 @@ def test_pdf_png_and_jpeg_are_stored_outside_the_web_root(
         uploaded_file=SimpleUploadedFile(name, content, content_type="application/octet-stream"),
         document_type="LEASE",
         uploaded_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
     path = case_document_path(document=document)
     assert path.read_bytes() == content
@@ -81,6 +83,7 @@ def test_an_exe_renamed_to_pdf_is_refused_by_its_content(caseworker: Any) -> Non
             uploaded_file=SimpleUploadedFile("leiekontrakt.pdf", EXE_BYTES, content_type="application/pdf"),
             document_type="LEASE",
             uploaded_by=caseworker,
+            context=AuditContext(actor=caseworker),
         )
     assert "ikke en PDF, JPEG eller PNG" in str(excinfo.value.message_dict["file"])
     assert not CaseDocument.objects.exists()
@@ -108,6 +111,7 @@ def test_a_file_with_the_right_first_bytes_that_does_not_parse_is_refused(
             uploaded_file=SimpleUploadedFile(name, content, content_type="application/pdf"),
             document_type="LEASE",
             uploaded_by=caseworker,
+            context=AuditContext(actor=caseworker),
         )
     assert "kan ikke åpnes som det" in str(excinfo.value.message_dict["file"])
     assert not CaseDocument.objects.exists()
@@ -127,6 +131,7 @@ def test_a_truncated_image_is_refused_even_when_pillow_loads_truncated_images(
                 uploaded_file=SimpleUploadedFile(name, content),
                 document_type="LEASE",
                 uploaded_by=caseworker,
+                context=AuditContext(actor=caseworker),
             )
 
 
@@ -142,6 +147,7 @@ def test_a_password_protected_pdf_is_refused(caseworker: Any) -> None:
             uploaded_file=SimpleUploadedFile("laast.pdf", buffer.getvalue()),
             document_type="LEASE",
             uploaded_by=caseworker,
+            context=AuditContext(actor=caseworker),
         )
 
 
@@ -151,7 +157,13 @@ def test_a_file_over_ten_megabytes_is_refused(caseworker: Any) -> None:
         "stor.pdf", PDF_BYTES + b"0" * MAX_DOCUMENT_BYTES, content_type="application/pdf"
     )
     with pytest.raises(ValidationError) as excinfo:
-        case_document_upload(case=case, uploaded_file=big, document_type="LEASE", uploaded_by=caseworker)
+        case_document_upload(
+            case=case,
+            uploaded_file=big,
+            document_type="LEASE",
+            uploaded_by=caseworker,
+            context=AuditContext(actor=caseworker),
+        )
     assert "største tillatte størrelse er 10 MB" in str(excinfo.value.message_dict["file"])
     assert not CaseDocument.objects.exists()
     assert _files_on_disk(case) == []
@@ -165,6 +177,7 @@ def test_no_upload_to_a_decided_case(caseworker: Any) -> None:
             uploaded_file=SimpleUploadedFile("a.pdf", PDF_BYTES),
             document_type="LEASE",
             uploaded_by=caseworker,
+            context=AuditContext(actor=caseworker),
         )
     assert _files_on_disk(case) == []
 
@@ -187,6 +200,7 @@ def test_download_streams_the_file_and_is_audited(client_for: Any, caseworker: A
         uploaded_file=SimpleUploadedFile("leie.pdf", PDF_BYTES),
         document_type="LEASE",
         uploaded_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
     response = client_for("leder").get(reverse("control:case-document-download", args=[case.pk, document.pk]))
     assert response.status_code == 200
@@ -203,6 +217,7 @@ def test_a_document_is_not_served_under_another_case(client_for: Any, caseworker
         uploaded_file=SimpleUploadedFile("l.pdf", PDF_BYTES),
         document_type="LEASE",
         uploaded_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
     response = client_for("saksbehandler").get(
         reverse("control:case-document-download", args=[other.pk, document.pk])

@@ -14,6 +14,7 @@ from control.services.casework import control_case_decide, control_case_request_
 from control.services.registry import risk_model_activate
 from control.services.scoring import scoring_year_run
 from lanekassen_ai.models import DomainEvent
+from lanekassen_ai.services.audit import AuditContext
 from tests.control.casework_helpers import case_ready_to_catch
 from tests.control.factories import ControlCaseFactory, scored_applications
 from tests.control.risk_fixtures import CURRENT_YEAR, model_version_store
@@ -36,6 +37,7 @@ def test_deciding_a_case_emits_case_decided_with_ids_and_outcome_only(caseworker
         justification="Bor hjemme hos foreldrene.",
         decided_by=caseworker,
         reviewed_document_ids=[document.pk],
+        context=AuditContext(actor=caseworker),
     )
     payload = _only("control.case.decided")
     assert payload["case_id"] == case.pk and payload["application_id"] == case.application_id
@@ -53,7 +55,11 @@ def test_deciding_a_case_emits_case_decided_with_ids_and_outcome_only(caseworker
 def test_a_refused_decision_emits_nothing(caseworker: Any) -> None:
     with pytest.raises(Exception, match="begrunnelse"):
         control_case_decide(
-            case=ControlCaseFactory(), outcome="CAUGHT", justification="", decided_by=caseworker
+            case=ControlCaseFactory(),
+            outcome="CAUGHT",
+            justification="",
+            decided_by=caseworker,
+            context=AuditContext(actor=caseworker),
         )
     assert not DomainEvent.objects.exists()
 
@@ -61,7 +67,9 @@ def test_a_refused_decision_emits_nothing(caseworker: Any) -> None:
 def test_requesting_documentation_emits_documentation_requested(caseworker: Any) -> None:
     case = ControlCaseFactory()
     deadline = timezone.localdate() + timedelta(days=14)
-    request = control_case_request_documentation(case=case, requested_by=caseworker, deadline=deadline)
+    request = control_case_request_documentation(
+        case=case, requested_by=caseworker, deadline=deadline, context=AuditContext(actor=caseworker)
+    )
     payload = _only("control.case.documentation_requested")
     assert payload == {
         "case_id": case.pk,
@@ -74,7 +82,7 @@ def test_requesting_documentation_emits_documentation_requested(caseworker: Any)
 def test_confirming_a_campaign_emits_campaign_confirmed(manager: Any) -> None:
     scored_applications(n=30)
     campaign = control_campaign_select(campaign_id=_campaign(manager).pk)
-    control_campaign_confirm(campaign=campaign, confirmed_by=manager)
+    control_campaign_confirm(campaign=campaign, confirmed_by=manager, context=AuditContext(actor=manager))
     payload = _only("control.campaign.confirmed")
     assert payload["campaign_id"] == campaign.pk and payload["cases"] == 20
 
@@ -83,8 +91,10 @@ def test_activating_a_model_emits_model_activated(
     trained: TrainingResult, private_storage: Path, modeller: Any
 ) -> None:
     version = model_version_store(trained=trained, version="events-1")
-    risk_model_activate(model_version=version, user=modeller)
-    risk_model_activate(model_version=version, user=modeller)  # already active: nothing happens
+    risk_model_activate(model_version=version, context=AuditContext(actor=modeller))
+    risk_model_activate(
+        model_version=version, context=AuditContext(actor=modeller)
+    )  # already active: nothing happens
     assert _only("control.risk_model.activated")["model_version"] == "events-1"
 
 
@@ -92,7 +102,7 @@ def test_a_finished_scoring_run_emits_scoring_run_finished(
     imported_population: int, trained: TrainingResult, private_storage: Path
 ) -> None:
     version = model_version_store(trained=trained)
-    run = scoring_year_run(year=CURRENT_YEAR, model_version=version, chunk_size=1000)
+    run = scoring_year_run(year=CURRENT_YEAR, model_version=version, chunk_size=1000, context=AuditContext())
     assert _only("control.scoring_run.finished") == {
         "scoring_run_id": run.pk,
         "academic_year": CURRENT_YEAR,

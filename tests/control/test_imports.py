@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -12,13 +13,15 @@ from django.core.management.base import CommandError
 from control.models import Application, Customer, ImportRun
 from control.services.imports import ImportRefused, applications_import
 from lanekassen_ai.models import AuditEvent
+from lanekassen_ai.services.audit import AuditContext
 from tests.control.factories import import_csv, import_row, national_id_for
 
 pytestmark = pytest.mark.django_db
 
 
-def run_import(data: bytes, **kwargs: object):
-    return applications_import(source=io.BytesIO(data), file_name="test.csv", **kwargs)  # type: ignore[arg-type]
+def run_import(data: bytes, **kwargs: Any):
+    kwargs.setdefault("context", AuditContext())
+    return applications_import(source=io.BytesIO(data), file_name="test.csv", **kwargs)
 
 
 def refused(data: bytes, **kwargs: object) -> ImportRefused:

@@ -18,6 +18,7 @@ from control.ml.training import TrainingResult
 from control.models import Application, ControlCampaign, ControlCase, RiskModelVersion, RiskScore, ScoringRun
 from control.services.campaigns import control_campaign_start, control_campaigns_recover
 from control.services.scoring import scoring_run_start, scoring_runs_recover
+from lanekassen_ai.services.audit import AuditContext
 from tests.conftest import JOBS_LEASE_SECONDS
 from tests.control.factories import ApplicationFactory, RiskModelVersionFactory, scored_applications
 from tests.control.risk_fixtures import CURRENT_YEAR, model_version_store
@@ -50,7 +51,7 @@ def test_a_scoring_run_whose_worker_is_killed_is_finished_by_another_scoring_eac
     version = model_version_store(trained=trained, version="kill-scoring")
     env = {**WORKER_ENV, "CONTROL_SCORING_CHUNK_SIZE": "100"}
     first = worker_processes(**env)
-    run = scoring_run_start(year=CURRENT_YEAR, model_version=version)
+    run = scoring_run_start(year=CURRENT_YEAR, model_version=version, context=AuditContext())
 
     def half_done() -> bool:
         run.refresh_from_db()
@@ -91,7 +92,12 @@ def test_a_selection_whose_worker_is_killed_is_finished_by_another_picking_each_
     env = {**WORKER_ENV, "CONTROL_SELECTION_CHUNK_SIZE": "1"}
     first = worker_processes(**env)
     campaign = control_campaign_start(
-        name="Kontroll 2018", academic_year=2018, budget_count=400, random_share=0.25, created_by=manager
+        name="Kontroll 2018",
+        academic_year=2018,
+        budget_count=400,
+        random_share=0.25,
+        created_by=manager,
+        context=AuditContext(actor=manager),
     )
 
     def selecting() -> bool:

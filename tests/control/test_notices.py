@@ -13,6 +13,7 @@ from django.urls import reverse
 from control.models import ContactDetails, Notice
 from control.services.casework import control_case_decide, control_case_request_documentation
 from lanekassen_ai.local_smtp import free_port, local_smtp_start
+from lanekassen_ai.services.audit import AuditContext
 from tests.control.factories import ControlCaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,9 @@ def test_a_documentation_request_sends_an_email_and_an_sms(
 ) -> None:
     case = _case_with_contact()
     with django_capture_on_commit_callbacks(execute=True):
-        control_case_request_documentation(case=case, requested_by=caseworker)
+        control_case_request_documentation(
+            case=case, requested_by=caseworker, context=AuditContext(actor=caseworker)
+        )
     [message] = smtp_server.messages
     assert message["To"] == "ola@student.invalid"
     assert f"sak {case.campaign_id}-{case.pk}" in message["Subject"]
@@ -54,9 +57,15 @@ def test_the_notices_come_in_the_students_written_standard(
 ) -> None:
     case = _case_with_contact(language="nn")
     with django_capture_on_commit_callbacks(execute=True):
-        control_case_request_documentation(case=case, requested_by=caseworker)
+        control_case_request_documentation(
+            case=case, requested_by=caseworker, context=AuditContext(actor=caseworker)
+        )
         control_case_decide(
-            case=case, outcome="CLEARED", justification="Leiekontrakten er i orden.", decided_by=caseworker
+            case=case,
+            outcome="CLEARED",
+            justification="Leiekontrakten er i orden.",
+            decided_by=caseworker,
+            context=AuditContext(actor=caseworker),
         )
     subjects = [str(m["Subject"]).strip() for m in smtp_server.messages]
     assert subjects[0].startswith("Lånekassen ber deg dokumentere kvar du bur")
@@ -65,7 +74,9 @@ def test_the_notices_come_in_the_students_written_standard(
 
 def test_a_student_without_an_address_gets_a_failed_notice_saying_so(caseworker: Any) -> None:
     case = ControlCaseFactory()
-    control_case_request_documentation(case=case, requested_by=caseworker)
+    control_case_request_documentation(
+        case=case, requested_by=caseworker, context=AuditContext(actor=caseworker)
+    )
     notice = Notice.objects.get(case=case)
     assert notice.status == Notice.Status.FAILED
     assert "verken e-postadresse eller mobilnummer" in notice.error
@@ -79,7 +90,9 @@ def test_an_unreachable_smtp_server_is_recorded_when_sent_in_process(
     settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
     case = _case_with_contact()
     with django_capture_on_commit_callbacks(execute=True):
-        control_case_request_documentation(case=case, requested_by=caseworker)  # no error for the caseworker
+        control_case_request_documentation(
+            case=case, requested_by=caseworker, context=AuditContext(actor=caseworker)
+        )  # no error for the caseworker
     email = Notice.objects.get(case=case, channel=Notice.Channel.EMAIL)
     assert (email.status, email.attempts) == (Notice.Status.FAILED, 1)
     assert "ConnectionRefusedError" in email.error
@@ -99,7 +112,11 @@ def test_a_worker_retries_with_backoff_until_the_smtp_server_answers(
     settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
     case = _case_with_contact()
     ContactDetails.objects.filter(customer=case.application.customer).update(mobile="")
-    control_case_request_documentation(case=case, requested_by=make_user("saksbehandler"))
+    control_case_request_documentation(
+        case=case,
+        requested_by=make_user("saksbehandler"),
+        context=AuditContext(actor=make_user("saksbehandler")),
+    )
     notice = Notice.objects.get(case=case)
     deadline = time.monotonic() + 60
     while Notice.objects.get(pk=notice.pk).attempts < 2 and time.monotonic() < deadline:

@@ -15,6 +15,7 @@ from control.services.registry import (
     risk_model_retire,
 )
 from lanekassen_ai.models import AuditEvent
+from lanekassen_ai.services.audit import AuditContext
 from tests.control.risk_fixtures import model_version_store
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def test_it_refuses_to_load_an_altered_artifact(trained: TrainingResult, private
     with pytest.raises(RegistryError, match="SHA-256"):
         risk_model_pipeline_load(model_version=version)
     with pytest.raises(RegistryError):
-        risk_model_activate(model_version=version)
+        risk_model_activate(model_version=version, context=AuditContext())
     version.refresh_from_db()
     assert version.status == RiskModelVersion.Status.CANDIDATE
 
@@ -44,8 +45,8 @@ def test_activating_retires_the_previous_model_and_audits_both(
 ) -> None:
     first = model_version_store(trained=trained, version="first")
     second = model_version_store(trained=trained, version="second")
-    risk_model_activate(model_version=first, user=modeller)
-    risk_model_activate(model_version=second, user=modeller)
+    risk_model_activate(model_version=first, context=AuditContext(actor=modeller))
+    risk_model_activate(model_version=second, context=AuditContext(actor=modeller))
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (RiskModelVersion.Status.RETIRED, RiskModelVersion.Status.ACTIVE)
@@ -63,11 +64,11 @@ def test_the_active_model_cannot_be_retired_and_a_retired_one_not_reactivated(
     trained: TrainingResult, private_storage: Path
 ) -> None:
     version = model_version_store(trained=trained)
-    risk_model_activate(model_version=version)
+    risk_model_activate(model_version=version, context=AuditContext())
     with pytest.raises(RegistryError, match="active"):
-        risk_model_retire(model_version=version)
+        risk_model_retire(model_version=version, context=AuditContext())
     candidate = model_version_store(trained=trained, version="candidate")
-    risk_model_retire(model_version=candidate)
+    risk_model_retire(model_version=candidate, context=AuditContext())
     assert AuditEvent.objects.filter(action="control.risk_model.retire", object_id=str(candidate.pk)).exists()
     with pytest.raises(RegistryError, match="retired"):
-        risk_model_activate(model_version=candidate)
+        risk_model_activate(model_version=candidate, context=AuditContext())

@@ -29,6 +29,7 @@ from control.services.exports import risk_scores_export
 from control.services.registry import risk_model_activate
 from control.services.scoring import ScoringError, scoring_run_create, scoring_run_execute, scoring_year_run
 from control.tasks import scoring_run_execute_task
+from lanekassen_ai.services.audit import AuditContext
 from tests.conftest import require_postgresql
 from tests.control.risk_fixtures import CURRENT_YEAR, model_version_store
 
@@ -53,7 +54,7 @@ def test_scoring_a_year_stores_score_rank_percentile_and_reasons_for_every_appli
     imported_population: int, trained: TrainingResult, private_storage: Path
 ) -> None:
     version = model_version_store(trained=trained)
-    run = scoring_year_run(year=CURRENT_YEAR, model_version=version, chunk_size=400)
+    run = scoring_year_run(year=CURRENT_YEAR, model_version=version, chunk_size=400, context=AuditContext())
     assert run.status == ScoringRun.Status.SUCCEEDED
     assert len(run.chunks_done) == -(-run.total // 400)
     _assert_complete_ranking(run)
@@ -71,7 +72,7 @@ def test_an_interrupted_run_resumes_without_rescoring_finished_chunks(
     imported_population: int, trained: TrainingResult, private_storage: Path
 ) -> None:
     version = model_version_store(trained=trained)
-    run = scoring_year_run(year=CURRENT_YEAR, model_version=version, chunk_size=500)
+    run = scoring_year_run(year=CURRENT_YEAR, model_version=version, chunk_size=500, context=AuditContext())
     # Make it look as if the worker died before the last chunk and the ranking.
     first, last = run.chunks_done[-1]
     lost = RiskScore.objects.filter(
@@ -94,9 +95,11 @@ def test_rescoring_the_same_year_replaces_scores_instead_of_adding_rows(
     imported_population: int, trained: TrainingResult, private_storage: Path
 ) -> None:
     version = model_version_store(trained=trained)
-    scoring_year_run(year=CURRENT_YEAR, model_version=version, chunk_size=1000)
+    scoring_year_run(year=CURRENT_YEAR, model_version=version, chunk_size=1000, context=AuditContext())
     before = dict(RiskScore.objects.filter(model_version=version).values_list("application_id", "score"))
-    second = scoring_year_run(year=CURRENT_YEAR, model_version=version, chunk_size=700)
+    second = scoring_year_run(
+        year=CURRENT_YEAR, model_version=version, chunk_size=700, context=AuditContext()
+    )
     after = dict(RiskScore.objects.filter(model_version=version).values_list("application_id", "score"))
     assert before.keys() == after.keys()
     assert all(abs(before[k] - after[k]) < 1e-9 for k in before)
@@ -108,10 +111,10 @@ def test_scoring_needs_an_active_model_and_applications(
     imported_population: int, trained: TrainingResult, private_storage: Path
 ) -> None:
     with pytest.raises(ScoringError, match="no active risk model"):
-        scoring_run_create(year=CURRENT_YEAR)
-    risk_model_activate(model_version=model_version_store(trained=trained))
+        scoring_run_create(year=CURRENT_YEAR, context=AuditContext())
+    risk_model_activate(model_version=model_version_store(trained=trained), context=AuditContext())
     with pytest.raises(ScoringError, match="no applications for academic year 1999"):
-        scoring_run_create(year=1999)
+        scoring_run_create(year=1999, context=AuditContext())
     with pytest.raises(CommandError, match="no such model version"):
         call_command("score_applications", "--year", "2019", "--model", "nope", stdout=io.StringIO())
 
@@ -120,7 +123,7 @@ def test_scoring_needs_an_active_model_and_applications(
 def test_the_command_scores_with_the_active_model_and_export_scores_writes_the_ranking(
     imported_population: int, trained: TrainingResult, private_storage: Path, tmp_path: Path
 ) -> None:
-    version = risk_model_activate(model_version=model_version_store(trained=trained))
+    version = risk_model_activate(model_version=model_version_store(trained=trained), context=AuditContext())
     out = io.StringIO()
     call_command("score_applications", "--year", str(CURRENT_YEAR), stdout=out, stderr=io.StringIO())
     assert version.version in out.getvalue()
@@ -149,9 +152,9 @@ def test_a_real_worker_scores_a_year_end_to_end_on_postgresql(
     require_postgresql()
     from control.services.imports import applications_import
 
-    applications_import(source=io.BytesIO(population_csv), file_name="population.csv")
+    applications_import(source=io.BytesIO(population_csv), file_name="population.csv", context=AuditContext())
     version = model_version_store(trained=trained)
-    run = scoring_run_create(year=CURRENT_YEAR, model_version=version)
+    run = scoring_run_create(year=CURRENT_YEAR, model_version=version, context=AuditContext())
     result = scoring_run_execute_task.delay(run.pk).get(timeout=120)
     assert result["status"] == ScoringRun.Status.SUCCEEDED
     run.refresh_from_db()
@@ -175,7 +178,7 @@ def test_every_exported_score_has_exact_reasons_bias_plus_contributions_is_the_l
         trained=dataclasses.replace(trained, pipeline=pipeline, algorithm=algorithm),
         version=f"exact-{algorithm}",
     )
-    scoring_year_run(year=CURRENT_YEAR, model_version=version, chunk_size=1000)
+    scoring_year_run(year=CURRENT_YEAR, model_version=version, chunk_size=1000, context=AuditContext())
     target = tmp_path / "scores.csv"
     risk_scores_export(year=CURRENT_YEAR, out=target.open("w"), model_version=version)
     exported = pd.read_csv(target, dtype={"application_id": str}, keep_default_na=False)

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from control.models import Application, ControlCase
 from control.services.casework import control_case_request_documentation
 from lanekassen_ai.roles import Role
+from lanekassen_ai.services.audit import AuditContext
 from tests.control.casework_helpers import PDF_BYTES
 from tests.control.factories import ControlCaseFactory
 from tests.control.test_casework_browser import _assert_no_serious_violations, _login, _shot
@@ -38,7 +39,9 @@ def test_a_student_answers_a_request_and_reads_the_decision(
 ) -> None:
     caseworker = make_user(Role.CASEWORKER, username="saksbehandler-s")
     case = ControlCaseFactory()
-    control_case_request_documentation(case=case, requested_by=caseworker)
+    control_case_request_documentation(
+        case=case, requested_by=caseworker, context=AuditContext(actor=caseworker)
+    )
     national_id = case.application.customer.national_id
 
     _student_login(page, idporten, national_id)

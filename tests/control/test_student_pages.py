@@ -12,6 +12,7 @@ from django.urls import reverse
 from control.models import CaseDocument, ControlCase
 from control.services.casework import control_case_decide
 from lanekassen_ai.models import AuditEvent
+from lanekassen_ai.services.audit import AuditContext
 from tests.control.casework_helpers import PDF_BYTES
 from tests.control.factories import ControlCaseFactory, RiskScoreFactory
 from tests.control.student_helpers import student_user, student_with_requested_case
@@ -99,7 +100,11 @@ def test_no_upload_before_a_request_or_after_the_decision(caseworker: Any) -> No
     assert early.status_code == 400
     assert "Vi har ikke bedt deg om dokumentasjon" in early.content.decode()
     control_case_decide(
-        case=case, outcome="CLEARED", justification="Leiekontrakten er i orden.", decided_by=caseworker
+        case=case,
+        outcome="CLEARED",
+        justification="Leiekontrakten er i orden.",
+        decided_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
     late = _upload(client, case)
     assert late.status_code == 400
@@ -113,6 +118,7 @@ def test_the_decision_and_its_justification_are_shown(caseworker: Any) -> None:
         outcome="CLEARED",
         justification="Leiekontrakten viser at du bor i Bergen.",
         decided_by=caseworker,
+        context=AuditContext(actor=caseworker),
     )
     page = _client(student).get(reverse("student:case-detail", args=[case.pk])).content.decode()
     assert "Borteboer (i orden)" in page

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lanekassen_ai.models import AuditEvent
-from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.audit import AuditContext, audit_record
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def test_it_records_who_what_which_object_and_channel(event: AuditEvent, admin_u
 def test_it_records_the_client_ip_from_the_request(rf, caseworker) -> None:
     request = rf.get("/control/", REMOTE_ADDR="10.1.2.3")
     request.user = caseworker
-    event = audit_record(action="test.view", request=request)
+    event = audit_record(action="test.view", context=AuditContext.for_request(request, channel="web"))
     assert event.ip_address == "10.1.2.3"
     assert event.channel == "web"
     assert event.actor == caseworker

@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory, override_settings
 
 from lanekassen_ai.client_ip import client_ip
-from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.audit import AuditContext, audit_record
 from lanekassen_ai.settings.test import REST_FRAMEWORK
 
 
@@ -40,6 +40,14 @@ def test_a_forwarded_value_that_is_no_address_gives_none(rf: RequestFactory) -> 
 @pytest.mark.django_db
 def test_the_audit_log_records_the_same_address_as_the_throttles_count(rf: RequestFactory) -> None:
     request = rf.get("/control/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
-    assert audit_record(action="test.view", request=request).ip_address == "192.0.2.1"
+    assert (
+        audit_record(action="test.view", context=AuditContext.for_request(request, channel="web")).ip_address
+        == "192.0.2.1"
+    )
     with behind_proxies(1):
-        assert audit_record(action="test.view", request=request).ip_address == "203.0.113.9"
+        assert (
+            audit_record(
+                action="test.view", context=AuditContext.for_request(request, channel="web")
+            ).ip_address
+            == "203.0.113.9"
+        )

@@ -39,7 +39,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            request = staffing_plan_parse(
+            question = staffing_plan_parse(
                 arrivals_per_hour=options["arrivals_per_hour"],
                 handle_seconds=options["handle_seconds"],
                 target_seconds=options["target_seconds"],
@@ -51,7 +51,7 @@ class Command(BaseCommand):
                 queue=options["queue"],
                 names="command",
             )
-            plan = staffing_plan(request=request)
+            plan = staffing_plan(question=question)
         except StaffingInputError as exc:
             raise CommandError(str(exc)) from exc
         figures = plan.as_dict()

@@ -5,12 +5,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from control.services.imports import ImportRefused, applications_import
+from lanekassen_ai.management.base import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Import an applications file (docs/import-format.md). All-or-nothing unless "
         "--skip-invalid, which imports the valid rows and writes the rejected ones to --rejects."
@@ -67,7 +68,7 @@ class Command(BaseCommand):
                 file_name=name,
                 skip_invalid=options["skip_invalid"],
                 rejects=rejects,
-                channel="command",
+                context=self.audit_context,
                 language=options["language"],
                 progress=progress,
             )

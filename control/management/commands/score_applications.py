@@ -2,14 +2,15 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from control.models import RiskModelVersion
 from control.services.registry import RegistryError
 from control.services.scoring import CHUNK_SIZE, ScoringError, scoring_year_run
+from lanekassen_ai.management.base import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Score every application of --year with the active (or --model) risk model, in this process."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             run = scoring_year_run(
                 year=options["year"],
                 model_version=model,
-                channel="command",
+                context=self.audit_context,
                 chunk_size=options["chunk_size"],
                 progress=progress,
             )

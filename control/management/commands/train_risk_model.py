@@ -3,13 +3,14 @@
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from control.services.registry import RegistryError
 from control.services.training import TrainingError, risk_model_version_summary, risk_model_version_train
+from lanekassen_ai.management.base import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Train a risk model on the controlled applications with an outcome in years <= --until-year "
         "(default: all), evaluate it and store a new model version."
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             version = risk_model_version_train(
                 until_year=options["until_year"],
                 activate=options["activate"],
-                channel="command",
+                context=self.audit_context,
                 progress=progress,
                 random_state=options["seed"],
             )
