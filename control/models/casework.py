@@ -172,6 +172,10 @@ class DocumentationRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
+    # Set once, under the request's row lock, when the reminder before the deadline and the
+    # notice that the deadline passed were queued (control.services.reminders).
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    deadline_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]
@@ -221,6 +225,7 @@ class ControlDecision(models.Model):
         DOCUMENTS_REVIEWED = "DOCUMENTS_REVIEWED", _("Dokumentasjonen er vurdert")
         DEADLINE_PASSED = "DEADLINE_PASSED", _("Fristen for dokumentasjon gikk ut")
         NOT_NEEDED = "NOT_NEEDED", _("I orden uten dokumentasjon")
+        APPEAL_REVERSED = "APPEAL_REVERSED", _("Omgjort etter klage")
         UNRECORDED = "UNRECORDED", _("Ikke registrert (vedtak fra før versjonering)")
 
     case = models.ForeignKey(ControlCase, on_delete=models.CASCADE, related_name="decisions")

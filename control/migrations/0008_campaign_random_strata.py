@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('control', '0006_job_leases_and_one_active_scoring_run'),
+        ('control', '0007_reminders_letters_appeals'),
     ]
 
     operations = [
