@@ -5,6 +5,7 @@ from typing import Any
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
+from control.api.serializers_appeals import AppealSerializer, LetterSerializer
 from control.ml.schema import national_id_mask
 from control.models import CaseDocument, ControlCampaign, ControlCase, ControlDecision, DocumentationRequest
 from control.models.applications import ControlOutcome
@@ -141,10 +142,22 @@ class ControlDecisionSerializer(serializers.ModelSerializer):
 
 
 class TimelineEntrySerializer(serializers.Serializer):
-    """One step of the case history; `id` is the request, document, decision or reopening."""
+    """One step of the case history; `id` is the request, document, decision, reopening,
+    notice, letter or appeal."""
 
     when = serializers.DateTimeField()
-    kind = serializers.ChoiceField(choices=["request", "document", "decision", "reopening", "notice"])
+    kind = serializers.ChoiceField(
+        choices=[
+            "request",
+            "document",
+            "decision",
+            "reopening",
+            "notice",
+            "letter",
+            "appeal",
+            "appeal_decision",
+        ]
+    )
     actor = serializers.CharField()
     id = serializers.IntegerField(source="obj.pk")
     text = serializers.SerializerMethodField()
@@ -159,6 +172,14 @@ class TimelineEntrySerializer(serializers.Serializer):
             return f"v{obj.version} {obj.outcome} ({obj.basis}): {obj.justification}"
         if entry.kind == "notice":
             return f"{obj.kind} {obj.channel} to {obj.recipient or '-'}: {obj.status} {obj.error}".strip()
+        if entry.kind == "letter":
+            deadline = f", appeal deadline {obj.appeal_deadline.isoformat()}" if obj.appeal_deadline else ""
+            return f"letter {obj.kind} ({obj.language}){deadline}"
+        if entry.kind == "appeal":
+            due = obj.deadline.isoformat()
+            return f"appeal against v{obj.decision.version} ({obj.source}), due {due}: {obj.text}"
+        if entry.kind == "appeal_decision":
+            return f"appeal {obj.status}: {obj.result_justification}"
         return f"reopened, v{obj.withdrawn_decision.version} withdrawn: {obj.reason}"
 
 
@@ -178,6 +199,8 @@ class ControlCaseDetailSerializer(ControlCaseListSerializer):
     current_decision = ControlDecisionSerializer(read_only=True, allow_null=True)
     decisions = ControlDecisionSerializer(many=True, read_only=True)
     timeline = TimelineEntrySerializer(many=True, read_only=True)
+    letters = LetterSerializer(many=True, read_only=True)
+    appeals = AppealSerializer(many=True, read_only=True)
 
     class Meta(ControlCaseListSerializer.Meta):
         fields = [
@@ -194,6 +217,8 @@ class ControlCaseDetailSerializer(ControlCaseListSerializer):
             "current_decision",
             "decisions",
             "timeline",
+            "letters",
+            "appeals",
         ]
         read_only_fields = fields
 

@@ -193,6 +193,9 @@ def _case_page(
         # form they belong to may not be on the page any more.
         "step_errors": [e for form in forms_.values() for e in form.non_field_errors()],
     }
+    from control.views.appeals import appeal_page_context  # it renders this page on errors
+
+    context.update(appeal_page_context(request=request, case=case, forms_=forms_))
     return render(request, "control/casework/case_detail.html", context, status=status)
 
 

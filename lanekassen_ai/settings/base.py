@@ -224,6 +224,11 @@ EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_TIMEOUT = 10
 SMS_BACKEND = env("SMS_BACKEND", default="lanekassen_ai.sms.FileSmsBackend")
+# Residence control: the reminder goes out this many days before the documentation
+# deadline (a beat task, control.documentation_notices); an appeal should be decided within
+# CONTROL_APPEAL_HANDLING_DAYS of arriving.
+CONTROL_REMINDER_DAYS_BEFORE_DEADLINE = env.int("CONTROL_REMINDER_DAYS_BEFORE_DEADLINE", default=7)
+CONTROL_APPEAL_HANDLING_DAYS = env.int("CONTROL_APPEAL_HANDLING_DAYS", default=21)
 SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jsonl"))
 
 # Celery: without a broker, tasks run in-process (the embedded default for `make run`).

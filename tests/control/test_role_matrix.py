@@ -75,6 +75,9 @@ MATRIX: list[Row] = [
     Row("control:case-document-upload", POST_WORK, url=lambda: cw.case_url("control:case-document-upload")),
     Row("control:case-decide", POST_WORK, url=lambda: cw.case_url("control:case-decide")),
     Row("control:case-reopen", POST_MANAGE, url=lambda: cw.case_url("control:case-reopen")),
+    pages("control:case-letter-download", allowed=CASE_READERS, url=cw.case_letter_url),
+    Row("control:case-appeal-register", POST_WORK, url=lambda: cw.case_url("control:case-appeal-register")),
+    Row("control:appeal-decide", POST_WORK, url=lambda: reverse("control:appeal-decide", args=[1])),
     pages(
         "control:case-document-download",
         allowed=CASE_READERS,
@@ -118,6 +121,10 @@ MATRIX: list[Row] = [
     ),
     Row("control-case-decide", API_POST_WORK, url=lambda: cw.case_url("control-case-decide")),
     Row("control-case-take-next", API_POST_WORK),
+    Row(
+        "control-case-appeal-register", API_POST_WORK, url=lambda: cw.case_url("control-case-appeal-register")
+    ),
+    Row("control-appeal-decide", API_POST_WORK, url=lambda: reverse("control-appeal-decide", args=[1])),
     api("control-campaign-list", allowed=STATISTICS),
     api(
         "control-campaign-detail", allowed=STATISTICS, url=lambda: cw.campaign_url("control-campaign-detail")
@@ -243,7 +250,18 @@ MATRIX: list[Row] = [
             st.matrix_document()
         ),
     ),
+    pages(
+        "student:case-appeal",
+        allowed={ST},
+        url=lambda: reverse("student:case-appeal", args=[st.matrix_case().pk]),
+    ),
+    pages("student:letter-download", allowed={ST}, url=st.matrix_letter_url),
     api("student-case-list", allowed={ST}),
+    Row(
+        "student-case-appeal",
+        {A: 401, CW: 403, MG: 403, MD: 403, AD: 403, ST: 405},
+        url=lambda: reverse("student-case-appeal", args=[st.matrix_case().pk]),
+    ),
     api(
         "student-case-detail",
         allowed={ST},
