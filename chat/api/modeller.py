@@ -5,6 +5,7 @@ capabilities and audit events as the pages in chat/views/modeller.py."""
 
 from typing import Any
 
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_serializer
@@ -304,10 +305,15 @@ class ReviewAssignSerializer(serializers.Serializer):
     intent = serializers.IntegerField(min_value=1, help_text="id of an active intent of the item's assistant")
 
 
+class ReviewBulkAction(models.TextChoices):
+    ASSIGN = "assign", "assign"
+    DISMISS = "dismiss", "dismiss"
+
+
 class ReviewBulkSerializer(serializers.Serializer):
     assistant = serializers.SlugField(required=False, default="kunde")
     items = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=100)
-    action = serializers.ChoiceField(choices=["assign", "dismiss"])
+    action = serializers.ChoiceField(choices=ReviewBulkAction.choices)
     intent = serializers.IntegerField(min_value=1, required=False, allow_null=True)
 
 

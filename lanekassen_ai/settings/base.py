@@ -213,7 +213,7 @@ SPECTACULAR_SETTINGS = {
         "IntentActionEnum": "chat.models.knowledge.Intent.Action",
         "IntentTrainingRunStatusEnum": "chat.models.knowledge.IntentTrainingRun.Status",
         "ReviewItemStatusEnum": "chat.models.conversations.ReviewItem.Status",
-        "ReviewBulkActionEnum": [("assign", "assign"), ("dismiss", "dismiss")],
+        "ReviewBulkActionEnum": "chat.api.modeller.ReviewBulkAction",
     },
 }
 

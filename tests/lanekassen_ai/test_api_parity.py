@@ -51,9 +51,13 @@ PARITY: dict[str, tuple[Operation, ...]] = {
     "control:model-retrain": (("risk-model-retrain", "post"),),
     "control:scoring-run-retry": (("scoring-run-retry", "post"),),
     "control:applications-import": (("applications-import", "post"),),
+    # Control: appeals
+    "control:case-appeal-register": (("control-case-appeal-register", "post"),),
+    "control:appeal-decide": (("control-appeal-decide", "post"),),
     # The student's own pages
     "student:case-list": (("student-case-list", "get"),),
     "student:case-detail": (("student-case-detail", "get"),),
+    "student:case-appeal": (("student-case-appeal", "post"),),
     # Chat: the assistants
     "chat:customer-chat": (("chat-conversation-create", "post"), ("chat-conversation-messages", "post")),
     "chat:una-chat": (("chat-conversation-create", "post"), ("chat-conversation-messages", "post")),
@@ -102,6 +106,11 @@ EXCEPTIONS: dict[str, str] = {
     "control:insight-campaign-csv": "the same figures as JSON: GET …/control/campaigns/{id}/statistics/",
     "chat:statistics-forecast-csv": "the same rows as JSON in GET /api/v1/chat/forecast/",
     "student:login": "the student's ID-porten login is a browser redirect flow, not an API call",
+    "control:case-letter-download": (
+        "not yet in the API: the case's body lists its letters (`letters`), but the letter's PDF "
+        "is only downloaded from the case page"
+    ),
+    "student:letter-download": "as student:document-download: a student has Mine sider, not the staff API",
     "student:document-download": (
         "a student reaches only Mine sider with an ID-porten session; the staff API serves "
         "documents through GET /api/v1/control/cases/{id}/documents/{document_id}/"
