@@ -38,6 +38,8 @@ PARITY: dict[str, tuple[Operation, ...]] = {
     "control:case-document-upload": (("control-case-document-upload", "post"),),
     "control:case-document-download": (("control-case-document-download", "get"),),
     "control:case-decide": (("control-case-decide", "post"),),
+    "control:case-appeal-register": (("control-case-appeal-register", "post"),),
+    "control:appeal-decide": (("control-appeal-decide", "post"),),
     "control:case-reopen": (("control-case-reopen", "post"),),
     "control:customer-access-report": (("customer-access-report", "get"),),
     "control:customer-access-report-pdf": (("customer-access-report-pdf", "get"),),
@@ -54,6 +56,7 @@ PARITY: dict[str, tuple[Operation, ...]] = {
     # The student's own pages
     "student:case-list": (("student-case-list", "get"),),
     "student:case-detail": (("student-case-detail", "get"),),
+    "student:case-appeal": (("student-case-appeal", "post"),),
     # Chat: the assistants
     "chat:customer-chat": (("chat-conversation-create", "post"), ("chat-conversation-messages", "post")),
     "chat:una-chat": (("chat-conversation-create", "post"), ("chat-conversation-messages", "post")),
@@ -102,6 +105,13 @@ EXCEPTIONS: dict[str, str] = {
     "control:insight-campaign-csv": "the same figures as JSON: GET …/control/campaigns/{id}/statistics/",
     "chat:statistics-forecast-csv": "the same rows as JSON in GET /api/v1/chat/forecast/",
     "student:login": "the student's ID-porten login is a browser redirect flow, not an API call",
+    "student:letter-download": (
+        "a letter is a PDF for a person to read; the API lists the case's letters with their facts"
+    ),
+    "control:case-letter-download": (
+        "a letter is a PDF for a person to read; the case API lists its letters (kind, language, "
+        "appeal deadline)"
+    ),
     "student:document-download": (
         "a student reaches only Mine sider with an ID-porten session; the staff API serves "
         "documents through GET /api/v1/control/cases/{id}/documents/{document_id}/"
