@@ -38,6 +38,8 @@ PARITY: dict[str, tuple[Operation, ...]] = {
     "control:case-document-upload": (("control-case-document-upload", "post"),),
     "control:case-document-download": (("control-case-document-download", "get"),),
     "control:case-decide": (("control-case-decide", "post"),),
+    "control:case-appeal-register": (("control-case-appeal-register", "post"),),
+    "control:appeal-decide": (("control-appeal-decide", "post"),),
     "control:case-reopen": (("control-case-reopen", "post"),),
     "control:customer-access-report": (("customer-access-report", "get"),),
     "control:customer-access-report-pdf": (("customer-access-report-pdf", "get"),),
