@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pathlib
 import resource
 import tempfile
@@ -24,6 +25,41 @@ from control.ml.persistence import pipeline_load, pipeline_save
 from control.ml.scoring import score_frame
 from control.ml.synthetic import generate_population
 from control.ml.training import risk_model_train
+
+
+def _descendants_cpu() -> float:
+    """CPU seconds of this process's live descendants (the GA2M's joblib workers), from /proc."""
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in pathlib.Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    me, total = os.getpid(), 0.0
+    for pid in used:
+        parent = parents.get(pid)
+        while parent and parent != me:
+            parent = parents.get(parent)
+        if parent == me:
+            total += used[pid]
+    return total
+
+
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process and its children so far (the machine is
+    shared: wall time is the load's, CPU time the code's)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system + _descendants_cpu()
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def peak_gib() -> float:
@@ -74,11 +110,25 @@ def main() -> None:
     )
     print(f"generate: {len(applications)} applications in {time.perf_counter() - started:.1f} s")
 
-    started = time.perf_counter()
+    started, cpu_started, load_before = time.perf_counter(), cpu_seconds(), load_average()
     result = risk_model_train(frame=applications)
     train_seconds = time.perf_counter() - started
     m, ci = result.metrics, result.metrics["ci"]
     rule = result.baselines["old_rule"]["metrics"]
+    labelled = int(pd.to_numeric(applications["controlled"], errors="coerce").fillna(0).sum())
+    print(
+        f"train+evaluate+fairness+justification: {train_seconds:.1f} s wall, "
+        f"{cpu_seconds() - cpu_started:.1f} s CPU, load {load_before} -> {load_average()} "
+        f"({len(applications)} applications, {labelled} controlled)"
+    )
+    for row in result.comparison["candidates"].values():
+        low, high = row["recall_at_25_ci"]
+        print(
+            f"  candidate {row['name']}: recall_at_25 {row['recall_at_25']:.3f} [{low:.3f}, {high:.3f}] "
+            f"auc {row['auc']:.3f} fit {row['fit_seconds']} s "
+            f"reasons {row['reasons_seconds_per_100k']} s/100k"
+            f"{' (chosen)' if row['chosen'] else ''}"
+        )
     print(
         f"train+evaluate+fairness: {train_seconds:.1f} s ({result.algorithm}, n_train {result.n_train}, "
         f"n_test {result.n_test} random controls of {result.test_year}, positives {int(m['positives'])})"
@@ -121,9 +171,13 @@ def main() -> None:
     big["application_id"] = "B" + pd.RangeIndex(len(big)).astype(str)
     history = applications[applications["academic_year"] < applications["academic_year"].max()]
     del applications, truth
-    started = time.perf_counter()
+    started, cpu_started, load_before = time.perf_counter(), cpu_seconds(), load_average()
     scored = score_frame(pipeline=pipeline, frame=big, history=history, top_reasons=3)
     seconds = time.perf_counter() - started
+    print(
+        f"score_frame: {seconds:.1f} s wall, {cpu_seconds() - cpu_started:.1f} s CPU, "
+        f"load {load_before} -> {load_average()}"
+    )
     print(
         f"score_frame: {len(scored)} rows with 3 reasons in {seconds:.1f} s "
         f"({len(scored) / seconds:,.0f} rows/s); peak RSS {peak_gib():.2f} GiB"

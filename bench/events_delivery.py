@@ -8,8 +8,9 @@ Creates its own academic year (default 2041): one confirmed campaign with `--cas
 cases, a caseworker and a webhook subscription to an HTTP receiver on 127.0.0.1 (a free
 port). Phase 1 decides every case with `control_case_decide`, from `--decide-threads` threads
 (each decision writes its
-event and its pending delivery in its own transaction, and enqueues the send after
-commit); no worker runs yet, so the messages wait in Redis. Phase 2 starts a worker
+event and its pending delivery in its own transaction, and after commit queues a sender for
+the subscription unless its sender slots are taken); no worker runs yet, so the few
+messages wait in Redis. Phase 2 starts a worker
 (prefork, `--concurrency` processes) and times until the database says every delivery is
 delivered and the receiver has every event id. Removes everything it created afterwards.
 """
@@ -21,6 +22,7 @@ import hashlib
 import hmac
 import json
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -181,7 +183,11 @@ def cleanup(*, year: int, subscription_id: int | None) -> None:
         from lanekassen_ai.models import WebhookSubscription
 
         WebhookSubscription.objects.filter(pk=subscription_id).delete()
+    from control.models import ControlDecision
+
     for campaign in ControlCampaign.objects.filter(academic_year=year):
+        campaign.cases.update(current_decision=None)
+        ControlDecision.objects.filter(case__campaign=campaign).delete()  # versions protect their case
         campaign.cases.all().delete()
         campaign.delete()
     Application.objects.filter(academic_year=year).delete()
@@ -243,6 +249,8 @@ def main() -> None:
         for thread in threads:
             thread.join()
         decided = time.perf_counter() - started
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        decide_cpu = own.ru_utime + own.ru_stime
         events = WebhookDelivery.objects.filter(subscription_id=subscription_id).count()
         print(
             f"decide: {len(cases)} decisions by {args.decide_threads} threads, {events} events and "
@@ -283,6 +291,9 @@ def main() -> None:
             time.sleep(0.2)
         delivered = time.perf_counter() - started
         load_after = os.getloadavg()
+        worker.terminate()
+        worker.wait(30)
+        worker_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
         span = receiver.last_at - receiver.first_at
         print(
             f"deliver: {len(receiver.ids)} distinct event ids ({receiver.requests} requests, "
@@ -293,11 +304,15 @@ def main() -> None:
             f"still pending: {pending.count()}"
         )
         print(
+            f"worker CPU (all its processes, boot to shutdown): {worker_cpu.ru_utime:.1f} s user + "
+            f"{worker_cpu.ru_stime:.1f} s sys; deciding process CPU: {decide_cpu:.1f} s user+sys"
+        )
+        print(
             f"load average before/after delivery: {load_before[0]:.1f} / {load_after[0]:.1f} (1 min), "
             f"{os.cpu_count()} cores"
         )
     finally:
-        if worker is not None:
+        if worker is not None and worker.poll() is None:
             worker.terminate()
             worker.wait(30)
         cleanup(year=args.year, subscription_id=subscription_id)

@@ -19,7 +19,7 @@ class ChatConfig(AppConfig):
         ),
         NavItem("chat:intent-list", _("Intensjoner"), perm(Capability.MANAGE_INTENTS), order=50),
         NavItem("chat:review-list", _("Til gjennomgang"), perm(Capability.REVIEW_CHAT_MESSAGES), order=52),
-        NavItem("chat:una-chat", _("Una-hjelpen"), None, order=90),
+        NavItem("chat:una-chat", _("Una-hjelpen"), None, order=90, employees_only=True),
     )
     # The domain events this app emits (lanekassen_ai.event_types).
     event_types = EVENT_TYPES

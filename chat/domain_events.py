@@ -22,11 +22,12 @@ EVENT_TYPES: tuple[EventType, ...] = (
     EventType(
         name=CONVERSATION_CLOSED,
         version=1,
-        description="An agent closed a conversation with a wrap-up code.",
+        description="A conversation was closed, by an agent (with a wrap-up code) or by the "
+        "customer (`wrap_up` null).",
         payload={
             "conversation_id": "the conversation (integer)",
             "queue": "the queue's slug, or null",
-            "wrap_up": "the wrap-up code",
+            "wrap_up": "the agent's wrap-up code, or null when the customer closed it",
             "closed_at": "when (ISO 8601)",
         },
     ),

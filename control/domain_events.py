@@ -5,6 +5,7 @@ docs/integrations.md, and both versions are declared until the old one is retire
 from lanekassen_ai.event_types import EventType
 
 CASE_DECIDED = "control.case.decided"
+CASE_REOPENED = "control.case.reopened"
 DECISION_REVERSED = "control.case.decision_reversed"
 APPEAL_RECEIVED = "control.appeal.received"
 DOCUMENTATION_REQUESTED = "control.case.documentation_requested"
@@ -25,6 +26,21 @@ EVENT_TYPES: tuple[EventType, ...] = (
             "academic_year": "the application's academic year (integer)",
             "outcome": "`CAUGHT` or `CLEARED`",
             "decided_at": "when it was decided (ISO 8601)",
+        },
+    ),
+    EventType(
+        name=CASE_REOPENED,
+        version=1,
+        description="A manager reopened a decided case: the decision in force is withdrawn "
+        "(a `CAUGHT` no longer holds until the case is decided again) and the case is worked again.",
+        payload={
+            "case_id": "the control case (integer)",
+            "campaign_id": "its campaign (integer)",
+            "application_id": "the application (string)",
+            "academic_year": "the application's academic year (integer)",
+            "previous_outcome": "the outcome withdrawn, `CAUGHT` or `CLEARED`",
+            "withdrawn_decision_id": "the decision version withdrawn (integer)",
+            "reopened_at": "when (ISO 8601)",
         },
     ),
     EventType(

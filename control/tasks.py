@@ -8,6 +8,7 @@ from django.db import OperationalError
 
 from control.services.campaigns import control_campaign_select, control_campaigns_recover
 from control.services.notices import notice_send
+from control.services.reminders import documentation_notices_send
 from control.services.scoring import scoring_run_execute, scoring_runs_recover
 from control.services.training import risk_model_version_train
 from lanekassen_ai.services.audit import AuditContext
@@ -79,3 +80,15 @@ def notice_send_task(self: Any, notice_id: int) -> dict[str, int | str]:
     final = bool(self.request.is_eager) or self.request.retries >= self.max_retries
     notice = notice_send(notice_id=notice_id, final_attempt=final)
     return {"notice": notice.pk, "status": notice.status}
+
+
+@shared_task(
+    name="control.documentation_notices",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def documentation_notices_task(**context: Any) -> dict[str, int]:
+    """Every hour (django-celery-beat, see migration 0007): reminders before documentation
+    deadlines and notices that a deadline passed, each once per request."""
+    return documentation_notices_send(context=AuditContext.for_task(**context))

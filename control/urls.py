@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from control.views import campaigns, cases, insight, models
+from control.views import appeals, campaigns, cases, insight, models
 
 app_name = "control"
 urlpatterns: list = [
@@ -34,6 +34,13 @@ urlpatterns: list = [
     ),
     path("cases/<int:pk>/decide/", cases.CaseDecideView.as_view(), name="case-decide"),
     path("cases/<int:pk>/reopen/", cases.CaseReopenView.as_view(), name="case-reopen"),
+    path(
+        "cases/<int:pk>/letters/<int:letter_pk>/",
+        appeals.CaseLetterDownloadView.as_view(),
+        name="case-letter-download",
+    ),
+    path("cases/<int:pk>/appeals/", appeals.CaseAppealRegisterView.as_view(), name="case-appeal-register"),
+    path("appeals/<int:pk>/decide/", appeals.AppealDecideView.as_view(), name="appeal-decide"),
     # The customer id is a query parameter: it may hold any character (`/`, `..`, `?`), and
     # a path segment would be rewritten by browsers and proxies.
     path(

@@ -25,6 +25,16 @@ urlpatterns: list = [
         name="case-detail",
     ),
     path(
+        "saker/<int:pk>/klage/",
+        login_required(student.StudentAppealView.as_view(), login_url=LOGIN),
+        name="case-appeal",
+    ),
+    path(
+        "saker/<int:pk>/brev/<int:letter_pk>/",
+        login_required(student.StudentLetterDownloadView.as_view(), login_url=LOGIN),
+        name="letter-download",
+    ),
+    path(
         "saker/<int:pk>/dokumenter/<int:document_pk>/",
         login_required(student.StudentDocumentDownloadView.as_view(), login_url=LOGIN),
         name="document-download",

@@ -8,6 +8,8 @@ from django.apps import apps
 from django.http import HttpRequest
 from django.urls import reverse
 
+from lanekassen_ai.roles import Role
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -15,6 +17,13 @@ class NavItem:
     label: Any  # a lazy translation
     permission: str | None = None  # None: every logged-in user
     order: int = 100
+    employees_only: bool = False  # hidden from students (a user whose only role is student)
+
+
+def user_is_employee(*, user: Any) -> bool:
+    """Whether a logged-in user works for the agency: a superuser, or a member of any role
+    but the student's."""
+    return bool(user.is_superuser) or user.groups.exclude(name=Role.STUDENT).exists()
 
 
 def navigation_items_for(*, user: Any) -> list[dict[str, str]]:
@@ -24,7 +33,12 @@ def navigation_items_for(*, user: Any) -> list[dict[str, str]]:
     items: list[NavItem] = []
     for config in apps.get_app_configs():
         items.extend(getattr(config, "navigation", ()))
-    visible = [i for i in items if i.permission is None or user.has_perm(i.permission)]
+    employee = user_is_employee(user=user)
+    visible = [
+        i
+        for i in items
+        if (i.permission is None or user.has_perm(i.permission)) and (employee or not i.employees_only)
+    ]
     visible.sort(key=lambda i: (i.order, str(i.label)))
     return [{"label": str(i.label), "url": reverse(i.url_name), "url_name": i.url_name} for i in visible]
 

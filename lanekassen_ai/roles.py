@@ -37,12 +37,14 @@ class Capability(models.TextChoices):
     VIEW_OWN_CONTROL_CASES = "view_own_control_cases", "Can see and answer their own control cases"
     VIEW_EVENTS = "view_events", "Can read the domain events feed"
     MANAGE_WEBHOOKS = "manage_webhooks", "Can manage webhook subscriptions and redeliver events"
+    HANDLE_APPEALS = "handle_appeals", "Can register and decide appeals against control decisions"
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.CASEWORKER: frozenset(
         {
             Capability.WORK_CONTROL_CASES,
+            Capability.HANDLE_APPEALS,
             Capability.VIEW_PERSONAL_DATA,
             Capability.ANSWER_CHATS,
             Capability.REVIEW_CHAT_MESSAGES,

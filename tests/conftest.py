@@ -98,14 +98,77 @@ def redis_celery_worker(transactional_db: None) -> Iterator[Any]:
         app.conf.task_always_eager = True
 
 
+class CeleryProcesses:
+    """Starts real `celery worker` (and `celery beat`) processes on the test database and
+    the Redis broker; see the `worker_processes` fixture."""
+
+    def __init__(self, *, tmp_path: Any, database_url: str, broker: str) -> None:
+        self.tmp_path, self.database_url, self.broker = tmp_path, database_url, broker
+        self.started: list[tuple[subprocess.Popen[bytes], Any]] = []
+
+    def _start(self, args: list[str], env: dict[str, str], name: str) -> subprocess.Popen[bytes]:
+        log = (self.tmp_path / f"{name}-{len(self.started)}.log").open("wb")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "lanekassen_ai", *args],
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "lanekassen_ai.settings.test",
+                "DATABASE_URL": self.database_url,
+                "CELERY_BROKER_URL": self.broker,
+                **env,
+            },
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=django_settings.BASE_DIR,
+        )
+        self.started.append((process, log))
+        return process
+
+    def __call__(self, **env: str) -> subprocess.Popen[bytes]:
+        """A worker (solo pool: the main process does the work, so SIGKILL of it loses the job)."""
+        return self._start(
+            [
+                "worker",
+                "--pool=solo",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"test-{len(self.started)}-{os.getpid()}@%h",
+            ],
+            env,
+            "worker",
+        )
+
+    def beat(self, **env: str) -> subprocess.Popen[bytes]:
+        """celery beat with the project's scheduler (django-celery-beat's database schedule),
+        reading the schedule at least every second."""
+        return self._start(
+            [
+                "beat",
+                "--loglevel=INFO",
+                "--max-interval=1",
+                f"--schedule={self.tmp_path / 'beat-schedule'}",
+                f"--pidfile={self.tmp_path / 'beat.pid'}",
+            ],
+            env,
+            "beat",
+        )
+
+    def stop_all(self) -> None:
+        for process, log in self.started:
+            if process.poll() is None:
+                process.kill()
+            process.wait(timeout=30)
+            log.close()
+
+
 @pytest.fixture
-def worker_processes(
-    transactional_db: None, tmp_path: Any
-) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
-    """Start real `celery worker` processes (solo pool: the main process does the work, so
-    SIGKILL of it loses the job) on the test database and the Redis broker, with extra
-    environment variables. Every process still running is killed at the end; the logs
-    are printed when a test fails."""
+def worker_processes(transactional_db: None, tmp_path: Any) -> Iterator[CeleryProcesses]:
+    """Start real `celery worker` processes (call it) or `celery beat` (`.beat()`) on the
+    test database and the Redis broker, with extra environment variables. Every process
+    still running is killed at the end; the logs are printed when a test fails."""
     broker = django_settings.CELERY_BROKER_URL
     if not broker.startswith("redis://"):
         pytest.fail("This test needs a Redis broker: set CELERY_BROKER_URL=redis://... (make test does).")
@@ -114,47 +177,10 @@ def worker_processes(
         f"postgres://{quote(db['USER'] or '')}:{quote(str(db['PASSWORD'] or ''))}@{db['HOST'] or '127.0.0.1'}"
         f":{db['PORT'] or 5432}/{db['NAME']}"
     )
-    started: list[tuple[subprocess.Popen[bytes], Any]] = []
-
-    def start(**env: str) -> subprocess.Popen[bytes]:
-        log = (tmp_path / f"worker-{len(started)}.log").open("wb")
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "lanekassen_ai",
-                "worker",
-                "--pool=solo",
-                "--loglevel=WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"test-{len(started)}-{os.getpid()}@%h",
-            ],
-            env={
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "lanekassen_ai.settings.test",
-                "DATABASE_URL": database_url,
-                "CELERY_BROKER_URL": broker,
-                **env,
-            },
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=django_settings.BASE_DIR,
-        )
-        started.append((process, log))
-        return process
-
-    yield start
-    for process, log in started:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=30)
-        log.close()
-    for path in sorted(tmp_path.glob("worker-*.log")):
+    processes = CeleryProcesses(tmp_path=tmp_path, database_url=database_url, broker=broker)
+    yield processes
+    processes.stop_all()
+    for path in sorted([*tmp_path.glob("worker-*.log"), *tmp_path.glob("beat-*.log")]):
         print(f"--- {path.name}\n{path.read_text(errors='replace')[-4000:]}")
 
 

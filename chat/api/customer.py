@@ -138,9 +138,15 @@ class CustomerAPIView(APIView):
         return super().handle_exception(exc)
 
 
+# One instance for every reply: a new one deep-copies its declared fields (and the nested
+# reply's) on each use, which cost about a twentieth of a reply's CPU. Rendering only reads
+# the fields, so threads can share it.
+_POSTED = MessagePostedSerializer()
+
+
 def _posted(*, reply: Reply | None, state: str) -> Response:
-    body = MessagePostedSerializer({"reply": asdict(reply) if reply is not None else None, "state": state})
-    return Response(body.data, status=status.HTTP_201_CREATED)
+    body = _POSTED.to_representation({"reply": asdict(reply) if reply is not None else None, "state": state})
+    return Response(body, status=status.HTTP_201_CREATED)
 
 
 class ConversationCreateView(CustomerAPIView):

@@ -8,7 +8,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chat.api.serializers_agent import QueueLiveSerializer
-from chat.api.serializers_statistics import StatisticsReportSerializer
+from chat.api.serializers_statistics import (
+    ForecastReportSerializer,
+    StaffingPlanSerializer,
+    StatisticsReportSerializer,
+)
 from chat.selectors.forecast import (
     ForecastQueryError,
     forecast_params_parse,
@@ -100,7 +104,7 @@ class StaffingPlanView(APIView):
                 "shrinkage", float, description="share of paid time not available, 0-1 (default 0)"
             ),
         ],
-        responses=dict,
+        responses={200: StaffingPlanSerializer},
     )
     def get(self, request: Request) -> Response:
         """The `staffing_plan` command's figures as JSON (same fields): Erlang A with a
@@ -122,7 +126,7 @@ class StaffingPlanView(APIView):
             )
         except StaffingInputError as exc:
             raise ValidationError({"detail": str(exc)}) from exc
-        return Response(plan.as_dict())
+        return Response(StaffingPlanSerializer(plan.as_dict()).data)
 
 
 class ForecastView(APIView):
@@ -138,7 +142,7 @@ class ForecastView(APIView):
             OpenApiParameter("shrinkage", float, description="share of paid time not available (default 0)"),
             OpenApiParameter("target_service_level", float, description="the plan's target (default 0.8)"),
         ],
-        responses=dict,
+        responses={200: ForecastReportSerializer},
     )
     def get(self, request: Request) -> Response:
         """Arrivals forecast per queue and half hour with its interval, the backtest over
@@ -158,4 +162,4 @@ class ForecastView(APIView):
         report = queue_forecast_report(today=timezone.localdate(), weeks=weeks, queue=queue)
         body = report.as_dict()
         body["plan"] = forecast_plan_rows(report=report, options=options)
-        return Response(body)
+        return Response(ForecastReportSerializer(body).data)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chat.api import agent, customer, statistics
+from chat.api import agent, customer, modeller, statistics, statistics_csv, supervision
 
 urlpatterns: list = [
     # Customer chat (anonymous, X-Conversation-Token)
@@ -61,8 +61,28 @@ urlpatterns: list = [
         agent.AgentReassignView.as_view(),
         name="chat-agent-reassign",
     ),
+    path(
+        "supervision/conversations/",
+        supervision.ConversationSupervisionView.as_view(),
+        name="chat-conversation-supervision",
+    ),
     path("statistics/", statistics.StatisticsView.as_view(), name="chat-statistics"),
     path("statistics/live/", statistics.StatisticsLiveView.as_view(), name="chat-statistics-live"),
+    path("statistics/csv/", statistics_csv.StatisticsCsvView.as_view(), name="chat-statistics-csv"),
     path("staffing-plan/", statistics.StaffingPlanView.as_view(), name="chat-staffing-plan"),
     path("forecast/", statistics.ForecastView.as_view(), name="chat-forecast"),
+    # Teaching the assistants: intents, phrases, models, review
+    path("intents/", modeller.IntentListView.as_view(), name="chat-intent-list"),
+    path("intents/<int:pk>/", modeller.IntentDetailView.as_view(), name="chat-intent-detail"),
+    path("intents/<int:pk>/phrases/", modeller.IntentPhrasesView.as_view(), name="chat-intent-phrases"),
+    path("phrases/<int:pk>/", modeller.PhraseDeleteView.as_view(), name="chat-phrase-delete"),
+    path("models/", modeller.IntentModelListView.as_view(), name="chat-model-list"),
+    path("models/train/", modeller.IntentTrainingStartView.as_view(), name="chat-model-train"),
+    path(
+        "models/train/<int:pk>/", modeller.IntentTrainingRunView.as_view(), name="chat-model-train-progress"
+    ),
+    path("review/", modeller.ReviewListView.as_view(), name="chat-review-list"),
+    path("review/<int:pk>/assign/", modeller.ReviewAssignView.as_view(), name="chat-review-assign"),
+    path("review/<int:pk>/dismiss/", modeller.ReviewDismissView.as_view(), name="chat-review-dismiss"),
+    path("review/bulk/", modeller.ReviewBulkView.as_view(), name="chat-review-bulk"),
 ]

@@ -17,6 +17,7 @@ from chat.ml.pipeline import (
     Thresholds,
     decision_from_probabilities,
     is_background,
+    pipeline_correct,
     pipeline_train,
     pipeline_vocabulary,
     vocabulary_coverage,
@@ -45,7 +46,10 @@ def _fold(
         test_idx,
         [str(c) for c in model.classes_],
         model.predict_proba(test_texts),
-        [vocabulary_coverage(text=t, vocabulary=vocabulary) for t in test_texts],
+        [
+            vocabulary_coverage(text=t, vocabulary=vocabulary)
+            for t in pipeline_correct(pipeline=model, texts=test_texts)
+        ],
     )
 
 

@@ -9,6 +9,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from chat.ml.spelling import SpellingCorrector
 from chat.ml.text import text_content_tokens, text_fold, text_normalise, text_sentences, text_split
 
 # The background class: generic and off-topic phrases shipped with the catalogue, so the
@@ -27,9 +28,10 @@ def is_background(label: str) -> bool:
 
 
 def pipeline_build(*, random_state: int = 0) -> Pipeline:
-    """Word n-grams over stemmed, folded tokens plus character n-grams (robust to typos
-    and compound words), into a multinomial logistic regression whose probabilities are
-    well calibrated for a linear text model."""
+    """Spelling correction against the training phrases' own words, then word n-grams
+    over stemmed, folded tokens plus character n-grams (robust to the typos left and to
+    compound words), into a multinomial logistic regression whose probabilities are well
+    calibrated for a linear text model."""
     words = TfidfVectorizer(
         preprocessor=text_normalise,
         tokenizer=text_split,
@@ -48,6 +50,7 @@ def pipeline_build(*, random_state: int = 0) -> Pipeline:
     )
     return Pipeline(
         [
+            ("spelling", SpellingCorrector()),
             ("features", FeatureUnion([("words", words), ("chars", chars)])),
             ("classifier", LogisticRegression(C=20.0, max_iter=1000, random_state=random_state)),
         ]
@@ -67,6 +70,13 @@ def pipeline_vocabulary(*, pipeline: Pipeline) -> frozenset[str]:
     """The unigram tokens the word features were trained on."""
     words: TfidfVectorizer = pipeline.named_steps["features"].transformer_list[0][1]
     return frozenset(term for term in words.vocabulary_ if " " not in term)
+
+
+def pipeline_correct(*, pipeline: Pipeline, texts: Sequence[str]) -> list[str]:
+    """`texts` as the pipeline's features see them after spelling correction (unchanged
+    for a model stored before the pipeline had a spelling step)."""
+    spelling = pipeline.named_steps.get("spelling")
+    return list(texts) if spelling is None else spelling.transform(texts)
 
 
 def vocabulary_coverage(*, text: str, vocabulary: frozenset[str]) -> float:
@@ -142,6 +152,7 @@ def pipeline_decide(
     the grant?" is about the grant, not a greeting."""
     candidates = [text, *text_sentences(text)]
     classes = list(pipeline.classes_)
+    corrected = pipeline_correct(pipeline=pipeline, texts=candidates)
     decisions = [
         decision_from_probabilities(
             classes=classes,
@@ -149,7 +160,7 @@ def pipeline_decide(
             thresholds=thresholds,
             coverage=vocabulary_coverage(text=candidate, vocabulary=vocabulary),
         )
-        for candidate, row in zip(candidates, pipeline.predict_proba(candidates), strict=True)
+        for candidate, row in zip(corrected, pipeline.predict_proba(candidates), strict=True)
     ]
     # max() keeps the first of equals, so the whole message wins a tie.
     return max(decisions, key=lambda d: (_KIND_RANK[d.kind], d.confidence))

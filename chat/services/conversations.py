@@ -9,19 +9,21 @@ offers a human. Once handed over, the bot stays silent: messages go to the agent
 
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from chat.limits import MAX_MESSAGE_LENGTH
-from chat.models import Assistant, Conversation, Intent, Message, ReviewItem
-from chat.services.assistant import message_understand
+from chat.models import Assistant, Conversation, Intent, IntentModelVersion, Message, ReviewItem
+from chat.services.assistant import VERSION_FIELDS, active_model_from_json, message_understand
 from chat.services.knowledge import other_agencies
 from chat.services.queues import (
     QueueError,
@@ -30,6 +32,7 @@ from chat.services.queues import (
     queue_for_intent,
 )
 from chat.services.statistics import conversation_stats_refresh_on_commit
+from lanekassen_ai.services.events import event_emit
 
 # The intent whose choice means "let me talk to a person", per assistant.
 HUMAN_INTENT_SLUGS = ("contact_human", "una_human")
@@ -175,7 +178,10 @@ def _text_checked(text: Any) -> str:
 
 
 def _locked(conversation: Conversation) -> Conversation:
-    locked = Conversation.objects.select_for_update().select_related("assistant").get(pk=conversation.pk)
+    # OF self: the assistant row is read, not locked (every conversation of an assistant
+    # shares it, and a plain FOR UPDATE would make their replies wait for each other).
+    rows = Conversation.objects.select_for_update(of=("self",)).select_related("assistant")
+    locked = rows.get(pk=conversation.pk)
     if locked.state in (Conversation.State.CLOSED, Conversation.State.ABANDONED):
         raise ConversationError(
             f"Conversation {locked.pk} is {locked.state}; it takes no more messages.", status=409
@@ -218,9 +224,13 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
         conversation.save(update_fields=["last_customer_activity_at", "awaiting_agent_since"])
         caller.state = conversation.state
         return None
-    answered_before = _last_answered_customer_message(conversation)
+    active_model, previous = _reply_context(conversation)
+    answered_before = _answered_message(previous)
     understanding = message_understand(
-        assistant=conversation.assistant, text=text, default_language=conversation.language
+        assistant=conversation.assistant,
+        text=text,
+        default_language=conversation.language,
+        version=active_model_from_json(active_model),
     )
     decision, language = understanding.decision, understanding.language
     # The standard the customer writes in is the conversation's from now on: the agent
@@ -300,15 +310,58 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
     return reply
 
 
-def _last_answered_customer_message(conversation: Conversation) -> Message | None:
-    """The customer's previous message, if the bot answered it on its own."""
-    last = (
-        Message.objects.filter(conversation=conversation, sender=Message.Sender.CUSTOMER)
-        .order_by("-id")
-        .only("pk", "text", "intent_id", "action", "confidence")
-        .first()
+_PREVIOUS_FIELDS = ("id", "text", "intent_id", "action", "confidence")
+
+
+@cache
+def _reply_context_sql() -> str:
+    def json_of(fields: tuple[str, ...]) -> str:
+        return "json_build_object(" + ", ".join(f"'{f}', {'id' if f == 'pk' else f}" for f in fields) + ")"
+
+    # Identifiers from our own model metadata; every value is a bound parameter.
+    versions, messages = IntentModelVersion._meta.db_table, Message._meta.db_table
+    active = f"SELECT {json_of(VERSION_FIELDS)} FROM {versions} WHERE assistant_id = %s AND status = %s"  # noqa: S608
+    previous = (
+        f"SELECT {json_of(_PREVIOUS_FIELDS)} FROM {messages}"  # noqa: S608
+        " WHERE conversation_id = %s AND sender = %s ORDER BY id DESC LIMIT 1"
     )
-    return last if last is not None and last.action == "answer" else None
+    return f"SELECT ({active}), ({previous})"
+
+
+def _reply_context(conversation: Conversation) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The assistant's active model version and the customer's previous message, as JSON,
+    in one round trip. Written once as SQL: the ORM spent more CPU building this query
+    on every reply than the database spent answering it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _reply_context_sql(),
+            [
+                conversation.assistant_id,
+                IntentModelVersion.Status.ACTIVE,
+                conversation.pk,
+                Message.Sender.CUSTOMER,
+            ],
+        )
+        row = cursor.fetchone()
+    return _json_value(row[0]), _json_value(row[1])
+
+
+def _json_value(value: Any) -> dict[str, Any] | None:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _answered_message(previous: dict[str, Any] | None) -> Message | None:
+    """The customer's previous message (as read with the row lock), if the bot answered it
+    on its own."""
+    if previous is None or previous["action"] != "answer":
+        return None
+    return Message(
+        pk=previous["id"],
+        text=previous["text"],
+        intent_id=previous["intent_id"],
+        action=previous["action"],
+        confidence=previous["confidence"],
+    )
 
 
 def _answer_did_not_help(message: Message, conversation: Conversation) -> None:
@@ -485,7 +538,7 @@ def conversation_option_choose(*, conversation: Conversation, option: Any) -> Re
     if intent is None:
         raise ConversationError(f"option: {option!r} is no longer an intent of this assistant.", status=409)
     language = conversation.language
-    answered_question = _last_answered_customer_message(conversation)
+    answered_question = _answered_message(_reply_context(conversation)[1])
     Message.objects.create(
         conversation=conversation,
         sender=Message.Sender.CUSTOMER,
@@ -550,6 +603,17 @@ def conversation_close_by_customer(*, conversation: Conversation) -> Conversatio
         locked.state = Conversation.State.CLOSED
         locked.closed_at = timezone.now()
         locked.save(update_fields=["state", "closed_at"])
+        # The same event as an agent's close, whichever door closes the conversation.
+        event_emit(
+            type="chat.conversation.closed",
+            version=1,
+            payload={
+                "conversation_id": locked.pk,
+                "queue": locked.queue.slug if locked.queue else None,
+                "wrap_up": None,
+                "closed_at": locked.closed_at,
+            },
+        )
         conversation_stats_refresh_on_commit(conversation=locked)
     return locked
 

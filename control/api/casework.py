@@ -10,6 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from control.api.campaigns import CampaignWriteMixin
+from control.api.case_actions import CaseActionsMixin
 from control.api.serializers_casework import (
     CampaignStatisticsSerializer,
     ControlCampaignSerializer,
@@ -56,7 +58,7 @@ def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
 
 
-class ControlCaseViewSet(AuditContextAPIMixin, viewsets.ReadOnlyModelViewSet):
+class ControlCaseViewSet(CaseActionsMixin, AuditContextAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Control cases of confirmed campaigns. The list masks the fødselsnummer; reading one
     case shows it in full and is audited like opening the case page."""
 
@@ -172,14 +174,15 @@ class ControlCaseViewSet(AuditContextAPIMixin, viewsets.ReadOnlyModelViewSet):
         return Response(ControlCaseListSerializer(control_case_get(case_id=case.pk)).data)
 
 
-class ControlCampaignViewSet(AuditContextAPIMixin, viewsets.ReadOnlyModelViewSet):
-    """Campaigns (no personal data) and their statistics."""
+class ControlCampaignViewSet(CampaignWriteMixin, AuditContextAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """Campaigns (no personal data) and their statistics; managers create, confirm,
+    discard and retry them (control/api/campaigns.py)."""
 
     serializer_class = ControlCampaignSerializer
     filter_backends: list[Any] = []
 
     def get_permissions(self) -> list[Any]:
-        # Reading is for the statistics readers; anything else (retry) for the managers.
+        # Reading is for the statistics readers; anything else (writes) for the managers.
         if self.action in ("list", "retrieve", "statistics"):
             return [STATISTICS_READERS()]
         return [CAMPAIGN_MANAGERS()]

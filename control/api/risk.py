@@ -22,6 +22,7 @@ from control.api.serializers_risk import (
     ScoringRunCreateSerializer,
     ScoringRunSerializer,
 )
+from control.api.training import RiskModelTrainingMixin
 from control.models import RiskModelVersion
 from control.selectors.risk import risk_model_version_list, scoring_run_list
 from control.services.imports import ImportRefused, applications_import
@@ -81,7 +82,7 @@ class ApplicationsImportView(AuditContextAPIMixin, APIView):
         return Response(ImportResultSerializer(result.run).data, status=status.HTTP_201_CREATED)
 
 
-class RiskModelVersionViewSet(AuditContextAPIMixin, viewsets.ReadOnlyModelViewSet):
+class RiskModelVersionViewSet(RiskModelTrainingMixin, AuditContextAPIMixin, viewsets.ReadOnlyModelViewSet):
     """The model registry: every trained version with its metrics, fairness report and
     provenance. Activation and retirement are audited."""
 
@@ -90,9 +91,11 @@ class RiskModelVersionViewSet(AuditContextAPIMixin, viewsets.ReadOnlyModelViewSe
     filterset_fields = ["status", "algorithm"]
 
     def get_permissions(self) -> list[Any]:
-        if self.action in ("activate", "retire"):
-            return [MODEL_MANAGERS()]
-        return [MODEL_READERS()]
+        # Reading is for the model readers; anything else (also an unmapped method on a
+        # write route) for the managers.
+        if self.action in ("list", "retrieve"):
+            return [MODEL_READERS()]
+        return [MODEL_MANAGERS()]
 
     def get_queryset(self) -> Any:
         return risk_model_version_list()
@@ -125,9 +128,9 @@ class ScoringRunViewSet(AuditContextAPIMixin, mixins.CreateModelMixin, viewsets.
     filterset_fields = ["academic_year", "status"]
 
     def get_permissions(self) -> list[Any]:
-        if self.action in ("create", "retry"):
-            return [MODEL_MANAGERS()]
-        return [MODEL_READERS()]
+        if self.action in ("list", "retrieve"):
+            return [MODEL_READERS()]
+        return [MODEL_MANAGERS()]
 
     def get_queryset(self) -> Any:
         return scoring_run_list()

@@ -2,14 +2,41 @@
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
+from control.api.serializers_appeals import AppealSerializer, LetterSerializer
 from control.ml.schema import national_id_mask
 from control.models import CaseDocument, ControlCampaign, ControlCase, ControlDecision, DocumentationRequest
 from control.models.applications import ControlOutcome
 from control.selectors.casework import control_case_shows_risk
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A case waiting for documents",
+            response_only=True,
+            status_codes=["200", "201", "202"],
+            value={
+                "id": 812,
+                "campaign": 14,
+                "application_id": "S2024-000123",
+                "academic_year": 2024,
+                "national_id_masked": "170598*****",
+                "selection_reason": "RISK",
+                "selection_probability": 1.0,
+                "score": 0.91,
+                "risk_rank": 3,
+                "status": "AWAITING_DOCUMENTS",
+                "assigned_to": "saksbehandler1",
+                "documentation_deadline": "2026-12-22",
+                "outcome": "",
+                "locked": False,
+            },
+        )
+    ]
+)
 class ControlCaseListSerializer(serializers.ModelSerializer):
     """A worklist row: the fødselsnummer masked, as in the page's list."""
 
@@ -69,6 +96,23 @@ class DocumentationRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A lease the student sent",
+            response_only=True,
+            status_codes=["200", "201", "202"],
+            value={
+                "id": 5120,
+                "document_type": "LEASE",
+                "original_name": "leiekontrakt.pdf",
+                "content_type": "application/pdf",
+                "size": 184220,
+                "uploaded_at": "2026-12-01T10:15:00+01:00",
+            },
+        )
+    ]
+)
 class CaseDocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseDocument
@@ -98,10 +142,22 @@ class ControlDecisionSerializer(serializers.ModelSerializer):
 
 
 class TimelineEntrySerializer(serializers.Serializer):
-    """One step of the case history; `id` is the request, document, decision or reopening."""
+    """One step of the case history; `id` is the request, document, decision, reopening,
+    notice, letter or appeal."""
 
     when = serializers.DateTimeField()
-    kind = serializers.ChoiceField(choices=["request", "document", "decision", "reopening", "notice"])
+    kind = serializers.ChoiceField(
+        choices=[
+            "request",
+            "document",
+            "decision",
+            "reopening",
+            "notice",
+            "letter",
+            "appeal",
+            "appeal_decision",
+        ]
+    )
     actor = serializers.CharField()
     id = serializers.IntegerField(source="obj.pk")
     text = serializers.SerializerMethodField()
@@ -116,6 +172,14 @@ class TimelineEntrySerializer(serializers.Serializer):
             return f"v{obj.version} {obj.outcome} ({obj.basis}): {obj.justification}"
         if entry.kind == "notice":
             return f"{obj.kind} {obj.channel} to {obj.recipient or '-'}: {obj.status} {obj.error}".strip()
+        if entry.kind == "letter":
+            deadline = f", appeal deadline {obj.appeal_deadline.isoformat()}" if obj.appeal_deadline else ""
+            return f"letter {obj.kind} ({obj.language}){deadline}"
+        if entry.kind == "appeal":
+            due = obj.deadline.isoformat()
+            return f"appeal against v{obj.decision.version} ({obj.source}), due {due}: {obj.text}"
+        if entry.kind == "appeal_decision":
+            return f"appeal {obj.status}: {obj.result_justification}"
         return f"reopened, v{obj.withdrawn_decision.version} withdrawn: {obj.reason}"
 
 
@@ -135,6 +199,8 @@ class ControlCaseDetailSerializer(ControlCaseListSerializer):
     current_decision = ControlDecisionSerializer(read_only=True, allow_null=True)
     decisions = ControlDecisionSerializer(many=True, read_only=True)
     timeline = TimelineEntrySerializer(many=True, read_only=True)
+    letters = LetterSerializer(many=True, read_only=True)
+    appeals = AppealSerializer(many=True, read_only=True)
 
     class Meta(ControlCaseListSerializer.Meta):
         fields = [
@@ -151,6 +217,8 @@ class ControlCaseDetailSerializer(ControlCaseListSerializer):
             "current_decision",
             "decisions",
             "timeline",
+            "letters",
+            "appeals",
         ]
         read_only_fields = fields
 
@@ -180,6 +248,31 @@ class DecisionInputSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A proposed campaign",
+            response_only=True,
+            status_codes=["200", "201", "202"],
+            value={
+                "id": 14,
+                "name": "Bostedskontroll 2024",
+                "academic_year": 2024,
+                "budget_count": 500,
+                "budget_share": None,
+                "random_share": 0.1,
+                "documentation_days": 21,
+                "model_version": "rm-2024-01",
+                "status": "PROPOSED",
+                "progress": 100,
+                "error": "",
+                "case_count": 500,
+                "created_at": "2026-12-01T10:15:00+01:00",
+                "confirmed_at": None,
+            },
+        )
+    ]
+)
 class ControlCampaignSerializer(serializers.ModelSerializer):
     model_version = serializers.CharField(
         source="model_version.version", read_only=True, default=None, allow_null=True

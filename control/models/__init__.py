@@ -1,6 +1,7 @@
 """Control models: register data (customers, applications), the risk model registry and
 scores, and the casework (campaigns, cases, documents, decisions)."""
 
+from control.models.appeals import Appeal
 from control.models.applications import Application, Customer, ImportRun
 from control.models.casework import (
     CaseDocument,
@@ -12,11 +13,12 @@ from control.models.casework import (
     DoNotControlFlag,
     LetterTemplate,
 )
-from control.models.notices import ContactDetails, Notice
+from control.models.notices import ContactDetails, Letter, Notice
 from control.models.risk import RiskModelVersion, RiskScore, ScoringRun
 from control.models.students import StudentAccount
 
 __all__ = [
+    "Appeal",
     "Application",
     "CaseDocument",
     "ContactDetails",
@@ -28,6 +30,7 @@ __all__ = [
     "DoNotControlFlag",
     "DocumentationRequest",
     "ImportRun",
+    "Letter",
     "LetterTemplate",
     "Notice",
     "RiskModelVersion",

@@ -26,6 +26,18 @@ class ControlCampaign(models.Model):
     budget_count = models.PositiveIntegerField(_("antall kontroller"), null=True, blank=True)
     budget_share = models.FloatField(_("andel som kontrolleres"), null=True, blank=True)
     random_share = models.FloatField(_("tilfeldig andel av kontrollene"), default=0.10)
+
+    class RandomStrata(models.TextChoices):
+        NONE = "", _("Ingen (likt for alle)")
+        GENDER = "gender", _("Kjønn")
+        BIRTH_COUNTRY_GROUP = "birth_country_group", _("Fødeland (gruppe)")
+        AGE_BAND = "age_band", _("Aldersgruppe")
+
+    # The random draw shared out equally between this audit attribute's groups (each
+    # case keeps its own selection probability); blank = one uniform draw.
+    random_stratify_by = models.CharField(
+        _("tilfeldig trekk fordelt på"), max_length=24, blank=True, default="", choices=RandomStrata.choices
+    )
     documentation_days = models.PositiveSmallIntegerField(_("frist for dokumentasjon (dager)"), default=21)
     model_version = models.ForeignKey(
         RiskModelVersion, on_delete=models.PROTECT, related_name="campaigns", null=True, blank=True
@@ -160,6 +172,10 @@ class DocumentationRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
+    # Set once, under the request's row lock, when the reminder before the deadline and the
+    # notice that the deadline passed were queued (control.services.reminders).
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    deadline_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]
@@ -209,6 +225,7 @@ class ControlDecision(models.Model):
         DOCUMENTS_REVIEWED = "DOCUMENTS_REVIEWED", _("Dokumentasjonen er vurdert")
         DEADLINE_PASSED = "DEADLINE_PASSED", _("Fristen for dokumentasjon gikk ut")
         NOT_NEEDED = "NOT_NEEDED", _("I orden uten dokumentasjon")
+        APPEAL_REVERSED = "APPEAL_REVERSED", _("Omgjort etter klage")
         UNRECORDED = "UNRECORDED", _("Ikke registrert (vedtak fra før versjonering)")
 
     case = models.ForeignKey(ControlCase, on_delete=models.CASCADE, related_name="decisions")

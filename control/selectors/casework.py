@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
@@ -18,9 +19,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from control.ml.fairness import ratio_interval, ratio_status
+from control.ml.power import needed_for_width, weighted_rate
 from control.ml.schema import AGE_BANDS as SCHEMA_AGE_BANDS
 from control.ml.schema import GROUP_MIN_SIZE, group_label
 from control.models import (
+    Appeal,
     Application,
     CaseDocument,
     ControlCampaign,
@@ -30,6 +33,7 @@ from control.models import (
     Customer,
     DocumentationRequest,
     DoNotControlFlag,
+    Letter,
     RiskScore,
 )
 from control.models.applications import ControlOutcome
@@ -83,7 +87,7 @@ def risk_reasons_for_language(*, reasons: list[dict[str, Any]], language: str | 
     return texts
 
 
-def wilson_interval(*, successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
+def wilson_interval(*, successes: float, trials: float, z: float = 1.96) -> tuple[float, float]:
     """The Wilson score interval for a proportion (95% by default); (0, 0) without trials.
     Wilson rather than the normal approximation because hit rates near 5% with a few
     hundred cases would otherwise get intervals below zero."""
@@ -242,6 +246,18 @@ class RateWithInterval:
         self.rate = self.numerator / self.denominator if self.denominator else 0.0
         self.low, self.high = wilson_interval(successes=self.numerator, trials=self.denominator)
 
+    @classmethod
+    def weighted(cls, *, hits: list[bool], probabilities: list[float]) -> "RateWithInterval":
+        """Counts as drawn, but the rate weighted by 1 / selection probability (ml/power.py)
+        and its Wilson interval on the effective sample size: unbiased for a stratified
+        random draw, the plain share for a uniform one."""
+        result = cls(sum(hits), len(hits))
+        if hits and len(set(probabilities)) > 1:
+            rate, effective = weighted_rate(hits=np.array(hits), probabilities=np.array(probabilities))
+            result.rate = rate
+            result.low, result.high = wilson_interval(successes=rate * effective, trials=effective)
+        return result
+
 
 @dataclass
 class CampaignStatistics:
@@ -304,6 +320,17 @@ def control_campaign_statistics(*, campaign: ControlCampaign) -> CampaignStatist
     by_reason = {r: RateWithInterval(0, 0) for r in ControlCase.SelectionReason.values}
     for row in by_reason_rows:
         by_reason[row["selection_reason"]] = RateWithInterval(row["caught"], row["decided"])
+    # The random share's rate stands for the whole unpicked population: weighted by
+    # 1 / probability, which matters when the draw was stratified by audit group.
+    drawn = list(
+        cases.filter(status=S.DECIDED, selection_reason=ControlCase.SelectionReason.RANDOM).values_list(
+            "outcome", "selection_probability"
+        )
+    )
+    by_reason["RANDOM"] = RateWithInterval.weighted(
+        hits=[outcome == ControlOutcome.CAUGHT for outcome, _p in drawn],
+        probabilities=[p for _outcome, p in drawn],
+    )
     risk, random = by_reason["RISK"], by_reason["RANDOM"]
     lift = risk.rate / random.rate if risk.denominator and random.denominator and random.rate > 0 else None
 
@@ -440,6 +467,13 @@ _CASE_HISTORY_PREFETCHES = (
         "reopenings",
         queryset=ControlCaseReopening.objects.select_related("reopened_by", "withdrawn_decision"),
     ),
+    Prefetch("letters", queryset=Letter.objects.defer("content")),
+    Prefetch(
+        "appeals",
+        queryset=Appeal.objects.select_related(
+            "decision", "decision__decided_by", "registered_by", "decided_by", "new_decision"
+        ).prefetch_related("documents"),
+    ),
 )
 
 
@@ -455,14 +489,17 @@ class TimelineEntry:
     """One step in a case's history, in the order it happened."""
 
     when: Any
-    kind: str  # "request", "document", "decision", "reopening", "notice"
+    kind: (
+        str  # "request", "document", "decision", "reopening", "notice", "letter", "appeal", "appeal_decision"
+    )
     actor: str
     obj: Any
 
 
 def control_case_timeline(*, case: ControlCase) -> list[TimelineEntry]:
     """The whole history of a case: documentation requests, documents received, every
-    decision version, every reopening and every notice sent, oldest first. Reads the prefetched relations of
+    decision version, every reopening, every notice and letter sent, every appeal and its
+    result, oldest first. Reads the prefetched relations of
     control_case_get / customer_access_report, so it costs no query."""
 
     def who(user: Any) -> str:
@@ -477,8 +514,24 @@ def control_case_timeline(*, case: ControlCase) -> list[TimelineEntry]:
         *(TimelineEntry(d.decided_at, "decision", who(d.decided_by), d) for d in case.decisions.all()),
         *(TimelineEntry(r.reopened_at, "reopening", who(r.reopened_by), r) for r in case.reopenings.all()),
         *(TimelineEntry(n.created_at, "notice", "", n) for n in case.notices.all()),
+        *(TimelineEntry(x.created_at, "letter", "", x) for x in case.letters.all()),
+        *(TimelineEntry(a.received_at, "appeal", who(a.registered_by), a) for a in case.appeals.all()),
+        *(
+            TimelineEntry(a.decided_at, "appeal_decision", who(a.decided_by), a)
+            for a in case.appeals.all()
+            if a.decided_at is not None
+        ),
     ]
-    order = {"request": 0, "document": 1, "decision": 2, "reopening": 3, "notice": 4}
+    order = {
+        "request": 0,
+        "document": 1,
+        "appeal": 2,
+        "appeal_decision": 3,
+        "decision": 4,
+        "reopening": 5,
+        "letter": 6,
+        "notice": 7,
+    }
     return sorted(entries, key=lambda e: (e.when, order[e.kind], e.obj.pk))
 
 
@@ -557,3 +610,98 @@ def control_campaign_form_defaults() -> dict[str, Any]:
     """Starting values for a new campaign: the newest year with applications, 10% random."""
     latest = Application.objects.order_by("-academic_year").values_list("academic_year", flat=True).first()
     return {"academic_year": latest, "random_share": 0.10, "documentation_days": 21}
+
+
+@dataclass(frozen=True)
+class AppealRates:
+    """Appeals against "avdekket" decisions of one selection reason (or all) in a campaign."""
+
+    reason: str  # RISK, RANDOM or ALL
+    caught_cases: int  # cases that had an "avdekket" decision
+    appeals: int
+    decided: int
+    reversed: int
+
+    @property
+    def appeal_rate(self) -> float:
+        return self.appeals / self.caught_cases if self.caught_cases else 0.0
+
+    @property
+    def reversal_rate(self) -> float:
+        return self.reversed / self.decided if self.decided else 0.0
+
+
+def control_campaign_appeal_rates(*, campaign: ControlCampaign) -> dict[str, AppealRates]:
+    """Appeal rate (appeals per case decided "avdekket") and reversal rate (reversed per
+    decided appeal) per selection reason and in all, in two queries. The model's picks being
+    reversed more often than the random ones is a warning about the model."""
+    caught = dict(
+        ControlCase.objects.filter(campaign=campaign, decisions__outcome=ControlOutcome.CAUGHT)
+        .values("selection_reason")
+        .annotate(n=Count("id", distinct=True))
+        .values_list("selection_reason", "n")
+    )
+    rows = {
+        row["case__selection_reason"]: row
+        for row in Appeal.objects.filter(case__campaign=campaign)
+        .values("case__selection_reason")
+        .annotate(
+            appeals=Count("id"),
+            decided=Count("id", filter=~Q(status=Appeal.Status.RECEIVED)),
+            reversed=Count("id", filter=Q(status=Appeal.Status.REVERSED)),
+        )
+        .order_by()
+    }
+    rates = {}
+    for reason in ControlCase.SelectionReason.values:
+        row = rows.get(reason, {})
+        rates[reason] = AppealRates(
+            reason=reason,
+            caught_cases=caught.get(reason, 0),
+            appeals=row.get("appeals", 0),
+            decided=row.get("decided", 0),
+            reversed=row.get("reversed", 0),
+        )
+    rates["ALL"] = AppealRates(
+        reason="ALL",
+        caught_cases=sum(r.caught_cases for r in rates.values()),
+        appeals=sum(r.appeals for r in rates.values()),
+        decided=sum(r.decided for r in rates.values()),
+        reversed=sum(r.reversed for r in rates.values()),
+    )
+    return rates
+
+
+def control_campaign_power(
+    *, campaign: ControlCampaign, lift_width: float | None = None, hit_rate_width: float | None = None
+) -> dict[str, Any] | None:
+    """What the proposal's random share can tell (ml/power.py): the expected lift and
+    random hit rate with the width of their 95 % intervals, per audit group the expected
+    random cases, hit rate and its interval width, in plain group names; and, when a
+    width is asked for, the random cases and share of the budget it needs (None: not
+    reachable within the budget). None before the selection has run."""
+    summary = (campaign.preview or {}).get("power")
+    if not summary:
+        return None
+    needed = needed_for_width(summary=summary, lift_width=lift_width, hit_rate_width=hit_rate_width)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for attribute, rows in summary["groups"].items():
+        needed_rows = {row["group"]: row for row in needed["groups"].get(attribute, [])}
+        groups[attribute] = sorted(
+            (
+                {
+                    **row,
+                    "label": _group_label(attribute=attribute, value=row["group"]),
+                    "needed": needed_rows.get(row["group"]),
+                }
+                for row in rows
+            ),
+            key=lambda row: _group_order(row["group"]),
+        )
+    return {
+        **summary,
+        "groups": groups,
+        "lift_width_asked": lift_width,
+        "hit_rate_width_asked": hit_rate_width,
+        "needed_lift": needed["lift"],
+    }

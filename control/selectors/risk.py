@@ -341,16 +341,27 @@ def campaign_recall_expected_and_realised(*, campaign: Any) -> dict[str, Any]:
         .order_by("-finished_at", "-id")
         .first()
     )
-    caught_random = ControlCase.objects.filter(
-        campaign=campaign,
-        selection_reason=ControlCase.SelectionReason.RANDOM,
-        status=ControlCase.Status.DECIDED,
-        outcome="CAUGHT",
-    ).values("application_id")
-    scores = RiskScore.objects.filter(
-        model_version_id=campaign.model_version_id, application_id__in=caught_random
-    ).aggregate(total=Count("application_id"), top=Count("application_id", filter=Q(percentile__gt=75)))
-    realised = RateWithInterval(scores["top"] or 0, scores["total"] or 0)
+    caught_random = dict(
+        ControlCase.objects.filter(
+            campaign=campaign,
+            selection_reason=ControlCase.SelectionReason.RANDOM,
+            status=ControlCase.Status.DECIDED,
+            outcome="CAUGHT",
+        ).values_list("application_id", "selection_probability")
+    )
+    in_top = set(
+        RiskScore.objects.filter(
+            model_version_id=campaign.model_version_id,
+            application_id__in=list(caught_random),
+            percentile__gt=75,
+        ).values_list("application_id", flat=True)
+    )
+    # Weighted by 1 / selection probability: a stratified draw's groups count as often as
+    # they occur in the population, not as often as they were drawn.
+    realised = RateWithInterval.weighted(
+        hits=[application_id in in_top for application_id in caught_random],
+        probabilities=list(caught_random.values()),
+    )
     return {
         "expected": (run.drift or {}).get("expected_recall_at_25") if run else None,
         "drift_warning": bool((run.drift or {}).get("warning")) if run else False,

@@ -2,20 +2,26 @@
 documents, in plain words (why picked without score or rank, what to send, by when)."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from control.models import (
+    Appeal,
     CaseDocument,
     ControlCampaign,
     ControlCase,
     Customer,
     DocumentationRequest,
+    Letter,
     StudentAccount,
 )
+from control.models.applications import ControlOutcome
+from control.services.letters import decision_appeal_deadline
 
 SELECTION_EXPLANATIONS: dict[str, Any] = {
     ControlCase.SelectionReason.RANDOM: _(
@@ -34,6 +40,13 @@ STATUS_EXPLANATIONS: dict[str, Any] = {
     ControlCase.Status.AWAITING_DOCUMENTS: _("Vi venter på dokumentasjon fra deg."),
     ControlCase.Status.DOCUMENTS_RECEIVED: _("Vi har fått dokumentasjonen din og behandler saken."),
     ControlCase.Status.DECIDED: _("Saken er avgjort."),
+}
+APPEAL_STATUS_TEXTS: dict[str, Any] = {
+    Appeal.Status.RECEIVED: _(
+        "Vi har fått klagen din. En annen saksbehandler enn den som gjorde vedtaket behandler den."
+    ),
+    Appeal.Status.UPHELD: _("Klagen er behandlet, og vedtaket står ved lag."),
+    Appeal.Status.REVERSED: _("Klagen er behandlet, og vedtaket er endret til fordel for deg."),
 }
 
 
@@ -59,6 +72,8 @@ def student_case_list(*, customer: Customer) -> QuerySet[ControlCase]:
                 "documentation_requests", queryset=DocumentationRequest.objects.order_by("-requested_at")
             ),
             Prefetch("documents", queryset=CaseDocument.objects.order_by("uploaded_at")),
+            Prefetch("letters", queryset=Letter.objects.defer("content").order_by("created_at")),
+            Prefetch("appeals", queryset=Appeal.objects.select_related("decision").order_by("received_at")),
         )
         .order_by("-application__academic_year", "-pk")
     )
@@ -67,6 +82,16 @@ def student_case_list(*, customer: Customer) -> QuerySet[ControlCase]:
 def student_case_get(*, customer: Customer, case_id: int) -> ControlCase:
     """One of the student's own cases; ControlCase.DoesNotExist for anyone else's."""
     return student_case_list(customer=customer).get(pk=case_id)
+
+
+def student_letter_get(*, customer: Customer, case_id: int, letter_id: int) -> Letter:
+    """A letter on one of the student's own cases; Letter.DoesNotExist otherwise."""
+    return Letter.objects.select_related("case").get(
+        pk=letter_id,
+        case_id=case_id,
+        case__application__customer=customer,
+        case__campaign__status__in=[ControlCampaign.Status.CONFIRMED, ControlCampaign.Status.CLOSED],
+    )
 
 
 def student_document_get(*, customer: Customer, case_id: int, document_id: int) -> CaseDocument:
@@ -89,12 +114,20 @@ class StudentCaseView:
     documentation_request: DocumentationRequest | None
     documents: list[CaseDocument]
     can_upload: bool
+    letters: list[Letter]
+    appeals: list[Appeal]
+    appeal_deadline: date | None  # while the decision in force may be appealed
+    can_appeal: bool
 
 
 def student_case_view(*, case: ControlCase) -> StudentCaseView:
     """The student's view of a case (reads the prefetches of student_case_list)."""
     requests = list(case.documentation_requests.all())
     latest = max(requests, key=lambda r: r.requested_at) if requests else None
+    appeals = list(case.appeals.all())
+    decision = case.current_decision
+    appealable = case.locked and decision is not None and decision.outcome == ControlOutcome.CAUGHT
+    appeal_deadline = decision_appeal_deadline(decision=decision) if appealable and decision else None
     return StudentCaseView(
         case=case,
         why_selected=str(SELECTION_EXPLANATIONS[case.selection_reason]),
@@ -102,4 +135,10 @@ def student_case_view(*, case: ControlCase) -> StudentCaseView:
         documentation_request=latest,
         documents=list(case.documents.all()),
         can_upload=latest is not None and not case.locked,
+        letters=list(case.letters.all()),
+        appeals=appeals,
+        appeal_deadline=appeal_deadline,
+        can_appeal=appeal_deadline is not None
+        and timezone.localdate() <= appeal_deadline
+        and not any(a.status == Appeal.Status.RECEIVED for a in appeals),
     )

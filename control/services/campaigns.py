@@ -5,7 +5,9 @@ Selection design (why every case stores a reason and a probability):
 - RISK cases are the top of the model's ranking among the eligible applications. Given the
   scores the pick is deterministic, so their selection probability is stored as 1.0.
 - RANDOM cases are a uniform draw of ``n_random`` among the eligible applications that the
-  model did NOT pick (``M`` of them), so each has probability ``n_random / M``.
+  model did NOT pick (``M`` of them), so each has probability ``n_random / M``; or, when the
+  campaign stratifies by an audit attribute, ``n_random`` shared equally between that
+  attribute's groups, so a case of group g has probability ``n_g / M_g`` (ml/power.py).
 - Together this lets evaluation and training correct for the selection: the RANDOM cases
   weighted by ``1 / probability`` stand for every eligible application outside the risk
   picks, and the RISK cases stand for themselves. The RANDOM share alone is an unbiased
@@ -13,10 +15,10 @@ Selection design (why every case stores a reason and a probability):
 """
 
 import logging
-import random
 import secrets
 from datetime import timedelta
 
+import numpy as np
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -25,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from control.ml import power
 from control.models import (
     ControlCampaign,
     ControlCase,
@@ -65,6 +68,7 @@ def control_campaign_create(
     documentation_days: int = 21,
     model_version: RiskModelVersion | None = None,
     seed: int | None = None,
+    random_stratify_by: str = "",
     context: AuditContext,
 ) -> ControlCampaign:
     """Validate and store a campaign in status SELECTING; the caller then runs
@@ -89,6 +93,10 @@ def control_campaign_create(
     if not MIN_RANDOM_SHARE <= random_share <= 1:
         errors.setdefault("random_share", []).append(
             _("Den tilfeldige andelen må være minst 5 % (og høyst 100 %) for at kontrollen kan evalueres.")
+        )
+    if random_stratify_by not in ControlCampaign.RandomStrata.values:
+        errors.setdefault("random_stratify_by", []).append(
+            _("Velg kjønn, fødeland (gruppe), aldersgruppe eller ingen fordeling av det tilfeldige trekket.")
         )
     if documentation_days < 1:
         errors.setdefault("documentation_days", []).append(_("Fristen må være minst én dag."))
@@ -119,6 +127,7 @@ def control_campaign_create(
             budget_count=budget_count,
             budget_share=budget_share,
             random_share=random_share,
+            random_stratify_by=random_stratify_by,
             documentation_days=documentation_days,
             model_version=model_version,
             status=ControlCampaign.Status.SELECTING,
@@ -136,6 +145,7 @@ def control_campaign_create(
                 "academic_year": academic_year,
                 "budget_count": budget_count,
                 "budget_share": budget_share,
+                "random_stratify_by": random_stratify_by,
             },
         )
     return campaign
@@ -160,6 +170,7 @@ def control_campaign_start(
     random_share: float = DEFAULT_RANDOM_SHARE,
     documentation_days: int = 21,
     model_version: RiskModelVersion | None = None,
+    random_stratify_by: str = "",
     context: AuditContext,
 ) -> ControlCampaign:
     """Create a campaign (see `control_campaign_create`) and queue its selection after
@@ -174,6 +185,7 @@ def control_campaign_start(
         random_share=random_share,
         documentation_days=documentation_days,
         model_version=model_version,
+        random_stratify_by=random_stratify_by,
         context=context,
     )
     job_enqueue(
@@ -247,8 +259,10 @@ def control_campaigns_recover() -> dict[str, list[int]]:
     return {"requeued": recovered.requeued, "failed": recovered.failed}
 
 
-def _eligible_scores(*, campaign: ControlCampaign) -> list[tuple[str, float, int]]:
-    """(application_id, score, rank) of every eligible application, best rank first.
+def _eligible_scores(*, campaign: ControlCampaign) -> list[tuple[str, float, int, str, str, object]]:
+    """(application_id, score, rank, gender, birth country group, birth date) of every
+    eligible application, best rank first (the last three only for the random draw's audit
+    groups, never for the ranking).
 
     Not eligible: applications already controlled this year, applications already in a
     case (of this or another campaign) and customers with an active do-not-control flag.
@@ -260,7 +274,14 @@ def _eligible_scores(*, campaign: ControlCampaign) -> list[tuple[str, float, int
         .exclude(application__control_case__isnull=False)
         .exclude(application__customer_id__in=flagged)
         .order_by("rank", "application_id")
-        .values_list("application_id", "score", "rank")
+        .values_list(
+            "application_id",
+            "score",
+            "rank",
+            "application__customer__gender",
+            "application__customer__birth_country_group",
+            "application__customer__birth_date",
+        )
     )
 
 
@@ -303,9 +324,20 @@ def control_campaign_select(*, campaign_id: int) -> ControlCampaign:
         n_risk = budget - n_random
         risk_picks = eligible[:n_risk]
         rest = eligible[n_risk:]
-        rng = random.Random(campaign.seed)
-        random_picks = rng.sample(rest, n_random) if n_random else []
-        random_probability = n_random / len(rest) if rest else 0.0
+        groups = power.audit_groups(
+            gender=[row[3] for row in rest],
+            birth_country_group=[row[4] for row in rest],
+            birth_date=[row[5] for row in rest],
+            academic_year=campaign.academic_year,
+        )
+        stratify_by = campaign.random_stratify_by
+        positions, probabilities = power.random_draw(
+            pool_size=len(rest),
+            n_random=n_random,
+            seed=campaign.seed,
+            strata=groups[stratify_by] if stratify_by else None,
+        )
+        random_picks = [(*rest[i][:3], p) for i, p in zip(positions, probabilities, strict=True)]
         _progress(lease=lease, percent=20)
         chunk = getattr(settings, "CONTROL_SELECTION_CHUNK_SIZE", _INSERT_CHUNK)
 
@@ -319,18 +351,18 @@ def control_campaign_select(*, campaign_id: int) -> ControlCampaign:
                 risk_rank=rank,
                 priority=score,
             )
-            for app_id, score, rank in risk_picks
+            for app_id, score, rank, *_audit in risk_picks
         ] + [
             ControlCase(
                 campaign=campaign,
                 application_id=app_id,
                 selection_reason=ControlCase.SelectionReason.RANDOM,
-                selection_probability=random_probability,
+                selection_probability=probability,
                 score=score,
                 risk_rank=rank,
                 priority=score,
             )
-            for app_id, score, rank in random_picks
+            for app_id, score, rank, probability in random_picks
         ]
         for start in range(0, len(cases), chunk):
             # One transaction per chunk: committed (so the progress shows) when called from
@@ -343,7 +375,16 @@ def control_campaign_select(*, campaign_id: int) -> ControlCampaign:
         preview["risk"] = n_risk
         preview["random"] = n_random
         preview["eligible"] = len(eligible)
-        preview["random_probability"] = random_probability
+        # One probability for a uniform draw; per group (in "power") when stratified.
+        preview["random_probability"] = None if stratify_by else n_random / len(rest) if rest else 0.0
+        preview["power"] = power.power_summary(
+            risk_scores=np.array([row[1] for row in risk_picks], dtype=float),
+            pool_scores=np.array([row[1] for row in rest], dtype=float),
+            pool_groups=groups,
+            n_random=n_random,
+            budget=budget,
+            stratify_by=stratify_by,
+        )
         if not lease.release(status=ControlCampaign.Status.PROPOSED, progress=100, preview=preview, error=""):
             raise LeaseLost(f"campaign {campaign.pk} was taken over")
     except LeaseLost:

@@ -32,6 +32,11 @@ from control.models import (
 )
 from control.models.applications import ControlOutcome
 from control.selectors.casework import control_case_next_candidates
+from control.services.letters import (
+    decision_appeal_deadline,
+    letter_create_for_decision,
+    letter_create_for_request,
+)
 from control.services.notices import notice_queue_for_case
 from lanekassen_ai.roles import Capability, perm
 from lanekassen_ai.services.audit import AuditContext, audit_record
@@ -200,7 +205,12 @@ def control_case_request_documentation(
             context=context,
             details={"deadline": deadline.isoformat(), "request_id": documentation_request.pk},
         )
-        notice_queue_for_case(case=case, kind=Notice.Kind.DOCUMENTATION_REQUEST)
+        notice_queue_for_case(
+            case=case,
+            kind=Notice.Kind.DOCUMENTATION_REQUEST,
+            deadline=deadline,
+            letter=letter_create_for_request(documentation_request=documentation_request),
+        )
         event_emit(
             type="control.case.documentation_requested",
             version=1,
@@ -217,8 +227,8 @@ def control_case_request_documentation(
 def control_case_caught_basis(*, case: ControlCase, reviewed: list[CaseDocument]) -> str:
     """Why "avdekket" (CAUGHT) may be decided on this case now, or a ValidationError saying
     what is missing. Due process: the student must have been asked for documentation, and
-    then either every document they sent has been reviewed, or the deadline passed without
-    any. (When notices are sent, a reminder before the deadline is also required.)"""
+    then either every document they sent has been reviewed, or the latest request's deadline
+    passed without any after a reminder went out (was sent) before that deadline."""
     requests = list(case.documentation_requests.all())
     if not requests:
         raise ValidationError(
@@ -254,19 +264,45 @@ def control_case_caught_basis(*, case: ControlCase, reviewed: list[CaseDocument]
                 code="documents_not_reviewed",
             )
         return ControlDecision.Basis.DOCUMENTS_REVIEWED
-    deadline = case.documentation_deadline or max(r.deadline for r in requests)
+    latest = max(requests, key=lambda r: (r.requested_at, r.pk))
+    deadline = case.documentation_deadline or latest.deadline
     if deadline >= timezone.localdate():
         raise ValidationError(
             {
                 "outcome": [
                     _(
                         "Studenten har ikke sendt dokumenter, og fristen (%(deadline)s) er ikke ute. "
-                        "«%(caught)s» kan avgjøres når dokumentene er vurdert eller fristen har gått ut."
+                        "«%(caught)s» kan avgjøres når dokumentene er vurdert eller fristen har gått ut "
+                        "etter en påminnelse."
                     )
                     % {"deadline": deadline.isoformat(), "caught": ControlOutcome.CAUGHT.label}
                 ]
             },
             code="deadline_not_passed",
+        )
+    reminded = Notice.objects.filter(
+        documentation_request=latest,
+        kind=Notice.Kind.REMINDER,
+        status=Notice.Status.SENT,
+        sent_at__date__lte=deadline,
+    ).exists()
+    if not reminded:
+        raise ValidationError(
+            {
+                "outcome": [
+                    _(
+                        "Fristen (%(deadline)s) har gått ut, men studenten fikk ingen påminnelse før "
+                        "fristen. «%(caught)s» etter utløpt frist krever at en påminnelse ble sendt. "
+                        "Send et nytt krav om dokumentasjon, eller avgjør «%(cleared)s»."
+                    )
+                    % {
+                        "deadline": deadline.isoformat(),
+                        "caught": ControlOutcome.CAUGHT.label,
+                        "cleared": ControlOutcome.CLEARED.label,
+                    }
+                ]
+            },
+            code="no_reminder_before_deadline",
         )
     return ControlDecision.Basis.DEADLINE_PASSED
 
@@ -358,7 +394,7 @@ def control_case_decide(
                 "reviewed_document_ids": [d.pk for d in reviewed],
             },
         )
-        notice_queue_for_case(case=case, kind=Notice.Kind.DECISION)
+        decision_notice_queue(decision=decision)
         event_emit(
             type="control.case.decided",
             version=1,
@@ -372,6 +408,16 @@ def control_case_decide(
             },
         )
     return case
+
+
+def decision_notice_queue(*, decision: ControlDecision) -> None:
+    """The decision letter (PDF) and the notices that carry it, with the appeal deadline."""
+    notice_queue_for_case(
+        case=decision.case,
+        kind=Notice.Kind.DECISION,
+        deadline=decision_appeal_deadline(decision=decision),
+        letter=letter_create_for_decision(decision=decision),
+    )
 
 
 def control_case_reopen(
@@ -425,6 +471,19 @@ def control_case_reopen(
                 "reason": reason,
                 "previous_outcome": previous,
                 "withdrawn_decision_id": reopening.withdrawn_decision_id,
+            },
+        )
+        event_emit(
+            type="control.case.reopened",
+            version=1,
+            payload={
+                "case_id": case.pk,
+                "campaign_id": case.campaign_id,
+                "application_id": case.application_id,
+                "academic_year": case.application.academic_year,
+                "previous_outcome": previous,
+                "withdrawn_decision_id": reopening.withdrawn_decision_id,
+                "reopened_at": reopening.reopened_at,
             },
         )
     return case

@@ -180,10 +180,12 @@ def case_document_store(
     uploaded_by: User,
     check: Callable[[ControlCase], list[str]],
     context: AuditContext,
+    marks_received: bool = True,
 ) -> CaseDocument:
     """Store a document on a case after the one content check; `check` runs on the locked
     case (raising if this uploader may not add documents now) and returns the case fields
-    it changed. The case then has its documents received. Nothing is stored if any check
+    it changed. The case then has its documents received (unless `marks_received` is
+    False: a document sent with an appeal leaves the decided case as it is). Nothing is stored if any check
     fails, and a file written before a failing database write is removed again."""
     name = Path(uploaded_file.name or "dokument").name[:255]
     if document_type not in CaseDocument.DocumentType.values:
@@ -213,8 +215,11 @@ def case_document_store(
                 sha256=digest.hexdigest(),
                 uploaded_by=uploaded_by,
             )
-            case.status = ControlCase.Status.DOCUMENTS_RECEIVED
-            case.save(update_fields=[*fields, "status"])
+            if marks_received:
+                case.status = ControlCase.Status.DOCUMENTS_RECEIVED
+                fields = [*fields, "status"]
+            if fields:
+                case.save(update_fields=fields)
             audit_record(
                 action="control.case.document.upload",
                 actor=uploaded_by,

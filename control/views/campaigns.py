@@ -20,6 +20,7 @@ from control.selectors.casework import (
     AUDIT_ATTRIBUTE_LABELS,
     control_campaign_form_defaults,
     control_campaign_list,
+    control_campaign_power,
     do_not_control_flag_list,
 )
 from control.services.campaigns import (
@@ -57,6 +58,16 @@ class CampaignForm(forms.Form):
         max_value=100,
         initial=10,
         help_text=_("Minst 5 %. De tilfeldig trukne sakene gjør det mulig å måle om modellen virker."),
+    )
+    random_stratify_by = forms.ChoiceField(
+        label=_("Fordel det tilfeldige trekket på"),
+        choices=ControlCampaign.RandomStrata.choices,
+        required=False,
+        help_text=_(
+            "Likt antall tilfeldige saker i hver gruppe, så hver gruppes treffrate får et brukbart "
+            "intervall. Hver sak lagrer sin egen trekksannsynlighet, så tallene for hele "
+            "populasjonen blir vektet riktig."
+        ),
     )
     documentation_days = forms.IntegerField(
         label=_("Frist for dokumentasjon (dager)"), min_value=1, max_value=120, initial=21
@@ -106,6 +117,7 @@ class CampaignCreateView(CapabilityRequiredMixin, View):
                     budget_count=data["budget_count"],
                     budget_share=share / 100 if share is not None else None,
                     random_share=data["random_share_percent"] / 100,
+                    random_stratify_by=data["random_stratify_by"] or "",
                     documentation_days=data["documentation_days"],
                     model_version=data["model_version"],
                     created_by=request_audit_context(request).user,
@@ -120,13 +132,56 @@ class CampaignCreateView(CapabilityRequiredMixin, View):
         return render(request, self.template_name, {"form": form}, status=400)
 
 
+class PowerForm(forms.Form):
+    """The interval width the manager wants: what random share would give it?"""
+
+    lift_width = forms.FloatField(
+        label=_("Ønsket bredde på intervallet for modellens løft"),
+        required=False,
+        min_value=0.05,
+        max_value=100,
+        help_text=_("For eksempel 1,0: løftet anslås til ± 0,5."),
+        error_messages={
+            "min_value": _("Bredden på løftets intervall må være minst 0,05."),
+            "max_value": _("Bredden på løftets intervall kan være høyst 100."),
+            "invalid": _("Skriv bredden som et tall, for eksempel 1,0."),
+        },
+    )
+    hit_rate_width_points = forms.FloatField(
+        label=_("Ønsket bredde på intervallet for hver gruppes treffrate (prosentpoeng)"),
+        required=False,
+        min_value=0.5,
+        max_value=100,
+        help_text=_("For eksempel 10: treffraten anslås til ± 5 prosentpoeng."),
+        error_messages={
+            "min_value": _("Bredden for treffraten må være minst 0,5 prosentpoeng."),
+            "max_value": _("Bredden for treffraten kan være høyst 100 prosentpoeng."),
+            "invalid": _("Skriv bredden som et tall i prosentpoeng, for eksempel 10."),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.localize = True
+            field.widget.is_localized = True
+
+
 class CampaignDetailView(CapabilityRequiredMixin, View):
-    """The proposal before confirming: counts and selection rate per audit group."""
+    """The proposal before confirming: counts and selection rate per audit group, and
+    what its random share can tell (interval widths, the share a chosen width needs)."""
 
     capabilities = (Capability.MANAGE_CONTROL,)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         campaign = get_object_or_404(control_campaign_list(), pk=pk)
+        asked = any(request.GET.get(name) for name in PowerForm.base_fields)
+        form = PowerForm(request.GET if asked else None)
+        lift_width = hit_rate_width = None
+        if asked and form.is_valid():
+            lift_width = form.cleaned_data["lift_width"]
+            points = form.cleaned_data["hit_rate_width_points"]
+            hit_rate_width = points / 100 if points is not None else None
         return render(
             request,
             "control/casework/campaign_detail.html",
@@ -134,7 +189,12 @@ class CampaignDetailView(CapabilityRequiredMixin, View):
                 "campaign": campaign,
                 "attribute_labels": AUDIT_ATTRIBUTE_LABELS,
                 "stuck": control_campaign_is_stuck(campaign=campaign),
+                "power_form": form,
+                "power": control_campaign_power(
+                    campaign=campaign, lift_width=lift_width, hit_rate_width=hit_rate_width
+                ),
             },
+            status=400 if asked and not form.is_valid() else 200,
         )
 
 

@@ -193,6 +193,9 @@ def _case_page(
         # form they belong to may not be on the page any more.
         "step_errors": [e for form in forms_.values() for e in form.non_field_errors()],
     }
+    from control.views.appeals import appeal_page_context  # it renders this page on errors
+
+    context.update(appeal_page_context(request=request, case=case, forms_=forms_))
     return render(request, "control/casework/case_detail.html", context, status=status)
 
 
@@ -345,10 +348,10 @@ class CustomerAccessReportView(CapabilityRequiredMixin, View):
             user=request_audit_context(request).user,
             context=request_audit_context(request),
         )
-        return render(request, "control/casework/access_report.html", _access_report_context(report))
+        return render(request, "control/casework/access_report.html", access_report_context(report))
 
 
-def _access_report_context(report: Any) -> dict[str, Any]:
+def access_report_context(report: Any) -> dict[str, Any]:
     scores = [
         {
             "score": s,
@@ -378,7 +381,7 @@ class CustomerAccessReportPdfView(CapabilityRequiredMixin, View):
             output_format="pdf",
         )
         html = render_to_string(
-            "control/casework/access_report_pdf.html", _access_report_context(report), request
+            "control/casework/access_report_pdf.html", access_report_context(report), request
         )
         response = HttpResponse(pdf_from_html(html=html), content_type="application/pdf")
         safe_id = re.sub(r"[^A-Za-z0-9_-]", "_", report.customer.pk)  # the id may hold any character

@@ -12,6 +12,7 @@ from control.ml.schema import FAIRNESS_FLAG_RATIO
 from control.models import ControlCampaign
 from control.selectors.casework import (
     AUDIT_ATTRIBUTE_LABELS,
+    control_campaign_appeal_rates,
     control_campaign_list,
     control_campaign_statistics,
 )
@@ -93,10 +94,16 @@ class InsightCampaignView(CapabilityRequiredMixin, View):
             {"code": code, "label": reason_labels[code], **data["hit_rate_by_reason"][code]}
             for code in ("RISK", "RANDOM")
         ]
+        appeal_rates = control_campaign_appeal_rates(campaign=campaign)
+        appeal_labels = {**reason_labels, "ALL": gettext("Alle")}
+        risk_rates, random_rates = appeal_rates["RISK"], appeal_rates["RANDOM"]
         return render(
             request,
             "control/casework/insight.html",
             {
+                "appeal_rows": [{"label": appeal_labels[k], "rates": v} for k, v in appeal_rates.items()],
+                "model_reversal_warning": risk_rates.decided > 0
+                and risk_rates.reversal_rate > random_rates.reversal_rate,
                 "campaign": campaign,
                 "campaigns": _confirmed_campaigns()[:50],
                 "stats": stats,

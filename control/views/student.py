@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -16,15 +17,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
-from control.models import CaseDocument, ControlCase, Customer
+from control.models import CaseDocument, ControlCase, Customer, Letter
 from control.selectors.students import (
+    APPEAL_STATUS_TEXTS,
     student_case_get,
     student_case_list,
     student_case_view,
     student_customer,
     student_document_get,
+    student_letter_get,
 )
+from control.services.appeals import appeal_submit
 from control.services.documents import MAX_DOCUMENT_BYTES, case_document_path
+from control.services.letters import letter_open_record
 from control.services.students import student_document_upload
 from control.views.form_errors import form_errors_apply
 from lanekassen_ai.middleware import request_audit_context
@@ -38,7 +43,12 @@ class StudentLoginView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         if student_customer(user=request.user) is not None:
             return redirect("student:case-list")
-        return render(request, "control/student/login.html", {"failed": "feil" in request.GET})
+        failed = "feil" in request.GET
+        if failed and request.user.is_authenticated:
+            # The provider's login (in this session) succeeded but no student matched: do
+            # not leave that person logged in without a student page to go to.
+            logout(request)
+        return render(request, "control/student/login.html", {"failed": failed})
 
 
 class StudentOIDCCallbackView(OIDCAuthenticationCallbackView):
@@ -72,6 +82,24 @@ class StudentUploadForm(forms.Form):
     )
     file = forms.FileField(
         label=_("Fil (PDF, JPEG eller PNG, høyst 10 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+
+class StudentAppealForm(forms.Form):
+    text = forms.CharField(
+        label=_("Hva klager du på, og hvorfor?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Skriv hva du mener er feil i vedtaket. Du kan legge ved dokumenter."),
+    )
+    document_type = forms.ChoiceField(
+        label=_("Hva slags dokument legger du ved?"),
+        choices=CaseDocument.DocumentType.choices,
+        required=False,
+    )
+    file = forms.FileField(
+        label=_("Vedlegg (valgfritt; PDF, JPEG eller PNG, høyst 10 MB)"),
+        required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
 
@@ -114,14 +142,60 @@ class StudentCaseDetailView(StudentRequiredMixin, View):
         return self._page(request, _own_case(self.customer, pk), form, status=400)
 
     def _page(
-        self, request: HttpRequest, case: ControlCase, form: forms.Form, status: int = 200
+        self,
+        request: HttpRequest,
+        case: ControlCase,
+        form: forms.Form,
+        status: int = 200,
+        appeal_form: forms.Form | None = None,
     ) -> HttpResponse:
         context = {
             "view": student_case_view(case=case),
             "form": form,
+            "appeal_form": appeal_form or StudentAppealForm(),
+            "appeal_status_texts": {k: str(v) for k, v in APPEAL_STATUS_TEXTS.items()},
             "max_mb": MAX_DOCUMENT_BYTES // 1024 // 1024,
         }
         return render(request, "control/student/case_detail.html", context, status=status)
+
+
+class StudentAppealView(StudentCaseDetailView):
+    """The student appeals the decision on their own case (while the appeal deadline runs)."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        case = _own_case(self.customer, pk)
+        form = StudentAppealForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                appeal_submit(
+                    case=case,
+                    text=form.cleaned_data["text"],
+                    files=[(upload, form.cleaned_data["document_type"] or CaseDocument.DocumentType.OTHER)]
+                    if upload
+                    else [],
+                    context=request_audit_context(request),
+                )
+            except ValidationError as error:
+                form_errors_apply(form=form, error=error)
+            else:
+                messages.success(request, gettext("Takk! Vi har fått klagen din."))
+                return redirect("student:case-detail", pk=pk)
+        return self._page(
+            request, _own_case(self.customer, pk), StudentUploadForm(), status=400, appeal_form=form
+        )
+
+
+class StudentLetterDownloadView(StudentRequiredMixin, View):
+    def get(self, request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
+        try:
+            letter = student_letter_get(customer=self.customer, case_id=pk, letter_id=letter_pk)
+        except Letter.DoesNotExist as exc:
+            raise Http404(gettext("Fant ikke brevet.")) from exc
+        letter_open_record(letter=letter, context=request_audit_context(request))
+        from control.views.appeals import letter_response
+
+        return letter_response(letter=letter)
 
 
 class StudentDocumentDownloadView(StudentRequiredMixin, View):

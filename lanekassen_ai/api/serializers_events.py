@@ -1,8 +1,24 @@
 """Serializers of the events feed and the webhook subscriptions (in the OpenAPI schema)."""
 
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from lanekassen_ai.models import WebhookDelivery, WebhookDeliveryAttempt, WebhookSubscription
+
+EVENT_EXAMPLE = {
+    "id": "0f5e9a6c-7d1e-4d8e-9f3a-2b1c0d9e8f7a",
+    "type": "control.case.decided",
+    "version": 1,
+    "occurred_at": "2026-12-01T10:47:12.345678+01:00",
+    "data": {
+        "case_id": 812,
+        "campaign_id": 14,
+        "application_id": "S2024-000123",
+        "academic_year": 2024,
+        "outcome": "CAUGHT",
+        "decided_at": "2026-12-01T09:47:12.345Z",
+    },
+}
 
 
 class DomainEventSerializer(serializers.Serializer):
@@ -34,6 +50,16 @@ class EventFeedQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=100)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A page of the feed",
+            response_only=True,
+            status_codes=["200", "201", "202"],
+            value={"results": [EVENT_EXAMPLE], "next_cursor": "ZXYxOjQy", "has_more": False},
+        )
+    ]
+)
 class EventFeedPageSerializer(serializers.Serializer):
     results = DomainEventSerializer(many=True)
     next_cursor = serializers.CharField(
@@ -43,6 +69,26 @@ class EventFeedPageSerializer(serializers.Serializer):
     has_more = serializers.BooleanField(help_text="True when more events are ready right now.")
 
 
+SUBSCRIPTION_EXAMPLE = {
+    "id": 3,
+    "name": "Reskontro",
+    "url": "https://reskontro.example.invalid/lanekassen/events",
+    "event_types": ["control.case.decided", "control.case.reopened"],
+    "active": True,
+    "created_at": "2026-12-01T10:00:00+01:00",
+}
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "The ledger's subscription",
+            response_only=True,
+            status_codes=["200", "201", "202"],
+            value={**SUBSCRIPTION_EXAMPLE, "pending": 2, "dead": 0},
+        )
+    ]
+)
 class WebhookSubscriptionSerializer(serializers.ModelSerializer):
     pending = serializers.IntegerField(read_only=True, help_text="Deliveries waiting to be sent or retried.")
     dead = serializers.IntegerField(read_only=True, help_text="Deliveries given up after the last try.")
@@ -53,6 +99,16 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Created, with its secret (shown only now)",
+            response_only=True,
+            status_codes=["200", "201", "202"],
+            value={**SUBSCRIPTION_EXAMPLE, "secret": "k3W0nYx1Q8s2d9T6pLr4Vb7Zc5Fh0Jm2Ns8Gq1Ue6Ao"},
+        )
+    ]
+)
 class WebhookSubscriptionWithSecretSerializer(serializers.ModelSerializer):
     """Only in the answers that create a subscription or rotate its secret."""
 
@@ -62,6 +118,19 @@ class WebhookSubscriptionWithSecretSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Subscribe the ledger to decisions",
+            request_only=True,
+            value={
+                "name": "Reskontro",
+                "url": "https://reskontro.example.invalid/lanekassen/events",
+                "event_types": ["control.case.decided", "control.case.reopened"],
+            },
+        )
+    ]
+)
 class WebhookSubscriptionInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     url = serializers.URLField(max_length=500)
@@ -74,6 +143,9 @@ class WebhookSubscriptionInputSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(
+    examples=[OpenApiExample("Pause the subscription", request_only=True, value={"active": False})]
+)
 class WebhookSubscriptionUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, required=False)
     url = serializers.URLField(max_length=500, required=False)
@@ -88,6 +160,41 @@ class WebhookDeliveryAttemptSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Delivered on the second try",
+            response_only=True,
+            status_codes=["200", "201", "202"],
+            value={
+                "id": 9051,
+                "subscription": 3,
+                "event": "0f5e9a6c-7d1e-4d8e-9f3a-2b1c0d9e8f7a",
+                "status": "delivered",
+                "attempts": 2,
+                "next_attempt_at": "2026-12-01T10:47:22+01:00",
+                "delivered_at": "2026-12-01T10:47:22.410000+01:00",
+                "created_at": "2026-12-01T10:47:12.345678+01:00",
+                "attempt_log": [
+                    {
+                        "started_at": "2026-12-01T10:47:12.400000+01:00",
+                        "finished_at": "2026-12-01T10:47:12.420000+01:00",
+                        "outcome": "failed",
+                        "response_status": 503,
+                        "error": "HTTP 503: ",
+                    },
+                    {
+                        "started_at": "2026-12-01T10:47:22.400000+01:00",
+                        "finished_at": "2026-12-01T10:47:22.410000+01:00",
+                        "outcome": "succeeded",
+                        "response_status": 204,
+                        "error": "",
+                    },
+                ],
+            },
+        )
+    ]
+)
 class WebhookDeliverySerializer(serializers.ModelSerializer):
     event = DomainEventSerializer(read_only=True)
     attempt_log = WebhookDeliveryAttemptSerializer(many=True, read_only=True)

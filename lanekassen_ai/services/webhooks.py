@@ -11,6 +11,7 @@ message sat on a killed worker). A receiver can therefore get an event twice, wi
 same id: it must deduplicate on the event id (docs/integrations.md).
 """
 
+import functools
 import hashlib
 import hmac
 import json
@@ -74,12 +75,76 @@ def webhook_signature(*, secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={digest}"
 
 
-def _enqueue_on_commit(delivery_ids: list[int]) -> None:
-    # Imported here, not at the top: the tasks module imports this one (it is a thin door).
-    from lanekassen_ai.tasks import webhook_delivery_send_task
+def webhook_senders_per_subscription() -> int:
+    return max(1, int(_setting("WEBHOOK_SENDERS_PER_SUBSCRIPTION", 4)))
 
-    for delivery_id in delivery_ids:
-        webhook_delivery_send_task.delay_on_commit(delivery_id)
+
+def _slot_key(subscription_id: int, slot: int) -> str:
+    return f"lanekassen:webhooks:sender:{subscription_id}:{slot}"
+
+
+_REDIS: Any = None
+
+
+def _slots() -> Any:
+    """The broker's Redis, which holds the sender slots; None when tasks run inline or the
+    broker is not Redis (then every schedule sends a message: correct, only slower)."""
+    global _REDIS
+    from lanekassen_ai.celery import app
+
+    broker = str(app.conf.broker_url or "")
+    if app.conf.task_always_eager or not broker.startswith(("redis://", "rediss://")):
+        return None
+    if _REDIS is None:
+        import redis
+
+        _REDIS = redis.Redis.from_url(broker, socket_timeout=2, socket_connect_timeout=2)
+    return _REDIS
+
+
+def webhook_sender_slot_claim(*, subscription_id: int) -> int | None:
+    """A free sender slot of the subscription (0 … WEBHOOK_SENDERS_PER_SUBSCRIPTION-1), or
+    None when all are taken: a sender holding one is running or queued and will see the
+    new deliveries. Without slots (inline tasks, another broker) always slot 0."""
+    client = _slots()
+    if client is None:
+        return 0
+    ttl = max(1, int(2 * webhook_lease_seconds()))  # a slot of a killed worker frees itself
+    for slot in range(webhook_senders_per_subscription()):
+        if client.set(_slot_key(subscription_id, slot), "1", nx=True, ex=ttl):
+            return slot
+    return None
+
+
+def webhook_sender_slot_release(*, subscription_id: int, slot: int) -> None:
+    client = _slots()
+    if client is not None:
+        client.delete(_slot_key(subscription_id, slot))
+
+
+def webhook_send_schedule(*, subscription_id: int, force: bool = False) -> None:
+    """Queue one sender for the subscription, unless `WEBHOOK_SENDERS_PER_SUBSCRIPTION`
+    senders already are (then one of them sends). `force` queues one without a slot (the
+    relay, retries): a slot may belong to a worker that died."""
+    # Imported here, not at the top: the tasks module imports this one (it is a thin door).
+    from lanekassen_ai.tasks import webhook_subscription_send_task
+
+    slot = None if force else webhook_sender_slot_claim(subscription_id=subscription_id)
+    if slot is None and not force:
+        return
+    webhook_subscription_send_task.delay(subscription_id, slot)
+
+
+def _schedule_on_commit(subscription_ids: set[int], *, force: bool = False) -> None:
+    # Robust: a broker that is down must not fail the change that committed; the relay
+    # sends its deliveries once it is back.
+    for subscription_id in sorted(subscription_ids):
+        transaction.on_commit(functools.partial(_schedule_after_commit, subscription_id, force), robust=True)
+
+
+def _schedule_after_commit(subscription_id: int, force: bool) -> None:
+    # Looks `webhook_send_schedule` up when the commit happens, not when it is registered.
+    webhook_send_schedule(subscription_id=subscription_id, force=force)
 
 
 def webhook_subscription_errors(*, name: str, url: str, event_types: list[str]) -> dict[str, list[str]]:
@@ -195,7 +260,7 @@ def webhook_deliveries_create(*, event: DomainEvent) -> list[WebhookDelivery]:
             for s in subscriptions
         ]
     )
-    _enqueue_on_commit([d.pk for d in deliveries])
+    _schedule_on_commit({s.pk for s in subscriptions})
     return deliveries
 
 
@@ -215,32 +280,39 @@ def webhook_batch_size() -> int:
     return max(1, int(_setting("WEBHOOK_BATCH_SIZE", 50)))
 
 
-def _claim(*, delivery_id: int, now: datetime) -> list[tuple[WebhookDelivery, WebhookDeliveryAttempt]]:
-    """Lease the delivery and up to `WEBHOOK_BATCH_SIZE - 1` other due deliveries of the same
-    subscription (so a burst of events to one receiver goes out over one connection in few
-    transactions), count the try and log the attempts."""
+def _due(*, now: datetime) -> Any:
     lease_free = Q(leased_until__isnull=True) | Q(leased_until__lt=now)
-    due = WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",)).select_related(
-        "subscription", "event"
+    return (
+        WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("subscription", "event")
+        .filter(lease_free, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
     )
+
+
+def _claim(
+    *, now: datetime, delivery_id: int | None = None, subscription_id: int | None = None
+) -> list[tuple[WebhookDelivery, WebhookDeliveryAttempt]]:
+    """Lease the delivery `delivery_id` (if due) and up to `WEBHOOK_BATCH_SIZE - 1` other due
+    deliveries of its subscription, or up to `WEBHOOK_BATCH_SIZE` due deliveries of
+    `subscription_id` (so a burst of events to one receiver goes out over one connection in
+    few transactions), count the try and log the attempts. Skips rows other senders hold."""
     with transaction.atomic():
-        own = due.filter(
-            lease_free, pk=delivery_id, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
-        )
-        batch = list(own[:1])
+        batch: list[WebhookDelivery] = []
+        if delivery_id is not None:
+            batch = list(_due(now=now).filter(pk=delivery_id)[:1])
+            if not batch:
+                return []
+            subscription_id = batch[0].subscription_id
+        room = webhook_batch_size() - len(batch)
+        if room > 0:
+            batch += list(
+                _due(now=now)
+                .filter(subscription_id=subscription_id)
+                .exclude(pk__in=[d.pk for d in batch])
+                .order_by("next_attempt_at", "pk")[:room]
+            )
         if not batch:
             return []
-        if webhook_batch_size() > 1:
-            batch += list(
-                due.filter(
-                    lease_free,
-                    subscription_id=batch[0].subscription_id,
-                    status=WebhookDelivery.Status.PENDING,
-                    next_attempt_at__lte=now,
-                )
-                .exclude(pk=delivery_id)
-                .order_by("next_attempt_at", "pk")[: webhook_batch_size() - 1]
-            )
         leased_until = now + timedelta(seconds=webhook_lease_seconds())
         WebhookDelivery.objects.filter(pk__in=[d.pk for d in batch]).update(
             leased_until=leased_until, attempts=F("attempts") + 1
@@ -292,8 +364,18 @@ def webhook_delivery_send(*, delivery_id: int) -> SendResult:
     claimed = _claim(delivery_id=delivery_id, now=timezone.now())
     if not claimed:
         return SendResult(delivery=None)
+    sent, retries, _stopped = _send_claimed(claimed=claimed, started=started)
+    return SendResult(delivery=claimed[0][0], sent=sent, retries=retries)
+
+
+def _send_claimed(
+    *, claimed: list[tuple[WebhookDelivery, WebhookDeliveryAttempt]], started: float
+) -> tuple[int, list[tuple[int, float]], bool]:
+    """Send a claimed batch in order; stop at the first failure or when half the lease
+    (from `started`) is used, giving the rest back. (sent, retries, stopped early)."""
     succeeded: list[tuple[WebhookDelivery, WebhookDeliveryAttempt, int | None]] = []
     retries: list[tuple[int, float]] = []
+    stopped = False
     for index, (delivery, attempt) in enumerate(claimed):
         status_code, error = _post(delivery=delivery)
         if not error:
@@ -305,10 +387,56 @@ def webhook_delivery_send(*, delivery_id: int) -> SendResult:
             if retry_in is not None:
                 retries.append((delivery.pk, retry_in))
         if error or time.monotonic() - started > webhook_lease_seconds() / 2:
+            stopped = True
             _release(claimed=claimed[index + 1 :])
             break
     _record_successes(succeeded=succeeded)
-    return SendResult(delivery=claimed[0][0], sent=len(succeeded), retries=retries)
+    return len(succeeded), retries, stopped
+
+
+@dataclass(frozen=True)
+class SubscriptionSendResult:
+    """What one run of `webhook_subscription_send` did: deliveries sent, (delivery id,
+    seconds) of each failed try to retry, and whether due deliveries may remain (it
+    stopped at a failure or at its time budget)."""
+
+    sent: int = 0
+    retries: list[tuple[int, float]] = field(default_factory=list)
+    more: bool = False
+
+
+def webhook_subscription_send(*, subscription_id: int) -> SubscriptionSendResult:
+    """Send the subscription's due deliveries, batch after batch over one keep-alive
+    connection, until none is due, a try fails (the receiver is in trouble: the backoff
+    decides when to try again) or half a lease has passed (then `more`: queue another
+    run). Deliveries other senders hold are skipped, so several senders of one
+    subscription share the work; the same locking as `webhook_delivery_send`."""
+    started = time.monotonic()
+    sent, retries = 0, list[tuple[int, float]]()
+    while True:
+        claimed = _claim(subscription_id=subscription_id, now=timezone.now())
+        if not claimed:
+            return SubscriptionSendResult(sent=sent, retries=retries)
+        batch_sent, batch_retries, stopped = _send_claimed(claimed=claimed, started=started)
+        sent += batch_sent
+        retries += batch_retries
+        if stopped:
+            return SubscriptionSendResult(sent=sent, retries=retries, more=not batch_retries)
+
+
+def webhook_subscription_has_due(*, subscription_id: int) -> bool:
+    """Whether the subscription has a pending delivery that is due and not leased."""
+    now = timezone.now()
+    return (
+        WebhookDelivery.objects.filter(
+            Q(leased_until__isnull=True) | Q(leased_until__lt=now),
+            subscription_id=subscription_id,
+            status=WebhookDelivery.Status.PENDING,
+            next_attempt_at__lte=now,
+        )
+        .only("pk")
+        .exists()
+    )
 
 
 def _release(*, claimed: list[tuple[WebhookDelivery, WebhookDeliveryAttempt]]) -> None:
@@ -415,7 +543,10 @@ def webhook_deliveries_relay(*, now: datetime | None = None) -> int:
             return 0
         # Due now, so the relay waits another grace period before sending it again.
         WebhookDelivery.objects.filter(pk__in=stale).update(next_attempt_at=now, leased_until=None)
-        _enqueue_on_commit(stale)
+        subscriptions = set(
+            WebhookDelivery.objects.filter(pk__in=stale).values_list("subscription_id", flat=True)
+        )
+        _schedule_on_commit(subscriptions, force=True)
     logger.info("webhook relay enqueued %s deliveries", len(stale))
     return len(stale)
 
@@ -437,5 +568,5 @@ def webhook_delivery_redeliver(*, delivery: WebhookDelivery, context: AuditConte
             context=context,
             details={"event_id": str(locked.event_id), "previous_status": previous},
         )
-        _enqueue_on_commit([locked.pk])
+        _schedule_on_commit({locked.subscription_id}, force=True)
     return locked

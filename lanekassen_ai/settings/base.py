@@ -210,6 +210,10 @@ SPECTACULAR_SETTINGS = {
         "ControlOutcomeEnum": "control.models.applications.ControlOutcome",
         "WebhookDeliveryStatusEnum": "lanekassen_ai.models.WebhookDelivery.Status",
         "WebhookAttemptOutcomeEnum": "lanekassen_ai.models.WebhookDeliveryAttempt.Outcome",
+        "IntentActionEnum": "chat.models.knowledge.Intent.Action",
+        "IntentTrainingRunStatusEnum": "chat.models.knowledge.IntentTrainingRun.Status",
+        "ReviewItemStatusEnum": "chat.models.conversations.ReviewItem.Status",
+        "ReviewBulkActionEnum": [("assign", "assign"), ("dismiss", "dismiss")],
     },
 }
 
@@ -220,6 +224,11 @@ EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_TIMEOUT = 10
 SMS_BACKEND = env("SMS_BACKEND", default="lanekassen_ai.sms.FileSmsBackend")
+# Residence control: the reminder goes out this many days before the documentation
+# deadline (a beat task, control.documentation_notices); an appeal should be decided within
+# CONTROL_APPEAL_HANDLING_DAYS of arriving.
+CONTROL_REMINDER_DAYS_BEFORE_DEADLINE = env.int("CONTROL_REMINDER_DAYS_BEFORE_DEADLINE", default=7)
+CONTROL_APPEAL_HANDLING_DAYS = env.int("CONTROL_APPEAL_HANDLING_DAYS", default=21)
 SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jsonl"))
 
 # Celery: without a broker, tasks run in-process (the embedded default for `make run`).
@@ -349,5 +358,7 @@ WEBHOOK_RETRY_BACKOFF_SECONDS = env.float("WEBHOOK_RETRY_BACKOFF_SECONDS", defau
 WEBHOOK_RETRY_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_RETRY_BACKOFF_MAX_SECONDS", default=3600)
 WEBHOOK_RELAY_GRACE_SECONDS = env.float("WEBHOOK_RELAY_GRACE_SECONDS", default=30)
 WEBHOOK_BATCH_SIZE = env.int("WEBHOOK_BATCH_SIZE", default=50)
+# Senders queued or running at once per subscription (slots in the broker's Redis).
+WEBHOOK_SENDERS_PER_SUBSCRIPTION = env.int("WEBHOOK_SENDERS_PER_SUBSCRIPTION", default=4)
 # How long an Idempotency-Key's first answer is kept (the hourly cleanup deletes older ones).
 IDEMPOTENCY_KEY_TTL_HOURS = env.float("IDEMPOTENCY_KEY_TTL_HOURS", default=24)

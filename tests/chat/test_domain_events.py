@@ -35,3 +35,15 @@ def test_closing_emits_closed_with_the_wrap_up(make_user) -> None:
     (event,) = DomainEvent.objects.filter(type="chat.conversation.closed")
     assert event.payload["conversation_id"] == conversation.pk
     assert (event.payload["queue"], event.payload["wrap_up"]) == ("kontroll", Conversation.WrapUp.RESOLVED)
+
+
+def test_the_customer_closing_emits_closed_once_without_a_wrap_up() -> None:
+    from chat.services.conversations import conversation_close_by_customer
+
+    queue = QueueFactory(slug="stipend")
+    conversation = ConversationFactory(state=Conversation.State.QUEUED, queue=queue)
+    conversation_close_by_customer(conversation=conversation)
+    conversation_close_by_customer(conversation=conversation)  # closing twice is harmless
+    (event,) = DomainEvent.objects.filter(type="chat.conversation.closed")
+    assert (event.payload["conversation_id"], event.payload["queue"]) == (conversation.pk, "stipend")
+    assert event.payload["wrap_up"] is None

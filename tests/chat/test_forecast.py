@@ -26,6 +26,7 @@ from chat.selectors.forecast import (
 )
 from lanekassen_ai.timezones import agency_timezone
 from tests.chat.factories import QueueFactory
+from tests.openapi import assert_matches_schema
 
 pytestmark = pytest.mark.django_db
 PROFILE = [4, 7, 9, 9, 8, 7, 6, 7, 8, 7, 6, 5, 4, 3, 2]  # 08:00-15:30
@@ -153,6 +154,7 @@ def test_the_page_partial_csv_and_api_show_the_forecast_and_plan(client_for) -> 
     assert api.status_code == 200 and body["weeks"] == 2
     assert body["queues"][0]["backtest"]["mase"] < 1
     assert len(body["plan"]) == 2 * 7 * 48
+    assert_matches_schema(client, path=reverse("chat-forecast"), body=body)
     bad = client.get(reverse("chat-forecast"), {"shrinkage": "2"})
     assert bad.status_code == 400 and "shrinkage" in bad.json()["detail"]
 

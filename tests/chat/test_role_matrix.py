@@ -57,8 +57,10 @@ QUEUE_ROWS: list[Row] = [
         url=_someone_elses("chat-agent-reassign"),
         method="post",
     ),
+    api("chat-conversation-supervision", allowed={MG, AD}),
     api("chat-statistics", allowed={MG, AD}),
     api("chat-statistics-live", allowed={MG, AD}),
+    api("chat-statistics-csv", allowed={MG, AD}),
     api(
         "chat-staffing-plan",
         allowed={MG, AD},
@@ -131,6 +133,48 @@ ASSISTANT_ROWS: list[Row] = [
         url=lambda: reverse("chat:review-bulk"),
         method="post",
     ),
+    # Teaching the assistants through the API (chat/api/modeller.py)
+    api("chat-intent-list", allowed={MD, AD}, url=_with_assistant("chat-intent-list")),
+    api(
+        "chat-intent-detail",
+        allowed={MD, AD},
+        url=lambda: reverse("chat-intent-detail", args=[IntentFactory().pk]),
+    ),
+    api(
+        "chat-intent-phrases",
+        allowed={MD, AD},
+        url=lambda: reverse("chat-intent-phrases", args=[IntentFactory().pk]),
+    ),
+    Row(
+        "chat-phrase-delete",
+        {A: 401, CW: 403, MG: 403, MD: 404, AD: 404},
+        url=_missing("chat-phrase-delete"),
+        method="delete",
+    ),
+    api("chat-model-list", allowed={MD, AD}, url=_with_assistant("chat-model-list")),
+    Row("chat-model-train", {A: 401, CW: 405, MG: 403, MD: 405, AD: 405}),
+    api(
+        "chat-model-train-progress",
+        allowed={CW, MD, AD},
+        url=lambda: reverse(
+            "chat-model-train-progress",
+            args=[IntentTrainingRun.objects.create(assistant=AssistantFactory()).pk],
+        ),
+    ),
+    api("chat-review-list", allowed={CW, MD, AD}, url=_with_assistant("chat-review-list")),
+    Row(
+        "chat-review-assign",
+        {A: 401, CW: 404, MG: 403, MD: 404, AD: 404},
+        url=_missing("chat-review-assign"),
+        method="post",
+    ),
+    Row(
+        "chat-review-dismiss",
+        {A: 401, CW: 404, MG: 403, MD: 404, AD: 404},
+        url=_missing("chat-review-dismiss"),
+        method="post",
+    ),
+    Row("chat-review-bulk", {A: 401, CW: 400, MG: 403, MD: 400, AD: 400}, method="post"),
     Row("chat-conversation-create", _CUSTOMER_POST_ONLY),
     # Without the conversation's token nobody reads it, whatever their role.
     Row(

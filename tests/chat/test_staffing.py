@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 from io import StringIO
 
+import jsonschema
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -17,6 +18,7 @@ from chat.selectors.staffing import StaffingInputError, queue_history_figures, s
 from chat.services.statistics import queue_stats_rebuild
 from tests.chat.factories import ConversationFactory, QueueFactory
 from tests.chat.queue_simulation import queue_simulate
+from tests.openapi import assert_matches_schema
 
 SL_TOLERANCE, ABANDON_TOLERANCE = 0.01, 0.002
 CUSTOMERS = 2_000_000
@@ -186,6 +188,14 @@ def test_the_api_answers_the_commands_figures(client_for) -> None:
         "--arrivals-per-hour", "200", "--handle-seconds", "180", "--target-seconds", "20",
         "--patience-seconds", "120", "--agents", "11",
     )  # fmt: skip
+    assert_matches_schema(client, path=url, body=answer.json())
+    with pytest.raises(jsonschema.ValidationError, match="agents"):  # the check is not vacuous
+        assert_matches_schema(client, path=url, body={**answer.json(), "agents": "many"})
+    # Erlang C with too few agents: an unbounded wait is null, and the schema allows it.
+    unbounded = client.get(url, {"arrivals_per_hour": 200, "handle_seconds": 180, "target_seconds": 20,
+                                 "agents": 5})  # fmt: skip
+    assert unbounded.status_code == 200 and unbounded.json()["mean_wait_seconds"] is None
+    assert_matches_schema(client, path=url, body=unbounded.json())
     bad = client.get(url, {"arrivals_per_hour": 200, "handle_seconds": "x", "target_seconds": 20})
     assert bad.status_code == 400
     assert "handle_seconds" in bad.json()["detail"]

@@ -95,3 +95,43 @@ def decide_with_due_process(
 
 def access_report_url(customer_id: str, name: str = "control:customer-access-report") -> str:
     return f"{reverse(name)}?{urlencode({'customer': customer_id})}"
+
+
+def reminded_and_deadline_passed(*, case: ControlCase, capture_on_commit: Any) -> None:
+    """The reminder went out through the real service and the SMTP-less test backend a few
+    days before the deadline; then the deadline passed. Dates are moved back afterwards
+    (as a day passing would), the reminder's time with them."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from control.models import ContactDetails, DocumentationRequest, Notice
+    from control.services.reminders import documentation_notices_send
+    from lanekassen_ai.services.audit import AuditContext
+
+    ContactDetails.objects.get_or_create(
+        customer=case.application.customer, defaults={"email": "student@student.invalid"}
+    )
+    request = DocumentationRequest.objects.filter(case=case).latest("requested_at")
+    with capture_on_commit(execute=True):
+        sent = documentation_notices_send(context=AuditContext(), today=request.deadline - timedelta(days=3))
+    assert sent["reminders"] == 1
+    today = timezone.localdate()
+    shift = request.deadline - (today - timedelta(days=1))
+    DocumentationRequest.objects.filter(pk=request.pk).update(deadline=request.deadline - shift)
+    ControlCase.objects.filter(pk=case.pk).update(documentation_deadline=request.deadline - shift)
+    for notice in Notice.objects.filter(documentation_request=request, kind=Notice.Kind.REMINDER):
+        assert notice.sent_at is not None
+        Notice.objects.filter(pk=notice.pk).update(sent_at=notice.sent_at - shift)
+
+
+def case_letter_url() -> str:
+    """The download URL of a documentation letter, made through the real request service."""
+    from control.models import Letter
+
+    case = ControlCaseFactory()
+    control_case_request_documentation(
+        case=case, requested_by=UserFactory(role="saksbehandler"), context=AuditContext()
+    )
+    letter = Letter.objects.get(case=case)
+    return reverse("control:case-letter-download", args=[case.pk, letter.pk])

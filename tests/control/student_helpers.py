@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 
 from control.models import CaseDocument, ControlCase, Customer
 from control.services.casework import control_case_request_documentation
@@ -91,3 +92,17 @@ def idporten(live_server: Any, settings: Any) -> Iterator[str]:
     roles_sync()
     idporten_local_client_ensure(redirect_uri=f"{base}/mine-sider/oidc/callback/")
     yield base
+
+
+def matrix_letter_url() -> str:
+    """The matrix student's documentation letter (the request is made on first use)."""
+    from control.models import Letter
+
+    case = matrix_case()
+    if not case.documentation_requests.exists():
+        control_case_request_documentation(
+            case=case, requested_by=UserFactory(role="saksbehandler"), context=AuditContext()
+        )
+    letter = Letter.objects.filter(case=case).first()
+    assert letter is not None
+    return reverse("student:letter-download", args=[case.pk, letter.pk])

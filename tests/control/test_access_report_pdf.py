@@ -65,3 +65,37 @@ def test_the_access_report_pdf_for_an_unknown_customer_is_404(client_for: Any) -
         client_for("leder").get(access_report_url("NOPE", "control:customer-access-report-pdf")).status_code
         == 404
     )
+
+
+def test_the_access_report_page_and_pdf_show_letters_and_appeals(client_for: Any, caseworker: Any) -> None:
+    from control.services.appeals import appeal_decide, appeal_submit
+    from lanekassen_ai.services.audit import AuditContext
+    from tests.control.appeal_helpers import JUSTIFICATION, caught_case_of_student
+    from tests.factories import UserFactory
+
+    student, case = caught_case_of_student(caseworker=caseworker)
+    appeal = appeal_submit(case=case, text="Jeg bor faktisk på hybelen.", context=AuditContext(actor=student))
+    appeal_decide(
+        appeal=appeal,
+        result="REVERSED",
+        justification="Husleien er betalt hver måned.",
+        context=AuditContext(actor=UserFactory(role="saksbehandler")),
+    )
+    customer_id = case.application.customer_id
+    client = client_for("leder")
+    page = client.get(access_report_url(customer_id)).content.decode()
+    response = client.get(access_report_url(customer_id, "control:customer-access-report-pdf"))
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.content)).pages)
+    for shown in (page, text):
+        for expected in (
+            JUSTIFICATION,
+            "Vedtak, versjon 1",
+            "Vedtak, versjon 2",
+            "Klage mottatt",
+            "Jeg bor faktisk på hybelen.",
+            "Vedtaket er omgjort",
+            "Husleien er betalt hver måned.",
+            "Vedtak i bostedskontrollen",
+            "Krav om dokumentasjon av bosted",
+        ):
+            assert expected in shown, expected

@@ -286,3 +286,79 @@ def test_a_failing_selection_shows_on_the_campaign_page_not_as_a_server_error(
     page = client.get(response["Location"]).content.decode()
     assert "Uttrekket feilet:" in page
     assert "database went away" in page
+
+
+def _men_then_women(*, men: int, women: int) -> None:
+    """`men` applications with the highest scores, then `women` below them."""
+    scored_applications(n=men, gender="M", birth_date=date(1999, 1, 1))
+    version = RiskModelVersion.objects.get()
+    for s in scored_applications(n=women, model_version=version, gender="F", birth_date=date(1999, 1, 1)):
+        s.score, s.rank, s.percentile = s.score / 10, s.rank + men, s.percentile / 10
+        s.save()
+
+
+def test_random_draw_stratified_by_gender_gives_each_group_half_with_its_own_probability(
+    manager: Any,
+) -> None:
+    _men_then_women(men=70, women=10)
+    campaign = _campaign(manager, budget_count=20, random_share=0.5, random_stratify_by="gender")
+    campaign = control_campaign_select(campaign_id=campaign.pk)
+    random_cases = ControlCase.objects.filter(campaign=campaign, selection_reason="RANDOM").select_related(
+        "application__customer"
+    )
+    # The risk picks take 10 men; the draw is from 60 men and 10 women, 5 of each.
+    by_gender: dict[str, list[float]] = {}
+    for case in random_cases:
+        by_gender.setdefault(case.application.customer.gender, []).append(case.selection_probability)
+    assert by_gender == {"M": [pytest.approx(5 / 60)] * 5, "F": [pytest.approx(5 / 10)] * 5}
+    power = campaign.preview["power"]
+    assert power["stratify_by"] == "gender" and power["n_random"] == 10 and power["pool"] == 70
+    assert {r["group"]: r["expected_random"] for r in power["groups"]["gender"]} == {"F": 5.0, "M": 5.0}
+    assert campaign.preview["random_probability"] is None
+
+
+def test_the_random_hit_rate_of_a_stratified_draw_is_weighted_by_its_probabilities(manager: Any) -> None:
+    from control.selectors.casework import control_campaign_statistics
+    from control.selectors.risk import campaign_recall_expected_and_realised
+
+    _men_then_women(men=70, women=10)
+    campaign = control_campaign_select(
+        campaign_id=_campaign(manager, budget_count=20, random_share=0.5, random_stratify_by="gender").pk
+    )
+    random_cases = ControlCase.objects.filter(campaign=campaign, selection_reason="RANDOM")
+    # Every drawn woman caught, no drawn man: 5 women stand for 10, 5 men for 60.
+    random_cases.filter(application__customer__gender="F").update(status="DECIDED", outcome="CAUGHT")
+    random_cases.filter(application__customer__gender="M").update(status="DECIDED", outcome="CLEARED")
+    rate = control_campaign_statistics(campaign=campaign).hit_rate_by_reason["RANDOM"]
+    assert (rate.numerator, rate.denominator) == (5, 10)
+    assert rate.rate == pytest.approx(10 / 70)
+    assert rate.low < 10 / 70 < rate.high
+    # The caught random cases (all women, below the top quarter) give a realised recall of 0.
+    realised = campaign_recall_expected_and_realised(campaign=campaign)["realised"]
+    assert realised is not None and realised.denominator == 5 and realised.rate == 0.0
+
+
+def test_an_unknown_stratification_is_refused(manager: Any) -> None:
+    scored_applications(n=10)
+    with pytest.raises(ValidationError) as excinfo:
+        _campaign(manager, budget_count=5, random_share=0.2, random_stratify_by="study_region")
+    assert set(excinfo.value.message_dict) == {"random_stratify_by"}
+    assert not ControlCampaign.objects.exists()
+
+
+def test_proposal_page_shows_what_the_random_share_can_tell_and_the_share_a_width_needs(
+    manager: Any, client_for: Any
+) -> None:
+    _men_then_women(men=300, women=100)
+    campaign = control_campaign_select(campaign_id=_campaign(manager, budget_count=200, random_share=0.2).pk)
+    client = client_for("leder")
+    url = reverse("control:campaign-detail", args=[campaign.pk])
+    page = client.get(url).content.decode()
+    assert "Hva det tilfeldige utvalget kan si" in page and "Intervallbredde" in page
+    asked = client.get(url, {"lift_width": "2,5", "hit_rate_width_points": "20"})
+    assert asked.status_code == 200
+    assert "Tilfeldig andel som trengs" in asked.content.decode()
+    bad = client.get(url, {"lift_width": "bred", "hit_rate_width_points": "0,1"})
+    assert bad.status_code == 400
+    body = bad.content.decode()
+    assert "Skriv bredden som et tall" in body and "minst 0,5 prosentpoeng" in body

@@ -24,7 +24,7 @@ from control.services.casework import (
 )
 from lanekassen_ai.models import AuditEvent
 from lanekassen_ai.services.audit import AuditContext
-from tests.control.casework_helpers import case_ready_to_catch
+from tests.control.casework_helpers import case_ready_to_catch, reminded_and_deadline_passed
 from tests.control.factories import ControlCampaignFactory, ControlCaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -219,14 +219,14 @@ def test_a_caseworker_cannot_reopen_and_nothing_changes(caseworker: Any) -> None
     assert not AuditEvent.objects.filter(action="control.case.reopen").exists()
 
 
-def test_a_manager_reopens_with_a_reason_and_the_label_is_withdrawn(caseworker: Any, manager: Any) -> None:
+def test_a_manager_reopens_with_a_reason_and_the_label_is_withdrawn(
+    caseworker: Any, manager: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     case = ControlCaseFactory(campaign=ControlCampaignFactory(documentation_days=14))
     control_case_request_documentation(
         case=case, requested_by=caseworker, context=AuditContext(actor=caseworker)
     )
-    ControlCase.objects.filter(pk=case.pk).update(
-        documentation_deadline=timezone.localdate() - timedelta(days=1)
-    )
+    reminded_and_deadline_passed(case=case, capture_on_commit=django_capture_on_commit_callbacks)
     control_case_decide(
         case=case,
         outcome="CAUGHT",

@@ -1,6 +1,6 @@
 """Due process in control/services/casework.py, through the service, the page and the API:
 "avdekket" only after a documentation request whose documents were reviewed or whose
-deadline passed; decisions as append-only versions; random cases without risk details."""
+deadline passed after a reminder; decisions as append-only versions; random cases without risk details."""
 
 from datetime import timedelta
 from typing import Any
@@ -19,7 +19,11 @@ from control.services.casework import (
 )
 from lanekassen_ai.models import AuditEvent
 from lanekassen_ai.services.audit import AuditContext
-from tests.control.casework_helpers import access_report_url, case_ready_to_catch
+from tests.control.casework_helpers import (
+    access_report_url,
+    case_ready_to_catch,
+    reminded_and_deadline_passed,
+)
 from tests.control.factories import ControlCaseFactory, RiskScoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,12 +101,32 @@ def test_caught_with_documents_not_marked_as_reviewed_is_refused_naming_them(cas
     _assert_undecided(case)
 
 
-def test_caught_after_the_deadline_passed_records_that_basis(caseworker: Any) -> None:
+def test_caught_after_the_deadline_passed_without_a_reminder_is_refused(caseworker: Any) -> None:
     case = ControlCaseFactory()
     control_case_request_documentation(
         case=case, requested_by=caseworker, context=AuditContext(actor=caseworker)
     )
     _deadline_passed(case)
+    with pytest.raises(ValidationError) as excinfo:
+        control_case_decide(
+            case=case,
+            outcome="CAUGHT",
+            justification=JUSTIFICATION,
+            decided_by=caseworker,
+            context=AuditContext(actor=caseworker),
+        )
+    assert "fikk ingen påminnelse før fristen" in str(excinfo.value.message_dict["outcome"])
+    _assert_undecided(case)
+
+
+def test_caught_after_the_deadline_passed_records_that_basis(
+    caseworker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    case = ControlCaseFactory()
+    control_case_request_documentation(
+        case=case, requested_by=caseworker, context=AuditContext(actor=caseworker)
+    )
+    reminded_and_deadline_passed(case=case, capture_on_commit=django_capture_on_commit_callbacks)
     control_case_decide(
         case=case,
         outcome="CAUGHT",
@@ -229,6 +253,23 @@ def test_the_page_refuses_caught_before_the_deadline_with_the_reason(
     _assert_undecided(case)
 
 
+def test_the_page_refuses_caught_after_the_deadline_without_a_reminder(
+    client_for: Any, caseworker: Any
+) -> None:
+    case = ControlCaseFactory()
+    control_case_request_documentation(
+        case=case, requested_by=caseworker, context=AuditContext(actor=caseworker)
+    )
+    ControlCase.objects.filter(pk=case.pk).update(assigned_to=None)
+    _deadline_passed(case)
+    response = client_for("saksbehandler").post(
+        reverse("control:case-decide", args=[case.pk]), {"outcome": "CAUGHT", "justification": JUSTIFICATION}
+    )
+    assert response.status_code == 400
+    assert "fikk ingen påminnelse før fristen" in response.content.decode()
+    _assert_undecided(case)
+
+
 def test_the_page_refuses_caught_with_unreviewed_documents_then_accepts_them_reviewed(
     client_for: Any, caseworker: Any
 ) -> None:
@@ -313,6 +354,21 @@ def test_the_api_refuses_caught_before_the_deadline_with_the_reason(caseworker: 
     _assert_undecided(case)
 
 
+def test_the_api_refuses_caught_after_the_deadline_without_a_reminder(caseworker: Any) -> None:
+    case = ControlCaseFactory()
+    client = _api(caseworker)
+    client.post(reverse("control-case-request-documentation", args=[case.pk]), {}, format="json")
+    _deadline_passed(case)
+    response = client.post(
+        reverse("control-case-decide", args=[case.pk]),
+        {"outcome": "CAUGHT", "justification": JUSTIFICATION},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "fikk ingen påminnelse før fristen" in response.json()["outcome"][0]
+    _assert_undecided(case)
+
+
 def test_the_api_refuses_unreviewed_documents_and_foreign_ids_then_accepts(caseworker: Any) -> None:
     case, document = case_ready_to_catch(caseworker=caseworker)
     client = _api(caseworker)
@@ -341,7 +397,7 @@ def test_the_api_refuses_unreviewed_documents_and_foreign_ids_then_accepts(casew
     detail = client.get(reverse("control-case-detail", args=[case.pk])).json()
     assert detail["current_decision"]["version"] == 1
     assert detail["current_decision"]["reviewed_documents"] == [document.pk]
-    steps = [e["kind"] for e in detail["timeline"] if e["kind"] != "notice"]
+    steps = [e["kind"] for e in detail["timeline"] if e["kind"] not in ("notice", "letter")]
     assert steps == ["request", "document", "decision"]
 
 
@@ -363,7 +419,8 @@ def test_the_api_detail_lists_every_decision_version(caseworker: Any, manager: A
     detail = _api(caseworker).get(reverse("control-case-detail", args=[case.pk])).json()
     assert detail["current_decision"] is None
     assert [d["version"] for d in detail["decisions"]] == [1]
-    assert [e["kind"] for e in detail["timeline"] if e["kind"] != "notice"] == ["decision", "reopening"]
+    steps = [e["kind"] for e in detail["timeline"] if e["kind"] not in ("notice", "letter")]
+    assert steps == ["decision", "reopening"]
 
 
 # ---------------------------------------------------------------- random cases

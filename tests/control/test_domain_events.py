@@ -109,3 +109,21 @@ def test_a_finished_scoring_run_emits_scoring_run_finished(
         "model_version": version.version,
         "scored": run.done,
     }
+
+
+def test_reopening_a_case_emits_reopened_with_the_withdrawn_decision(caseworker: Any, manager: Any) -> None:
+    from control.services.casework import control_case_reopen
+    from tests.control.casework_helpers import decide_with_due_process
+
+    case = decide_with_due_process(case=ControlCaseFactory(), outcome="CAUGHT", caseworker=caseworker)
+    withdrawn = case.current_decision_id
+    control_case_reopen(
+        case=case,
+        reason="Studenten sendte en ny leiekontrakt.",
+        reopened_by=manager,
+        context=AuditContext(actor=manager),
+    )
+    payload = _only("control.case.reopened")
+    assert (payload["case_id"], payload["previous_outcome"]) == (case.pk, "CAUGHT")
+    assert payload["withdrawn_decision_id"] == withdrawn
+    assert payload["application_id"] == case.application_id

@@ -41,7 +41,10 @@ def test_a_documentation_request_sends_an_email_and_an_sms(
     [message] = smtp_server.messages
     assert message["To"] == "ola@student.invalid"
     assert f"sak {case.campaign_id}-{case.pk}" in message["Subject"]
-    assert "/mine-sider/" in message.get_content()
+    assert "/mine-sider/" in message.get_body(preferencelist=("plain",)).get_content()
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_content().startswith(b"%PDF")
     sms = [json.loads(line) for line in Path(django_settings.SMS_FILE_PATH).read_text().splitlines()]
     assert [s["to"] for s in sms] == ["+4791234567"]
     notices = list(Notice.objects.filter(case=case).order_by("channel"))

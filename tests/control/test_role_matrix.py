@@ -23,11 +23,21 @@ STATISTICS = {MG, MD, AD}
 # importing data for modellers and admins.
 MODEL_READERS = {MG, MD, AD}
 MODEL_POST_MANAGE = {A: 302, CW: 403, MG: 403, MD: 405, AD: 405}
-API_MODEL_POST = {A: 401, CW: 403, MG: 405, MD: 405, AD: 405}
+API_MODEL_POST = {A: 401, CW: 403, MG: 403, MD: 405, AD: 405}
 
 
 def _model_url(name: str) -> str:
     return reverse(name, args=[RiskModelVersionFactory().version])
+
+
+def _flag_url(name: str) -> str:
+    from control.models import DoNotControlFlag
+    from tests.control.factories import ControlCaseFactory
+
+    customer = ControlCaseFactory().application.customer
+    return reverse(
+        name, args=[DoNotControlFlag.objects.create(customer=customer, reason="Sårbar student").pk]
+    )
 
 
 def _run() -> ScoringRun:
@@ -65,6 +75,9 @@ MATRIX: list[Row] = [
     Row("control:case-document-upload", POST_WORK, url=lambda: cw.case_url("control:case-document-upload")),
     Row("control:case-decide", POST_WORK, url=lambda: cw.case_url("control:case-decide")),
     Row("control:case-reopen", POST_MANAGE, url=lambda: cw.case_url("control:case-reopen")),
+    pages("control:case-letter-download", allowed=CASE_READERS, url=cw.case_letter_url),
+    Row("control:case-appeal-register", POST_WORK, url=lambda: cw.case_url("control:case-appeal-register")),
+    Row("control:appeal-decide", POST_WORK, url=lambda: reverse("control:appeal-decide", args=[1])),
     pages(
         "control:case-document-download",
         allowed=CASE_READERS,
@@ -108,6 +121,10 @@ MATRIX: list[Row] = [
     ),
     Row("control-case-decide", API_POST_WORK, url=lambda: cw.case_url("control-case-decide")),
     Row("control-case-take-next", API_POST_WORK),
+    Row(
+        "control-case-appeal-register", API_POST_WORK, url=lambda: cw.case_url("control-case-appeal-register")
+    ),
+    Row("control-appeal-decide", API_POST_WORK, url=lambda: reverse("control-appeal-decide", args=[1])),
     api("control-campaign-list", allowed=STATISTICS),
     api(
         "control-campaign-detail", allowed=STATISTICS, url=lambda: cw.campaign_url("control-campaign-detail")
@@ -122,6 +139,64 @@ MATRIX: list[Row] = [
         {A: 401, CW: 403, MG: 405, MD: 403, AD: 405},
         url=lambda: cw.campaign_url("control-campaign-retry"),
     ),
+    # Campaign writes and do-not-control flags (control/api/campaigns.py): an empty body is a
+    # 400, a confirmed campaign can be neither confirmed nor discarded again (409).
+    Row("control-campaign-list", {A: 401, CW: 403, MG: 400, MD: 403, AD: 400}, method="post"),
+    Row(
+        "control-campaign-confirm",
+        {A: 401, CW: 403, MG: 409, MD: 403, AD: 409},
+        url=lambda: cw.campaign_url("control-campaign-confirm"),
+        method="post",
+    ),
+    Row(
+        "control-campaign-discard",
+        {A: 401, CW: 403, MG: 409, MD: 403, AD: 409},
+        url=lambda: cw.campaign_url("control-campaign-discard"),
+        method="post",
+    ),
+    api("do-not-control-flag-list", allowed=MANAGERS),
+    Row("do-not-control-flag-list", {A: 401, CW: 403, MG: 400, MD: 403, AD: 400}, method="post"),
+    api("do-not-control-flag-detail", allowed=MANAGERS, url=lambda: _flag_url("do-not-control-flag-detail")),
+    Row(
+        "do-not-control-flag-deactivate",
+        {A: 401, CW: 403, MG: 200, MD: 403, AD: 200},
+        url=lambda: _flag_url("do-not-control-flag-deactivate"),
+        method="post",
+    ),
+    # A case's documents and reopening (control/api/case_actions.py)
+    Row(
+        "control-case-document-upload",
+        {A: 401, CW: 400, MG: 403, MD: 403, AD: 400},
+        url=lambda: cw.case_url("control-case-document-upload"),
+        method="post",
+    ),
+    api(
+        "control-case-document-download",
+        allowed=CASE_READERS,
+        url=lambda: (lambda d: reverse("control-case-document-download", args=[d.case_id, d.pk]))(
+            cw.case_document()
+        ),
+    ),
+    Row(
+        "control-case-reopen",
+        {A: 401, CW: 403, MG: 400, MD: 403, AD: 400},
+        url=lambda: cw.case_url("control-case-reopen"),
+        method="post",
+    ),
+    api(
+        "customer-access-report",
+        allowed=CASE_READERS,
+        url=lambda: cw.access_report_url(
+            cw.case_with_score().application.customer_id, "customer-access-report"
+        ),
+    ),
+    api(
+        "customer-access-report-pdf",
+        allowed=CASE_READERS,
+        url=lambda: cw.access_report_url(
+            cw.case_with_score().application.customer_id, "customer-access-report-pdf"
+        ),
+    ),
     # Risk models and imports
     pages("control:model-list", allowed=MODEL_READERS),
     pages("control:model-detail", allowed=MODEL_READERS, url=lambda: _model_url("control:model-detail")),
@@ -133,6 +208,17 @@ MATRIX: list[Row] = [
     api("risk-model-detail", allowed=MODEL_READERS, url=lambda: _model_url("risk-model-detail")),
     Row("risk-model-activate", API_MODEL_POST, url=lambda: _model_url("risk-model-activate")),
     Row("risk-model-retire", API_MODEL_POST, url=lambda: _model_url("risk-model-retire")),
+    Row(
+        "risk-model-retrain",
+        {A: 401, CW: 403, MG: 403, MD: 405, AD: 405},
+        url=lambda: _model_url("risk-model-retrain"),
+    ),
+    # No year has been scored here: the export answers 404 with the reason to those allowed.
+    Row(
+        "risk-score-export",
+        {A: 401, CW: 403, MG: 403, MD: 404, AD: 404},
+        url=lambda: reverse("risk-score-export") + "?year=2019",
+    ),
     api("scoring-run-list", allowed=MODEL_READERS),
     api(
         "scoring-run-detail",
@@ -164,7 +250,18 @@ MATRIX: list[Row] = [
             st.matrix_document()
         ),
     ),
+    pages(
+        "student:case-appeal",
+        allowed={ST},
+        url=lambda: reverse("student:case-appeal", args=[st.matrix_case().pk]),
+    ),
+    pages("student:letter-download", allowed={ST}, url=st.matrix_letter_url),
     api("student-case-list", allowed={ST}),
+    Row(
+        "student-case-appeal",
+        {A: 401, CW: 403, MG: 403, MD: 403, AD: 403, ST: 405},
+        url=lambda: reverse("student-case-appeal", args=[st.matrix_case().pk]),
+    ),
     api(
         "student-case-detail",
         allowed={ST},

@@ -67,5 +67,7 @@ def test_a_national_id_without_a_customer_gets_no_login(idporten: str) -> None:
     assert "/mine-sider/login/" in response.url
     assert "Innloggingen mislyktes" in response.text
     assert not StudentAccount.objects.exists()
-    # Only the provider's own (TestID) session remains, and it opens no student page.
-    assert session.get(f"{idporten}/mine-sider/", timeout=30).status_code == 403
+    # The provider's own (TestID) login is ended too: nobody is left logged in.
+    again = session.get(f"{idporten}/mine-sider/", timeout=30)
+    assert again.status_code == 200 and "/mine-sider/login/" in again.url
+    assert "Logg inn med ID-porten" in again.text

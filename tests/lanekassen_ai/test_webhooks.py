@@ -174,14 +174,15 @@ class django_settings_eager_off:
     """Emit without sending (as if the enqueue after commit were lost)."""
 
     def __enter__(self) -> None:
-        from lanekassen_ai.tasks import webhook_delivery_send_task
+        from lanekassen_ai.services import webhooks
 
-        self._task = webhook_delivery_send_task
-        self._original = self._task.delay_on_commit
-        self._task.delay_on_commit = lambda *a, **k: None  # type: ignore[method-assign]
+        self._original = webhooks.webhook_send_schedule
+        webhooks.webhook_send_schedule = lambda **k: None  # type: ignore[assignment]
 
     def __exit__(self, *exc: object) -> None:
-        self._task.delay_on_commit = self._original  # type: ignore[method-assign]
+        from lanekassen_ai.services import webhooks
+
+        webhooks.webhook_send_schedule = self._original
 
 
 def test_the_relay_sends_a_delivery_whose_task_message_was_lost(
@@ -301,3 +302,47 @@ def test_due_deliveries_to_one_receiver_go_out_together_and_a_failure_gives_the_
     others = WebhookDelivery.objects.filter(pk__in=[d.pk for d in pending[1:]])
     assert [(d.attempts, d.leased_until) for d in others] == [(0, None), (0, None)]  # untouched
     assert not WebhookDeliveryAttempt.objects.filter(delivery__in=others).exists()
+
+
+def test_one_sender_sends_a_whole_burst_batch_after_batch_and_stops_at_a_failure(
+    db: None, receiver: WebhookReceiver, settings: Any
+) -> None:
+    from lanekassen_ai.services.webhooks import webhook_subscription_has_due, webhook_subscription_send
+
+    settings.WEBHOOK_BATCH_SIZE = 2
+    subscription = subscribe(receiver.url)
+    with django_settings_eager_off():
+        for _ in range(5):
+            decide()
+    result = webhook_subscription_send(subscription_id=subscription.pk)
+    assert (result.sent, result.retries, result.more) == (5, [], False)
+    assert receiver.count() == 5 and not webhook_subscription_has_due(subscription_id=subscription.pk)
+
+    receiver.status = 503
+    with django_settings_eager_off():
+        for _ in range(3):
+            decide()
+    result = webhook_subscription_send(subscription_id=subscription.pk)
+    assert result.sent == 0 and len(result.retries) == 1 and not result.more
+    assert WebhookDeliveryAttempt.objects.filter(outcome="failed").count() == 1  # the others untouched
+    assert webhook_subscription_has_due(subscription_id=subscription.pk)
+
+
+def test_a_subscription_has_a_bounded_number_of_sender_slots_in_the_broker(db: None, settings: Any) -> None:
+    from lanekassen_ai.celery import app
+    from lanekassen_ai.services.webhooks import webhook_sender_slot_claim, webhook_sender_slot_release
+
+    if not django_settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.fail("This test needs a Redis broker: set CELERY_BROKER_URL=redis://...")
+    settings.WEBHOOK_SENDERS_PER_SUBSCRIPTION = 2
+    subscription_id = 10**9 + os.getpid()  # no real subscription: only the slot keys
+    app.conf.task_always_eager = False
+    try:
+        slots = [webhook_sender_slot_claim(subscription_id=subscription_id) for _ in range(3)]
+        assert slots == [0, 1, None]  # a third schedule sends no message: a sender is coming
+        webhook_sender_slot_release(subscription_id=subscription_id, slot=0)
+        assert webhook_sender_slot_claim(subscription_id=subscription_id) == 0
+    finally:
+        for slot in (0, 1):
+            webhook_sender_slot_release(subscription_id=subscription_id, slot=slot)
+        app.conf.task_always_eager = True

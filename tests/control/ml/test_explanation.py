@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from control.ml.explanation import (
     additive_terms,
@@ -6,6 +7,8 @@ from control.ml.explanation import (
     contributions_and_margin,
     probability_from_margin,
     reasons_render,
+    shallow_contributions,
+    shallow_trees,
 )
 from control.ml.features import FEATURE_NAMES
 from control.ml.history import history_attach
@@ -31,6 +34,44 @@ def test_additive_contributions_equal_lightgbms_own_treeshap(population):
         probability_from_margin(pipeline=pipeline, margin=margin),
         pipeline.predict_proba(frame.head(2000))[:, 1],
     )
+
+
+def test_tabulated_treeshap_of_the_depth_3_trees_equals_lightgbms_pred_contrib(population):
+    applications, _ = population
+    frame = history_attach(frame=applications)
+    labelled = frame[frame["control_outcome"].notna()]
+    pipeline = pipeline_fit(frame=labelled, algorithm="lightgbm_trees")
+    booster = base_estimator(pipeline=pipeline).booster_
+    assert shallow_trees(booster=booster) is not None
+    features = pipeline.named_steps["features"].transform(frame.head(3000))
+    contributions, margin = contributions_and_margin(pipeline=pipeline, features=features)
+    exact = booster.predict(features, pred_contrib=True)
+    np.testing.assert_allclose(contributions, exact[:, :-1], atol=1e-6)
+    np.testing.assert_allclose(margin, booster.predict(features, raw_score=True), atol=1e-9)
+
+
+@pytest.mark.parametrize("missing", ["nan", "zero"])
+def test_tabulated_treeshap_follows_lightgbms_missing_values_and_repeated_features(missing):
+    import lightgbm as lgb
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(4000, 4))
+    y = ((x[:, 0] * x[:, 1] > 0) ^ (x[:, 2] > 0.5)).astype(int)
+    if missing == "nan":
+        x[rng.random(4000) < 0.2, 1] = np.nan
+    else:
+        x[rng.random(4000) < 0.2, 1] = 0.0
+    model = lgb.LGBMClassifier(
+        n_estimators=40, max_depth=3, num_leaves=8, zero_as_missing=missing == "zero", verbose=-1
+    ).fit(x, y)
+    trees = shallow_trees(booster=model.booster_)
+    assert trees is not None
+    contributions, margin = shallow_contributions(trees=trees, features=x)
+    exact = model.booster_.predict(x, pred_contrib=True)
+    np.testing.assert_allclose(contributions, exact[:, :-1], atol=1e-9)
+    np.testing.assert_allclose(margin, exact.sum(axis=1), atol=1e-9)
+    deep = lgb.LGBMClassifier(n_estimators=3, num_leaves=31, max_depth=6, verbose=-1).fit(x, y)
+    assert shallow_trees(booster=deep.booster_) is None  # deeper trees keep pred_contrib
 
 
 def test_logistic_contributions_add_up_to_the_decision_function(population):

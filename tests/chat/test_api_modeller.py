@@ -1,0 +1,108 @@
+"""chat/api/modeller.py: intents, phrases, models, retraining and the review list through
+the API, with the teaching pages' services and audit events."""
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from chat.models import Intent, IntentModelVersion, IntentTrainingRun, ReviewItem, TrainingPhrase
+from chat.services.conversations import conversation_message_post, conversation_start
+from lanekassen_ai.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _api(user: Any) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def _fallbacks(*texts: str) -> list[ReviewItem]:
+    conversation, _ = conversation_start(assistant_slug="kunde")
+    for text in texts:
+        conversation_message_post(conversation=conversation, text=text)
+    return list(ReviewItem.objects.order_by("id"))
+
+
+def test_an_intent_is_listed_edited_and_taught_a_phrase(
+    kunde_model: IntentModelVersion, modeller: Any
+) -> None:
+    client = _api(modeller)
+    listing = client.get(reverse("chat-intent-list"), {"assistant": "kunde"}).json()
+    slugs = [i["slug"] for i in listing["results"]]
+    assert "payout_dates" in slugs and listing["results"][0]["n_phrases"] > 0
+    intent = Intent.objects.get(assistant__slug="kunde", slug="payout_dates")
+    changed = client.patch(
+        reverse("chat-intent-detail", args=[intent.pk]), {"answer_en": "See Dine sider."}, format="json"
+    )
+    assert changed.status_code == 200 and changed.json()["answer_en"] == "See Dine sider."
+    assert changed.json()["slug"] == "payout_dates"  # never editable
+    assert (
+        AuditEvent.objects.get(action="chat.intent.update").details["after"]["answer_en"] == "See Dine sider."
+    )
+
+    url = reverse("chat-intent-phrases", args=[intent.pk])
+    added = client.post(
+        url, {"text": "når kommer stipendet", "language": "nb"}, format="json", HTTP_IDEMPOTENCY_KEY="p1"
+    )
+    assert added.status_code == 201
+    again = client.post(url, {"text": "når kommer stipendet", "language": "nb"}, format="json")
+    assert again.status_code == 400 and "already" in again.json()["detail"]
+    phrase = TrainingPhrase.objects.get(pk=added.json()["id"])
+    assert client.get(url).json()["results"][0]["id"] == phrase.pk
+    assert client.delete(reverse("chat-phrase-delete", args=[phrase.pk])).status_code == 204
+    assert not TrainingPhrase.objects.filter(pk=phrase.pk).exists()
+    assert {e.action for e in AuditEvent.objects.all()} >= {"chat.phrase.add", "chat.phrase.delete"}
+
+
+def test_models_are_listed_and_a_retraining_is_started_and_followed(
+    kunde_model: IntentModelVersion, modeller: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = _api(modeller)
+    versions = client.get(reverse("chat-model-list"), {"assistant": "kunde"}).json()["results"]
+    assert [v["version"] for v in versions] == [kunde_model.version]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        started = client.post(reverse("chat-model-train"), {"assistant": "kunde"}, format="json")
+    assert started.status_code == 202 and started.json()["status"] == "PENDING"
+    assert len(callbacks) == 1  # the training job, queued after commit
+    run = IntentTrainingRun.objects.get(pk=started.json()["id"])
+    followed = client.get(reverse("chat-model-train-progress", args=[run.pk])).json()
+    assert followed["assistant"] == "kunde" and followed["id"] == run.pk
+    assert AuditEvent.objects.get(action="chat.intent_model.train_start").channel == "api"
+    assert client.post(reverse("chat-model-train"), {"assistant": "nobody"}, format="json").status_code == 404
+
+
+def test_the_review_list_groups_identical_messages_and_items_are_assigned_and_dismissed(
+    kunde_model: IntentModelVersion, caseworker: Any
+) -> None:
+    first, _twin, other, third = _fallbacks("zzkv blorp", "ZZKV blorp ", "qqx vlum", "ppt glarb")
+    client = _api(caseworker)
+    listing = client.get(reverse("chat-review-list"), {"assistant": "kunde"}).json()
+    counts = {r["text"].strip().lower(): r["group_count"] for r in listing["results"]}
+    assert counts == {"zzkv blorp": 2, "qqx vlum": 1, "ppt glarb": 1}
+
+    intent = Intent.objects.get(assistant__slug="kunde", slug="payout_dates")
+    assigned = client.post(
+        reverse("chat-review-assign", args=[first.pk]), {"intent": intent.pk}, format="json"
+    )
+    assert assigned.status_code == 200 and assigned.json()["assigned_intent"] == "payout_dates"
+    assert client.post(reverse("chat-review-dismiss", args=[first.pk])).status_code == 409
+    assert client.post(reverse("chat-review-dismiss", args=[other.pk])).json()["status"] == "dismissed"
+    bulk = client.post(
+        reverse("chat-review-bulk"),
+        {"assistant": "kunde", "items": [third.pk, other.pk], "action": "dismiss"},
+        format="json",
+    )
+    assert bulk.status_code == 200 and bulk.json()["done"] == 1 and len(bulk.json()["refused"]) == 1
+    assert client.get(reverse("chat-review-list"), {"assistant": "kunde"}).json()["count"] == 0
+    assert {"chat.review.assign", "chat.review.dismiss"} <= {e.action for e in AuditEvent.objects.all()}
+
+
+def test_a_manager_may_not_teach_the_assistant(kunde_model: IntentModelVersion, manager: Any) -> None:
+    client = _api(manager)
+    assert client.get(reverse("chat-intent-list")).status_code == 403
+    assert client.get(reverse("chat-review-list")).status_code == 403
+    assert client.post(reverse("chat-model-train"), {}, format="json").status_code == 403
