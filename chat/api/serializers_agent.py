@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from chat.limits import MAX_REPLY_LENGTH
 from chat.models import AgentStatus, Conversation, ConversationNote, Message
 
 
@@ -63,7 +64,9 @@ class MessageSerializer(serializers.ModelSerializer):
 
 
 class ReplySerializer(serializers.Serializer):
-    text = serializers.CharField(required=False, allow_blank=False, max_length=4000, trim_whitespace=True)
+    text = serializers.CharField(
+        required=False, allow_blank=False, max_length=MAX_REPLY_LENGTH, trim_whitespace=True
+    )
     intent = serializers.SlugField(
         required=False, help_text="send this intent's ready answer instead of text"
     )
@@ -83,7 +86,7 @@ class NoteSerializer(serializers.ModelSerializer):
 
 
 class NoteCreateSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=4000, trim_whitespace=True)
+    text = serializers.CharField(max_length=MAX_REPLY_LENGTH, trim_whitespace=True)
 
 
 class ReassignSerializer(serializers.Serializer):

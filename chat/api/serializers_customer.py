@@ -3,8 +3,8 @@ and get back."""
 
 from rest_framework import serializers
 
+from chat.limits import MAX_MESSAGE_LENGTH
 from chat.models import Conversation
-from chat.services.conversations import MAX_MESSAGE_LENGTH
 
 
 class ConversationCreateSerializer(serializers.Serializer):

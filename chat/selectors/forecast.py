@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.core.cache import cache
@@ -47,8 +46,8 @@ from chat.selectors.staffing import (
     queue_history_figures,
 )
 from lanekassen_ai.expected_load import ExpectedLoadEvent, expected_load_events
+from lanekassen_ai.timezones import agency_timezone
 
-AGENCY_TZ = ZoneInfo("Europe/Oslo")
 MAX_HISTORY_WEEKS = 16
 MAX_FORECAST_WEEKS = 4
 CACHE_SECONDS = 6 * 3600
@@ -175,14 +174,14 @@ def forecast_origin(*, today: date) -> date:
 
 
 def _local_index(at: datetime, start: date) -> int:
-    local = at.astimezone(AGENCY_TZ)
+    local = at.astimezone(agency_timezone())
     return (local.date() - start).days * SLOTS_PER_DAY + local.hour * 2 + local.minute // 30
 
 
 def _slot_start(start: date, index: int) -> datetime:
     day = start + timedelta(days=index // SLOTS_PER_DAY)
     minutes = 30 * (index % SLOTS_PER_DAY)
-    return datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=AGENCY_TZ)
+    return datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=agency_timezone())
 
 
 def queue_arrival_history(
@@ -192,8 +191,8 @@ def queue_arrival_history(
     before the Monday `until` (at most `max_weeks`, from the first Monday the queue has
     rollups on). One query for all queues."""
     earliest = until - timedelta(weeks=max_weeks)
-    start_at = datetime.combine(earliest, time(0), tzinfo=AGENCY_TZ)
-    end_at = datetime.combine(until, time(0), tzinfo=AGENCY_TZ)
+    start_at = datetime.combine(earliest, time(0), tzinfo=agency_timezone())
+    end_at = datetime.combine(until, time(0), tzinfo=agency_timezone())
     rows: dict[int, list[tuple[datetime, int]]] = {q.pk: [] for q in queues}
     for queue_id, slot_start, offered in (
         QueueSlotStat.objects.filter(queue__in=queues, slot_start__gte=start_at, slot_start__lt=end_at)
@@ -207,7 +206,7 @@ def queue_arrival_history(
         if not found:
             result[queue.pk] = (None, np.zeros(0))
             continue
-        first_day = found[0][0].astimezone(AGENCY_TZ).date()
+        first_day = found[0][0].astimezone(agency_timezone()).date()
         # The first whole week starts on the first Monday with traffic (the days of a
         # week that began before the first rollup may simply predate the data).
         monday = first_day + timedelta(days=(7 - first_day.weekday()) % 7)

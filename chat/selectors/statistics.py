@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import F, Sum, Window
 from django.db.models.functions import RowNumber, TruncDay, TruncWeek
@@ -24,8 +23,8 @@ from django.db.models.functions import RowNumber, TruncDay, TruncWeek
 from chat.erlang import queue_agents_for_target
 from chat.models import AssistantDayStat, IntentDayStat, NotUnderstoodDayStat, Queue, QueueSlotStat
 from chat.selectors.staffing import queue_history_figures
+from lanekassen_ai.timezones import agency_timezone
 
-AGENCY_TZ = ZoneInfo("Europe/Oslo")
 GRANULARITIES = ("slot", "day", "week")
 # The longest period each granularity may ask for, so one request stays bounded.
 MAX_DAYS = {"slot": 31, "day": 366, "week": 5 * 366}
@@ -78,7 +77,7 @@ class PeriodRow:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "period_start": self.period_start.astimezone(AGENCY_TZ).isoformat(),
+            "period_start": self.period_start.astimezone(agency_timezone()).isoformat(),
             "queue": self.queue_slug,
             "queue_name": self.queue_name,
             "offered": self.offered,
@@ -162,7 +161,7 @@ def _round(value: float | None, digits: int = 1) -> float | None:
 
 
 def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=AGENCY_TZ)
+    return datetime.combine(day, time(0), tzinfo=agency_timezone())
 
 
 def statistics_period_parse(
@@ -286,9 +285,9 @@ def queue_statistics(
     if granularity == "slot":
         period = F("slot_start")
     elif granularity == "day":
-        period = TruncDay("slot_start", tzinfo=AGENCY_TZ)
+        period = TruncDay("slot_start", tzinfo=agency_timezone())
     else:
-        period = TruncWeek("slot_start", tzinfo=AGENCY_TZ)
+        period = TruncWeek("slot_start", tzinfo=agency_timezone())
     grouped = stats.annotate(period=period)
 
     # Staffing: a half hour's own recommendation; for a day or week, the recommendation

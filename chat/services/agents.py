@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from chat.limits import MAX_REPLY_LENGTH
 from chat.models import AgentStatus, Conversation, ConversationNote, Intent, Message, Queue
 from chat.services.queues import QueueError, queue_is_open
 from chat.services.statistics import conversation_stats_refresh_on_commit, queue_slot_stat_refresh_for
@@ -25,8 +26,7 @@ from lanekassen_ai.roles import Capability, perm
 from lanekassen_ai.services.audit import AuditContext, audit_record
 from lanekassen_ai.services.events import event_emit
 
-MAX_REPLY_LENGTH = 4000
-MAX_NOTE_LENGTH = 4000
+MAX_NOTE_LENGTH = MAX_REPLY_LENGTH
 
 
 class AgentError(QueueError):

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from chat.limits import MAX_MESSAGE_LENGTH
 from chat.models import Assistant, Conversation, Intent, IntentModelVersion, Message, ReviewItem
 from chat.services.assistant import VERSION_FIELDS, active_model_from_json, message_understand
 from chat.services.knowledge import other_agencies
@@ -32,8 +33,6 @@ from chat.services.queues import (
 )
 from chat.services.statistics import conversation_stats_refresh_on_commit
 from lanekassen_ai.services.events import event_emit
-
-MAX_MESSAGE_LENGTH = 2000
 
 # The intent whose choice means "let me talk to a person", per assistant.
 HUMAN_INTENT_SLUGS = ("contact_human", "una_human")
@@ -373,7 +372,7 @@ def _answer_did_not_help(message: Message, conversation: Conversation) -> None:
     ReviewItem.objects.create(
         message=message,
         assistant_id=conversation.assistant_id,
-        text=message.text[:2000],
+        text=message.text[:MAX_MESSAGE_LENGTH],
         reason=ReviewItem.Reason.NOT_HELPED,
         predicted_intent_id=message.intent_id,
         confidence=message.confidence,
@@ -417,7 +416,7 @@ def _review(
     ReviewItem.objects.create(
         message=message,
         assistant=conversation.assistant,
-        text=message.text[:2000],
+        text=message.text[:MAX_MESSAGE_LENGTH],
         reason=reason,
         predicted_intent=intent,
         confidence=confidence,

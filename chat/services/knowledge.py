@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from chat.models import Assistant, Intent, Queue, TrainingPhrase
+from lanekassen_ai.languages import in_language
 from lanekassen_ai.services.audit import audit_record
 
 CATALOGUE_DIR = Path(settings.BASE_DIR) / "chat" / "data" / "catalogue"
@@ -307,7 +308,9 @@ class OtherAgency:
     phrases: list[str]
 
     def text_in(self, language: str) -> str:
-        return self.texts.get(language) or self.texts["nb"]
+        return in_language(
+            language, nb=self.texts["nb"], nn=self.texts.get("nn", ""), en=self.texts.get("en", "")
+        )
 
 
 @lru_cache(maxsize=1)
