@@ -53,9 +53,6 @@ PARITY: dict[str, tuple[Operation, ...]] = {
     "control:model-retrain": (("risk-model-retrain", "post"),),
     "control:scoring-run-retry": (("scoring-run-retry", "post"),),
     "control:applications-import": (("applications-import", "post"),),
-    # Control: appeals
-    "control:case-appeal-register": (("control-case-appeal-register", "post"),),
-    "control:appeal-decide": (("control-appeal-decide", "post"),),
     # The student's own pages
     "student:case-list": (("student-case-list", "get"),),
     "student:case-detail": (("student-case-detail", "get"),),
