@@ -63,3 +63,9 @@ class ControlConfig(AppConfig):
         "control.flag.create": _("Unntak fra kontroll registrert"),
         "control.flag.deactivate": _("Unntak fra kontroll avsluttet"),
     }
+
+    def ready(self) -> None:
+        from control.selectors.personal_answers import student_personal_answer
+        from lanekassen_ai import personal_answers
+
+        personal_answers.register(student_personal_answer)

@@ -158,6 +158,7 @@ class ConversationCreateView(CustomerAPIView):
             language=data["language"],
             user=request.user,
             client_key=client_key_for(ident=AnonRateThrottle().get_ident(request)),
+            student=data["student"],
         )
         body = ConversationCreatedSerializer(
             {

@@ -10,6 +10,9 @@ from chat.models import Conversation
 class ConversationCreateSerializer(serializers.Serializer):
     assistant = serializers.ChoiceField(choices=["kunde", "una"], required=False, default="kunde")
     language = serializers.ChoiceField(choices=Conversation.Language.choices, required=False, default="nb")
+    # Opened from the logged-in student's own page: answers may speak of their own case
+    # (ignored unless the session is a student's login).
+    student = serializers.BooleanField(required=False, default=False)
 
 
 class ConversationCreatedSerializer(serializers.Serializer):

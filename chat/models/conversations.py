@@ -68,6 +68,11 @@ class Conversation(models.Model):
     employee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The logged-in student who opened the conversation from their own page (Mine sider):
+    # only then may answers about their own case be given (lanekassen_ai.personal_answers).
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Console: when the current agent took it, since when the customer has been waiting
     # for the agent's answer (none while the agent has answered last), and the last
     # message the agent has seen (for unread markers).

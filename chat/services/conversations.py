@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, PermissionsMixin
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -32,8 +32,11 @@ from chat.services.queues import (
     queue_for_intent,
 )
 from chat.services.statistics import conversation_stats_refresh_on_commit
+from lanekassen_ai import personal_answers
+from lanekassen_ai.roles import Capability, perm
 from lanekassen_ai.services.events import event_emit
 
+STUDENT_CAPABILITY = perm(Capability.VIEW_OWN_CONTROL_CASES)
 # The intent whose choice means "let me talk to a person", per assistant.
 HUMAN_INTENT_SLUGS = ("contact_human", "una_human")
 
@@ -131,6 +134,7 @@ def conversation_start(
     language: str = "nb",
     user: AbstractBaseUser | AnonymousUser | None = None,
     client_key: str = "",
+    student: bool = False,
 ) -> tuple[Conversation, str]:
     """Open a conversation and return it with its secret token (shown once, stored hashed).
     The assistants in settings.CHAT_LOGIN_REQUIRED_ASSISTANTS (the employees' `una`) need
@@ -149,6 +153,11 @@ def conversation_start(
     employee = (
         user if assistant_slug in settings.CHAT_LOGIN_REQUIRED_ASSISTANTS and user is not None else None
     )
+    # Opened from the student's own page: answers may speak of their own case, but only
+    # when the logged-in user really is a student.
+    student_user = None
+    if student and isinstance(user, PermissionsMixin) and user.has_perm(STUDENT_CAPABILITY):
+        student_user = user
     with transaction.atomic():
         conversation = Conversation.objects.create(
             assistant=assistant,
@@ -157,6 +166,7 @@ def conversation_start(
             client_key=client_key,
             last_customer_activity_at=timezone.now(),
             employee=employee,  # type: ignore[misc]
+            student=student_user,
         )
         greeting = assistant.greeting_in(language)
         if greeting:
@@ -472,6 +482,12 @@ def _act_on_intent(
     if intent.action == Intent.Action.HANDOVER:
         return _hand_over(conversation=conversation, intent=intent, language=language, lead=answer)
     reply = Reply("answer", intent.slug, 1.0, answer, link_url=intent.link_url)
+    if conversation.student_id is not None:
+        # Only a logged-in student's own conversation; the anonymous chat never asks.
+        personal = personal_answers.provide(user_id=conversation.student_id, intent=intent.slug)
+        if personal is not None:
+            reply.text = personal.text_in(language)
+            reply.link_url = personal.link_url or reply.link_url
     if intent.action == Intent.Action.ANSWER_HANDOVER:
         human = _human_intent(assistant=conversation.assistant, known=known)
         if human is not None:
