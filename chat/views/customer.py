@@ -40,6 +40,8 @@ def _chat_page(request: HttpRequest, *, assistant: str) -> HttpResponse:
         {
             "assistant_slug": assistant,
             "embedded": embedded,
+            # Opened from the student's own page: the conversation may answer about their case.
+            "student_chat": request.GET.get("student") == "1",
             "conversation_language": language if language in REPLY_LANGUAGES else "nb",
             "reply_labels": _reply_labels(),
         },

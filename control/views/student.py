@@ -12,6 +12,7 @@ from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -76,6 +77,15 @@ class StudentRequiredMixin(CapabilityRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def student_chat_url() -> str:
+    """The chat page for a student's own conversation (answers about their case), or ""
+    when the chat is not installed."""
+    try:
+        return reverse("chat:customer-chat") + "?student=1"
+    except NoReverseMatch:
+        return ""
+
+
 class StudentUploadForm(forms.Form):
     document_type = forms.ChoiceField(
         label=_("Hva slags dokument er dette?"), choices=CaseDocument.DocumentType.choices
@@ -107,7 +117,9 @@ class StudentAppealForm(forms.Form):
 class StudentCaseListView(StudentRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         cases = [student_case_view(case=c) for c in student_case_list(customer=self.customer)[:50]]
-        return render(request, "control/student/case_list.html", {"cases": cases})
+        return render(
+            request, "control/student/case_list.html", {"cases": cases, "chat_url": student_chat_url()}
+        )
 
 
 def _own_case(customer: Customer, pk: int) -> ControlCase:
@@ -155,6 +167,7 @@ class StudentCaseDetailView(StudentRequiredMixin, View):
             "appeal_form": appeal_form or StudentAppealForm(),
             "appeal_status_texts": {k: str(v) for k, v in APPEAL_STATUS_TEXTS.items()},
             "max_mb": MAX_DOCUMENT_BYTES // 1024 // 1024,
+            "chat_url": student_chat_url(),
         }
         return render(request, "control/student/case_detail.html", context, status=status)
 

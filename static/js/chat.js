@@ -7,7 +7,8 @@
   if (!root) { return; }
   var d = root.dataset;
   var api = d.api;
-  var storageKey = "lk-chat-" + d.assistant;
+  // A student's conversation (opened from their own page) is kept apart from an anonymous one.
+  var storageKey = "lk-chat-" + d.assistant + (d.student === "1" ? "-student" : "");
   var log = document.getElementById("chat-log");
   var optionsBox = document.getElementById("chat-options");
   var statusBox = document.getElementById("chat-status");
@@ -174,7 +175,7 @@
 
   function start() {
     if (starting) { return starting; }
-    starting = call("POST", api, { assistant: d.assistant, language: d.language }).then(function (data) {
+    starting = call("POST", api, { assistant: d.assistant, language: d.language, student: d.student === "1" }).then(function (data) {
       conv = { id: data.id, token: data.token };
       lastId = 0;
       try { window.sessionStorage.setItem(storageKey, JSON.stringify(conv)); } catch (e) { /* private mode */ }

@@ -184,3 +184,14 @@ def test_the_provider_says_nothing_for_other_intents_or_users_without_a_case() -
     assert student_personal_answer(user_id=staff.pk, intent="residence_control") is None
     answer = student_personal_answer(user_id=student.pk, intent="documentation_upload")
     assert answer is not None and "Fristen din" in answer.text_nn and answer.source == "control"
+
+
+def test_the_students_pages_offer_the_chat_that_knows_the_student() -> None:
+    student, case = student_with_requested_case()
+    client = _logged_in(student)
+    chat_url = reverse("chat:customer-chat") + "?student=1"
+    for url in (reverse("student:case-list"), reverse("student:case-detail", args=[case.pk])):
+        page = client.get(url).content.decode()
+        assert 'src="/static/js/chat-embed.js"' in page and f'data-chat-url="{chat_url}"' in page, url
+    assert 'data-student="1"' in client.get(chat_url + "&embed=1").content.decode()
+    assert 'data-student=""' in APIClient().get(reverse("chat:customer-chat")).content.decode()
