@@ -375,7 +375,8 @@ def main() -> None:
         f"score_applications service: {r['rows']:,} applications of {current} in {r['chunks']} chunks, "
         f"{r['service_seconds']} s ({r['rows'] / r['service_seconds']:,.0f} rows/s), "
         f"peak RSS {r['service_peak_gib']} GiB; CPU: scoring process {r['client_cpu']} s, "
-        f"PostgreSQL backend {r['server_cpu']} s"
+        f"PostgreSQL: the run's connection {r['server_cpu']} s, every backend of the database "
+        f"{r['all_backends_cpu']} s"
     )
     print(
         f"bare pipeline.predict_proba on the same rows: {r['bare_predict_proba_seconds']} s "

@@ -1,5 +1,6 @@
 """Serializers for the agent and statistics API: input checking and output shapes only."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from chat.limits import MAX_REPLY_LENGTH
@@ -73,7 +74,7 @@ class ReplySerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         if bool(attrs.get("text")) == bool(attrs.get("intent")):
-            raise serializers.ValidationError("Give exactly one of `text` or `intent`.")
+            raise serializers.ValidationError(_("Give exactly one of `text` or `intent`."))
         return attrs
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from chat.erlang import queue_agents_for_target
 from chat.forecasting import (
@@ -149,22 +150,27 @@ def forecast_params_parse(
         try:
             result = float(value)  # type: ignore[arg-type]
         except ValueError as exc:
-            raise ForecastQueryError(f"{name}={value!r}: expected a number.") from exc
+            raise ForecastQueryError(
+                _("%(name)s=%(value)s: expected a number.") % {"name": name, "value": repr(value)}
+            ) from exc
         if not (math.isfinite(result) and low <= result <= high):
-            raise ForecastQueryError(f"{name}={value!r}: must be between {low:g} and {high:g}.")
+            raise ForecastQueryError(
+                _("%(name)s=%(value)s: must be between %(low)s and %(high)s.")
+                % {"name": name, "value": repr(value), "low": format(low, "g"), "high": format(high, "g")}
+            )
         return result
 
     span = number("weeks", weeks, 1, 1, MAX_FORECAST_WEEKS)
     chats = number("concurrency", concurrency, 1, 1, MAX_CONCURRENCY)
     if span != int(span) or chats != int(chats):
-        raise ForecastQueryError("weeks and concurrency must be whole numbers.")
+        raise ForecastQueryError(_("weeks and concurrency must be whole numbers."))
     share = number("shrinkage", shrinkage, 0.0, 0.0, 0.95)
     goal = number("target_service_level", target_service_level, DEFAULT_TARGET_SERVICE_LEVEL, 0.01, 0.99)
     chosen: Queue | None = None
     if queue:
         chosen = Queue.objects.filter(slug=queue).first()
         if chosen is None:
-            raise ForecastQueryError(f"queue={queue!r}: no queue with that slug.")
+            raise ForecastQueryError(_("queue=%(queue)s: no queue with that slug.") % {"queue": repr(queue)})
     return int(span), chosen, PlanOptions(concurrency=int(chats), shrinkage=share, target_service_level=goal)
 
 
@@ -337,7 +343,10 @@ def queue_forecast_report(
     """The forecast (cached, see the module docstring) for `queue` or every active queue.
     `progress` hears the slug of each queue as its fitting starts (not from the cache)."""
     if not 1 <= weeks <= MAX_FORECAST_WEEKS:
-        raise ForecastQueryError(f"weeks={weeks}: must be between 1 and {MAX_FORECAST_WEEKS}.")
+        raise ForecastQueryError(
+            _("weeks=%(weeks)s: must be between 1 and %(max_forecast_weeks)s.")
+            % {"weeks": weeks, "max_forecast_weeks": MAX_FORECAST_WEEKS}
+        )
     origin = forecast_origin(today=today)
     queues = [queue] if queue is not None else list(Queue.objects.filter(active=True).order_by("priority"))
     key = f"chat:forecast:v1:{origin}:{weeks}:{level}:{','.join(str(q.pk) for q in queues)}"

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db.models import F, Sum, Window
 from django.db.models.functions import RowNumber, TruncDay, TruncWeek
+from django.utils.translation import gettext as _
 
 from chat.erlang import queue_agents_for_target
 from chat.models import AssistantDayStat, IntentDayStat, NotUnderstoodDayStat, Queue, QueueSlotStat
@@ -171,7 +172,10 @@ def statistics_period_parse(
     (all); raise `StatisticsQueryError` naming the bad parameter and why."""
     granularity = granularity or "day"
     if granularity not in GRANULARITIES:
-        raise StatisticsQueryError(f"granularity={granularity!r}: bruk en av {', '.join(GRANULARITIES)}.")
+        raise StatisticsQueryError(
+            _("granularity=%(granularity)s: bruk en av %(choices)s.")
+            % {"granularity": repr(granularity), "choices": ", ".join(GRANULARITIES)}
+        )
 
     def parse(name: str, value: str | None, default: date) -> date:
         if not value:
@@ -179,22 +183,30 @@ def statistics_period_parse(
         try:
             return date.fromisoformat(value)
         except ValueError as exc:
-            raise StatisticsQueryError(f"{name}={value!r}: forventet en dato som ÅÅÅÅ-MM-DD.") from exc
+            raise StatisticsQueryError(
+                _("%(name)s=%(value)s: forventet en dato som ÅÅÅÅ-MM-DD.")
+                % {"name": name, "value": repr(value)}
+            ) from exc
 
     end = parse("to", until, today)
     start = parse("from", since, end - timedelta(days=6))
     if start > end:
-        raise StatisticsQueryError(f"from={start} er etter to={end}.")
+        raise StatisticsQueryError(_("from=%(start)s er etter to=%(end)s.") % {"start": start, "end": end})
     if (end - start).days + 1 > MAX_DAYS[granularity]:
         raise StatisticsQueryError(
-            f"Perioden {start}–{end} er for lang for granularity={granularity} "
-            f"(maks {MAX_DAYS[granularity]} dager)."
+            _(
+                "Perioden %(start)s–%(end)s er for lang for granularity=%(granularity)s "
+                "(maks %(max_days)s dager)."
+            )
+            % {"start": start, "end": end, "granularity": granularity, "max_days": MAX_DAYS[granularity]}
         )
     chosen: Queue | None = None
     if queue:
         chosen = Queue.objects.filter(slug=queue).first()
         if chosen is None:
-            raise StatisticsQueryError(f"queue={queue!r}: ingen kø med den slugen.")
+            raise StatisticsQueryError(
+                _("queue=%(queue)s: ingen kø med den slugen.") % {"queue": repr(queue)}
+            )
     return start, end, granularity, chosen
 
 

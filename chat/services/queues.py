@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chat.limits import MAX_REPLY_LENGTH
 from chat.models import Conversation, Intent, Message, OpeningHours, Queue
@@ -114,7 +115,10 @@ def conversation_hand_over(
     """
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.state in (Conversation.State.CLOSED, Conversation.State.ABANDONED):
-        raise QueueError(f"Samtale {locked.pk} er avsluttet og kan ikke settes i kø.")
+        raise QueueError(
+            _("Samtale %(conversation_id)s er avsluttet og kan ikke settes i kø.")
+            % {"conversation_id": locked.pk}
+        )
     if locked.state in (Conversation.State.QUEUED, Conversation.State.WITH_AGENT):
         _copy_state(source=locked, target=conversation)
         return HandoverResult(
@@ -174,8 +178,11 @@ def _queue_for_left_message(*, conversation: Conversation, queue: Queue | None) 
     if latest is not None and latest.intent is not None and latest.intent.queue is not None:
         return latest.intent.queue
     raise QueueError(
-        f"Samtale {conversation.pk}: finner ingen kø for meldingen (ingen kø oppgitt og ingen "
-        "intensjon med kø i samtalen)."
+        _(
+            "Samtale %(conversation_id)s: finner ingen kø for meldingen "
+            "(ingen kø oppgitt og ingen intensjon med kø i samtalen)."
+        )
+        % {"conversation_id": conversation.pk}
     )
 
 
@@ -191,17 +198,25 @@ def conversation_leave_message(*, conversation: Conversation, text: str, queue: 
     """
     text = (text or "").strip()
     if not text:
-        raise QueueError("Meldingen er tom: skriv hva saken gjelder.")
+        raise QueueError(_("Meldingen er tom: skriv hva saken gjelder."))
     if len(text) > MAX_REPLY_LENGTH:
-        raise QueueError(f"Meldingen er for lang ({len(text)} tegn, maks {MAX_REPLY_LENGTH}).")
+        raise QueueError(
+            _("Meldingen er for lang (%(length)s tegn, maks %(max_reply_length)s).")
+            % {"length": len(text), "max_reply_length": MAX_REPLY_LENGTH}
+        )
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.state != Conversation.State.BOT:
-        raise QueueError(f"Samtale {locked.pk} er allerede i kø eller avsluttet; meldingen ble ikke lagret.")
+        raise QueueError(
+            _("Samtale %(conversation_id)s er allerede i kø eller avsluttet; meldingen ble ikke lagret.")
+            % {"conversation_id": locked.pk}
+        )
     target = _queue_for_left_message(conversation=locked, queue=queue)
     now = timezone.now()
     opens_at = queue_next_opening(queue=target, at=now)
     if opens_at is None:
-        raise QueueError(f"Køen «{target.name}» er ikke i bruk og tar ikke imot meldinger.")
+        raise QueueError(
+            _("Køen «%(name)s» er ikke i bruk og tar ikke imot meldinger.") % {"name": target.name}
+        )
     locked.state = Conversation.State.QUEUED
     locked.queue = target
     locked.queued_at = opens_at

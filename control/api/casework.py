@@ -26,13 +26,9 @@ from control.models import ControlCampaign, ControlCase
 from control.selectors.casework import (
     control_campaign_list,
     control_campaign_statistics,
+    control_case_detail,
     control_case_get,
     control_case_list,
-    control_case_risk_score,
-    control_case_shows_risk,
-    control_case_timeline,
-    risk_band,
-    risk_reasons_for_language,
 )
 from control.services.campaigns import control_campaign_retry
 from control.services.casework import (
@@ -105,18 +101,10 @@ class ControlCaseViewSet(CaseActionsMixin, AuditContextAPIMixin, viewsets.ReadOn
         return control_case_get(case_id=case.pk)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        case: Any = self._case()
-        control_case_view_record(case=case, user=self.audit_context.user, context=self.audit_context)
-        case.risk_hidden = not control_case_shows_risk(case=case)
-        score = None if case.risk_hidden else control_case_risk_score(case=case)
-        case.timeline = control_case_timeline(case=case)
-        case.risk_band = (
-            None if case.risk_hidden else risk_band(percentile=score.percentile if score else None)
-        )
-        case.risk_reasons = score.reasons if score else []
-        case.risk_reason_texts = risk_reasons_for_language(reasons=case.risk_reasons)
-        case.model_version = score.model_version.version if score else None
-        return Response(ControlCaseDetailSerializer(case).data)
+        # The same object-level 404 as the page: the pk must be a case of a confirmed campaign.
+        detail = control_case_detail(case_id=self.get_object().pk)
+        control_case_view_record(case=detail.case, user=self.audit_context.user, context=self.audit_context)
+        return Response(ControlCaseDetailSerializer(detail).data)
 
     @extend_schema(
         request=DocumentationRequestInputSerializer, responses={201: DocumentationRequestSerializer}

@@ -9,7 +9,7 @@ from control.api.serializers_appeals import AppealSerializer, LetterSerializer
 from control.ml.schema import national_id_mask
 from control.models import CaseDocument, ControlCampaign, ControlCase, ControlDecision, DocumentationRequest
 from control.models.applications import ControlOutcome
-from control.selectors.casework import control_case_shows_risk
+from control.selectors.casework import ControlCaseDetail, control_case_shows_risk
 
 
 @extend_schema_serializer(
@@ -187,8 +187,8 @@ class ControlCaseDetailSerializer(ControlCaseListSerializer):
     """One case: the full fødselsnummer, the risk band and reasons (none for an undecided
     random case), letters, documents, every decision version and the whole timeline."""
 
-    national_id = serializers.CharField(source="application.customer.national_id", read_only=True)
-    customer_id = serializers.CharField(source="application.customer_id", read_only=True)
+    national_id = serializers.CharField(source="customer.national_id", read_only=True)
+    customer_id = serializers.CharField(source="customer.pk", read_only=True)
     risk_band = serializers.CharField(read_only=True, allow_null=True)
     risk_reasons = RiskReasonSerializer(many=True, read_only=True)
     risk_reason_texts = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -221,6 +221,18 @@ class ControlCaseDetailSerializer(ControlCaseListSerializer):
             "appeals",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance: ControlCaseDetail) -> dict[str, Any]:
+        """The worklist row of `instance.case`, then the detail fields read from the
+        ControlCaseDetail (control_case_detail)."""
+        data: dict[str, Any] = dict(ControlCaseListSerializer(instance.case, context=self.context).data)
+        own = set(self.Meta.fields) - set(ControlCaseListSerializer.Meta.fields)
+        for field in self._readable_fields:
+            if field.field_name not in own:
+                continue
+            attribute = field.get_attribute(instance)
+            data[field.field_name] = None if attribute is None else field.to_representation(attribute)
+        return data
 
 
 class WorklistQuerySerializer(serializers.Serializer):

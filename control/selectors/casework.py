@@ -535,6 +535,70 @@ def control_case_timeline(*, case: ControlCase) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: (e.when, order[e.kind], e.obj.pk))
 
 
+@dataclass(frozen=True)
+class ControlCaseDetail:
+    """Everything the case page and the case API show about one case. The risk fields
+    follow the random-case rule (control_case_shows_risk): while `risk_hidden`, there is
+    no score, band, reasons or model version."""
+
+    case: ControlCase
+    application: Application
+    customer: Customer
+    current_decision: ControlDecision | None
+    decisions: tuple[ControlDecision, ...]
+    documentation_requests: tuple[DocumentationRequest, ...]
+    documents: tuple[CaseDocument, ...]
+    letters: tuple[Letter, ...]
+    appeals: tuple[Appeal, ...]
+    timeline: tuple[TimelineEntry, ...]
+    # The customer's applications across years; lazy, read only where it is shown.
+    history: QuerySet[Application]
+    risk_hidden: bool
+    score: RiskScore | None
+    band: str  # "high", "medium", "low" or "unknown" (also while hidden)
+    risk_reasons: tuple[dict[str, Any], ...]
+    risk_reason_texts: tuple[str, ...]
+    overdue: bool
+
+    @property
+    def risk_band(self) -> str | None:
+        """The band, or None while the risk is hidden."""
+        return None if self.risk_hidden else self.band
+
+    @property
+    def model_version(self) -> str | None:
+        return self.score.model_version.version if self.score else None
+
+
+def control_case_detail(*, case_id: int) -> ControlCaseDetail:
+    """One case of any campaign with its history and, unless hidden, its risk score:
+    the case page and the case API read the same figures. Raises ControlCase.DoesNotExist."""
+    case = control_case_get(case_id=case_id)
+    risk_hidden = not control_case_shows_risk(case=case)
+    score = None if risk_hidden else control_case_risk_score(case=case)
+    reasons = list(score.reasons) if score and score.reasons else []
+    application = case.application
+    return ControlCaseDetail(
+        case=case,
+        application=application,
+        customer=application.customer,
+        current_decision=case.current_decision,
+        decisions=tuple(case.decisions.all()),
+        documentation_requests=tuple(case.documentation_requests.all()),
+        documents=tuple(case.documents.all()),
+        letters=tuple(case.letters.all()),
+        appeals=tuple(case.appeals.all()),
+        timeline=tuple(control_case_timeline(case=case)),
+        history=customer_application_history(customer=application.customer),
+        risk_hidden=risk_hidden,
+        score=score,
+        band=risk_band(percentile=score.percentile if score else None),
+        risk_reasons=tuple(reasons),
+        risk_reason_texts=tuple(risk_reasons_for_language(reasons=reasons)),
+        overdue=control_case_is_overdue(case=case),
+    )
+
+
 def customer_application_history(*, customer: Customer) -> QuerySet[Application]:
     """The customer's applications across years, newest first, with any control case."""
     return (

@@ -101,9 +101,9 @@ def _case(pk: int) -> ControlCase:
 
 
 def _case_page_with(request: HttpRequest, pk: int, **forms_: forms.Form) -> HttpResponse:
-    from control.views.cases import _case_page
+    from control.views.cases import _case_detail_or_404, _case_page
 
-    return _case_page(request, _case(pk), status=400, **forms_)
+    return _case_page(request, _case_detail_or_404(pk), status=400, **forms_)
 
 
 class CaseAppealRegisterView(CapabilityRequiredMixin, View):

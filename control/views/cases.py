@@ -22,14 +22,11 @@ from control.models.applications import ControlOutcome
 from control.selectors.casework import (
     RISK_BAND_LABELS,
     WORKLIST_SORTS,
+    ControlCaseDetail,
+    control_case_detail,
     control_case_get,
-    control_case_is_overdue,
     control_case_list,
-    control_case_risk_score,
-    control_case_shows_risk,
-    control_case_timeline,
     customer_access_report,
-    customer_application_history,
     risk_band,
     risk_reasons_for_language,
 )
@@ -161,26 +158,24 @@ class ReopenForm(forms.Form):
 
 
 def _case_page(
-    request: HttpRequest, case: ControlCase, *, status: int = 200, **forms_: forms.Form
+    request: HttpRequest, detail: ControlCaseDetail, *, status: int = 200, **forms_: forms.Form
 ) -> HttpResponse:
     """Render the case page; `forms_` replaces the blank form of the step that failed."""
     user = request.user
-    shows_risk = control_case_shows_risk(case=case)
-    score = control_case_risk_score(case=case) if shows_risk else None
+    case = detail.case
     can_work = user.has_perm(perm(Capability.WORK_CONTROL_CASES)) and not case.locked
-    band = risk_band(percentile=score.percentile if score else None)
     context = {
-        "shows_risk": shows_risk,
-        "timeline": control_case_timeline(case=case),
+        "shows_risk": not detail.risk_hidden,
+        "timeline": detail.timeline,
         "case": case,
-        "application": case.application,
-        "customer": case.application.customer,
-        "history": customer_application_history(customer=case.application.customer),
-        "score": score,
-        "band": band,
-        "band_label": RISK_BAND_LABELS[band],
-        "reasons": risk_reasons_for_language(reasons=score.reasons if score else []),
-        "overdue": control_case_is_overdue(case=case),
+        "application": detail.application,
+        "customer": detail.customer,
+        "history": detail.history,
+        "score": detail.score,
+        "band": detail.band,
+        "band_label": RISK_BAND_LABELS[detail.band],
+        "reasons": detail.risk_reason_texts,
+        "overdue": detail.overdue,
         "can_work": can_work,
         "assigned_elsewhere": case.assigned_to_id is not None and case.assigned_to_id != user.pk,
         "can_reopen": case.locked and user.has_perm(perm(Capability.MANAGE_CONTROL)),
@@ -206,14 +201,21 @@ def _case_or_404(pk: int) -> ControlCase:
         raise Http404(gettext("Fant ingen kontrollsak med nummer %(pk)s.") % {"pk": pk}) from exc
 
 
+def _case_detail_or_404(pk: int) -> ControlCaseDetail:
+    try:
+        return control_case_detail(case_id=pk)
+    except ControlCase.DoesNotExist as exc:
+        raise Http404(gettext("Fant ingen kontrollsak med nummer %(pk)s.") % {"pk": pk}) from exc
+
+
 class CaseDetailView(CapabilityRequiredMixin, View):
     capabilities = CASE_READERS
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        case = _case_or_404(pk)
+        detail = _case_detail_or_404(pk)
         audit_context = request_audit_context(request)
-        control_case_view_record(case=case, user=audit_context.user, context=audit_context)
-        return _case_page(request, case)
+        control_case_view_record(case=detail.case, user=audit_context.user, context=audit_context)
+        return _case_page(request, detail)
 
 
 class CaseRequestDocumentationView(CapabilityRequiredMixin, View):
@@ -235,7 +237,7 @@ class CaseRequestDocumentationView(CapabilityRequiredMixin, View):
             else:
                 messages.success(request, gettext("Brevet med krav om dokumentasjon er laget."))
                 return redirect("control:case-detail", pk=pk)
-        return _case_page(request, _case_or_404(pk), status=400, documentation_form=form)
+        return _case_page(request, _case_detail_or_404(pk), status=400, documentation_form=form)
 
 
 class CaseDocumentUploadView(CapabilityRequiredMixin, View):
@@ -258,7 +260,7 @@ class CaseDocumentUploadView(CapabilityRequiredMixin, View):
             else:
                 messages.success(request, gettext("Dokumentet er registrert."))
                 return redirect("control:case-detail", pk=pk)
-        return _case_page(request, _case_or_404(pk), status=400, upload_form=form)
+        return _case_page(request, _case_detail_or_404(pk), status=400, upload_form=form)
 
 
 class CaseDocumentDownloadView(CapabilityRequiredMixin, View):
@@ -304,7 +306,7 @@ class CaseDecideView(CapabilityRequiredMixin, View):
             else:
                 messages.success(request, gettext("Vedtaket er registrert og saken er låst."))
                 return redirect("control:case-detail", pk=pk)
-        return _case_page(request, _case_or_404(pk), status=400, decision_form=form)
+        return _case_page(request, _case_detail_or_404(pk), status=400, decision_form=form)
 
 
 class CaseReopenView(CapabilityRequiredMixin, View):
@@ -328,7 +330,7 @@ class CaseReopenView(CapabilityRequiredMixin, View):
             else:
                 messages.success(request, gettext("Saken er gjenåpnet."))
                 return redirect("control:case-detail", pk=pk)
-        return _case_page(request, _case_or_404(pk), status=400, reopen_form=form)
+        return _case_page(request, _case_detail_or_404(pk), status=400, reopen_form=form)
 
 
 class CustomerAccessReportView(CapabilityRequiredMixin, View):
