@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ExpectedLoadEvent:
-    day: date  # Europe/Oslo
+    day: date  # in the agency time zone (settings.TIME_ZONE)
     topic: str  # what people will ask about, e.g. "residence_control"
     kind: str  # what happens that day, e.g. "letters_sent", "deadline"
     count: int  # how many people it concerns (letters sent, deadlines due)

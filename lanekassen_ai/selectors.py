@@ -2,11 +2,9 @@
 webhook deliveries."""
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterator
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
@@ -14,6 +12,7 @@ from lanekassen_ai.audit_actions import audit_action_label
 from lanekassen_ai.csv_cells import csv_safe_row
 from lanekassen_ai.models import AuditEvent, DomainEvent, WebhookDelivery, WebhookSubscription
 from lanekassen_ai.roles import Role
+from lanekassen_ai.timezones import agency_timezone
 
 
 def audit_event_list(
@@ -28,7 +27,7 @@ def audit_event_list(
     """Audit events, newest first, optionally narrowed to an action family, one actor, one
     object or a range of days (both ends included, days in the agency's time zone)."""
     qs = AuditEvent.objects.select_related("actor").all()
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    tz = agency_timezone()
     if date_from is not None:
         qs = qs.filter(created_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=tz))
     if date_to is not None:
@@ -63,7 +62,7 @@ def audit_event_csv_rows(*, events: QuerySet[AuditEvent]) -> Iterator[list[Any]]
     """The header, then one CSV row per event (times in ISO 8601 with offset), read in
     chunks so a large export never holds the whole log in memory."""
     yield AUDIT_CSV_HEADER
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    tz = agency_timezone()
     for e in events.iterator(chunk_size=2000):
         yield csv_safe_row(
             [

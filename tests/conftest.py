@@ -12,6 +12,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from lanekassen_ai.celery import app as celery_app
 from lanekassen_ai.roles import Role
@@ -23,6 +24,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ANONYMOUS = "anonymous"
 ROLES: list[str] = [ANONYMOUS, *[r.value for r in Role]]
+
+
+@pytest.fixture(autouse=True)
+def _bokmal_after_each_test() -> Iterator[None]:
+    """A page answered in English or nynorsk leaves that language active in the thread;
+    the next test starts in bokmål again, whatever ran before it in this worker."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

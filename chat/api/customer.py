@@ -6,6 +6,7 @@ import time
 from dataclasses import asdict
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -127,7 +128,7 @@ class CustomerAPIView(APIView):
 
     def validated(self, serializer_class: Any, request: Request) -> dict[str, Any]:
         if not isinstance(request.data, dict):
-            raise ValidationError({"detail": "The body must be a JSON object."})
+            raise ValidationError({"detail": _("The body must be a JSON object.")})
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data

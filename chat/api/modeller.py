@@ -337,7 +337,7 @@ class IntentListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class IntentDetailView(APIView):
+class IntentDetailView(AuditContextAPIMixin, APIView):
     """One intent; PATCH changes its titles, answers, action, queue or active flag
     (audited as `chat.intent.update`; retrain to put the change to use)."""
 
@@ -359,11 +359,11 @@ class IntentDetailView(APIView):
         intent = self._intent(pk)
         payload = IntentUpdateSerializer(intent, data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
-        intent_update(intent=intent, values=dict(payload.validated_data), user=request.user)  # type: ignore[arg-type]
+        intent_update(intent=intent, values=dict(payload.validated_data), user=self.audit_context.user)
         return Response(IntentSerializer(self._intent(pk)).data)
 
 
-class IntentPhrasesView(generics.ListAPIView):
+class IntentPhrasesView(AuditContextAPIMixin, generics.ListAPIView):
     """The intent's training phrases, newest first; POST adds one."""
 
     permission_classes = [CanManageIntents]
@@ -395,14 +395,14 @@ class IntentPhrasesView(generics.ListAPIView):
                 intent=intent,
                 text=payload.validated_data["text"],
                 language=payload.validated_data["language"],
-                user=request.user,  # type: ignore[arg-type]
+                user=self.audit_context.user,
             )
         except ValueError as exc:
             return _refused(str(exc))
         return Response(PhraseSerializer(phrase).data, status=status.HTTP_201_CREATED)
 
 
-class PhraseDeleteView(APIView):
+class PhraseDeleteView(AuditContextAPIMixin, APIView):
     permission_classes = [CanManageIntents]
 
     @extend_schema(
@@ -417,7 +417,7 @@ class PhraseDeleteView(APIView):
     def delete(self, request: Request, pk: int) -> Response:
         """Remove a training phrase (takes effect at the next retraining)."""
         phrase = get_object_or_404(TrainingPhrase.objects.select_related("intent"), pk=pk)
-        training_phrase_delete(phrase=phrase, user=request.user)  # type: ignore[arg-type]
+        training_phrase_delete(phrase=phrase, user=self.audit_context.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -500,7 +500,7 @@ def _review_item(pk: int) -> ReviewItem:
     return get_object_or_404(ReviewItem.objects.select_related("assistant", "predicted_intent"), pk=pk)
 
 
-class ReviewAssignView(APIView):
+class ReviewAssignView(AuditContextAPIMixin, APIView):
     permission_classes = [CanReview]
 
     @extend_schema(
@@ -519,20 +519,20 @@ class ReviewAssignView(APIView):
         if intent is None:
             raise serializers.ValidationError({"intent": ["No intent of this assistant with that id."]})
         try:
-            item = review_item_assign(item=item, intent=intent, user=request.user)  # type: ignore[arg-type]
+            item = review_item_assign(item=item, intent=intent, user=self.audit_context.user)
         except ReviewError as exc:
             return _refused(str(exc), status.HTTP_409_CONFLICT)
         return Response(ReviewItemSerializer(item).data)
 
 
-class ReviewDismissView(APIView):
+class ReviewDismissView(AuditContextAPIMixin, APIView):
     permission_classes = [CanReview]
 
     @extend_schema(request=None, responses={200: ReviewItemSerializer, 409: ErrorSerializer})
     def post(self, request: Request, pk: int) -> Response:
         """Mark the message (and its identical open ones) as nothing to learn from."""
         try:
-            item = review_item_dismiss(item=_review_item(pk), user=request.user)  # type: ignore[arg-type]
+            item = review_item_dismiss(item=_review_item(pk), user=self.audit_context.user)
         except ReviewError as exc:
             return _refused(str(exc), status.HTTP_409_CONFLICT)
         return Response(ReviewItemSerializer(item).data)

@@ -1,8 +1,10 @@
 """Serializers for the agent and statistics API: input checking and output shapes only."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
+from chat.limits import MAX_REPLY_LENGTH
 from chat.models import AgentStatus, Conversation, ConversationNote, Message
 
 
@@ -144,14 +146,16 @@ class MessageSerializer(serializers.ModelSerializer):
     ]
 )
 class ReplySerializer(serializers.Serializer):
-    text = serializers.CharField(required=False, allow_blank=False, max_length=4000, trim_whitespace=True)
+    text = serializers.CharField(
+        required=False, allow_blank=False, max_length=MAX_REPLY_LENGTH, trim_whitespace=True
+    )
     intent = serializers.SlugField(
         required=False, help_text="send this intent's ready answer instead of text"
     )
 
     def validate(self, attrs: dict) -> dict:
         if bool(attrs.get("text")) == bool(attrs.get("intent")):
-            raise serializers.ValidationError("Give exactly one of `text` or `intent`.")
+            raise serializers.ValidationError(_("Give exactly one of `text` or `intent`."))
         return attrs
 
 
@@ -188,7 +192,7 @@ class NoteSerializer(serializers.ModelSerializer):
     ]
 )
 class NoteCreateSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=4000, trim_whitespace=True)
+    text = serializers.CharField(max_length=MAX_REPLY_LENGTH, trim_whitespace=True)
 
 
 @extend_schema_serializer(

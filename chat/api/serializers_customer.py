@@ -4,8 +4,8 @@ and get back."""
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
+from chat.limits import MAX_MESSAGE_LENGTH
 from chat.models import Conversation
-from chat.services.conversations import MAX_MESSAGE_LENGTH
 
 
 @extend_schema_serializer(

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chat.limits import MAX_MESSAGE_LENGTH
 from chat.models.knowledge import Assistant, Intent
 from chat.models.queues import Queue
 
@@ -136,7 +137,7 @@ class ReviewItem(models.Model):
 
     message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="review_item")
     assistant = models.ForeignKey(Assistant, on_delete=models.CASCADE, related_name="review_items")
-    text = models.CharField(max_length=2000)
+    text = models.CharField(max_length=MAX_MESSAGE_LENGTH)
     reason = models.CharField(max_length=14, choices=Reason.choices)
     predicted_intent = models.ForeignKey(
         Intent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

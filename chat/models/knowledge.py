@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chat.models.queues import Queue
+from lanekassen_ai.languages import in_language
 
 
 class Assistant(models.Model):
@@ -27,7 +28,7 @@ class Assistant(models.Model):
 
     def greeting_in(self, language: str) -> str:
         """The greeting in written standard `language` (nb, nn, en), bokmål if missing."""
-        return {"nn": self.greeting_nn, "en": self.greeting_en}.get(language, "") or self.greeting_nb
+        return in_language(language, nb=self.greeting_nb, nn=self.greeting_nn, en=self.greeting_en)
 
 
 class Intent(models.Model):
@@ -64,11 +65,11 @@ class Intent(models.Model):
 
     def answer_in(self, language: str) -> str:
         """The answer in written standard `language` (nb, nn, en), bokmål if missing."""
-        return {"nn": self.answer_nn, "en": self.answer_en}.get(language, "") or self.answer_nb
+        return in_language(language, nb=self.answer_nb, nn=self.answer_nn, en=self.answer_en)
 
     def title_in(self, language: str) -> str:
         """The title in written standard `language` (nb, nn, en), bokmål if missing."""
-        return {"nn": self.title_nn, "en": self.title_en}.get(language, "") or self.title_nb
+        return in_language(language, nb=self.title_nb, nn=self.title_nn, en=self.title_en)
 
 
 class TrainingPhrase(models.Model):

@@ -8,7 +8,7 @@ from chat.models.knowledge import Assistant, Intent
 
 
 class AssistantDayStat(models.Model):
-    """One assistant's conversations started on one day (Europe/Oslo)."""
+    """One assistant's conversations started on one day (in the agency time zone)."""
 
     assistant = models.ForeignKey(Assistant, on_delete=models.CASCADE, related_name="day_stats")
     day = models.DateField(db_index=True)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from chat.models import Assistant, Conversation, Intent, Message, ReviewItem
 from chat.services.conversations import token_hash
+from lanekassen_ai.languages import in_language
 
 POLL_LIMIT = 100
 
@@ -45,8 +46,7 @@ def intent_option_labels(*, assistant_id: int, slugs: set[str], language: str) -
     rows = Intent.objects.filter(assistant_id=assistant_id, slug__in=slugs).values_list(
         "slug", "title_nb", "title_nn", "title_en"
     )
-    column = {"nn": 2, "en": 3}.get(language, 1)
-    return {row[0]: row[column] or row[1] for row in rows}
+    return {slug: in_language(language, nb=nb, nn=nn, en=en) for slug, nb, nn, en in rows}
 
 
 def review_item_list(*, assistant: Assistant | None = None, status: str = "open") -> QuerySet[ReviewItem]:

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from chat.erlang import queue_agents_for_target
 from chat.forecasting import (
@@ -47,8 +47,8 @@ from chat.selectors.staffing import (
     queue_history_figures,
 )
 from lanekassen_ai.expected_load import ExpectedLoadEvent, expected_load_events
+from lanekassen_ai.timezones import agency_timezone
 
-AGENCY_TZ = ZoneInfo("Europe/Oslo")
 MAX_HISTORY_WEEKS = 16
 MAX_FORECAST_WEEKS = 4
 CACHE_SECONDS = 6 * 3600
@@ -150,22 +150,27 @@ def forecast_params_parse(
         try:
             result = float(value)  # type: ignore[arg-type]
         except ValueError as exc:
-            raise ForecastQueryError(f"{name}={value!r}: expected a number.") from exc
+            raise ForecastQueryError(
+                _("%(name)s=%(value)s: expected a number.") % {"name": name, "value": repr(value)}
+            ) from exc
         if not (math.isfinite(result) and low <= result <= high):
-            raise ForecastQueryError(f"{name}={value!r}: must be between {low:g} and {high:g}.")
+            raise ForecastQueryError(
+                _("%(name)s=%(value)s: must be between %(low)s and %(high)s.")
+                % {"name": name, "value": repr(value), "low": format(low, "g"), "high": format(high, "g")}
+            )
         return result
 
     span = number("weeks", weeks, 1, 1, MAX_FORECAST_WEEKS)
     chats = number("concurrency", concurrency, 1, 1, MAX_CONCURRENCY)
     if span != int(span) or chats != int(chats):
-        raise ForecastQueryError("weeks and concurrency must be whole numbers.")
+        raise ForecastQueryError(_("weeks and concurrency must be whole numbers."))
     share = number("shrinkage", shrinkage, 0.0, 0.0, 0.95)
     goal = number("target_service_level", target_service_level, DEFAULT_TARGET_SERVICE_LEVEL, 0.01, 0.99)
     chosen: Queue | None = None
     if queue:
         chosen = Queue.objects.filter(slug=queue).first()
         if chosen is None:
-            raise ForecastQueryError(f"queue={queue!r}: no queue with that slug.")
+            raise ForecastQueryError(_("queue=%(queue)s: no queue with that slug.") % {"queue": repr(queue)})
     return int(span), chosen, PlanOptions(concurrency=int(chats), shrinkage=share, target_service_level=goal)
 
 
@@ -175,14 +180,14 @@ def forecast_origin(*, today: date) -> date:
 
 
 def _local_index(at: datetime, start: date) -> int:
-    local = at.astimezone(AGENCY_TZ)
+    local = at.astimezone(agency_timezone())
     return (local.date() - start).days * SLOTS_PER_DAY + local.hour * 2 + local.minute // 30
 
 
 def _slot_start(start: date, index: int) -> datetime:
     day = start + timedelta(days=index // SLOTS_PER_DAY)
     minutes = 30 * (index % SLOTS_PER_DAY)
-    return datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=AGENCY_TZ)
+    return datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=agency_timezone())
 
 
 def queue_arrival_history(
@@ -192,8 +197,8 @@ def queue_arrival_history(
     before the Monday `until` (at most `max_weeks`, from the first Monday the queue has
     rollups on). One query for all queues."""
     earliest = until - timedelta(weeks=max_weeks)
-    start_at = datetime.combine(earliest, time(0), tzinfo=AGENCY_TZ)
-    end_at = datetime.combine(until, time(0), tzinfo=AGENCY_TZ)
+    start_at = datetime.combine(earliest, time(0), tzinfo=agency_timezone())
+    end_at = datetime.combine(until, time(0), tzinfo=agency_timezone())
     rows: dict[int, list[tuple[datetime, int]]] = {q.pk: [] for q in queues}
     for queue_id, slot_start, offered in (
         QueueSlotStat.objects.filter(queue__in=queues, slot_start__gte=start_at, slot_start__lt=end_at)
@@ -207,7 +212,7 @@ def queue_arrival_history(
         if not found:
             result[queue.pk] = (None, np.zeros(0))
             continue
-        first_day = found[0][0].astimezone(AGENCY_TZ).date()
+        first_day = found[0][0].astimezone(agency_timezone()).date()
         # The first whole week starts on the first Monday with traffic (the days of a
         # week that began before the first rollup may simply predate the data).
         monday = first_day + timedelta(days=(7 - first_day.weekday()) % 7)
@@ -338,7 +343,10 @@ def queue_forecast_report(
     """The forecast (cached, see the module docstring) for `queue` or every active queue.
     `progress` hears the slug of each queue as its fitting starts (not from the cache)."""
     if not 1 <= weeks <= MAX_FORECAST_WEEKS:
-        raise ForecastQueryError(f"weeks={weeks}: must be between 1 and {MAX_FORECAST_WEEKS}.")
+        raise ForecastQueryError(
+            _("weeks=%(weeks)s: must be between 1 and %(max_forecast_weeks)s.")
+            % {"weeks": weeks, "max_forecast_weeks": MAX_FORECAST_WEEKS}
+        )
     origin = forecast_origin(today=today)
     queues = [queue] if queue is not None else list(Queue.objects.filter(active=True).order_by("priority"))
     key = f"chat:forecast:v1:{origin}:{weeks}:{level}:{','.join(str(q.pk) for q in queues)}"

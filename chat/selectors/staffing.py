@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chat.erlang import MAX_AGENTS, QueueFigures, queue_agents_for_target, queue_evaluate
 from chat.models import Conversation, Queue, QueueSlotStat
@@ -167,11 +168,16 @@ def _float(
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
-        raise StaffingInputError(f"{name}: expected a number, got {value!r}.") from exc
+        raise StaffingInputError(
+            _("%(name)s: expected a number, got %(value)s.") % {"name": name, "value": repr(value)}
+        ) from exc
     if not math.isfinite(number) or (number <= low if strict_low else number < low) or number >= high:
         bound = f"> {low:g}" if strict_low else f">= {low:g}"
         limit = f" and < {high:g}" if math.isfinite(high) else ""
-        raise StaffingInputError(f"{name}: must be {bound}{limit}, got {value!r}.")
+        raise StaffingInputError(
+            _("%(name)s: must be %(bound)s%(limit)s, got %(value)s.")
+            % {"name": name, "bound": bound, "limit": limit, "value": repr(value)}
+        )
     return number
 
 
@@ -179,9 +185,14 @@ def _int(value: str | int | None, name: str, *, low: int, high: int) -> int:
     try:
         number = int(str(value))
     except (TypeError, ValueError) as exc:
-        raise StaffingInputError(f"{name}: expected a whole number, got {value!r}.") from exc
+        raise StaffingInputError(
+            _("%(name)s: expected a whole number, got %(value)s.") % {"name": name, "value": repr(value)}
+        ) from exc
     if not low <= number <= high:
-        raise StaffingInputError(f"{name}: must be between {low} and {high}, got {value!r}.")
+        raise StaffingInputError(
+            _("%(name)s: must be between %(low)s and %(high)s, got %(value)s.")
+            % {"name": name, "low": low, "high": high, "value": repr(value)}
+        )
     return number
 
 
@@ -212,7 +223,10 @@ def staffing_plan_parse(
     if queue:
         chosen = Queue.objects.filter(slug=queue).first()
         if chosen is None:
-            raise StaffingInputError(f"{name('queue')}: no queue with the slug {queue!r}.")
+            raise StaffingInputError(
+                _("%(name)s: no queue with the slug %(queue)s.")
+                % {"name": name("queue"), "queue": repr(queue)}
+            )
         history = queue_history_figures(queues=[chosen])[chosen.pk]
         if handle_seconds in (None, "") and history.handle_seconds is not None:
             handle_seconds = history.handle_seconds
@@ -224,9 +238,12 @@ def staffing_plan_parse(
         ("target_seconds", target_seconds),
     ):
         if value in (None, ""):
-            raise StaffingInputError(f"{name(argument)}: required.")
+            raise StaffingInputError(_("%(argument)s: required.") % {"argument": name(argument)})
     if agents not in (None, "") and target_service_level not in (None, ""):
-        raise StaffingInputError(f"{name('agents')} and {name('target_service_level')}: give one, not both.")
+        raise StaffingInputError(
+            _("%(agents)s and %(target_service_level)s: give one, not both.")
+            % {"agents": name("agents"), "target_service_level": name("target_service_level")}
+        )
     patience: float | None = None
     source: str | None = None
     if patience_seconds not in (None, ""):

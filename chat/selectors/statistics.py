@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import F, Sum, Window
 from django.db.models.functions import RowNumber, TruncDay, TruncWeek
+from django.utils.translation import gettext as _
 
 from chat.erlang import queue_agents_for_target
 from chat.models import AssistantDayStat, IntentDayStat, NotUnderstoodDayStat, Queue, QueueSlotStat
 from chat.selectors.staffing import queue_history_figures
+from lanekassen_ai.timezones import agency_timezone
 
-AGENCY_TZ = ZoneInfo("Europe/Oslo")
 GRANULARITIES = ("slot", "day", "week")
 # The longest period each granularity may ask for, so one request stays bounded.
 MAX_DAYS = {"slot": 31, "day": 366, "week": 5 * 366}
@@ -78,7 +78,7 @@ class PeriodRow:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "period_start": self.period_start.astimezone(AGENCY_TZ).isoformat(),
+            "period_start": self.period_start.astimezone(agency_timezone()).isoformat(),
             "queue": self.queue_slug,
             "queue_name": self.queue_name,
             "offered": self.offered,
@@ -162,7 +162,7 @@ def _round(value: float | None, digits: int = 1) -> float | None:
 
 
 def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=AGENCY_TZ)
+    return datetime.combine(day, time(0), tzinfo=agency_timezone())
 
 
 def statistics_period_parse(
@@ -172,7 +172,10 @@ def statistics_period_parse(
     (all); raise `StatisticsQueryError` naming the bad parameter and why."""
     granularity = granularity or "day"
     if granularity not in GRANULARITIES:
-        raise StatisticsQueryError(f"granularity={granularity!r}: bruk en av {', '.join(GRANULARITIES)}.")
+        raise StatisticsQueryError(
+            _("granularity=%(granularity)s: bruk en av %(choices)s.")
+            % {"granularity": repr(granularity), "choices": ", ".join(GRANULARITIES)}
+        )
 
     def parse(name: str, value: str | None, default: date) -> date:
         if not value:
@@ -180,22 +183,30 @@ def statistics_period_parse(
         try:
             return date.fromisoformat(value)
         except ValueError as exc:
-            raise StatisticsQueryError(f"{name}={value!r}: forventet en dato som ÅÅÅÅ-MM-DD.") from exc
+            raise StatisticsQueryError(
+                _("%(name)s=%(value)s: forventet en dato som ÅÅÅÅ-MM-DD.")
+                % {"name": name, "value": repr(value)}
+            ) from exc
 
     end = parse("to", until, today)
     start = parse("from", since, end - timedelta(days=6))
     if start > end:
-        raise StatisticsQueryError(f"from={start} er etter to={end}.")
+        raise StatisticsQueryError(_("from=%(start)s er etter to=%(end)s.") % {"start": start, "end": end})
     if (end - start).days + 1 > MAX_DAYS[granularity]:
         raise StatisticsQueryError(
-            f"Perioden {start}–{end} er for lang for granularity={granularity} "
-            f"(maks {MAX_DAYS[granularity]} dager)."
+            _(
+                "Perioden %(start)s–%(end)s er for lang for granularity=%(granularity)s "
+                "(maks %(max_days)s dager)."
+            )
+            % {"start": start, "end": end, "granularity": granularity, "max_days": MAX_DAYS[granularity]}
         )
     chosen: Queue | None = None
     if queue:
         chosen = Queue.objects.filter(slug=queue).first()
         if chosen is None:
-            raise StatisticsQueryError(f"queue={queue!r}: ingen kø med den slugen.")
+            raise StatisticsQueryError(
+                _("queue=%(queue)s: ingen kø med den slugen.") % {"queue": repr(queue)}
+            )
     return start, end, granularity, chosen
 
 
@@ -286,9 +297,9 @@ def queue_statistics(
     if granularity == "slot":
         period = F("slot_start")
     elif granularity == "day":
-        period = TruncDay("slot_start", tzinfo=AGENCY_TZ)
+        period = TruncDay("slot_start", tzinfo=agency_timezone())
     else:
-        period = TruncWeek("slot_start", tzinfo=AGENCY_TZ)
+        period = TruncWeek("slot_start", tzinfo=agency_timezone())
     grouped = stats.annotate(period=period)
 
     # Staffing: a half hour's own recommendation; for a day or week, the recommendation

@@ -17,7 +17,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from chat.limits import MAX_REPLY_LENGTH
 from chat.models import AgentStatus, Conversation, ConversationNote, Intent, Message, Queue
 from chat.services.queues import QueueError, queue_is_open
 from chat.services.statistics import conversation_stats_refresh_on_commit, queue_slot_stat_refresh_for
@@ -25,8 +27,7 @@ from lanekassen_ai.roles import Capability, perm
 from lanekassen_ai.services.audit import AuditContext, audit_record
 from lanekassen_ai.services.events import event_emit
 
-MAX_REPLY_LENGTH = 4000
-MAX_NOTE_LENGTH = 4000
+MAX_NOTE_LENGTH = MAX_REPLY_LENGTH
 
 
 class AgentError(QueueError):
@@ -50,9 +51,15 @@ def agent_status_set(
     """Set an agent available or away, their capacity (1-10 concurrent chats) and,
     optionally, the queues they serve (empty list: all queues)."""
     if state is not None and state not in AgentStatus.State.values:
-        raise AgentError(f"Ukjent status «{state}»: bruk {', '.join(AgentStatus.State.values)}.")
+        raise AgentError(
+            _("Ukjent status «%(state)s»: bruk %(choices)s.")
+            % {"state": state, "choices": ", ".join(AgentStatus.State.values)}
+        )
     if capacity is not None and not 1 <= capacity <= 10:
-        raise AgentError(f"Kapasitet må være mellom 1 og 10 samtidige samtaler, ikke {capacity}.")
+        raise AgentError(
+            _("Kapasitet må være mellom 1 og 10 samtidige samtaler, ikke %(capacity)s.")
+            % {"capacity": capacity}
+        )
     agent_status_get_or_create(user=user)
     status = AgentStatus.objects.select_for_update().get(user=user)
     changed: dict[str, Any] = {}
@@ -89,11 +96,12 @@ def conversation_take_next(*, agent: User) -> Conversation | None:
     agent_status_get_or_create(user=agent)
     status = AgentStatus.objects.select_for_update().get(user=agent)
     if status.state != AgentStatus.State.AVAILABLE:
-        raise AgentError("Du er satt som borte: sett deg tilgjengelig for å ta samtaler.")
+        raise AgentError(_("Du er satt som borte: sett deg tilgjengelig for å ta samtaler."))
     active = Conversation.objects.filter(agent=agent, state=Conversation.State.WITH_AGENT).count()
     if active >= status.capacity:
         raise AgentError(
-            f"Du har {active} samtaler og kapasitet {status.capacity}: avslutt en før du tar neste."
+            _("Du har %(active)s samtaler og kapasitet %(capacity)s: avslutt en før du tar neste.")
+            % {"active": active, "capacity": status.capacity}
         )
     now = timezone.now()
     picked = (
@@ -119,9 +127,15 @@ def conversation_take_next(*, agent: User) -> Conversation | None:
 def _locked_own_conversation(*, conversation: Conversation, agent: User) -> Conversation:
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.state != Conversation.State.WITH_AGENT:
-        raise AgentError(f"Samtale {locked.pk} er ikke aktiv hos en saksbehandler (status: {locked.state}).")
+        raise AgentError(
+            _("Samtale %(conversation_id)s er ikke aktiv hos en saksbehandler (status: %(state)s).")
+            % {"conversation_id": locked.pk, "state": locked.state}
+        )
     if locked.agent_id != agent.pk:
-        raise AgentError(f"Samtale {locked.pk} er tildelt en annen saksbehandler.")
+        raise AgentError(
+            _("Samtale %(conversation_id)s er tildelt en annen saksbehandler.")
+            % {"conversation_id": locked.pk}
+        )
     return locked
 
 
@@ -130,9 +144,12 @@ def conversation_reply(*, conversation: Conversation, agent: User, text: str) ->
     """The agent writes to the customer, who sees it on their next poll."""
     text = (text or "").strip()
     if not text:
-        raise AgentError("Svaret er tomt.")
+        raise AgentError(_("Svaret er tomt."))
     if len(text) > MAX_REPLY_LENGTH:
-        raise AgentError(f"Svaret er for langt ({len(text)} tegn, maks {MAX_REPLY_LENGTH}).")
+        raise AgentError(
+            _("Svaret er for langt (%(length)s tegn, maks %(max_reply_length)s).")
+            % {"length": len(text), "max_reply_length": MAX_REPLY_LENGTH}
+        )
     locked = _locked_own_conversation(conversation=conversation, agent=agent)
     message = Message.objects.create(
         conversation=locked, sender=Message.Sender.AGENT, text=text, author=agent
@@ -156,10 +173,10 @@ def canned_answer_text(*, intent: Intent, language: str) -> str:
 def conversation_reply_with_intent(*, conversation: Conversation, agent: User, intent: Intent) -> Message:
     """Send an intent's ready answer (in the conversation's language) as a canned reply."""
     if intent.assistant_id != conversation.assistant_id:
-        raise AgentError(f"Intensjonen «{intent.slug}» hører til en annen assistent.")
+        raise AgentError(_("Intensjonen «%(slug)s» hører til en annen assistent.") % {"slug": intent.slug})
     text = canned_answer_text(intent=intent, language=conversation.language)
     if not text.strip():
-        raise AgentError(f"Intensjonen «{intent.slug}» har ikke noe ferdig svar.")
+        raise AgentError(_("Intensjonen «%(slug)s» har ikke noe ferdig svar.") % {"slug": intent.slug})
     return conversation_reply(conversation=conversation, agent=agent, text=text)
 
 
@@ -170,12 +187,14 @@ def conversation_transfer(*, conversation: Conversation, agent: User, queue: Que
     time; the statistics count it in the queue it ends in."""
     locked = _locked_own_conversation(conversation=conversation, agent=agent)
     if not queue.active:
-        raise AgentError(f"Køen «{queue.name}» er ikke i bruk.")
+        raise AgentError(_("Køen «%(name)s» er ikke i bruk.") % {"name": queue.name})
     if queue.pk == locked.queue_id:
-        raise AgentError(f"Samtalen er allerede i køen «{queue.name}».")
+        raise AgentError(_("Samtalen er allerede i køen «%(name)s».") % {"name": queue.name})
     if not queue_is_open(queue=queue):
         # Nobody would answer there now, and the customer would be swept as abandoned.
-        raise AgentError(f"Køen «{queue.name}» er stengt nå; samtalen kan ikke settes over dit.")
+        raise AgentError(
+            _("Køen «%(name)s» er stengt nå; samtalen kan ikke settes over dit.") % {"name": queue.name}
+        )
     old_queue_id, queued_at = locked.queue_id, locked.queued_at
     locked.state = Conversation.State.QUEUED
     locked.queue = queue
@@ -208,7 +227,10 @@ def conversation_transfer(*, conversation: Conversation, agent: User, queue: Que
 def conversation_close(*, conversation: Conversation, agent: User, wrap_up: str) -> Conversation:
     """End a conversation with a wrap-up code; the customer may then rate it."""
     if wrap_up not in Conversation.WrapUp.values:
-        raise AgentError(f"Ukjent avslutningskode «{wrap_up}»: bruk {', '.join(Conversation.WrapUp.values)}.")
+        raise AgentError(
+            _("Ukjent avslutningskode «%(wrap_up)s»: bruk %(choices)s.")
+            % {"wrap_up": wrap_up, "choices": ", ".join(Conversation.WrapUp.values)}
+        )
     locked = _locked_own_conversation(conversation=conversation, agent=agent)
     locked.state = Conversation.State.CLOSED
     locked.closed_at = timezone.now()
@@ -237,7 +259,10 @@ def conversation_abandon(*, conversation: Conversation, at: datetime | None = No
     waited is `abandoned_at - queued_at`."""
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.state != Conversation.State.QUEUED:
-        raise AgentError(f"Samtale {locked.pk} venter ikke i kø (status: {locked.state}).")
+        raise AgentError(
+            _("Samtale %(conversation_id)s venter ikke i kø (status: %(state)s).")
+            % {"conversation_id": locked.pk, "state": locked.state}
+        )
     at = at or timezone.now()
     if locked.queued_at is not None and at < locked.queued_at:
         at = locked.queued_at
@@ -296,13 +321,17 @@ def conversation_note_add(
     reassign write notes; the note is audited (its length, not its text)."""
     text = (text or "").strip()
     if not text:
-        raise AgentError("Merknaden er tom.")
+        raise AgentError(_("Merknaden er tom."))
     if len(text) > MAX_NOTE_LENGTH:
-        raise AgentError(f"Merknaden er for lang ({len(text)} tegn, maks {MAX_NOTE_LENGTH}).")
+        raise AgentError(
+            _("Merknaden er for lang (%(length)s tegn, maks %(max_note_length)s).")
+            % {"length": len(text), "max_note_length": MAX_NOTE_LENGTH}
+        )
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.agent_id != author.pk and not author.has_perm(perm(Capability.REASSIGN_CHATS)):
         raise AgentError(
-            f"Samtale {locked.pk} er ikke din: bare saksbehandleren og ledere skriver merknader."
+            _("Samtale %(conversation_id)s er ikke din: bare saksbehandleren og ledere skriver merknader.")
+            % {"conversation_id": locked.pk}
         )
     note = ConversationNote.objects.create(conversation=locked, author=author, text=text)
     audit_record(
@@ -323,16 +352,23 @@ def conversation_reassign(
     another agent, who may answer chats. The new agent gets it at once, whatever their
     status or load: a manager's decision, shown to them in their console. Audited."""
     if not by.has_perm(perm(Capability.REASSIGN_CHATS)):
-        raise AgentError("Du har ikke tilgang til å sette samtaler over til en annen saksbehandler.")
+        raise AgentError(_("Du har ikke tilgang til å sette samtaler over til en annen saksbehandler."))
     if not to_agent.is_active or not to_agent.has_perm(perm(Capability.ANSWER_CHATS)):
-        raise AgentError(f"{to_agent.get_username()} svarer ikke på chat og kan ikke få samtalen.")
+        raise AgentError(
+            _("%(username)s svarer ikke på chat og kan ikke få samtalen.")
+            % {"username": to_agent.get_username()}
+        )
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.state not in (Conversation.State.QUEUED, Conversation.State.WITH_AGENT):
         raise AgentError(
-            f"Samtale {locked.pk} venter ikke og er ikke hos en saksbehandler (status: {locked.state})."
+            _("Samtale %(conversation_id)s venter ikke og er ikke hos en saksbehandler (status: %(state)s).")
+            % {"conversation_id": locked.pk, "state": locked.state}
         )
     if locked.agent_id == to_agent.pk:
-        raise AgentError(f"Samtale {locked.pk} er allerede hos {to_agent.get_username()}.")
+        raise AgentError(
+            _("Samtale %(conversation_id)s er allerede hos %(username)s.")
+            % {"conversation_id": locked.pk, "username": to_agent.get_username()}
+        )
     from_agent_id = locked.agent_id
     now = timezone.now()
     locked.state = Conversation.State.WITH_AGENT

@@ -20,7 +20,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from chat.limits import MAX_MESSAGE_LENGTH
 from chat.models import Assistant, Conversation, Intent, IntentModelVersion, Message, ReviewItem
 from chat.services.assistant import VERSION_FIELDS, active_model_from_json, message_understand
 from chat.services.knowledge import other_agencies
@@ -32,8 +34,6 @@ from chat.services.queues import (
 )
 from chat.services.statistics import conversation_stats_refresh_on_commit
 from lanekassen_ai.services.events import event_emit
-
-MAX_MESSAGE_LENGTH = 2000
 
 # The intent whose choice means "let me talk to a person", per assistant.
 HUMAN_INTENT_SLUGS = ("contact_human", "una_human")
@@ -137,14 +137,25 @@ def conversation_start(
     The assistants in settings.CHAT_LOGIN_REQUIRED_ASSISTANTS (the employees' `una`) need
     a logged-in user."""
     if language not in Conversation.Language.values:
-        raise ConversationError(f"language: {language!r} is not one of {Conversation.Language.values}.")
+        raise ConversationError(
+            _("language: %(language)s is not one of %(values)s.")
+            % {"language": repr(language), "values": Conversation.Language.values}
+        )
     assistant = Assistant.objects.filter(slug=assistant_slug).first()
     if assistant is None:
-        raise ConversationError(f"assistant: no assistant called {assistant_slug!r}.", status=400)
+        raise ConversationError(
+            _("assistant: no assistant called %(assistant_slug)s.")
+            % {"assistant_slug": repr(assistant_slug)},
+            status=400,
+        )
     if assistant_slug in getattr(settings, "CHAT_LOGIN_REQUIRED_ASSISTANTS", ["una"]) and not (
         user and user.is_authenticated
     ):
-        raise ConversationError(f"assistant: {assistant_slug!r} is for logged-in employees only.", status=403)
+        raise ConversationError(
+            _("assistant: %(assistant_slug)s is for logged-in employees only.")
+            % {"assistant_slug": repr(assistant_slug)},
+            status=403,
+        )
     token = secrets.token_urlsafe(32)
     # An employees' assistant knows who asks, so the agent sees a name, not "customer".
     employee = (
@@ -167,13 +178,14 @@ def conversation_start(
 
 def _text_checked(text: Any) -> str:
     if not isinstance(text, str):
-        raise ConversationError("text: must be a string.")
+        raise ConversationError(_("text: must be a string."))
     text = text.strip()
     if not text:
-        raise ConversationError("text: the message is empty.")
+        raise ConversationError(_("text: the message is empty."))
     if len(text) > MAX_MESSAGE_LENGTH:
         raise ConversationError(
-            f"text: the message is {len(text)} characters long; at most {MAX_MESSAGE_LENGTH}."
+            _("text: the message is %(length)s characters long; at most %(max_message_length)s.")
+            % {"length": len(text), "max_message_length": MAX_MESSAGE_LENGTH}
         )
     return text
 
@@ -185,7 +197,9 @@ def _locked(conversation: Conversation) -> Conversation:
     locked = rows.get(pk=conversation.pk)
     if locked.state in (Conversation.State.CLOSED, Conversation.State.ABANDONED):
         raise ConversationError(
-            f"Conversation {locked.pk} is {locked.state}; it takes no more messages.", status=409
+            _("Conversation %(conversation_id)s is %(state)s; it takes no more messages.")
+            % {"conversation_id": locked.pk, "state": locked.state},
+            status=409,
         )
     return locked
 
@@ -373,7 +387,7 @@ def _answer_did_not_help(message: Message, conversation: Conversation) -> None:
     ReviewItem.objects.create(
         message=message,
         assistant_id=conversation.assistant_id,
-        text=message.text[:2000],
+        text=message.text[:MAX_MESSAGE_LENGTH],
         reason=ReviewItem.Reason.NOT_HELPED,
         predicted_intent_id=message.intent_id,
         confidence=message.confidence,
@@ -386,16 +400,19 @@ def message_feedback_record(*, conversation: Conversation, message_id: Any, help
     A thumbs down puts the question it answered in the review list as "answered, did not
     help". Giving it again changes it."""
     if isinstance(helpful, bool) is False:
-        raise ConversationError("helpful: must be true or false.")
+        raise ConversationError(_("helpful: must be true or false."))
     message = (
         Message.objects.select_for_update()
         .filter(conversation=conversation, pk=message_id if isinstance(message_id, int) else -1)
         .first()
     )
     if message is None:
-        raise ConversationError(f"message: no message {message_id!r} in this conversation.", status=404)
+        raise ConversationError(
+            _("message: no message %(message_id)s in this conversation.") % {"message_id": repr(message_id)},
+            status=404,
+        )
     if message.sender != Message.Sender.BOT or message.intent_id is None:
-        raise ConversationError("message: only the assistant's answers can be rated.", status=409)
+        raise ConversationError(_("message: only the assistant's answers can be rated."), status=409)
     message.helpful = helpful
     message.save(update_fields=["helpful"])
     if not helpful:
@@ -417,7 +434,7 @@ def _review(
     ReviewItem.objects.create(
         message=message,
         assistant=conversation.assistant,
-        text=message.text[:2000],
+        text=message.text[:MAX_MESSAGE_LENGTH],
         reason=reason,
         predicted_intent=intent,
         confidence=confidence,
@@ -521,10 +538,14 @@ def conversation_option_choose(*, conversation: Conversation, option: Any) -> Re
     the offer of a human). Choosing a human after an answer hands over to the queue of
     the intent that was answered; any other choice acts on the chosen intent."""
     if not isinstance(option, str) or not option:
-        raise ConversationError("option: must be the slug of one of the offered options.")
+        raise ConversationError(_("option: must be the slug of one of the offered options."))
     caller, conversation = conversation, _locked(conversation)
     if conversation.state != Conversation.State.BOT:
-        raise ConversationError(f"Conversation {conversation.pk} is already with a human.", status=409)
+        raise ConversationError(
+            _("Conversation %(conversation_id)s is already with a human.")
+            % {"conversation_id": conversation.pk},
+            status=409,
+        )
     last_bot = (
         Message.objects.filter(conversation=conversation, sender=Message.Sender.BOT)
         .select_related("intent")
@@ -532,12 +553,17 @@ def conversation_option_choose(*, conversation: Conversation, option: Any) -> Re
         .first()
     )
     if last_bot is None or option not in (last_bot.options or []):
-        raise ConversationError(f"option: {option!r} was not offered in the last reply.", status=409)
+        raise ConversationError(
+            _("option: %(option)s was not offered in the last reply.") % {"option": repr(option)}, status=409
+        )
     intent = (
         Intent.objects.filter(assistant=conversation.assistant, slug=option).select_related("queue").first()
     )
     if intent is None:
-        raise ConversationError(f"option: {option!r} is no longer an intent of this assistant.", status=409)
+        raise ConversationError(
+            _("option: %(option)s is no longer an intent of this assistant.") % {"option": repr(option)},
+            status=409,
+        )
     language = conversation.language
     answered_question = _answered_message(_reply_context(conversation)[1])
     Message.objects.create(
@@ -599,7 +625,11 @@ def conversation_close_by_customer(*, conversation: Conversation) -> Conversatio
     """The customer ends the conversation. Closing twice is harmless."""
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.state == Conversation.State.ABANDONED:
-        raise ConversationError(f"Conversation {locked.pk} was abandoned and cannot be closed.", status=409)
+        raise ConversationError(
+            _("Conversation %(conversation_id)s was abandoned and cannot be closed.")
+            % {"conversation_id": locked.pk},
+            status=409,
+        )
     if locked.state != Conversation.State.CLOSED:
         locked.state = Conversation.State.CLOSED
         locked.closed_at = timezone.now()
@@ -623,12 +653,17 @@ def conversation_close_by_customer(*, conversation: Conversation) -> Conversatio
 def conversation_rate(*, conversation: Conversation, rating: Any, comment: Any = "") -> Conversation:
     """The customer's 1-5 rating, once the conversation is closed."""
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise ConversationError(f"rating: must be a whole number from 1 to 5, got {rating!r}.")
+        raise ConversationError(
+            _("rating: must be a whole number from 1 to 5, got %(rating)s.") % {"rating": repr(rating)}
+        )
     if not isinstance(comment, str) or len(comment) > MAX_MESSAGE_LENGTH:
-        raise ConversationError(f"comment: must be text of at most {MAX_MESSAGE_LENGTH} characters.")
+        raise ConversationError(
+            _("comment: must be text of at most %(max_message_length)s characters.")
+            % {"max_message_length": MAX_MESSAGE_LENGTH}
+        )
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.state != Conversation.State.CLOSED:
-        raise ConversationError("rating: a conversation can be rated once it is closed.", status=409)
+        raise ConversationError(_("rating: a conversation can be rated once it is closed."), status=409)
     locked.rating = rating
     locked.rating_comment = comment.strip()
     locked.save(update_fields=["rating", "rating_comment"])

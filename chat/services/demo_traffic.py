@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -21,8 +20,8 @@ from django.utils import timezone
 
 from chat.models import Assistant, Conversation, Intent, Message, OpeningHours, Queue, ReviewItem
 from chat.services.statistics import chat_stats_rebuild
+from lanekassen_ai.timezones import agency_timezone
 
-AGENCY_TZ = ZoneInfo("Europe/Oslo")
 # Nine weeks: the forecast's backtest needs four whole weeks to test on and three before
 # them to learn from (a database seeded earlier with three weeks keeps them: the step
 # runs once).
@@ -127,7 +126,9 @@ def _plan_day(
         queue = queues[slug]
         handover_intents = [i for i in intents.get(assistant_slug, []) if i.queue_id == queue.pk]
         for slot, weight in enumerate(DAY_PROFILE):
-            slot_start = datetime.combine(day, time(8), tzinfo=AGENCY_TZ) + timedelta(minutes=30 * slot)
+            slot_start = datetime.combine(day, time(8), tzinfo=agency_timezone()) + timedelta(
+                minutes=30 * slot
+            )
             for _ in range(_poisson(rng, per_day * weight / total)):
                 queued_at = slot_start + timedelta(seconds=rng.uniform(0, 1800))
                 intent = rng.choice(handover_intents) if handover_intents else None
@@ -146,7 +147,7 @@ def _plan_day(
             continue
         answers = [i for i in intents.get(assistant_slug, []) if i.action == Intent.Action.ANSWER]
         for _ in range(_poisson(rng, per_day)):
-            start = datetime.combine(day, time(7), tzinfo=AGENCY_TZ) + timedelta(
+            start = datetime.combine(day, time(7), tzinfo=agency_timezone()) + timedelta(
                 seconds=rng.uniform(0, 15 * 3600)
             )
             _plan_bot_only(rng=rng, plan=plan, assistant=assistant, intents=answers, start=start)
@@ -347,7 +348,7 @@ def chat_traffic_demo_seed(*, stdout: Any = None, days: int = DAYS, today: date 
             ],
             batch_size=1000,
         )
-    since = datetime.combine(today - timedelta(days=days), time(0), tzinfo=AGENCY_TZ)
+    since = datetime.combine(today - timedelta(days=days), time(0), tzinfo=agency_timezone())
     result = chat_stats_rebuild(since=since)
     say(
         f"chat traffic: {len(created)} conversations, {len(all_messages)} messages, "

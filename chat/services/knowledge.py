@@ -10,8 +10,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chat.models import Assistant, Intent, Queue, TrainingPhrase
+from lanekassen_ai.languages import in_language
 from lanekassen_ai.services.audit import audit_record
 
 CATALOGUE_DIR = Path(settings.BASE_DIR) / "chat" / "data" / "catalogue"
@@ -43,13 +45,16 @@ class CatalogueLoadResult:
 def _require(data: dict[str, Any], key: str, where: str, kind: type = str) -> Any:
     value = data.get(key)
     if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
-        raise CatalogueError(f"{where}: '{key}' is missing or not a {kind.__name__}.")
+        raise CatalogueError(
+            _("%(where)s: '%(key)s' is missing or not a %(name)s.")
+            % {"where": where, "key": key, "name": kind.__name__}
+        )
     return value
 
 
 def _validate(data: Any, source: str) -> None:
     if not isinstance(data, dict):
-        raise CatalogueError(f"{source}: the top level must be a JSON object.")
+        raise CatalogueError(_("%(source)s: the top level must be a JSON object.") % {"source": source})
     assistant = _require(data, "assistant", source, dict)
     _require(assistant, "slug", f"{source}: assistant")
     _require(assistant, "name", f"{source}: assistant")
@@ -58,7 +63,7 @@ def _validate(data: Any, source: str) -> None:
     for n, queue in enumerate(queues):
         where = f"{source}: queues[{n}]"
         if not isinstance(queue, dict):
-            raise CatalogueError(f"{where}: must be an object.")
+            raise CatalogueError(_("%(where)s: must be an object.") % {"where": where})
         queue_slugs.add(_require(queue, "slug", where))
         _require(queue, "name", where)
     intents = _require(data, "intents", source, list)
@@ -66,30 +71,45 @@ def _validate(data: Any, source: str) -> None:
     for n, intent in enumerate(intents):
         where = f"{source}: intents[{n}]"
         if not isinstance(intent, dict):
-            raise CatalogueError(f"{where}: must be an object.")
+            raise CatalogueError(_("%(where)s: must be an object.") % {"where": where})
         slug = _require(intent, "slug", where)
         where = f"{source}: intent '{slug}'"
         if slug in seen:
-            raise CatalogueError(f"{where}: the slug appears twice.")
+            raise CatalogueError(_("%(where)s: the slug appears twice.") % {"where": where})
         seen.add(slug)
         if intent.get("action") not in ACTIONS:
-            raise CatalogueError(f"{where}: action {intent.get('action')!r} is not one of {sorted(ACTIONS)}.")
+            raise CatalogueError(
+                _("%(where)s: action %(action)s is not one of %(actions)s.")
+                % {"where": where, "action": repr(intent.get("action")), "actions": sorted(ACTIONS)}
+            )
         queue = intent.get("queue")
         if queue and queue not in queue_slugs and not Queue.objects.filter(slug=queue).exists():
             raise CatalogueError(
-                f"{where}: queue {queue!r} is neither in the file's queues nor in the database."
+                _("%(where)s: queue %(queue)s is neither in the file's queues nor in the database.")
+                % {"where": where, "queue": repr(queue)}
             )
         phrases = _require(intent, "phrases", where, dict)
         for language, texts in phrases.items():
             if language not in PHRASE_LANGUAGES:
                 raise CatalogueError(
-                    f"{where}: phrase language {language!r} is not one of {sorted(PHRASE_LANGUAGES)}."
+                    _("%(where)s: phrase language %(language)s is not one of %(phrase_languages)s.")
+                    % {
+                        "where": where,
+                        "language": repr(language),
+                        "phrase_languages": sorted(PHRASE_LANGUAGES),
+                    }
                 )
             if not isinstance(texts, list) or not all(isinstance(t, str) and t.strip() for t in texts):
-                raise CatalogueError(f"{where}: phrases[{language!r}] must be a list of non-empty strings.")
+                raise CatalogueError(
+                    _("%(where)s: phrases[%(language)s] must be a list of non-empty strings.")
+                    % {"where": where, "language": repr(language)}
+                )
             too_long = [t for t in texts if len(t) > 500]
             if too_long:
-                raise CatalogueError(f"{where}: phrase longer than 500 characters: {too_long[0][:60]!r}...")
+                raise CatalogueError(
+                    _("%(where)s: phrase longer than 500 characters: %(phrase)s...")
+                    % {"where": where, "phrase": repr(too_long[0][:60])}
+                )
 
 
 @transaction.atomic
@@ -207,7 +227,8 @@ def catalogue_load_files(*, directory: Path | None = None, stdout: Any = None) -
             data = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise CatalogueError(
-                f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+                _("%(path)s: not valid JSON (line %(lineno)s, column %(colno)s: %(msg)s).")
+                % {"path": path, "lineno": exc.lineno, "colno": exc.colno, "msg": exc.msg}
             ) from exc
         result = catalogue_load(data=data, source=str(path))
         if stdout is not None:
@@ -240,7 +261,9 @@ def intent_update(*, intent: Intent, values: dict[str, Any], user: AbstractBaseU
     """Change an intent's titles, answers, action, queue or active flag (never its slug)."""
     unknown = set(values) - set(INTENT_EDITABLE_FIELDS)
     if unknown:
-        raise ValueError(f"These intent fields cannot be changed here: {sorted(unknown)}.")
+        raise ValueError(
+            _("These intent fields cannot be changed here: %(unknown)s.") % {"unknown": sorted(unknown)}
+        )
     before = {k: str(getattr(intent, k)) for k in values}
     changed = _update_fields(intent, values)
     if changed:
@@ -261,13 +284,20 @@ def training_phrase_add(
     phrases with a message that says which."""
     text = (text or "").strip()
     if not text:
-        raise ValueError("The phrase is empty.")
+        raise ValueError(_("The phrase is empty."))
     if len(text) > 500:
-        raise ValueError(f"The phrase is {len(text)} characters long; at most 500 are allowed.")
+        raise ValueError(
+            _("The phrase is %(length)s characters long; at most 500 are allowed.") % {"length": len(text)}
+        )
     if language not in PHRASE_LANGUAGES:
-        raise ValueError(f"Language {language!r} is not one of {sorted(PHRASE_LANGUAGES)}.")
+        raise ValueError(
+            _("Language %(language)s is not one of %(phrase_languages)s.")
+            % {"language": repr(language), "phrase_languages": sorted(PHRASE_LANGUAGES)}
+        )
     if TrainingPhrase.objects.filter(intent=intent, text=text).exists():
-        raise ValueError(f"«{text}» is already a phrase of {intent.slug}.")
+        raise ValueError(
+            _("«%(text)s» is already a phrase of %(slug)s.") % {"text": text, "slug": intent.slug}
+        )
     phrase = TrainingPhrase.objects.create(intent=intent, text=text, language=language, source=source)
     audit_record(
         action="chat.phrase.add", actor=user, obj=phrase, details={"intent": intent.slug, "text": text}
@@ -307,7 +337,9 @@ class OtherAgency:
     phrases: list[str]
 
     def text_in(self, language: str) -> str:
-        return self.texts.get(language) or self.texts["nb"]
+        return in_language(
+            language, nb=self.texts["nb"], nn=self.texts.get("nn", ""), en=self.texts.get("en", "")
+        )
 
 
 @lru_cache(maxsize=1)

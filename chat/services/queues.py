@@ -1,7 +1,7 @@
 """Human queues: opening hours, the bot's hand-over into a queue, and messages left
 outside opening hours.
 
-Opening hours are wall-clock times in the agency's time zone (Europe/Oslo), one or more
+Opening hours are wall-clock times in the agency's time zone (settings.TIME_ZONE), one or more
 rows per weekday. A queue with no `OpeningHours` rows at all is always open: that is how
 a queue staffed around the clock (or a test queue) is set up. An inactive queue is never
 open and has no next opening.
@@ -9,17 +9,17 @@ open and has no next opening.
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from chat.limits import MAX_REPLY_LENGTH
 from chat.models import Conversation, Intent, Message, OpeningHours, Queue
 from chat.services.statistics import conversation_stats_refresh_on_commit
 from lanekassen_ai.services.events import event_emit
-
-AGENCY_TZ = ZoneInfo("Europe/Oslo")
+from lanekassen_ai.timezones import agency_timezone
 
 # How far ahead `queue_next_opening` looks; a week plus one day covers every weekly pattern.
 _LOOKAHEAD_DAYS = 8
@@ -53,14 +53,14 @@ def queue_is_open(*, queue: Queue, at: datetime | None = None) -> bool:
     hours = _hours(queue=queue)
     if not hours:
         return True
-    local = (at or timezone.now()).astimezone(AGENCY_TZ)
+    local = (at or timezone.now()).astimezone(agency_timezone())
     now_time = local.time()
     return any(h.weekday == local.weekday() and h.opens <= now_time < h.closes for h in hours)
 
 
 def queue_next_opening(*, queue: Queue, at: datetime | None = None) -> datetime | None:
     """When `queue` next takes conversations: `at` itself if it is open then, otherwise the
-    start of its next opening period (an aware datetime in Europe/Oslo). None for an
+    start of its next opening period (an aware datetime in the agency's time zone). None for an
     inactive queue."""
     at = at or timezone.now()
     if queue_is_open(queue=queue, at=at):
@@ -68,12 +68,12 @@ def queue_next_opening(*, queue: Queue, at: datetime | None = None) -> datetime 
     if not queue.active:
         return None
     hours = _hours(queue=queue)
-    local = at.astimezone(AGENCY_TZ)
+    local = at.astimezone(agency_timezone())
     for offset in range(_LOOKAHEAD_DAYS):
         day: date = local.date() + timedelta(days=offset)
         starts = sorted(h.opens for h in hours if h.weekday == day.weekday() and h.opens < h.closes)
         for opens in starts:
-            candidate = datetime.combine(day, opens, tzinfo=AGENCY_TZ)
+            candidate = datetime.combine(day, opens, tzinfo=agency_timezone())
             if candidate > local:
                 return candidate
     return None
@@ -115,7 +115,10 @@ def conversation_hand_over(
     """
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.state in (Conversation.State.CLOSED, Conversation.State.ABANDONED):
-        raise QueueError(f"Samtale {locked.pk} er avsluttet og kan ikke settes i kø.")
+        raise QueueError(
+            _("Samtale %(conversation_id)s er avsluttet og kan ikke settes i kø.")
+            % {"conversation_id": locked.pk}
+        )
     if locked.state in (Conversation.State.QUEUED, Conversation.State.WITH_AGENT):
         _copy_state(source=locked, target=conversation)
         return HandoverResult(
@@ -175,8 +178,11 @@ def _queue_for_left_message(*, conversation: Conversation, queue: Queue | None) 
     if latest is not None and latest.intent is not None and latest.intent.queue is not None:
         return latest.intent.queue
     raise QueueError(
-        f"Samtale {conversation.pk}: finner ingen kø for meldingen (ingen kø oppgitt og ingen "
-        "intensjon med kø i samtalen)."
+        _(
+            "Samtale %(conversation_id)s: finner ingen kø for meldingen "
+            "(ingen kø oppgitt og ingen intensjon med kø i samtalen)."
+        )
+        % {"conversation_id": conversation.pk}
     )
 
 
@@ -192,17 +198,25 @@ def conversation_leave_message(*, conversation: Conversation, text: str, queue: 
     """
     text = (text or "").strip()
     if not text:
-        raise QueueError("Meldingen er tom: skriv hva saken gjelder.")
-    if len(text) > 4000:
-        raise QueueError(f"Meldingen er for lang ({len(text)} tegn, maks 4000).")
+        raise QueueError(_("Meldingen er tom: skriv hva saken gjelder."))
+    if len(text) > MAX_REPLY_LENGTH:
+        raise QueueError(
+            _("Meldingen er for lang (%(length)s tegn, maks %(max_reply_length)s).")
+            % {"length": len(text), "max_reply_length": MAX_REPLY_LENGTH}
+        )
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.state != Conversation.State.BOT:
-        raise QueueError(f"Samtale {locked.pk} er allerede i kø eller avsluttet; meldingen ble ikke lagret.")
+        raise QueueError(
+            _("Samtale %(conversation_id)s er allerede i kø eller avsluttet; meldingen ble ikke lagret.")
+            % {"conversation_id": locked.pk}
+        )
     target = _queue_for_left_message(conversation=locked, queue=queue)
     now = timezone.now()
     opens_at = queue_next_opening(queue=target, at=now)
     if opens_at is None:
-        raise QueueError(f"Køen «{target.name}» er ikke i bruk og tar ikke imot meldinger.")
+        raise QueueError(
+            _("Køen «%(name)s» er ikke i bruk og tar ikke imot meldinger.") % {"name": target.name}
+        )
     locked.state = Conversation.State.QUEUED
     locked.queue = target
     locked.queued_at = opens_at

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chat.ml.text import language_detect, text_normalise
 from chat.models import Intent, ReviewItem, TrainingPhrase
@@ -23,7 +24,10 @@ class ReviewError(ValueError):
 def _locked_open(item: ReviewItem) -> ReviewItem:
     locked = ReviewItem.objects.select_for_update().select_related("assistant").get(pk=item.pk)
     if locked.status != ReviewItem.Status.OPEN:
-        raise ReviewError(f"Review item {locked.pk} is already {locked.get_status_display()}.")
+        raise ReviewError(
+            _("Review item %(item_id)s is already %(status)s.")
+            % {"item_id": locked.pk, "status": locked.get_status_display()}
+        )
     return locked
 
 
@@ -33,11 +37,15 @@ def review_item_assign(*, item: ReviewItem, intent: Intent, user: AbstractBaseUs
     A held-out paraphrase is refused: it would make the held-out test meaningless."""
     item = _locked_open(item)
     if intent.assistant_id != item.assistant_id:
-        raise ReviewError(f"Intent {intent.slug} belongs to another assistant than the message.")
+        raise ReviewError(
+            _("Intent %(slug)s belongs to another assistant than the message.") % {"slug": intent.slug}
+        )
     text = item.text.strip()[:500]
     heldout = {text_normalise(t) for t in heldout_texts(assistant_slug=item.assistant.slug)}
     if text_normalise(text) in heldout:
-        raise ReviewError("This sentence is in the held-out test set and must not become a training phrase.")
+        raise ReviewError(
+            _("This sentence is in the held-out test set and must not become a training phrase.")
+        )
     _phrase, created = TrainingPhrase.objects.get_or_create(
         intent=intent,
         text=text,
@@ -96,9 +104,11 @@ def review_items_bulk(
     transaction: one refused (already done, held-out sentence) does not stop the others.
     Returns how many were done and the reasons of those refused."""
     if action not in ("assign", "dismiss"):
-        raise ReviewError(f"action: {action!r} is not one of 'assign', 'dismiss'.")
+        raise ReviewError(
+            _("action: %(action)s is not one of 'assign', 'dismiss'.") % {"action": repr(action)}
+        )
     if action == "assign" and intent is None:
-        raise ReviewError("intent: choose the intent to add the messages to.")
+        raise ReviewError(_("intent: choose the intent to add the messages to."))
     done, errors = 0, []
     for item in items:
         try:

@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
@@ -30,9 +29,9 @@ from chat.models import (
     QueueSlotStat,
     ReviewItem,
 )
+from lanekassen_ai.timezones import agency_timezone
 
 SLOT = timedelta(minutes=30)
-AGENCY_TZ = ZoneInfo("Europe/Oslo")
 NOT_UNDERSTOOD_PER_DAY = 50
 
 
@@ -176,8 +175,8 @@ def conversation_stats_refresh_on_commit(*, conversation: Conversation) -> None:
 
 
 def _day_bounds(*, day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(0), tzinfo=AGENCY_TZ)
-    return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=AGENCY_TZ)
+    start = datetime.combine(day, time(0), tzinfo=agency_timezone())
+    return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=agency_timezone())
 
 
 @transaction.atomic
@@ -260,8 +259,8 @@ def chat_stats_rebuild(*, since: datetime | None = None, until: datetime | None 
     last = until or timezone.now()
     days = 0
     if first is not None:
-        day = first.astimezone(AGENCY_TZ).date()
-        while day <= last.astimezone(AGENCY_TZ).date():
+        day = first.astimezone(agency_timezone()).date()
+        while day <= last.astimezone(agency_timezone()).date():
             assistant_day_stats_refresh(day=day)
             day += timedelta(days=1)
             days += 1
@@ -274,7 +273,7 @@ def chat_stats_refresh_recent(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     since = now - timedelta(days=1)
     slots = queue_stats_rebuild(since=since)
-    today = now.astimezone(AGENCY_TZ).date()
+    today = now.astimezone(agency_timezone()).date()
     for day in (today - timedelta(days=1), today):
         assistant_day_stats_refresh(day=day)
     return {"slots": slots, "days": 2}

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from sklearn.pipeline import Pipeline
 
 from chat.ml.evaluation import BlindCase, HeldoutResult, blind_evaluate, evaluation_report, heldout_evaluate
@@ -87,7 +88,8 @@ def training_data(*, assistant: Assistant) -> TrainingData:
                 labels.append(AGENCY_PREFIX + agency.slug)
     if n_intents < 2:
         raise TrainingError(
-            f"Assistant {assistant.slug} has {n_intents} intent(s) with phrases; training needs 2."
+            _("Assistant %(slug)s has %(n_intents)s intent(s) with phrases; training needs 2.")
+            % {"slug": assistant.slug, "n_intents": n_intents}
         )
     return TrainingData(texts=texts, labels=labels, n_intents=n_intents, excluded_heldout=excluded)
 
@@ -116,7 +118,10 @@ def intent_model_train(
     on the held-out paraphrases, store the pipeline with skops and record the version
     (activated unless `activate` is False)."""
     if not 0.5 <= target_precision < 1.0:
-        raise TrainingError(f"Target precision {target_precision} must be at least 0.5 and below 1.")
+        raise TrainingError(
+            _("Target precision %(target_precision)s must be at least 0.5 and below 1.")
+            % {"target_precision": target_precision}
+        )
 
     def say(step: str, share: float) -> None:
         if progress is not None:

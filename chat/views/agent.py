@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from chat.limits import MAX_REPLY_LENGTH
 from chat.models import AgentStatus, Conversation, Queue
 from chat.selectors.queues import (
     agent_console_version,
@@ -59,7 +60,7 @@ class StatusForm(forms.Form):
 
 class ReplyForm(forms.Form):
     text = forms.CharField(
-        label=_("Svar til kunden"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+        label=_("Svar til kunden"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_REPLY_LENGTH
     )
 
 
@@ -71,7 +72,7 @@ class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Intern merknad (vises ikke for kunden)"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=4000,
+        max_length=MAX_REPLY_LENGTH,
     )
 
 

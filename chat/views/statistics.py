@@ -17,7 +17,6 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from chat.selectors.forecast import (
-    AGENCY_TZ,
     CSV_COLUMNS,
     ForecastQueryError,
     ForecastReport,
@@ -37,6 +36,7 @@ from chat.selectors.statistics import (
 )
 from lanekassen_ai.csv_cells import CsvSafeWriter
 from lanekassen_ai.roles import Capability, perm
+from lanekassen_ai.timezones import agency_timezone
 
 ROWS_PER_PAGE = 50
 
@@ -81,7 +81,7 @@ def _forecast_params(request: HttpRequest) -> tuple[int, Any, PlanOptions]:
 def _forecast_chart(report: ForecastReport, rows: list[dict[str, Any]]) -> dict[str, Any]:
     # Next week (the first forecast week), summed over the queues shown, per half hour.
     slots: dict[str, dict[str, float]] = {}
-    week_end = datetime.combine(report.origin + timedelta(days=7), time(0), tzinfo=AGENCY_TZ)
+    week_end = datetime.combine(report.origin + timedelta(days=7), time(0), tzinfo=agency_timezone())
     for row in rows:
         start = row["slot_start"]
         if datetime.fromisoformat(start) >= week_end:

@@ -169,7 +169,7 @@ def _report(request: Request, *, context: AuditContext, output_format: str) -> A
         raise Http404(f"No customer with customer id {customer_id!r}.") from exc
     customer_access_report_record(
         customer_id=customer_id,
-        user=request.user,  # type: ignore[arg-type]
+        user=context.user,
         context=context,
         output_format=output_format,
     )

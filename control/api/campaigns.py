@@ -101,7 +101,7 @@ class CampaignWriteMixin:
                 random_share=data["random_share"],
                 documentation_days=data["documentation_days"],
                 model_version=data.get("model_version"),
-                created_by=request.user,  # type: ignore[arg-type]
+                created_by=self.audit_context.user,
                 context=self.audit_context,
             )
         except DjangoValidationError as error:
@@ -119,7 +119,9 @@ class CampaignWriteMixin:
         `control.campaign.confirmed`)."""
         campaign: ControlCampaign = self.get_object()
         try:
-            control_campaign_confirm(campaign=campaign, confirmed_by=request.user, context=self.audit_context)  # type: ignore[arg-type]
+            control_campaign_confirm(
+                campaign=campaign, confirmed_by=self.audit_context.user, context=self.audit_context
+            )
         except DjangoValidationError as error:
             return conflict(error)
         return Response(ControlCampaignSerializer(control_campaign_list().get(pk=campaign.pk)).data)
@@ -138,7 +140,9 @@ class CampaignWriteMixin:
         """Delete a campaign that was never confirmed, with its proposed cases."""
         campaign: ControlCampaign = self.get_object()
         try:
-            control_campaign_discard(campaign=campaign, discarded_by=request.user, context=self.audit_context)  # type: ignore[arg-type]
+            control_campaign_discard(
+                campaign=campaign, discarded_by=self.audit_context.user, context=self.audit_context
+            )
         except DjangoValidationError as error:
             return conflict(error)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -212,7 +216,7 @@ class DoNotControlFlagViewSet(AuditContextAPIMixin, mixins.CreateModelMixin, vie
             flag = do_not_control_flag_create(
                 customer_id=payload.validated_data["customer_id"],
                 reason=payload.validated_data["reason"],
-                created_by=request.user,  # type: ignore[arg-type]
+                created_by=self.audit_context.user,
                 context=self.audit_context,
             )
         except DjangoValidationError as error:

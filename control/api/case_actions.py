@@ -88,7 +88,7 @@ class CaseActionsMixin:
                 case=case,
                 uploaded_file=payload.validated_data["file"],
                 document_type=payload.validated_data["document_type"],
-                uploaded_by=request.user,  # type: ignore[arg-type]
+                uploaded_by=self.audit_context.user,
                 context=self.audit_context,
             )
         except DjangoValidationError as error:
@@ -124,7 +124,9 @@ class CaseActionsMixin:
         document = CaseDocument.objects.filter(pk=int(document_pk), case=case).select_related("case").first()
         if document is None:
             raise Http404("The case has no document with that id.")
-        path = case_document_open_record(document=document, user=request.user, context=self.audit_context)  # type: ignore[arg-type]
+        path = case_document_open_record(
+            document=document, user=self.audit_context.user, context=self.audit_context
+        )
         if not path.exists():
             raise Http404("The document's file is no longer in storage.")
         response = FileResponse(
@@ -191,7 +193,7 @@ class CaseActionsMixin:
             reopened = control_case_reopen(
                 case=case,
                 reason=payload.validated_data["reason"],
-                reopened_by=request.user,  # type: ignore[arg-type]
+                reopened_by=self.audit_context.user,
                 context=self.audit_context,
             )
         except DjangoValidationError as error:

@@ -507,14 +507,19 @@ def shallow_contributions(*, trees: list[ShallowTree], features: np.ndarray) -> 
 
 def _shallow_chunk(*, trees: list[ShallowTree], features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     values = features.astype(np.float64)
-    contributions = np.zeros(features.shape, dtype=np.float64)
+    n = len(values)
+    # One contiguous row per feature: each tree adds its table's column to a few of them.
+    by_feature = np.zeros((features.shape[1], n), dtype=np.float64)
     bias = 0.0
     decisions: dict[tuple[int, float, bool, int], np.ndarray] = {}
+    # A leaf's index has one bit per internal node; SHALLOW_MAX_NODES (7) bits fit a byte.
+    index = np.empty(n, dtype=np.uint8)
+    bit = np.empty(n, dtype=np.uint8)
     for tree in trees:
         bias += tree.bias
         if not len(tree.columns):
             continue
-        index = np.zeros(len(values), dtype=np.int64)
+        index.fill(0)
         for j in range(len(tree.features)):
             key = (
                 int(tree.features[j]),
@@ -526,8 +531,10 @@ def _shallow_chunk(*, trees: list[ShallowTree], features: np.ndarray) -> tuple[n
             if goes is None:
                 goes = decisions[key] = _goes_left(
                     values=values[:, key[0]], threshold=key[1], default_left=key[2], missing=key[3]
-                )
-            index |= goes.astype(np.int64) << j
-        contributions[:, tree.columns] += tree.table[index]
-    margin = contributions.sum(axis=1) + bias
-    return contributions, margin
+                ).view(np.uint8)
+            np.left_shift(goes, j, out=bit)
+            index |= bit
+        for i, column in enumerate(tree.columns.tolist()):
+            by_feature[column] += np.ascontiguousarray(tree.table[:, i]).take(index)
+    margin = by_feature.sum(axis=0) + bias
+    return np.ascontiguousarray(by_feature.T), margin

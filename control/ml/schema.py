@@ -13,6 +13,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from lanekassen_ai.languages import in_language_of
+
 ColumnKind = Literal["id", "national_id", "int", "float", "bool", "date", "enum", "municipality"]
 
 
@@ -106,14 +108,12 @@ ATTRIBUTE_LABELS: dict[str, tuple[str, str, str]] = {
     "gender_x_birth_country_group": ("kjønn og fødeland", "kjønn og fødeland", "gender and country of birth"),
     "age_band_x_birth_country_group": ("alder og fødeland", "alder og fødeland", "age and country of birth"),
 }
-_LANGUAGE_INDEX = {"nb": 0, "nn": 1, "en": 2}
 
 
 def group_label(*, attribute: str, code: str, language: str = "nb") -> str:
     """The plain name of an audit group in `language` (nb, nn or en; others fall back to
     bokmål): "født utenfor EU/EØS", never "OTHER". Intersectional codes are "a|b"; study
     regions are county numbers ("03") or "other"."""
-    index = _LANGUAGE_INDEX.get((language or "nb")[:2], 0)
     if "|" in code:
         return ", ".join(
             group_label(attribute=part_attribute, code=part, language=language)
@@ -121,16 +121,16 @@ def group_label(*, attribute: str, code: str, language: str = "nb") -> str:
         )
     if attribute == "study_region":
         if code == "other":
-            return ("andre fylker", "andre fylke", "other counties")[index]
-        return ("fylke {code}", "fylke {code}", "county {code}")[index].format(code=code)
+            return in_language_of(("andre fylker", "andre fylke", "other counties"), language)
+        return in_language_of(("fylke {code}", "fylke {code}", "county {code}"), language).format(code=code)
     labels = GROUP_LABELS.get(attribute, {}).get(code)
-    return labels[index] if labels else code
+    return in_language_of(labels, language) if labels else code
 
 
 def attribute_label(*, attribute: str, language: str = "nb") -> str:
     """The plain name of an audit attribute in `language`."""
     labels = ATTRIBUTE_LABELS.get(attribute)
-    return labels[_LANGUAGE_INDEX.get((language or "nb")[:2], 0)] if labels else attribute
+    return in_language_of(labels, language) if labels else attribute
 
 
 _SPECS: tuple[ColumnSpec, ...] = (

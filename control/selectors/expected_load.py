@@ -6,26 +6,25 @@ Letters of campaign notices are not here yet: only documentation requests carry 
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 
 from control.models import DocumentationRequest
 from lanekassen_ai.expected_load import ExpectedLoadEvent
+from lanekassen_ai.timezones import agency_timezone
 
-AGENCY_TZ = ZoneInfo("Europe/Oslo")
 TOPIC = "residence_control"
 
 
 def control_expected_load_events(*, since: date, until: date) -> Iterable[ExpectedLoadEvent]:
     """Per day in `since`..`until`: documentation letters sent and deadlines due. Two
     grouped queries."""
-    start = datetime.combine(since, time(0), tzinfo=AGENCY_TZ)
-    end = datetime.combine(until + timedelta(days=1), time(0), tzinfo=AGENCY_TZ)
+    start = datetime.combine(since, time(0), tzinfo=agency_timezone())
+    end = datetime.combine(until + timedelta(days=1), time(0), tzinfo=agency_timezone())
     sent = (
         DocumentationRequest.objects.filter(requested_at__gte=start, requested_at__lt=end)
-        .annotate(day=TruncDate("requested_at", tzinfo=AGENCY_TZ))
+        .annotate(day=TruncDate("requested_at", tzinfo=agency_timezone()))
         .values("day")
         .annotate(n=Count("pk"))
         .order_by("day")

@@ -21,6 +21,7 @@ from control.ml.schema import (
     group_label,
 )
 from control.models import Application, Customer, ImportRun, RiskModelVersion, RiskScore, ScoringRun
+from lanekassen_ai.languages import in_language
 
 # Text columns keep their leading zeros (kommunenummer 0301) and ids stay strings.
 _TEXT_KINDS = {"id", "national_id", "municipality", "enum", "date"}
@@ -250,12 +251,12 @@ def risk_model_card(*, model_version: RiskModelVersion) -> dict[str, Any]:
         )
     comparison = (model_version.comparison or {}).get("candidates") or {}
     justification = model_version.justification or {}
-    label_key = {"en": "label_en", "nn": "label_nn"}.get(language, "label_nb")
-    justified = [
-        {**row, "label": row.get(label_key) or row.get("label_nb") or row["feature"]}
-        for row in justification.get("features", [])
-        if row.get("used")
-    ]
+
+    def label(row: dict[str, Any]) -> str:
+        nb = row.get("label_nb") or row["feature"]
+        return in_language(language, nb=nb, nn=row.get("label_nn") or "", en=row.get("label_en") or "")
+
+    justified = [{**row, "label": label(row)} for row in justification.get("features", []) if row.get("used")]
     runs = [run for run in scoring_run_list(model_version=model_version)[:10] if run.drift]
     drift_runs = [
         {
@@ -274,8 +275,7 @@ def risk_model_card(*, model_version: RiskModelVersion) -> dict[str, Any]:
         "positives": metrics.get("positives"),
         "chart": chart,
         "importance": [
-            {**item, "label": item.get(label_key) or item.get("label_nb") or item["feature"]}
-            for item in (model_version.global_importance or [])[:15]
+            {**item, "label": label(item)} for item in (model_version.global_importance or [])[:15]
         ],
         "fairness": {
             "limit": limit,

@@ -15,7 +15,9 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -23,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -265,18 +267,37 @@ def scoring_run_execute(
                     progress(step, total)
             ranking = _ranking(scores=pd.concat(parts, ignore_index=True))
             _scoring_run_drift_record(run=run, drift=drift)
-        for first, last in bounds:
-            if (first, last) not in done_ranges:
-                _chunk_score(
+        with _ChunkWriter(overlap=_overlap_writes()) as writer:
+            for first, last in bounds:
+                if (first, last) in done_ranges:
+                    continue
+                scored = _chunk_reasons(
                     run=run,
                     pipeline=pipeline,
                     first=first,
                     last=last,
                     ranking=ranking,
                     computed=kept.pop((first, last), None),
-                    replace=replace,
-                    lease=lease,
                 )
+                # The previous chunk's rows were written while this chunk's reasons were
+                # computed; its transaction is over before the lease (the run's row) is renewed.
+                if writer.wait():
+                    step += 1
+                    lease.beat()
+                    if progress is not None:
+                        progress(step, total)
+                writer.submit(
+                    partial(
+                        _chunk_store,
+                        run=run,
+                        first=first,
+                        last=last,
+                        scored=scored,
+                        replace=replace,
+                        lease=lease,
+                    )
+                )
+            if writer.wait():
                 step += 1
                 lease.beat()
                 if progress is not None:
@@ -358,7 +379,62 @@ def _ranking(*, scores: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _chunk_score(
+def _overlap_writes() -> bool:
+    """Whether a chunk's rows are written on a second connection while the next chunk's
+    reasons are computed. Only on PostgreSQL (a second writer on SQLite would wait for the
+    file lock), and off where a test's data lives in one uncommitted transaction."""
+    return connection.vendor == "postgresql" and bool(
+        getattr(settings, "CONTROL_SCORING_OVERLAP_WRITES", True)
+    )
+
+
+class _ChunkWriter:
+    """Runs one chunk write at a time, in a thread of its own with its own database
+    connection when `overlap`, else at once in the caller's thread. `wait` returns when the
+    last write is done and re-raises its error; leaving the block waits and closes the
+    thread's connection."""
+
+    def __init__(self, *, overlap: bool) -> None:
+        self._executor = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="scoring-write") if overlap else None
+        )
+        self._pending: Future[None] | None = None
+        self._written = False
+
+    def submit(self, write: Callable[[], None]) -> None:
+        if self._pending is not None:
+            raise RuntimeError("wait for the previous chunk's write first")
+        if self._executor is None:
+            write()
+            self._written = True
+            return
+        self._pending = self._executor.submit(write)
+
+    def wait(self) -> bool:
+        """Whether a write was done since the last call (its error, if any, is raised)."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+            return True
+        written, self._written = self._written, False
+        return written
+
+    def __enter__(self) -> _ChunkWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._executor is None:
+            return
+        try:
+            if self._pending is not None:
+                self._pending.exception()  # finish it; an error already raised stays the one raised
+            self._pending = None
+            self._executor.submit(connections.close_all).result()
+        finally:
+            self._executor.shutdown(wait=True)
+
+
+def _chunk_reasons(
     *,
     run: ScoringRun,
     pipeline: Any,
@@ -366,10 +442,8 @@ def _chunk_score(
     last: str,
     ranking: pd.DataFrame,
     computed: tuple[pd.DataFrame, np.ndarray] | None,
-    replace: bool,
-    lease: Lease,
-) -> None:
-    """Reasons for one chunk and its rows written. `computed` is the first pass's scores
+) -> pd.DataFrame:
+    """Reasons, rank and percentile of one chunk. `computed` is the first pass's scores
     and feature matrix of the chunk, when kept: then only the contributions are computed
     (once per row) and the stored score is the one the year was ranked by."""
     year = run.academic_year
@@ -385,9 +459,16 @@ def _chunk_score(
         raise ScoringError(
             f"applications {first}..{last} changed while the year was being scored; run it again"
         )
-    scored = scored.assign(
+    return scored.assign(
         rank=placed["rank"].to_numpy(dtype="int64"), percentile=placed["percentile"].to_numpy()
     )
+
+
+def _chunk_store(
+    *, run: ScoringRun, first: str, last: str, scored: pd.DataFrame, replace: bool, lease: Lease
+) -> None:
+    """One chunk's rows written, with the note that the chunk is done, in one transaction."""
+    year = run.academic_year
     with transaction.atomic():
         locked = ScoringRun.objects.select_for_update().get(pk=run.pk)
         if locked.lease_owner != lease.owner:

@@ -273,6 +273,9 @@ JOBS_LEASE_SECONDS = env.int("JOBS_LEASE_SECONDS", default=10 * 60)
 JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
 JOBS_IN_PROCESS = env("JOBS_IN_PROCESS", default="inline")
 CONTROL_SCORING_CHUNK_SIZE = env.int("CONTROL_SCORING_CHUNK_SIZE", default=100_000)
+# On PostgreSQL a chunk's rows are written on a second connection while the next chunk's
+# reasons are computed (control/services/scoring.py).
+CONTROL_SCORING_OVERLAP_WRITES = env.bool("CONTROL_SCORING_OVERLAP_WRITES", default=True)
 CONTROL_SELECTION_CHUNK_SIZE = env.int("CONTROL_SELECTION_CHUNK_SIZE", default=1000)
 
 

@@ -28,6 +28,10 @@ REST_FRAMEWORK = {
     },
 }
 
+# A test's rows live in its own uncommitted transaction, which a second connection cannot
+# see; the overlapped writes are tested with committed data (tests/control/test_scoring.py).
+CONTROL_SCORING_OVERLAP_WRITES = env.bool("CONTROL_SCORING_OVERLAP_WRITES", default=False)
+
 # Tasks run in-process unless a test starts a real worker (tests/conftest.py).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 

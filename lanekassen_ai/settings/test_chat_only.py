@@ -11,6 +11,6 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         name: path
         for name, path in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].items()  # type: ignore[attr-defined]
-        if not path.startswith("control.")
+        if not (isinstance(path, str) and path.startswith("control."))
     },
 }

@@ -10,6 +10,6 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         name: path
         for name, path in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].items()  # type: ignore[attr-defined]
-        if not path.startswith("chat.")
+        if isinstance(path, str) and not path.startswith("chat.")  # inline choices are the chat's
     },
 }

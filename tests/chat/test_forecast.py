@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from chat.models import QueueSlotStat
 from chat.selectors.forecast import (
-    AGENCY_TZ,
     CSV_COLUMNS,
     ForecastQueryError,
     PlanOptions,
@@ -25,6 +24,7 @@ from chat.selectors.forecast import (
     forecast_plan_rows,
     queue_forecast_report,
 )
+from lanekassen_ai.timezones import agency_timezone
 from tests.chat.factories import QueueFactory
 from tests.openapi import assert_matches_schema
 
@@ -58,7 +58,9 @@ def _history(queue, *, weeks: int, per_day: float, seed: int, extra: dict | None
             mean = (per_day + boost) * weight / sum(PROFILE)
             offered = int(rng.poisson(mean))
             if offered:
-                start = datetime.combine(day, time(8), tzinfo=AGENCY_TZ) + timedelta(minutes=30 * slot)
+                start = datetime.combine(day, time(8), tzinfo=agency_timezone()) + timedelta(
+                    minutes=30 * slot
+                )
                 rows.append(QueueSlotStat(queue=queue, slot_start=start, offered=offered, answered=offered))
     QueueSlotStat.objects.bulk_create(rows)
 

@@ -16,6 +16,7 @@ from chat.services.queues import (
     queue_is_open,
     queue_next_opening,
 )
+from lanekassen_ai.timezones import agency_timezone
 from tests.chat.factories import (
     AgentStatusFactory,
     ConversationFactory,
@@ -26,7 +27,7 @@ from tests.chat.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-OSLO = ZoneInfo("Europe/Oslo")
+OSLO = agency_timezone()
 
 
 def _closed_today_open_tomorrow():

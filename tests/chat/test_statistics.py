@@ -13,6 +13,7 @@ from django.urls import reverse
 from chat.models import AssistantDayStat, Conversation, Message, QueueSlotStat, ReviewItem
 from chat.selectors.statistics import StatisticsQueryError, queue_statistics, statistics_period_parse
 from chat.services.statistics import chat_stats_rebuild, queue_slot_stat_refresh_for, slot_start_for
+from lanekassen_ai.timezones import agency_timezone
 from tests.chat.factories import (
     AssistantFactory,
     ConversationFactory,
@@ -22,7 +23,7 @@ from tests.chat.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-OSLO = ZoneInfo("Europe/Oslo")
+OSLO = agency_timezone()
 DAY = date(2026, 11, 2)  # a Monday
 NINE = datetime(2026, 11, 2, 9, 0, tzinfo=OSLO)
 

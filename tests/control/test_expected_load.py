@@ -1,16 +1,16 @@
 """The residence control's expected-load events (control/selectors/expected_load.py)."""
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from control.models import DocumentationRequest
 from control.selectors.expected_load import control_expected_load_events
+from lanekassen_ai.timezones import agency_timezone
 from tests.control.factories import ControlCaseFactory
 
 pytestmark = pytest.mark.django_db
-OSLO = ZoneInfo("Europe/Oslo")
+OSLO = agency_timezone()
 DAY = date(2026, 11, 3)
 
 

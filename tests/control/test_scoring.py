@@ -6,6 +6,7 @@ import dataclasses
 import io
 import itertools
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -159,6 +160,43 @@ def test_a_real_worker_scores_a_year_end_to_end_on_postgresql(
     assert result["status"] == ScoringRun.Status.SUCCEEDED
     run.refresh_from_db()
     _assert_complete_ranking(run)
+
+
+@pytest.mark.postgres
+def test_overlapped_writes_store_the_same_complete_ranking_and_stop_when_the_lease_is_lost(
+    transactional_db: None,
+    settings: Any,
+    population_csv: bytes,
+    trained: TrainingResult,
+    private_storage: Path,
+) -> None:
+    """On PostgreSQL each chunk is written on a second connection while the next chunk's
+    reasons are computed: committed data, so the writer's connection sees it."""
+    require_postgresql()
+    from control.services.imports import applications_import
+
+    settings.CONTROL_SCORING_OVERLAP_WRITES = True
+    applications_import(source=io.BytesIO(population_csv), file_name="population.csv", context=AuditContext())
+    version = model_version_store(trained=trained)
+    run = scoring_year_run(year=CURRENT_YEAR, model_version=version, chunk_size=400, context=AuditContext())
+    assert run.status == ScoringRun.Status.SUCCEEDED
+    assert len(run.chunks_done) == -(-run.total // 400)
+    _assert_complete_ranking(run)
+
+    # A second run whose lease another worker takes after the first written chunk: the
+    # writer thread's refusal reaches the run, which stops without finishing.
+    second = scoring_run_create(year=CURRENT_YEAR, model_version=version, context=AuditContext())
+    writes: list[int] = []
+
+    def take_over(step: int, total: int) -> None:
+        if step > total // 2 and not writes:
+            writes.append(step)
+            ScoringRun.objects.filter(pk=second.pk).update(lease_owner="another-worker")
+
+    stopped = scoring_run_execute(run_id=second.pk, chunk_size=400, progress=take_over)
+    assert writes, "the second pass reported its first written chunk"
+    assert stopped.status != ScoringRun.Status.SUCCEEDED
+    assert len(stopped.chunks_done) < -(-stopped.total // 400)
 
 
 @pytest.mark.django_db

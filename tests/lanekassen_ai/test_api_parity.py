@@ -39,6 +39,8 @@ PARITY: dict[str, tuple[Operation, ...]] = {
     "control:case-document-download": (("control-case-document-download", "get"),),
     "control:case-letter-download": (("control-case-letter-download", "get"),),
     "control:case-decide": (("control-case-decide", "post"),),
+    "control:case-appeal-register": (("control-case-appeal-register", "post"),),
+    "control:appeal-decide": (("control-appeal-decide", "post"),),
     "control:case-reopen": (("control-case-reopen", "post"),),
     "control:customer-access-report": (("customer-access-report", "get"),),
     "control:customer-access-report-pdf": (("customer-access-report-pdf", "get"),),
@@ -52,9 +54,6 @@ PARITY: dict[str, tuple[Operation, ...]] = {
     "control:model-retrain": (("risk-model-retrain", "post"),),
     "control:scoring-run-retry": (("scoring-run-retry", "post"),),
     "control:applications-import": (("applications-import", "post"),),
-    # Control: appeals
-    "control:case-appeal-register": (("control-case-appeal-register", "post"),),
-    "control:appeal-decide": (("control-appeal-decide", "post"),),
     # The student's own pages
     "student:case-list": (("student-case-list", "get"),),
     "student:case-detail": (("student-case-detail", "get"),),

@@ -3,7 +3,6 @@
 import csv
 import datetime as dt
 import io
-import zoneinfo
 
 import pytest
 from django.conf import settings
@@ -14,8 +13,9 @@ from lanekassen_ai.audit_actions import audit_action_labels
 from lanekassen_ai.models import AuditEvent
 from lanekassen_ai.selectors import audit_event_list
 from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.timezones import agency_timezone
 
-OSLO = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+OSLO = agency_timezone()
 
 
 def _event_at(when: dt.datetime, **kwargs) -> AuditEvent:

@@ -8,8 +8,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from chat.selectors.forecast import AGENCY_TZ, forecast_origin, queue_forecast_report
+from chat.selectors.forecast import forecast_origin, queue_forecast_report
 from control.models import DocumentationRequest
+from lanekassen_ai.timezones import agency_timezone
 from tests.chat.factories import QueueFactory
 from tests.chat.test_forecast import _current_monday, _history
 from tests.control.factories import ControlCaseFactory
@@ -31,7 +32,7 @@ def _letters(day, count: int) -> None:
             letter_text="Dokumenter bostedet ditt.",
             deadline=day + timedelta(days=21),
         )
-        when = datetime.combine(day, time(10), tzinfo=AGENCY_TZ)
+        when = datetime.combine(day, time(10), tzinfo=agency_timezone())
         DocumentationRequest.objects.filter(pk=request.pk).update(requested_at=when)
 
 

@@ -3,11 +3,11 @@ conversations: after a bulk load, a changed service-level target, or to repair t
 
 from datetime import datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chat.services.statistics import chat_stats_rebuild
+from lanekassen_ai.timezones import agency_timezone
 
 
 def _day(value: str | None, option: str) -> datetime | None:
@@ -17,7 +17,7 @@ def _day(value: str | None, option: str) -> datetime | None:
         day = datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError as exc:
         raise CommandError(f"{option} {value!r}: expected a date as YYYY-MM-DD.") from exc
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo("Europe/Oslo"))
+    return datetime.combine(day, time(0), tzinfo=agency_timezone())
 
 
 class Command(BaseCommand):
