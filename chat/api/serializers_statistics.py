@@ -1,5 +1,6 @@
 """Serializers of the chat statistics API: the report's shape, as published in the schema."""
 
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 
@@ -44,6 +45,80 @@ class TopNotUnderstoodSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "One day on the grant queue",
+            response_only=True,
+            status_codes=["200"],
+            value={
+                "from": "2026-11-30",
+                "to": "2026-11-30",
+                "granularity": "day",
+                "queue": "stipend",
+                "service_level_goal": 0.8,
+                "rows": [
+                    {
+                        "period_start": "2026-11-30",
+                        "queue": "stipend",
+                        "queue_name": "Stipend og lån",
+                        "offered": 184,
+                        "answered": 171,
+                        "abandoned": 13,
+                        "answered_within_target": 139,
+                        "average_speed_of_answer": 41.5,
+                        "service_level": 0.81,
+                        "average_handling_time": 412.0,
+                        "csat": 4.3,
+                        "ratings": 58,
+                        "recommended_agents": 6,
+                    }
+                ],
+                "totals": [
+                    {
+                        "period_start": "2026-11-30",
+                        "queue": "stipend",
+                        "queue_name": "Stipend og lån",
+                        "offered": 184,
+                        "answered": 171,
+                        "abandoned": 13,
+                        "answered_within_target": 139,
+                        "average_speed_of_answer": 41.5,
+                        "service_level": 0.81,
+                        "average_handling_time": 412.0,
+                        "csat": 4.3,
+                        "ratings": 58,
+                        "recommended_agents": 6,
+                    }
+                ],
+                "bot": [
+                    {
+                        "assistant": "kunde",
+                        "conversations": 1240,
+                        "handed_over": 184,
+                        "deflection_rate": 0.85,
+                        "handover_rate": 0.15,
+                        "customer_messages": 2911,
+                        "bot_replies": 2790,
+                        "fallbacks": 121,
+                        "fallback_rate": 0.043,
+                    }
+                ],
+                "top_intents": [
+                    {
+                        "assistant": "kunde",
+                        "intent": "utbetalingsdato",
+                        "title": "Når kommer pengene?",
+                        "replies": 402,
+                    }
+                ],
+                "top_not_understood": [
+                    {"assistant": "kunde", "text": "kan jeg få utsettelse på eksamen", "count": 7}
+                ],
+            },
+        ),
+    ]
+)
 class StatisticsReportSerializer(serializers.Serializer):
     """Per period and queue, totals per queue, the assistants' figures and top lists."""
 
@@ -65,6 +140,39 @@ class StatisticsReportSerializer(serializers.Serializer):
         return fields
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Erlang A for the grant queue",
+            response_only=True,
+            status_codes=["200"],
+            value={
+                "model": "erlang_a",
+                "agents": 6,
+                "agents_to_schedule": 8,
+                "servers": 12,
+                "concurrency": 2,
+                "shrinkage": 0.3,
+                "arrivals_per_hour": 42.0,
+                "handle_seconds": 420.0,
+                "target_seconds": 60.0,
+                "patience_seconds": 180.0,
+                "patience_source": "measured",
+                "queue": "stipend",
+                "target_service_level": 0.8,
+                "meets_target": True,
+                "traffic_erlangs": 4.9,
+                "probability_wait": 0.21,
+                "service_level": 0.86,
+                "abandon_probability": 0.03,
+                "mean_wait_seconds": 14.2,
+                "asa_seconds": 14.2,
+                "occupancy": 0.41,
+                "stable": True,
+            },
+        ),
+    ]
+)
 class StaffingPlanSerializer(serializers.Serializer):
     """The `staffing_plan` command's figures (`StaffingPlan.as_dict`)."""
 
@@ -161,6 +269,82 @@ class PlanRowSerializer(serializers.Serializer):
     abandon_probability = serializers.FloatField()
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A week's forecast for the grant queue",
+            response_only=True,
+            status_codes=["200"],
+            value={
+                "origin": "2026-11-30",
+                "weeks": 1,
+                "interval_level": 0.8,
+                "queues": [
+                    {
+                        "queue": "stipend",
+                        "queue_name": "Stipend og lån",
+                        "history_weeks": 52,
+                        "history_start": "2025-12-01",
+                        "backtest": {
+                            "weeks": 8,
+                            "slots": 2688,
+                            "mae": 2.1,
+                            "mae_seasonal_naive": 2.9,
+                            "mase": 0.72,
+                            "mase_seasonal_naive": 1.0,
+                            "interval_coverage": 0.79,
+                            "level": 0.8,
+                        },
+                        "note": "",
+                        "handle_seconds": 420.0,
+                        "target_seconds": 60,
+                        "patience_seconds": 180.0,
+                        "events": [
+                            {
+                                "day": "2026-12-15",
+                                "kind": "payout",
+                                "count": 1,
+                                "title": "Utbetaling",
+                                "arrivals_per_event": 35.0,
+                                "source": "calendar",
+                            }
+                        ],
+                        "slots": [
+                            {
+                                "start": "2026-11-30T08:00:00+01:00",
+                                "mean": 21.4,
+                                "lower": 15,
+                                "upper": 28,
+                                "events": 0.0,
+                            }
+                        ],
+                    }
+                ],
+                "plan": [
+                    {
+                        "queue": "stipend",
+                        "slot_start": "2026-11-30T08:00:00+01:00",
+                        "slot_end": "2026-11-30T08:30:00+01:00",
+                        "forecast_arrivals": 21.4,
+                        "forecast_lower": 15,
+                        "forecast_upper": 28,
+                        "interval_level": 0.8,
+                        "event_arrivals": 0.0,
+                        "model": "erlang_a",
+                        "handle_seconds": 420,
+                        "target_seconds": 60,
+                        "patience_seconds": 180,
+                        "concurrency": 2,
+                        "agents": 5,
+                        "agents_to_schedule": 7,
+                        "service_level": 0.84,
+                        "abandon_probability": 0.03,
+                    }
+                ],
+            },
+        ),
+    ]
+)
 class ForecastReportSerializer(serializers.Serializer):
     origin = serializers.DateField(help_text="the Monday the forecast starts")
     weeks = serializers.IntegerField()

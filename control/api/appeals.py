@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -29,6 +29,19 @@ def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "An appeal with a lease",
+            request_only=True,
+            value={
+                "text": "Jeg bodde på hybelen hele studieåret, se vedlagt leiekontrakt.",
+                "document_type": "LEASE",
+                "file": "leiekontrakt.pdf",
+            },
+        ),
+    ]
+)
 class StudentAppealInputSerializer(serializers.Serializer):
     text = serializers.CharField()
     document_type = serializers.ChoiceField(
@@ -37,12 +50,37 @@ class StudentAppealInputSerializer(serializers.Serializer):
     file = serializers.FileField(required=False)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "An appeal received by letter",
+            request_only=True,
+            value={
+                "text": "Klage på vedtak om tilbakebetaling, mottatt per post.",
+                "received_on": "2026-11-28",
+                "letter": None,
+            },
+        ),
+    ]
+)
 class AppealRegisterInputSerializer(serializers.Serializer):
     text = serializers.CharField()
     received_on = serializers.DateField(required=False, allow_null=True, default=None)
     letter = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Reversed",
+            request_only=True,
+            value={
+                "result": "REVERSED",
+                "justification": "Ny leiekontrakt dokumenterer at studenten bodde borte fra foreldrene.",
+            },
+        ),
+    ]
+)
 class AppealDecisionInputSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=[Appeal.Status.UPHELD, Appeal.Status.REVERSED])
     justification = serializers.CharField()

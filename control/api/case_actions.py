@@ -8,7 +8,13 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -17,10 +23,12 @@ from rest_framework.response import Response
 
 from control.api.campaigns import conflict, drf_validation_error
 from control.api.serializers_casework import CaseDocumentSerializer, ControlCaseListSerializer
-from control.models import CaseDocument, ControlCase
-from control.selectors.casework import control_case_get
+from control.models import CaseDocument, ControlCase, Letter
+from control.selectors.casework import control_case_get, control_case_letter_get
 from control.services.casework import control_case_reopen
 from control.services.documents import case_document_open_record, case_document_upload
+from control.services.letters import letter_open_record
+from control.views.appeals import letter_response
 from lanekassen_ai.api.idempotency import idempotent
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.api.serializers import ErrorSerializer
@@ -32,6 +40,16 @@ CASE_WORKERS = HasCapability(Capability.WORK_CONTROL_CASES)
 CASE_REOPENERS = HasCapability(Capability.MANAGE_CONTROL)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A lease",
+            media_type="multipart/form-data",
+            request_only=True,
+            value={"document_type": "LEASE", "file": "leiekontrakt.pdf"},
+        ),
+    ]
+)
 class DocumentUploadSerializer(serializers.Serializer):
     document_type = serializers.ChoiceField(choices=CaseDocument.DocumentType.choices)
     file = serializers.FileField(help_text="PDF, JPEG or PNG (checked by content), at most 10 MB")
@@ -119,6 +137,38 @@ class CaseActionsMixin:
         )
         response["Cache-Control"] = "private, no-store"
         return response
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The letter as sent"),
+            404: ErrorSerializer,
+        },
+        parameters=[
+            OpenApiParameter(
+                "letter_pk",
+                int,
+                OpenApiParameter.PATH,
+                description="the letter's id (the case's `letters`)",
+                examples=[OpenApiExample("The documentation request on case 812", value=230)],
+            )
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"letters/(?P<letter_pk>[0-9]{1,12})",
+        permission_classes=[CASE_READERS],
+    )
+    def letter_download(self, request: Request, pk: str | None = None, letter_pk: str = "") -> Any:
+        """Download one of the case's letters as PDF (audited like the page's download);
+        404 for a letter of another case."""
+        case = self._case()
+        try:
+            letter = control_case_letter_get(case_id=case.pk, letter_id=int(letter_pk))
+        except Letter.DoesNotExist as missing:
+            raise Http404("The case has no letter with that id.") from missing
+        letter_open_record(letter=letter, context=self.audit_context)
+        return letter_response(letter=letter)
 
     @extend_schema(
         request=ReopenInputSerializer,

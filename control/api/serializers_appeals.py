@@ -2,11 +2,37 @@
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from control.models import Appeal, Letter
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "An appeal received",
+            response_only=True,
+            status_codes=["200", "201"],
+            value={
+                "id": 63,
+                "case": 812,
+                "decision": 230,
+                "decision_version": 1,
+                "source": "STUDENT",
+                "text": "Jeg bodde på hybelen hele studieåret, se vedlagt leiekontrakt.",
+                "documents": [5120],
+                "received_at": "2026-12-01T11:02:00Z",
+                "deadline": "2026-12-29",
+                "status": "RECEIVED",
+                "result_justification": "",
+                "decided_at": None,
+                "new_decision": None,
+                "new_decision_version": None,
+            },
+        ),
+    ]
+)
 class AppealSerializer(serializers.ModelSerializer):
     documents: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     decision_version = serializers.IntegerField(source="decision.version", read_only=True)

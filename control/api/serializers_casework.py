@@ -243,12 +243,39 @@ class WorklistQuerySerializer(serializers.Serializer):
     sort = serializers.ChoiceField(choices=["risk", "deadline"], required=False, default="risk")
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "With a deadline",
+            request_only=True,
+            value={"deadline": "2026-12-22"},
+        ),
+        OpenApiExample(
+            "The campaign's default deadline",
+            request_only=True,
+            value={},
+        ),
+    ]
+)
 class DocumentationRequestInputSerializer(serializers.Serializer):
     deadline = serializers.DateField(
         required=False, allow_null=True, help_text="Default: campaign's days from today"
     )
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Caught, documents reviewed",
+            request_only=True,
+            value={
+                "outcome": "CAUGHT",
+                "justification": "Leiekontrakten er signert av foreldrene; studenten bor hjemme.",
+                "reviewed_documents": [5120],
+            },
+        ),
+    ]
+)
 class DecisionInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ControlOutcome.choices)
     justification = serializers.CharField(allow_blank=True, help_text="Required, at least 10 characters")
@@ -320,6 +347,50 @@ class RateSerializer(serializers.Serializer):
     ci_high = serializers.FloatField()
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A campaign half done",
+            response_only=True,
+            status_codes=["200"],
+            value={
+                "campaign": 14,
+                "academic_year": 2024,
+                "progress": {
+                    "open": 80,
+                    "awaiting_documents": 150,
+                    "overdue": 12,
+                    "documents_received": 30,
+                    "decided": 240,
+                    "total": 500,
+                },
+                "hit_rate_by_reason": {
+                    "RISK": {"caught": 41, "decided": 216, "rate": 0.19, "ci_low": 0.143, "ci_high": 0.248},
+                    "RANDOM": {"caught": 2, "decided": 24, "rate": 0.083, "ci_low": 0.023, "ci_high": 0.258},
+                },
+                "lift": 2.29,
+                "groups": {
+                    "age_band": [
+                        {
+                            "group": "21_24",
+                            "label": "21–24 år",
+                            "applications": 9120,
+                            "decided": 150,
+                            "caught": 27,
+                            "cleared": 123,
+                            "hit_rate": 0.18,
+                            "hit_rate_ci_low": 0.127,
+                            "hit_rate_ci_high": 0.249,
+                            "false_alarm_rate": 0.0135,
+                            "honest_per_cheater": 4.56,
+                        }
+                    ]
+                },
+                "flags": [{"attribute": "age_band", "metric": "false_alarm_rate"}],
+            },
+        ),
+    ]
+)
 class CampaignStatisticsSerializer(serializers.Serializer):
     """Progress, hit rate per selection reason (Wilson 95%), lift and per-group rates."""
 

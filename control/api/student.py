@@ -4,6 +4,7 @@ student's id is a 404)."""
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers, viewsets
 
 from control.models import CaseDocument, ControlCase
@@ -25,6 +26,36 @@ class StudentDecisionSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField()
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A case waiting for the student's documents",
+            response_only=True,
+            status_codes=["200"],
+            value={
+                "id": 812,
+                "campaign": 14,
+                "academic_year": 2024,
+                "selection_reason": "RISK",
+                "why_selected": "Søknaden din ble plukket ut av risikomodellen for bostedskontroll.",
+                "status": "AWAITING_DOCUMENTS",
+                "status_text": "Vi venter på dokumentasjon fra deg.",
+                "deadline": "2026-12-22",
+                "letter_text": "Du må sende oss dokumentasjon på at du bor borte fra foreldrene dine.",
+                "documents": [
+                    {
+                        "id": 5120,
+                        "document_type": "LEASE",
+                        "original_name": "leiekontrakt.pdf",
+                        "size": 184320,
+                        "uploaded_at": "2026-12-03T18:40:12Z",
+                    }
+                ],
+                "decision": None,
+            },
+        ),
+    ]
+)
 class StudentCaseSerializer(serializers.ModelSerializer):
     """A case as the student sees it: no score, no rank, no caseworker."""
 

@@ -439,6 +439,11 @@ def control_case_is_overdue(*, case: ControlCase) -> bool:
     )
 
 
+def control_case_letter_get(*, case_id: int, letter_id: int) -> Letter:
+    """A letter of the case, for staff to download; Letter.DoesNotExist for another case's."""
+    return Letter.objects.select_related("case").get(pk=letter_id, case_id=case_id)
+
+
 def control_case_get(*, case_id: int) -> ControlCase:
     """One case with everything the case page shows, in a fixed number of queries."""
     return (

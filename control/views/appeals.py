@@ -7,13 +7,14 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from control.models import Appeal, ControlCase, Letter
 from control.models.applications import ControlOutcome
+from control.selectors.casework import control_case_letter_get
 from control.services.appeals import appeal_decide, appeal_register
 from control.services.letters import letter_open_record
 from control.views.form_errors import form_errors_apply
@@ -82,7 +83,10 @@ class CaseLetterDownloadView(CapabilityRequiredMixin, View):
     capabilities = CASE_READERS
 
     def get(self, request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
-        letter = get_object_or_404(Letter.objects.select_related("case"), pk=letter_pk, case_id=pk)
+        try:
+            letter = control_case_letter_get(case_id=pk, letter_id=letter_pk)
+        except Letter.DoesNotExist as missing:
+            raise Http404 from missing
         letter_open_record(letter=letter, context=request_audit_context(request))
         return letter_response(letter=letter)
 

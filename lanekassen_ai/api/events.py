@@ -6,7 +6,7 @@ import binascii
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -155,7 +155,14 @@ class WebhookSubscriptionViewSet(
             raise _as_drf_error(error) from error
         return Response(WebhookSubscriptionSerializer(self.get_queryset().get(pk=pk)).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "id", int, OpenApiParameter.PATH, examples=[OpenApiExample("A subscription", value=3)]
+            )
+        ],
+        responses={204: None},
+    )
     def destroy(self, request: Request, pk: str | None = None) -> Response:
         webhook_subscription_delete(subscription=self.get_object(), context=_context(self.request))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,8 +1,31 @@
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from lanekassen_ai.models import AuditEvent
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A case viewed",
+            response_only=True,
+            status_codes=["200"],
+            value={
+                "id": 90321,
+                "created_at": "2026-12-01T10:02:44Z",
+                "actor_username": "saksbehandler1",
+                "action": "control.case.view",
+                "object_type": "control.ControlCase",
+                "object_id": "812",
+                "object_repr": "Kontrollsak 812",
+                "ip_address": "10.0.4.17",
+                "channel": "web",
+                "request_id": "4f1c2b9e-2d7a-4a55-9f0e-3c1b8a6d7e21",
+                "details": {},
+            },
+        ),
+    ]
+)
 class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent

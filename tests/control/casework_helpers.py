@@ -125,8 +125,9 @@ def reminded_and_deadline_passed(*, case: ControlCase, capture_on_commit: Any) -
         Notice.objects.filter(pk=notice.pk).update(sent_at=notice.sent_at - shift)
 
 
-def case_letter_url() -> str:
-    """The download URL of a documentation letter, made through the real request service."""
+def case_letter_url(name: str = "control:case-letter-download") -> str:
+    """The download URL (page, or API with `name`) of a documentation letter, made through
+    the real request service."""
     from control.models import Letter
 
     case = ControlCaseFactory()
@@ -134,4 +135,4 @@ def case_letter_url() -> str:
         case=case, requested_by=UserFactory(role="saksbehandler"), context=AuditContext()
     )
     letter = Letter.objects.get(case=case)
-    return reverse("control:case-letter-download", args=[case.pk, letter.pk])
+    return reverse(name, args=[case.pk, letter.pk])

@@ -10,8 +10,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
-from control.models import CaseDocument, ControlCase
+from control.models import CaseDocument, ControlCase, Letter
+from control.services.casework import control_case_request_documentation
 from lanekassen_ai.models import AuditEvent, DomainEvent
+from lanekassen_ai.services.audit import AuditContext
 from tests.control.casework_helpers import PDF_BYTES, access_report_url, decide_with_due_process
 from tests.control.factories import ControlCaseFactory
 
@@ -55,6 +57,31 @@ def test_a_document_is_uploaded_once_per_key_and_downloaded_as_stored(
     assert (
         client.get(reverse("control-case-document-download", args=[other.pk, document.pk])).status_code == 404
     )
+
+
+def test_a_letter_is_downloaded_as_pdf_audited_and_refused_to_others(
+    caseworker: Any, manager: Any, modeller: Any
+) -> None:
+    case = ControlCaseFactory()
+    control_case_request_documentation(case=case, requested_by=caseworker, context=AuditContext())
+    letter = Letter.objects.get(case=case)
+    url = reverse("control-case-letter-download", args=[case.pk, letter.pk])
+
+    downloaded = _api(manager).get(url)
+    assert downloaded.status_code == 200 and downloaded["Content-Type"] == "application/pdf"
+    assert downloaded.content == bytes(letter.content) and downloaded.content.startswith(b"%PDF")
+    assert f'filename="{letter.filename}"' in downloaded["Content-Disposition"]
+    event = AuditEvent.objects.get(action="control.case.letter.download")
+    assert event.channel == "api" and event.actor_username == manager.username
+    assert event.details == {"letter_id": letter.pk, "kind": letter.kind}
+
+    other = ControlCaseFactory()
+    assert (
+        _api(caseworker).get(reverse("control-case-letter-download", args=[other.pk, letter.pk])).status_code
+        == 404
+    )
+    assert _api(modeller).get(url).status_code == 403
+    assert AuditEvent.objects.filter(action="control.case.letter.download").count() == 1
 
 
 def test_a_file_that_is_not_what_it_claims_is_a_400_and_nothing_is_stored(

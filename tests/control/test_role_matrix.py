@@ -177,6 +177,11 @@ MATRIX: list[Row] = [
             cw.case_document()
         ),
     ),
+    api(
+        "control-case-letter-download",
+        allowed=CASE_READERS,
+        url=lambda: cw.case_letter_url("control-case-letter-download"),
+    ),
     Row(
         "control-case-reopen",
         {A: 401, CW: 403, MG: 400, MD: 403, AD: 400},

@@ -37,6 +37,7 @@ PARITY: dict[str, tuple[Operation, ...]] = {
     "control:case-request-documentation": (("control-case-request-documentation", "post"),),
     "control:case-document-upload": (("control-case-document-upload", "post"),),
     "control:case-document-download": (("control-case-document-download", "get"),),
+    "control:case-letter-download": (("control-case-letter-download", "get"),),
     "control:case-decide": (("control-case-decide", "post"),),
     "control:case-appeal-register": (("control-case-appeal-register", "post"),),
     "control:appeal-decide": (("control-appeal-decide", "post"),),
@@ -105,10 +106,6 @@ EXCEPTIONS: dict[str, str] = {
     "control:insight-campaign-csv": "the same figures as JSON: GET …/control/campaigns/{id}/statistics/",
     "chat:statistics-forecast-csv": "the same rows as JSON in GET /api/v1/chat/forecast/",
     "student:login": "the student's ID-porten login is a browser redirect flow, not an API call",
-    "control:case-letter-download": (
-        "not yet in the API: the case's body lists its letters (`letters`), but the letter's PDF "
-        "is only downloaded from the case page"
-    ),
     "student:letter-download": "as student:document-download: a student has Mine sider, not the staff API",
     "student:document-download": (
         "a student reaches only Mine sider with an ID-porten session; the staff API serves "
