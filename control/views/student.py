@@ -46,7 +46,7 @@ class StudentLoginView(View):
             return redirect("student:case-list")
         failed = "feil" in request.GET
         if failed and request.user.is_authenticated:
-            # The provider's login (in this session) succeeded but no student matched: do
+            # The provider's login (this browser's) succeeded but no student matched: do
             # not leave that person logged in without a student page to go to.
             logout(request)
         return render(request, "control/student/login.html", {"failed": failed})
