@@ -322,19 +322,26 @@ class ReviewBulkResultSerializer(serializers.Serializer):
     refused = serializers.ListField(child=serializers.CharField(), help_text="what was refused, and why")
 
 
-class IntentListView(generics.ListAPIView):
-    """The assistant's intents with their phrase counts."""
+class _AssistantListView(generics.ListAPIView):
+    """A list of one assistant's rows (`?assistant=`, default kunde), read by `selector`."""
 
     permission_classes = [CanManageIntents]
-    serializer_class = IntentSerializer
     filter_backends: list[Any] = []
+    selector: Any = None
 
     def get_queryset(self) -> Any:
-        return intent_list(assistant=_assistant(self.request.query_params.get("assistant")))
+        return type(self).selector(assistant=_assistant(self.request.query_params.get("assistant")))
 
     @extend_schema(parameters=[ASSISTANT_PARAMETER])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
+
+
+class IntentListView(_AssistantListView):
+    """The assistant's intents with their phrase counts."""
+
+    serializer_class = IntentSerializer
+    selector = intent_list
 
 
 class IntentDetailView(AuditContextAPIMixin, APIView):
@@ -421,19 +428,11 @@ class PhraseDeleteView(AuditContextAPIMixin, APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class IntentModelListView(generics.ListAPIView):
+class IntentModelListView(_AssistantListView):
     """The assistant's trained model versions, newest first."""
 
-    permission_classes = [CanManageIntents]
     serializer_class = IntentModelVersionSerializer
-    filter_backends: list[Any] = []
-
-    def get_queryset(self) -> Any:
-        return intent_model_version_list(assistant=_assistant(self.request.query_params.get("assistant")))
-
-    @extend_schema(parameters=[ASSISTANT_PARAMETER])
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+    selector = intent_model_version_list
 
 
 class IntentTrainingStartView(AuditContextAPIMixin, APIView):
