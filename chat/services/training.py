@@ -67,8 +67,12 @@ def training_data(*, assistant: Assistant) -> TrainingData:
     texts: list[str] = []
     labels: list[str] = []
     excluded = 0
-    rows = TrainingPhrase.objects.filter(intent__assistant=assistant, intent__active=True).values_list(
-        "text", "intent__slug"
+    # In the order the phrases were added, so that the cross-validation folds, and with
+    # them the thresholds, do not depend on the order the database happens to return.
+    rows = (
+        TrainingPhrase.objects.filter(intent__assistant=assistant, intent__active=True)
+        .order_by("pk")
+        .values_list("text", "intent__slug")
     )
     for text, slug in rows.iterator():
         if text_normalise(text) in heldout:
