@@ -36,6 +36,7 @@ from chat.selectors.conversations import (
     intent_option_labels,
 )
 from chat.services.conversations import (
+    ConversationAccessDenied,
     ConversationError,
     Reply,
     client_key_for,
@@ -117,14 +118,22 @@ class CustomerAPIView(APIView):
     conversation_throttle_scope = "chat_conversation"
 
     def conversation(self, request: Request, pk: int) -> Conversation:
-        conversation = conversation_for_token(
-            conversation_id=pk, token=request.headers.get("X-Conversation-Token")
-        )
+        conversation = conversation_for_token(conversation_id=pk, token=self.token(request, pk))
         if conversation is None:
-            raise PermissionDenied(
-                f"The X-Conversation-Token header is missing or does not match conversation {pk}."
-            )
+            raise self.token_refused(pk)
         return conversation
+
+    def token(self, request: Request, pk: int) -> str:
+        token = request.headers.get("X-Conversation-Token")
+        if not token:
+            raise self.token_refused(pk)
+        return str(token)
+
+    @staticmethod
+    def token_refused(pk: int) -> PermissionDenied:
+        return PermissionDenied(
+            f"The X-Conversation-Token header is missing or does not match conversation {pk}."
+        )
 
     def validated(self, serializer_class: Any, request: Request) -> dict[str, Any]:
         if not isinstance(request.data, dict):
@@ -136,6 +145,8 @@ class CustomerAPIView(APIView):
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, ConversationError):
             return Response(ErrorSerializer({"detail": str(exc)}).data, status=exc.status)
+        if isinstance(exc, ConversationAccessDenied):
+            exc = self.token_refused(exc.conversation_id)
         return super().handle_exception(exc)
 
 
@@ -221,9 +232,11 @@ class ConversationMessagesView(CustomerAPIView):
         parameters=[TOKEN_HEADER], request=MessageCreateSerializer, responses={201: MessagePostedSerializer}
     )
     def post(self, request: Request, pk: int) -> Response:
-        conversation = self.conversation(request, pk)
+        token = self.token(request, pk)
         data = self.validated(MessageCreateSerializer, request)
-        reply = conversation_message_post(conversation=conversation, text=data["text"])
+        # The token is checked on the row the service locks: one read of the conversation.
+        conversation = Conversation(pk=pk)
+        reply = conversation_message_post(conversation=conversation, text=data["text"], token=token)
         return _posted(reply=reply, state=conversation.state)
 
 

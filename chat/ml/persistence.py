@@ -10,6 +10,7 @@ from sklearn.pipeline import Pipeline
 # Everything an intent pipeline is made of. A file needing anything else is refused
 # rather than loaded: skops would otherwise have to import and call unknown code.
 TRUSTED_TYPES = [
+    "chat.ml.pipeline.TextFeatures",
     "chat.ml.spelling.SpellingCorrector",
     "chat.ml.text.text_fold",
     "chat.ml.text.text_normalise",

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -25,6 +26,22 @@ AGENCY_MIN_PROBABILITY = 0.35
 def is_background(label: str) -> bool:
     """True for the classes that are not intents: out of scope and the other agencies."""
     return label == OUT_OF_SCOPE or label.startswith(AGENCY_PREFIX)
+
+
+class TextFeatures(FeatureUnion):
+    """The word and character n-grams side by side. A FeatureUnion whose `transform`
+    runs its parts one after the other in the calling thread: scikit-learn's goes through
+    joblib even with one job, which cost about a tenth of a reply's CPU for one message.
+    Fitting is FeatureUnion's own."""
+
+    def transform(self, X: Sequence[str], **params: object) -> sparse.csr_matrix:
+        if params:  # metadata routing: leave it to FeatureUnion
+            return super().transform(X, **params)
+        parts = []
+        for _name, transformer, weight in self._iter():
+            part = transformer.transform(X)
+            parts.append(part if weight is None else part * weight)
+        return sparse.hstack(parts).tocsr()
 
 
 def pipeline_build(*, random_state: int = 0) -> Pipeline:
@@ -51,7 +68,7 @@ def pipeline_build(*, random_state: int = 0) -> Pipeline:
     return Pipeline(
         [
             ("spelling", SpellingCorrector()),
-            ("features", FeatureUnion([("words", words), ("chars", chars)])),
+            ("features", TextFeatures([("words", words), ("chars", chars)])),
             ("classifier", LogisticRegression(C=20.0, max_iter=1000, random_state=random_state)),
         ]
     )

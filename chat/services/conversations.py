@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, PermissionsMixin
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -101,6 +102,15 @@ class ConversationError(ValueError):
     def __init__(self, message: str, *, status: int = 400) -> None:
         super().__init__(message)
         self.status = status
+
+
+class ConversationAccessDenied(PermissionError):
+    """The conversation token is missing or wrong, or there is no such conversation (one
+    answer for both, so ids cannot be probed)."""
+
+    def __init__(self, conversation_id: int) -> None:
+        super().__init__(conversation_id)
+        self.conversation_id = conversation_id
 
 
 @dataclass
@@ -200,11 +210,67 @@ def _text_checked(text: Any) -> str:
     return text
 
 
-def _locked(conversation: Conversation) -> Conversation:
-    # OF self: the assistant row is read, not locked (every conversation of an assistant
-    # shares it, and a plain FOR UPDATE would make their replies wait for each other).
-    rows = Conversation.objects.select_for_update(of=("self",)).select_related("assistant")
-    locked = rows.get(pk=conversation.pk)
+@cache
+def _columns(model: type[Model], alias: str) -> tuple[str, list[str]]:
+    """`alias."column", ...` for every concrete field of `model`, and their attribute names
+    in the same order (for `Model.from_db`)."""
+    fields = model._meta.concrete_fields
+    return ", ".join(f'{alias}."{f.column}"' for f in fields), [f.attname for f in fields]
+
+
+@cache
+def _converters(model: type[Model]) -> list[tuple[int, list[Any], Any]]:
+    """(position, converters, field) for the fields whose database values need converting
+    (as the ORM does when it reads them); none today, but a JSON field added later would."""
+    found = []
+    for i, f in enumerate(model._meta.concrete_fields):
+        column = f.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if converters:
+            found.append((i, converters, column))
+    return found
+
+
+def _instance(model: type[Model], values: tuple[Any, ...]) -> Any:
+    """A model instance from one row of `_columns(model, ...)`, as the ORM would build it."""
+    row = list(values)
+    for i, converters, column in _converters(model):
+        for converter in converters:
+            row[i] = converter(row[i], column, connection)
+    return model.from_db(connection.alias, _columns(model, "")[1], row)
+
+
+@cache
+def _locked_sql() -> str:
+    # Identifiers from our own model metadata; the id is a bound parameter. OF c: the
+    # assistant row is read, not locked (every conversation of an assistant shares it,
+    # and locking it would make their replies wait for each other). Written as SQL: the
+    # ORM spent more CPU building this query on every message than the database spent
+    # answering it.
+    conversation_columns = _columns(Conversation, "c")[0]
+    assistant_columns = _columns(Assistant, "a")[0]
+    return (
+        f"SELECT {conversation_columns}, {assistant_columns} "  # noqa: S608
+        f"FROM {Conversation._meta.db_table} c JOIN {Assistant._meta.db_table} a ON a.id = c.assistant_id "
+        "WHERE c.id = %s FOR UPDATE OF c"
+    )
+
+
+def _locked(conversation: Conversation, *, token: str | None = None) -> Conversation:
+    """The conversation's row, locked until the transaction ends, with its assistant.
+    With `token`, the token is checked on the locked row (the customer API's messages:
+    one read instead of two); a wrong one is `ConversationAccessDenied`, said before
+    anything about the conversation's state."""
+    with connection.cursor() as cursor:
+        cursor.execute(_locked_sql(), [conversation.pk])
+        row = cursor.fetchone()
+    if token is not None and (row is None or not _token_matches(row, token)):
+        raise ConversationAccessDenied(conversation.pk)
+    if row is None:
+        raise Conversation.DoesNotExist(f"Conversation {conversation.pk} does not exist.")
+    n = len(Conversation._meta.concrete_fields)
+    locked: Conversation = _instance(Conversation, row[:n])
+    locked.assistant = _instance(Assistant, row[n:])
     if locked.state in (Conversation.State.CLOSED, Conversation.State.ABANDONED):
         raise ConversationError(
             _("Conversation %(conversation_id)s is %(state)s; it takes no more messages.")
@@ -212,6 +278,11 @@ def _locked(conversation: Conversation) -> Conversation:
             status=409,
         )
     return locked
+
+
+def _token_matches(row: tuple[Any, ...], token: str) -> bool:
+    stored = row[_columns(Conversation, "c")[1].index("token_hash")]
+    return hmac.compare_digest(str(stored), token_hash(token))
 
 
 def _human_intent(*, assistant: Assistant, known: dict[str, Intent] | None = None) -> Intent | None:
@@ -234,12 +305,17 @@ def _labels(intents: list[Intent], language: str) -> list[dict[str, str]]:
 
 
 @transaction.atomic
-def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply | None:
+def conversation_message_post(
+    *, conversation: Conversation, text: Any, token: str | None = None
+) -> Reply | None:
     """Take one customer message and return the bot's reply, or None when the
     conversation is with a human (queued or with an agent): then the message waits for
-    the agent and the bot says nothing."""
+    the agent and the bot says nothing. `conversation` may be an unsaved
+    `Conversation(pk=...)` when `token` is given: the token is then checked on the locked
+    row (`ConversationAccessDenied` if it is wrong), so the customer API reads the
+    conversation once per message."""
     text = _text_checked(text)
-    caller, conversation = conversation, _locked(conversation)
+    caller, conversation = conversation, _locked(conversation, token=token)
     now = timezone.now()
     conversation.last_customer_activity_at = now
     if conversation.state in (Conversation.State.QUEUED, Conversation.State.WITH_AGENT):
@@ -262,7 +338,7 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
     # console shows it and canned answers and later choices follow it.
     conversation.language = language
     slugs = [s for s in [decision.intent, *decision.options, *HUMAN_INTENT_SLUGS] if s]
-    intents = {i.slug: i for i in Intent.objects.filter(assistant=conversation.assistant, slug__in=slugs)}
+    intents = {i.slug: i for i in _intents(assistant_id=conversation.assistant_id, slugs=slugs)}
     intent = intents.get(decision.intent or "")
     # Written together with the bot's reply below: one INSERT for both.
     customer_message = Message(
@@ -336,6 +412,16 @@ def conversation_message_post(*, conversation: Conversation, text: Any) -> Reply
 
 
 _PREVIOUS_FIELDS = ("id", "text", "intent_id", "action", "confidence")
+
+
+def _intents(*, assistant_id: int, slugs: list[str]) -> list[Intent]:
+    """The assistant's intents with these slugs, active or not (as SQL, for the reason
+    `_locked_sql` gives)."""
+    columns = _columns(Intent, "i")[0]
+    sql = f"SELECT {columns} FROM {Intent._meta.db_table} i WHERE i.assistant_id = %s AND i.slug = ANY(%s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [assistant_id, list(slugs)])
+        return [_instance(Intent, row) for row in cursor.fetchall()]
 
 
 @cache

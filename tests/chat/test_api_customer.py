@@ -93,20 +93,52 @@ def test_a_clear_question_gets_the_intents_answer(api: APIClient, kunde_model: I
     assert reply["options"] == []
 
 
+def test_a_message_with_a_missing_or_wrong_token_is_refused_the_same_way_and_writes_nothing(
+    api: APIClient, kunde_model: IntentModelVersion
+) -> None:
+    from chat.models import Conversation, Message
+
+    conversation_id, token = start(api)
+    greeting = Message.objects.filter(conversation_id=conversation_id).count()
+    url = reverse("chat-conversation-messages", args=[conversation_id])
+    missing = api.post(url, {"text": "hei"}, format="json")
+    wrong = api.post(url, {"text": "hei"}, format="json", HTTP_X_CONVERSATION_TOKEN=token + "x")
+    unknown = api.post(
+        reverse("chat-conversation-messages", args=[conversation_id + 1000]),
+        {"text": "hei"},
+        format="json",
+        HTTP_X_CONVERSATION_TOKEN=token,
+    )
+    for response, pk in (
+        (missing, conversation_id),
+        (wrong, conversation_id),
+        (unknown, conversation_id + 1000),
+    ):
+        assert response.status_code == 403
+        assert response.json() == {
+            "detail": f"The X-Conversation-Token header is missing or does not match conversation {pk}."
+        }
+    assert Message.objects.filter(conversation_id=conversation_id).count() == greeting
+    # A closed conversation tells its state only to the one who holds its token.
+    Conversation.objects.filter(pk=conversation_id).update(state=Conversation.State.CLOSED)
+    assert api.post(url, {"text": "hei"}, format="json", HTTP_X_CONVERSATION_TOKEN="nope").status_code == 403
+    assert say(api, conversation_id, token, "hei").status_code == 409
+
+
 def test_a_reply_costs_a_fixed_small_number_of_queries(
     api: APIClient, kunde_model: IntentModelVersion, django_assert_num_queries: Any
 ) -> None:
     conversation_id, token = start(api)
     say(api, conversation_id, token, "hei")  # the first reply loads the model
-    # Token check, BEGIN, row lock, the active model with the previous question (did its
-    # answer help?) in one query, the intents (with the human ones), the conversation's
-    # UPDATE, one INSERT for question and answer, COMMIT.
-    with django_assert_num_queries(8):
+    # BEGIN, the row lock (which also checks the token), the active model with the previous
+    # question (did its answer help?) in one query, the intents (with the human ones), the
+    # conversation's UPDATE, one INSERT for question and answer, COMMIT.
+    with django_assert_num_queries(7):
         assert say(api, conversation_id, token, "Når kommer pengene?").json()["reply"]["action"] == "answer"
     # Not understood twice: the review item is the only extra write; the offer of a
     # human comes from the same intents query.
     say(api, conversation_id, token, "asdf qwerty")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         reply = say(api, conversation_id, token, "zxcv bnm").json()["reply"]
     assert reply["action"] == "fallback" and reply["options"] == ["contact_human"]
 

@@ -20,8 +20,10 @@ from chat.ml.persistence import ArtifactError, pipeline_load, pipeline_save
 from chat.ml.pipeline import (
     OUT_OF_SCOPE,
     Decision,
+    TextFeatures,
     Thresholds,
     decision_from_probabilities,
+    pipeline_build,
     pipeline_decide,
     pipeline_train,
     pipeline_vocabulary,
@@ -273,3 +275,20 @@ def test_the_most_confident_sentence_of_a_long_message_decides(mini_artifact) ->
     decision = pipeline_decide(pipeline=pipeline, text=text, thresholds=thresholds, vocabulary=vocabulary)
     assert decision.kind == "answer" and decision.intent == "payout_dates"
     assert decision.confidence > float(whole[list(pipeline.classes_).index("payout_dates")])
+
+
+def test_the_text_features_transform_like_scikit_learns_feature_union() -> None:
+    from sklearn.pipeline import FeatureUnion
+
+    texts = ["når kommer pengene", "hvordan søker jeg stipend", "når betaler jeg tilbake lånet"]
+    features = pipeline_build().named_steps["features"]
+    assert isinstance(features, TextFeatures)
+    features.fit(texts)
+    plain = FeatureUnion(features.transformer_list)
+    new = ["når kommer stipendet", "ukjent ord her", ""]
+    ours, theirs = features.transform(new), plain.transform(new)
+    assert ours.shape == theirs.shape and ours.shape[1] > 0
+    assert (ours != theirs).nnz == 0
+    features.set_params(transformer_weights={"words": 2.0, "chars": 0.5})
+    plain.set_params(transformer_weights={"words": 2.0, "chars": 0.5})
+    assert abs(features.transform(new) - plain.transform(new)).max() < 1e-12
