@@ -18,11 +18,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, PermissionsMixin
 from django.db import connection, transaction
-from django.db.models import Model
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from chat.fixed_sql import columns_of, instance_from_row, row_update, rows_insert
 from chat.limits import MAX_MESSAGE_LENGTH
 from chat.models import Assistant, Conversation, Intent, IntentModelVersion, Message, ReviewItem
 from chat.services.assistant import VERSION_FIELDS, active_model_from_json, message_understand
@@ -211,44 +211,14 @@ def _text_checked(text: Any) -> str:
 
 
 @cache
-def _columns(model: type[Model], alias: str) -> tuple[str, list[str]]:
-    """`alias."column", ...` for every concrete field of `model`, and their attribute names
-    in the same order (for `Model.from_db`)."""
-    fields = model._meta.concrete_fields
-    return ", ".join(f'{alias}."{f.column}"' for f in fields), [f.attname for f in fields]
-
-
-@cache
-def _converters(model: type[Model]) -> list[tuple[int, list[Any], Any]]:
-    """(position, converters, field) for the fields whose database values need converting
-    (as the ORM does when it reads them); none today, but a JSON field added later would."""
-    found = []
-    for i, f in enumerate(model._meta.concrete_fields):
-        column = f.get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        if converters:
-            found.append((i, converters, column))
-    return found
-
-
-def _instance(model: type[Model], values: tuple[Any, ...]) -> Any:
-    """A model instance from one row of `_columns(model, ...)`, as the ORM would build it."""
-    row = list(values)
-    for i, converters, column in _converters(model):
-        for converter in converters:
-            row[i] = converter(row[i], column, connection)
-    return model.from_db(connection.alias, _columns(model, "")[1], row)
-
-
-@cache
 def _locked_sql() -> str:
     # Identifiers from our own model metadata; the id is a bound parameter. OF c: the
     # assistant row is read, not locked (every conversation of an assistant shares it,
     # and locking it would make their replies wait for each other). Written as SQL: the
     # ORM spent more CPU building this query on every message than the database spent
     # answering it.
-    conversation_columns = _columns(Conversation, "c")[0]
-    assistant_columns = _columns(Assistant, "a")[0]
+    conversation_columns = columns_of(model=Conversation, alias="c")[0]
+    assistant_columns = columns_of(model=Assistant, alias="a")[0]
     return (
         f"SELECT {conversation_columns}, {assistant_columns} "  # noqa: S608
         f"FROM {Conversation._meta.db_table} c JOIN {Assistant._meta.db_table} a ON a.id = c.assistant_id "
@@ -269,8 +239,8 @@ def _locked(conversation: Conversation, *, token: str | None = None) -> Conversa
     if row is None:
         raise Conversation.DoesNotExist(f"Conversation {conversation.pk} does not exist.")
     n = len(Conversation._meta.concrete_fields)
-    locked: Conversation = _instance(Conversation, row[:n])
-    locked.assistant = _instance(Assistant, row[n:])
+    locked: Conversation = instance_from_row(model=Conversation, values=row[:n])
+    locked.assistant = instance_from_row(model=Assistant, values=row[n:])
     if locked.state in (Conversation.State.CLOSED, Conversation.State.ABANDONED):
         raise ConversationError(
             _("Conversation %(conversation_id)s is %(state)s; it takes no more messages.")
@@ -281,7 +251,7 @@ def _locked(conversation: Conversation, *, token: str | None = None) -> Conversa
 
 
 def _token_matches(row: tuple[Any, ...], token: str) -> bool:
-    stored = row[_columns(Conversation, "c")[1].index("token_hash")]
+    stored = row[columns_of(model=Conversation, alias="c")[1].index("token_hash")]
     return hmac.compare_digest(str(stored), token_hash(token))
 
 
@@ -393,7 +363,9 @@ def conversation_message_post(
         )
         reply.confidence = decision.confidence
         review_reason = ReviewItem.Reason.FALLBACK
-    conversation.save(update_fields=["last_customer_activity_at", "consecutive_fallbacks", "language"])
+    row_update(
+        instance=conversation, fields=("last_customer_activity_at", "consecutive_fallbacks", "language")
+    )
     if answered_before is not None and (
         reply.action == "handover"
         or decision.intent in HUMAN_INTENT_SLUGS
@@ -402,7 +374,7 @@ def conversation_message_post(
         # Asked the same again, asked for a person or was handed over: the answer did not help.
         _answer_did_not_help(answered_before, conversation)
     bot_message = _bot_message(conversation, reply, intents)
-    Message.objects.bulk_create([customer_message, bot_message])
+    rows_insert(instances=[customer_message, bot_message])  # one INSERT for both
     reply.message_id = bot_message.pk
     reply.language = language
     if review_reason:
@@ -417,11 +389,11 @@ _PREVIOUS_FIELDS = ("id", "text", "intent_id", "action", "confidence")
 def _intents(*, assistant_id: int, slugs: list[str]) -> list[Intent]:
     """The assistant's intents with these slugs, active or not (as SQL, for the reason
     `_locked_sql` gives)."""
-    columns = _columns(Intent, "i")[0]
+    columns = columns_of(model=Intent, alias="i")[0]
     sql = f"SELECT {columns} FROM {Intent._meta.db_table} i WHERE i.assistant_id = %s AND i.slug = ANY(%s)"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [assistant_id, list(slugs)])
-        return [_instance(Intent, row) for row in cursor.fetchall()]
+        return [instance_from_row(model=Intent, values=row) for row in cursor.fetchall()]
 
 
 @cache
