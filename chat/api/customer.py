@@ -218,7 +218,7 @@ class ConversationMessagesView(CustomerAPIView):
                         "action": m.action,
                         "options": m.options or [],
                         "option_labels": [{"slug": s, "label": labels.get(s, s)} for s in m.options or []],
-                        "link_url": m.intent.link_url if m.intent and m.sender == "bot" else "",
+                        "link_url": m.link_url if m.sender == "bot" else "",
                         "helpful": m.helpful,
                         "created_at": m.created_at,
                     }

@@ -112,6 +112,9 @@ class Message(models.Model):
     # The customer's thumbs up (True) or down (False) on a bot answer; None: not given.
     helpful = models.BooleanField(null=True, blank=True)
     options = models.JSONField(default=list, blank=True)
+    # The "read more" link of a bot reply: the intent's page, another agency's, or a
+    # student's own case page (a path on this site).
+    link_url = models.CharField(max_length=500, blank=True, default="")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -535,6 +535,7 @@ def _bot_message(conversation: Conversation, reply: Reply, known: dict[str, Inte
         confidence=reply.confidence,
         action=reply.action,
         options=reply.options,
+        link_url=reply.link_url,
     )
 
 

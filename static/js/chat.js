@@ -77,10 +77,13 @@
     text.className = "text";
     text.textContent = message.text;
     item.appendChild(text);
-    if (message.link_url && /^https?:\/\//.test(message.link_url)) {
+    // An absolute link opens in a new tab; a path on this site (a student's own case page)
+    // replaces the page the chat is embedded in, where the student is logged in.
+    var own = message.link_url && /^\/(?!\/)/.test(message.link_url);
+    if (message.link_url && (own || /^https?:\/\//.test(message.link_url))) {
       var link = document.createElement("a");
       link.href = message.link_url;
-      link.target = "_blank";
+      link.target = own ? "_top" : "_blank";
       link.rel = "noopener";
       link.textContent = " " + replyLabel("readMore");
       item.appendChild(document.createElement("br"));

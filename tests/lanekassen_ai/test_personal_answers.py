@@ -101,7 +101,7 @@ def _ask(client: APIClient, text: str, *, language: str = "nb", student: bool = 
     assert posted.status_code == 201, posted.content
     reply = posted.json()["reply"]
     assert reply["action"] == "answer" and reply["intent"] == "residence_control", reply
-    return reply | {"conversation_id": body["id"]}
+    return reply | {"conversation_id": body["id"], "token": body["token"]}
 
 
 def _logged_in(user: Any) -> APIClient:
@@ -130,6 +130,13 @@ def test_a_student_gets_their_own_deadline_and_upload_link_in_bokmal_and_english
     assert f"Fristen din for å sende dokumentasjon er {deadline}." in nb["text"]
     assert _upload_url(case) in nb["text"] and nb["link_url"] == _upload_url(case)
     assert Conversation.objects.get(pk=nb["conversation_id"]).student_id == student.pk
+    # The page shows what it polls: the stored reply keeps the student's own link.
+    conversation = Conversation.objects.get(pk=nb["conversation_id"])
+    polled = client.get(
+        reverse("chat-conversation-messages", args=[conversation.pk]),
+        HTTP_X_CONVERSATION_TOKEN=nb["token"],
+    )
+    assert polled.json()["messages"][-1]["link_url"] == _upload_url(case)
 
     en = _ask(client, "what is the deadline for my residence control?", language="en")
     assert f"Your deadline for sending documentation is {deadline}." in en["text"]
@@ -195,3 +202,47 @@ def test_the_students_pages_offer_the_chat_that_knows_the_student() -> None:
         assert 'src="/static/js/chat-embed.js"' in page and f'data-chat-url="{chat_url}"' in page, url
     assert 'data-student="1"' in client.get(chat_url + "&embed=1").content.decode()
     assert 'data-student=""' in APIClient().get(reverse("chat:customer-chat")).content.decode()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_chromium_a_student_asks_the_chat_on_their_page_and_follows_the_upload_link(
+    page: Any, live_server: Any, model: IntentModelVersion
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+    from django.conf import settings
+    from django.test import Client
+    from playwright.sync_api import expect
+
+    student, case = student_with_requested_case()
+    deadline = case.documentation_requests.get().deadline.strftime("%d.%m.%Y")
+    client = Client()
+    client.force_login(student)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    page.goto(live_server.url + reverse("student:case-list"))
+    page.get_by_role("button", name="Spør om saken din").click()
+    chat = page.frame_locator("iframe")
+    log = chat.get_by_role("log", name="Samtalen")
+    expect(log).to_contain_text("Hei!")
+    chat.get_by_label("Skriv spørsmålet ditt").fill("når er fristen for bostedskontrollen min?")
+    chat.get_by_label("Skriv spørsmålet ditt").press("Enter")
+    expect(log).to_contain_text(f"Saken din {case.campaign_id}-{case.pk}")
+    expect(log).to_contain_text(f"Fristen din for å sende dokumentasjon er {deadline}.")
+    serious = [
+        v for v in Axe().run(page).response["violations"] if v.get("impact") in {"serious", "critical"}
+    ]
+    assert not serious, serious
+    conversation = Conversation.objects.get()
+    assert conversation.student_id == student.pk
+
+    # The answer's link leads the page the chat sits in (not the chat's frame) to the upload.
+    log.get_by_role("link", name="Les mer").last.click()
+    expect(page).to_have_url(live_server.url + _upload_url(case))
+    expect(page.get_by_role("button", name="Send dokumentet")).to_be_visible()
+    assert not errors, errors
