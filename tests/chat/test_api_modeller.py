@@ -50,7 +50,7 @@ def test_an_intent_is_listed_edited_and_taught_a_phrase(
     )
     assert added.status_code == 201
     again = client.post(url, {"text": "når kommer stipendet", "language": "nb"}, format="json")
-    assert again.status_code == 400 and "already" in again.json()["detail"]
+    assert again.status_code == 400 and "allerede" in again.json()["detail"]
     phrase = TrainingPhrase.objects.get(pk=added.json()["id"])
     assert client.get(url).json()["results"][0]["id"] == phrase.pk
     assert client.delete(reverse("chat-phrase-delete", args=[phrase.pk])).status_code == 204
