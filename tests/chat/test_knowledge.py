@@ -173,3 +173,22 @@ def test_adding_a_duplicate_or_empty_phrase_is_refused(modeller) -> None:  # typ
         ).source
         == "manual"
     )
+
+
+def test_a_refused_phrase_says_why_in_bokmal_nynorsk_and_english(modeller) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import translation
+
+    catalogue_load(data=MINI_CATALOGUE)
+    intent = Intent.objects.get(slug="greeting")
+    texts = {}
+    for language in ("nb", "nn", "en"):
+        with translation.override(language), pytest.raises(ValueError) as caught:
+            training_phrase_add(
+                intent=intent, text="hei", language="nb", context=AuditContext(actor=modeller)
+            )
+        texts[language] = str(caught.value)
+    assert texts == {
+        "nb": "«hei» er allerede en frase i greeting.",
+        "nn": "«hei» er allereie ein frase i greeting.",
+        "en": "«hei» is already a phrase of greeting.",
+    }
