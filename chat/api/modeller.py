@@ -17,7 +17,6 @@ from chat.models import (
     Intent,
     IntentModelVersion,
     IntentTrainingRun,
-    Queue,
     ReviewItem,
     TrainingPhrase,
 )
@@ -38,6 +37,7 @@ from chat.selectors.knowledge import (
     intent_training_run_get,
     training_phrase_for_modeller,
 )
+from chat.selectors.queues import queue_choices
 from chat.services.knowledge import intent_update, training_phrase_add, training_phrase_delete
 from chat.services.review import ReviewError, review_item_assign, review_item_dismiss, review_items_bulk
 from chat.services.training_runs import intent_training_run_start
@@ -114,7 +114,7 @@ class IntentUpdateSerializer(serializers.ModelSerializer):
     """The editable fields, as on the intent page (never the slug); send only those that change."""
 
     queue: Any = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Queue.objects.all(), allow_null=True, required=False
+        slug_field="slug", queryset=queue_choices(), allow_null=True, required=False
     )
 
     class Meta:

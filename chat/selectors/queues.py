@@ -205,6 +205,11 @@ def queue_get(*, pk: int | None = None, slug: str | None = None) -> Queue:
     return queue
 
 
+def queue_choices() -> QuerySet[Queue]:
+    """Every queue, active or not, for choosing where an intent hands over to."""
+    return Queue.objects.order_by("priority", "name")
+
+
 def queues_by_slug(*, slugs: list[str]) -> list[Queue]:
     """The queues among `slugs` that exist (an agent's choice of queues to serve)."""
     return list(Queue.objects.filter(slug__in=slugs))

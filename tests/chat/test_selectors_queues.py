@@ -16,6 +16,7 @@ from chat.selectors.queues import (
     conversation_for_agent,
     conversation_for_reassign,
     intent_for_conversation,
+    queue_choices,
     queue_get,
     queues_by_slug,
 )
@@ -115,3 +116,8 @@ def test_an_intent_is_one_of_the_conversations_assistant(caseworker: Any) -> Non
 def test_a_reassign_target_is_any_user_by_name(caseworker: Any) -> None:
     assert agent_for_username(username=caseworker.get_username()) == User.objects.get(pk=caseworker.pk)
     assert agent_for_username(username="ghost") is None
+
+
+def test_an_intent_may_hand_over_to_any_queue_even_a_closed_one() -> None:
+    urgent, closed = QueueFactory(priority=10), QueueFactory(priority=30, active=False)
+    assert list(queue_choices()) == [urgent, closed]
