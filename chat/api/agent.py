@@ -4,9 +4,7 @@ reason; bad input answers 400."""
 
 from typing import Any
 
-from django.contrib.auth.models import User
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
@@ -27,14 +25,19 @@ from chat.api.serializers_agent import (
     ReplySerializer,
     TransferSerializer,
 )
-from chat.models import Conversation, Intent, Queue
+from chat.selectors import NotFound
 from chat.selectors.queues import (
+    agent_conversation_detail,
     agent_conversations_active,
+    agent_for_username,
     agent_status_for,
     conversation_for_agent,
-    conversation_messages,
+    conversation_for_reassign,
     conversation_notes,
+    intent_for_conversation,
+    queue_get,
     queue_waiting_list,
+    queues_by_slug,
 )
 from chat.services.agents import (
     AgentError,
@@ -61,13 +64,6 @@ def _conflict(exc: AgentError) -> Response:
     return Response(ErrorSerializer({"detail": str(exc)}).data, status=status.HTTP_409_CONFLICT)
 
 
-def _own(agent: User, pk: int) -> Conversation:
-    conversation = conversation_for_agent(agent=agent, conversation_id=pk)
-    if conversation is None:
-        raise Http404("No such conversation of yours.")
-    return conversation
-
-
 class AgentStatusView(AuditContextAPIMixin, APIView):
     permission_classes = [CanAnswerChats]
 
@@ -85,10 +81,12 @@ class AgentStatusView(AuditContextAPIMixin, APIView):
         queues = None
         if "queues" in data.validated_data:
             slugs = data.validated_data["queues"]
-            queues = list(Queue.objects.filter(slug__in=slugs))
+            queues = queues_by_slug(slugs=slugs)
             unknown = sorted(set(slugs) - {q.slug for q in queues})
             if unknown:
-                raise ValidationError({"queues": [f"Unknown queue slug(s): {', '.join(unknown)}."]})
+                raise ValidationError(
+                    {"queues": [_("Ukjente køer: %(slugs)s.") % {"slugs": ", ".join(unknown)}]}
+                )
         try:
             result = agent_status_set(
                 user=self.audit_context.user,
@@ -150,28 +148,33 @@ class AgentMessagesView(AuditContextAPIMixin, APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         """The transcript (bot part included), or the messages after id `after`."""
-        conversation = _own(self.audit_context.user, pk)
         after_raw = request.query_params.get("after", "")
         if after_raw and not after_raw.isdigit():
-            raise ValidationError({"after": [f"{after_raw!r} is not a message id (a whole number)."]})
-        messages = conversation_messages(
-            conversation=conversation, after=int(after_raw) if after_raw else None
+            raise ValidationError(
+                {"after": [_("%(after)s er ikke en meldings-id (et heltall).") % {"after": repr(after_raw)}]}
+            )
+        detail = agent_conversation_detail(
+            agent=self.audit_context.user, conversation_id=pk, after=int(after_raw) if after_raw else None
         )
-        return Response(AgentTranscriptSerializer({"conversation": conversation, "messages": messages}).data)
+        return Response(AgentTranscriptSerializer(detail).data)
 
     @extend_schema(request=ReplySerializer, responses={201: MessageSerializer, 409: ErrorSerializer})
     def post(self, request: Request, pk: int) -> Response:
         """Reply with `text`, or with the ready answer of intent slug `intent`."""
-        conversation = _own(self.audit_context.user, pk)
+        conversation = conversation_for_agent(agent=self.audit_context.user, conversation_id=pk)
         data = ReplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             if data.validated_data.get("intent"):
                 slug = data.validated_data["intent"]
-                intent = Intent.objects.filter(assistant_id=conversation.assistant_id, slug=slug).first()
+                intent = intent_for_conversation(conversation=conversation, slug=slug)
                 if intent is None:
                     raise ValidationError(
-                        {"intent": [f"No intent {slug!r} for this conversation's assistant."]}
+                        {
+                            "intent": [
+                                _("Samtalens assistent har ingen intensjon %(slug)s.") % {"slug": repr(slug)}
+                            ]
+                        }
                     )
                 message = conversation_reply_with_intent(
                     conversation=conversation, agent=self.audit_context.user, intent=intent
@@ -194,12 +197,13 @@ class AgentTransferView(AuditContextAPIMixin, APIView):
         request=TransferSerializer, responses={200: ConversationAgentSerializer, 409: ErrorSerializer}
     )
     def post(self, request: Request, pk: int) -> Response:
-        conversation = _own(self.audit_context.user, pk)
+        conversation = conversation_for_agent(agent=self.audit_context.user, conversation_id=pk)
         data = TransferSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        queue = Queue.objects.filter(slug=data.validated_data["queue"]).first()
-        if queue is None:
-            raise ValidationError({"queue": [f"No queue {data.validated_data['queue']!r}."]})
+        try:
+            queue = queue_get(slug=data.validated_data["queue"])
+        except NotFound as exc:
+            raise ValidationError({"queue": [str(exc)]}) from exc
         try:
             result = conversation_transfer(
                 conversation=conversation, agent=self.audit_context.user, queue=queue
@@ -216,7 +220,7 @@ class AgentCloseView(AuditContextAPIMixin, APIView):
         request=CloseSerializer, responses={200: ConversationAgentSerializer, 409: ErrorSerializer}
     )
     def post(self, request: Request, pk: int) -> Response:
-        conversation = _own(self.audit_context.user, pk)
+        conversation = conversation_for_agent(agent=self.audit_context.user, conversation_id=pk)
         data = CloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -237,12 +241,13 @@ class AgentNotesView(AuditContextAPIMixin, APIView):
 
     @extend_schema(responses=NoteSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
-        notes = conversation_notes(conversation=_own(self.audit_context.user, pk))
+        conversation = conversation_for_agent(agent=self.audit_context.user, conversation_id=pk)
+        notes = conversation_notes(conversation=conversation)
         return Response(NoteSerializer(notes, many=True).data)
 
-    @extend_schema(request=NoteCreateSerializer, responses={201: NoteSerializer, 409: None})
+    @extend_schema(request=NoteCreateSerializer, responses={201: NoteSerializer, 409: ErrorSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        conversation = _own(self.audit_context.user, pk)
+        conversation = conversation_for_agent(agent=self.audit_context.user, conversation_id=pk)
         data = NoteCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -262,14 +267,18 @@ class AgentReassignView(AuditContextAPIMixin, APIView):
 
     permission_classes = [CanReassignChats]
 
-    @extend_schema(request=ReassignSerializer, responses={200: ConversationAgentSerializer, 409: None})
+    @extend_schema(
+        request=ReassignSerializer, responses={200: ConversationAgentSerializer, 409: ErrorSerializer}
+    )
     def post(self, request: Request, pk: int) -> Response:
-        conversation = get_object_or_404(Conversation, pk=pk)
+        conversation = conversation_for_reassign(conversation_id=pk)
         data = ReassignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        to_agent = User.objects.filter(username=data.validated_data["agent"]).first()
+        to_agent = agent_for_username(username=data.validated_data["agent"])
         if to_agent is None:
-            raise ValidationError({"agent": [f"No user {data.validated_data['agent']!r}."]})
+            raise ValidationError(
+                {"agent": [_("Fant ingen bruker %(agent)s.") % {"agent": repr(data.validated_data["agent"])}]}
+            )
         try:
             result = conversation_reassign(
                 conversation=conversation,

@@ -6,8 +6,7 @@ capabilities and audit events as the pages in chat/views/modeller.py."""
 from typing import Any
 
 from django.db import models
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -15,22 +14,30 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chat.models import (
-    Assistant,
     Intent,
     IntentModelVersion,
     IntentTrainingRun,
-    Queue,
     ReviewItem,
     TrainingPhrase,
 )
-from chat.selectors.conversations import review_group_list, review_items_for_groups
+from chat.selectors.conversations import (
+    review_group_list,
+    review_item_for_reviewer,
+    review_items_for_groups,
+    review_items_of_assistant,
+)
 from chat.selectors.knowledge import (
-    assistant_get,
+    assistant_for_modeller,
+    intent_for_modeller,
     intent_list,
     intent_model_version_list,
+    intent_of_assistant,
     intent_phrases,
+    intent_training_run_for_modeller,
     intent_training_run_get,
+    training_phrase_for_modeller,
 )
+from chat.selectors.queues import queue_choices
 from chat.services.knowledge import intent_update, training_phrase_add, training_phrase_delete
 from chat.services.review import ReviewError, review_item_assign, review_item_dismiss, review_items_bulk
 from chat.services.training_runs import intent_training_run_start
@@ -46,13 +53,6 @@ CanReview = HasCapability(Capability.REVIEW_CHAT_MESSAGES)
 CanTrain = HasCapability(Capability.MANAGE_INTENTS, Capability.REVIEW_CHAT_MESSAGES)
 
 ASSISTANT_PARAMETER = OpenApiParameter("assistant", str, description="assistant slug (default: kunde)")
-
-
-def _assistant(slug: str | None) -> Assistant:
-    assistant = assistant_get(slug=(slug or "kunde")[:50])
-    if assistant is None:
-        raise Http404("No assistant with that slug.")
-    return assistant
 
 
 def _refused(message: str, code: int = status.HTTP_400_BAD_REQUEST) -> Response:
@@ -114,7 +114,7 @@ class IntentUpdateSerializer(serializers.ModelSerializer):
     """The editable fields, as on the intent page (never the slug); send only those that change."""
 
     queue: Any = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Queue.objects.all(), allow_null=True, required=False
+        slug_field="slug", queryset=queue_choices(), allow_null=True, required=False
     )
 
     class Meta:
@@ -330,7 +330,9 @@ class _AssistantListView(generics.ListAPIView):
     selector: Any = None
 
     def get_queryset(self) -> Any:
-        return type(self).selector(assistant=_assistant(self.request.query_params.get("assistant")))
+        return type(self).selector(
+            assistant=assistant_for_modeller(slug=self.request.query_params.get("assistant"))
+        )
 
     @extend_schema(parameters=[ASSISTANT_PARAMETER])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -350,12 +352,9 @@ class IntentDetailView(AuditContextAPIMixin, APIView):
 
     permission_classes = [CanManageIntents]
 
-    def _intent(self, pk: int) -> Intent:
-        return get_object_or_404(Intent.objects.select_related("assistant", "queue"), pk=pk)
-
     @extend_schema(responses={200: IntentSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(IntentSerializer(self._intent(pk)).data)
+        return Response(IntentSerializer(intent_for_modeller(pk=pk)).data)
 
     @extend_schema(
         request=IntentUpdateSerializer,
@@ -363,11 +362,11 @@ class IntentDetailView(AuditContextAPIMixin, APIView):
         examples=[OpenApiExample("A new answer", value={"answer_nb": "Du finner svaret på Dine sider."})],
     )
     def patch(self, request: Request, pk: int) -> Response:
-        intent = self._intent(pk)
+        intent = intent_for_modeller(pk=pk)
         payload = IntentUpdateSerializer(intent, data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
-        intent_update(intent=intent, values=dict(payload.validated_data), user=self.audit_context.user)
-        return Response(IntentSerializer(self._intent(pk)).data)
+        intent_update(intent=intent, values=dict(payload.validated_data), context=self.audit_context)
+        return Response(IntentSerializer(intent_for_modeller(pk=pk)).data)
 
 
 class IntentPhrasesView(AuditContextAPIMixin, generics.ListAPIView):
@@ -377,11 +376,8 @@ class IntentPhrasesView(AuditContextAPIMixin, generics.ListAPIView):
     serializer_class = PhraseSerializer
     filter_backends: list[Any] = []
 
-    def _intent(self) -> Intent:
-        return get_object_or_404(Intent.objects.select_related("assistant"), pk=self.kwargs["pk"])
-
     def get_queryset(self) -> Any:
-        return intent_phrases(intent=self._intent())
+        return intent_phrases(intent=intent_for_modeller(pk=self.kwargs["pk"]))
 
     @extend_schema(
         request=PhraseCreateSerializer,
@@ -394,7 +390,7 @@ class IntentPhrasesView(AuditContextAPIMixin, generics.ListAPIView):
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        intent = self._intent()
+        intent = intent_for_modeller(pk=pk)
         payload = PhraseCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
@@ -402,7 +398,7 @@ class IntentPhrasesView(AuditContextAPIMixin, generics.ListAPIView):
                 intent=intent,
                 text=payload.validated_data["text"],
                 language=payload.validated_data["language"],
-                user=self.audit_context.user,
+                context=self.audit_context,
             )
         except ValueError as exc:
             return _refused(str(exc))
@@ -423,8 +419,8 @@ class PhraseDeleteView(AuditContextAPIMixin, APIView):
     )
     def delete(self, request: Request, pk: int) -> Response:
         """Remove a training phrase (takes effect at the next retraining)."""
-        phrase = get_object_or_404(TrainingPhrase.objects.select_related("intent"), pk=pk)
-        training_phrase_delete(phrase=phrase, user=self.audit_context.user)
+        phrase = training_phrase_for_modeller(pk=pk)
+        training_phrase_delete(phrase=phrase, context=self.audit_context)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -451,7 +447,7 @@ class IntentTrainingStartView(AuditContextAPIMixin, APIView):
         GET models/train/{id}/ (it activates the new model when it is done)."""
         payload = TrainingStartSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        assistant = _assistant(payload.validated_data["assistant"])
+        assistant = assistant_for_modeller(slug=payload.validated_data["assistant"])
         run = intent_training_run_start(assistant=assistant, context=self.audit_context)
         run = intent_training_run_get(run_id=run.pk) or run
         return Response(TrainingRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
@@ -463,10 +459,7 @@ class IntentTrainingRunView(APIView):
     @extend_schema(responses={200: TrainingRunSerializer, 404: ErrorSerializer})
     def get(self, request: Request, pk: int) -> Response:
         """One retraining's progress."""
-        run = intent_training_run_get(run_id=pk)
-        if run is None:
-            raise Http404("No training run with that id.")
-        return Response(TrainingRunSerializer(run).data)
+        return Response(TrainingRunSerializer(intent_training_run_for_modeller(pk=pk)).data)
 
 
 class ReviewListView(generics.ListAPIView):
@@ -486,17 +479,15 @@ class ReviewListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        assistant = _assistant(request.query_params.get("assistant"))
+        assistant = assistant_for_modeller(slug=request.query_params.get("assistant"))
         wanted = request.query_params.get("status", ReviewItem.Status.OPEN)
         if wanted not in ReviewItem.Status.values:
-            raise serializers.ValidationError({"status": [f"One of {ReviewItem.Status.values}."]})
+            raise serializers.ValidationError(
+                {"status": [_("Én av %(values)s.") % {"values": ReviewItem.Status.values}]}
+            )
         page = self.paginate_queryset(review_group_list(assistant=assistant, status=wanted))
         items = review_items_for_groups(groups=list(page or []))
         return self.get_paginated_response(ReviewItemSerializer(items, many=True).data)
-
-
-def _review_item(pk: int) -> ReviewItem:
-    return get_object_or_404(ReviewItem.objects.select_related("assistant", "predicted_intent"), pk=pk)
 
 
 class ReviewAssignView(AuditContextAPIMixin, APIView):
@@ -509,16 +500,18 @@ class ReviewAssignView(AuditContextAPIMixin, APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         """Make the message (and its identical open ones) a training phrase of the intent."""
-        item = _review_item(pk)
+        item = review_item_for_reviewer(pk=pk)
         payload = ReviewAssignSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        intent = Intent.objects.filter(
-            pk=payload.validated_data["intent"], assistant_id=item.assistant_id
-        ).first()
+        intent = intent_of_assistant(
+            assistant_id=item.assistant_id, intent_id=payload.validated_data["intent"]
+        )
         if intent is None:
-            raise serializers.ValidationError({"intent": ["No intent of this assistant with that id."]})
+            raise serializers.ValidationError(
+                {"intent": [_("Assistenten har ingen intensjon med den id-en.")]}
+            )
         try:
-            item = review_item_assign(item=item, intent=intent, user=self.audit_context.user)
+            item = review_item_assign(item=item, intent=intent, context=self.audit_context)
         except ReviewError as exc:
             return _refused(str(exc), status.HTTP_409_CONFLICT)
         return Response(ReviewItemSerializer(item).data)
@@ -531,13 +524,13 @@ class ReviewDismissView(AuditContextAPIMixin, APIView):
     def post(self, request: Request, pk: int) -> Response:
         """Mark the message (and its identical open ones) as nothing to learn from."""
         try:
-            item = review_item_dismiss(item=_review_item(pk), user=self.audit_context.user)
+            item = review_item_dismiss(item=review_item_for_reviewer(pk=pk), context=self.audit_context)
         except ReviewError as exc:
             return _refused(str(exc), status.HTTP_409_CONFLICT)
         return Response(ReviewItemSerializer(item).data)
 
 
-class ReviewBulkView(APIView):
+class ReviewBulkView(AuditContextAPIMixin, APIView):
     permission_classes = [CanReview]
 
     @extend_schema(
@@ -555,16 +548,19 @@ class ReviewBulkView(APIView):
         payload = ReviewBulkSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        assistant = _assistant(data["assistant"])
-        items = list(
-            ReviewItem.objects.filter(pk__in=data["items"], assistant=assistant).select_related("assistant")
-        )
+        assistant = assistant_for_modeller(slug=data["assistant"])
+        items = review_items_of_assistant(assistant=assistant, ids=data["items"])
         if not items:
-            return _refused("None of the items belongs to this assistant.")
-        intent = Intent.objects.filter(pk=data.get("intent") or 0, assistant=assistant).first()
+            return _refused(_("Ingen av meldingene hører til denne assistenten."))
+        intent = (
+            intent_of_assistant(assistant_id=assistant.pk, intent_id=data["intent"])
+            if data.get("intent")
+            else None
+        )
         try:
-            user: Any = request.user
-            done, errors = review_items_bulk(items=items, action=data["action"], intent=intent, user=user)
+            done, errors = review_items_bulk(
+                items=items, action=data["action"], intent=intent, context=self.audit_context
+            )
         except ReviewError as exc:
             return _refused(str(exc))
         return Response(ReviewBulkResultSerializer({"done": done, "refused": errors}).data)

@@ -124,7 +124,9 @@ class ConversationAgentSerializer(serializers.ModelSerializer):
     ]
 )
 class MessageSerializer(serializers.ModelSerializer):
-    intent: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    intent: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Message
@@ -175,7 +177,12 @@ class ReplySerializer(serializers.Serializer):
     ]
 )
 class NoteSerializer(serializers.ModelSerializer):
-    author: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="null once the author's user is deleted",
+    )
 
     class Meta:
         model = ConversationNote

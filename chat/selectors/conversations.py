@@ -8,8 +8,10 @@ from typing import Any
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower, Trim, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chat.models import Assistant, Conversation, Intent, Message, ReviewItem
+from chat.selectors import NotFound
 from chat.services.conversations import token_hash
 from lanekassen_ai.languages import in_language
 
@@ -89,6 +91,21 @@ def review_items_for_groups(*, groups: list[dict[str, Any]]) -> list[ReviewItem]
         item.group_count = n  # type: ignore[attr-defined]
         result.append(item)
     return result
+
+
+def review_item_for_reviewer(*, pk: int) -> ReviewItem:
+    """One review item with its assistant and predicted intent, for the review page's and
+    the API's actions on it. Raises NotFound."""
+    item = ReviewItem.objects.select_related("assistant", "predicted_intent").filter(pk=pk).first()
+    if item is None:
+        raise NotFound(_("Fant ingen melding til gjennomgang med nummer %(pk)s.") % {"pk": pk})
+    return item
+
+
+def review_items_of_assistant(*, assistant: Assistant, ids: list[int]) -> list[ReviewItem]:
+    """The review items among `ids` that belong to the assistant (ids of others are left
+    out), for a bulk action; the caller bounds `ids`."""
+    return list(ReviewItem.objects.filter(pk__in=ids, assistant=assistant).select_related("assistant"))
 
 
 DURABLE_WINDOW = timedelta(hours=24)

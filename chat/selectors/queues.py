@@ -8,8 +8,10 @@ from typing import Any
 from django.contrib.auth.models import Permission, User
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chat.models import AgentStatus, Conversation, ConversationNote, Intent, Message, Queue
+from chat.selectors import NotFound
 from lanekassen_ai.roles import Capability
 
 WAITING_LIST_LIMIT = 50
@@ -140,13 +142,83 @@ def agent_console_version(
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
-def conversation_for_agent(*, agent: User, conversation_id: int) -> Conversation | None:
-    """A conversation `agent` is or was in (they may read their closed ones), or None."""
-    return (
+def conversation_for_agent(*, agent: User, conversation_id: int) -> Conversation:
+    """A conversation `agent` is or was in (they may read their closed ones). Raises
+    NotFound for any other: whether it exists is not the agent's to know."""
+    conversation = (
         Conversation.objects.filter(pk=conversation_id, agent=agent)
         .select_related("queue", "handover_intent", "assistant", "employee")
         .first()
     )
+    if conversation is None:
+        raise NotFound(_("Samtalen finnes ikke, eller den er ikke din."))
+    return conversation
+
+
+@dataclass(frozen=True)
+class AgentConversationDetail:
+    """What the agent console and the agent API show of one of the agent's conversations:
+    the conversation and its transcript (bot part included; all of it, or only the
+    messages after a given id), and the id of the newest message in it (0 when empty)."""
+
+    conversation: Conversation
+    messages: tuple[Message, ...]
+    last_message_id: int
+
+
+def agent_conversation_detail(
+    *, agent: User, conversation_id: int, after: int | None = None
+) -> AgentConversationDetail:
+    """One conversation `agent` is or was in, with its transcript or only the messages
+    after id `after`: the console page and the API read the same. Raises NotFound (see
+    conversation_for_agent)."""
+    conversation = conversation_for_agent(agent=agent, conversation_id=conversation_id)
+    messages = tuple(conversation_messages(conversation=conversation, after=after))
+    return AgentConversationDetail(
+        conversation=conversation,
+        messages=messages,
+        last_message_id=messages[-1].pk if messages else 0,
+    )
+
+
+def conversation_for_reassign(*, conversation_id: int) -> Conversation:
+    """Any conversation, for a manager to reassign (the service checks its state).
+    Raises NotFound."""
+    conversation = Conversation.objects.filter(pk=conversation_id).first()
+    if conversation is None:
+        raise NotFound(_("Fant ingen samtale med nummer %(pk)s.") % {"pk": conversation_id})
+    return conversation
+
+
+def agent_for_username(*, username: str) -> User | None:
+    """The user called `username`, or None; whether they may answer chats is the
+    service's check (conversation_reassign)."""
+    return User.objects.filter(username=username).first()
+
+
+def queue_get(*, pk: int | None = None, slug: str | None = None) -> Queue:
+    """The queue with primary key `pk` or slug `slug` (a conversation is transferred to
+    it). Raises NotFound."""
+    queue = (Queue.objects.filter(pk=pk) if pk is not None else Queue.objects.filter(slug=slug)).first()
+    if queue is None:
+        raise NotFound(_("Fant ingen kø %(queue)s.") % {"queue": pk if pk is not None else repr(slug)})
+    return queue
+
+
+def queue_choices() -> QuerySet[Queue]:
+    """Every queue, active or not, for choosing where an intent hands over to."""
+    return Queue.objects.order_by("priority", "name")
+
+
+def queues_by_slug(*, slugs: list[str]) -> list[Queue]:
+    """The queues among `slugs` that exist (an agent's choice of queues to serve)."""
+    return list(Queue.objects.filter(slug__in=slugs))
+
+
+def intent_for_conversation(*, conversation: Conversation, slug: str) -> Intent | None:
+    """The intent `slug` of the conversation's assistant, whose ready answer an agent
+    sends, or None."""
+    return Intent.objects.filter(assistant_id=conversation.assistant_id, slug=slug).first()
 
 
 def conversation_notes(*, conversation: Conversation) -> list[ConversationNote]:
@@ -185,6 +257,11 @@ def chat_agents() -> list[User]:
         .annotate(active=Count("chat_conversations", filter=Q(chat_conversations__state="with_agent")))
         .order_by("first_name", "last_name", "username")[:500]
     )
+
+
+def agent_choices(*, agents: list[User]) -> QuerySet[User]:
+    """`agents` (from chat_agents) as a queryset, for a form's choice of agent."""
+    return User.objects.filter(pk__in=[agent.pk for agent in agents])
 
 
 def conversation_messages(*, conversation: Conversation, after: int | None = None) -> list[Message]:

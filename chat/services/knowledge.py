@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chat.models import Assistant, Intent, Queue, TrainingPhrase
 from lanekassen_ai.languages import in_language
-from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.audit import AuditContext, audit_record
 
 CATALOGUE_DIR = Path(settings.BASE_DIR) / "chat" / "data" / "catalogue"
 HELDOUT_DIR = Path(settings.BASE_DIR) / "chat" / "data" / "heldout"
@@ -46,7 +45,7 @@ def _require(data: dict[str, Any], key: str, where: str, kind: type = str) -> An
     value = data.get(key)
     if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
         raise CatalogueError(
-            _("%(where)s: '%(key)s' is missing or not a %(name)s.")
+            _("%(where)s: '%(key)s' mangler eller er ikke av typen %(name)s.")
             % {"where": where, "key": key, "name": kind.__name__}
         )
     return value
@@ -54,7 +53,7 @@ def _require(data: dict[str, Any], key: str, where: str, kind: type = str) -> An
 
 def _validate(data: Any, source: str) -> None:
     if not isinstance(data, dict):
-        raise CatalogueError(_("%(source)s: the top level must be a JSON object.") % {"source": source})
+        raise CatalogueError(_("%(source)s: øverste nivå må være et JSON-objekt.") % {"source": source})
     assistant = _require(data, "assistant", source, dict)
     _require(assistant, "slug", f"{source}: assistant")
     _require(assistant, "name", f"{source}: assistant")
@@ -63,7 +62,7 @@ def _validate(data: Any, source: str) -> None:
     for n, queue in enumerate(queues):
         where = f"{source}: queues[{n}]"
         if not isinstance(queue, dict):
-            raise CatalogueError(_("%(where)s: must be an object.") % {"where": where})
+            raise CatalogueError(_("%(where)s: må være et objekt.") % {"where": where})
         queue_slugs.add(_require(queue, "slug", where))
         _require(queue, "name", where)
     intents = _require(data, "intents", source, list)
@@ -71,28 +70,28 @@ def _validate(data: Any, source: str) -> None:
     for n, intent in enumerate(intents):
         where = f"{source}: intents[{n}]"
         if not isinstance(intent, dict):
-            raise CatalogueError(_("%(where)s: must be an object.") % {"where": where})
+            raise CatalogueError(_("%(where)s: må være et objekt.") % {"where": where})
         slug = _require(intent, "slug", where)
         where = f"{source}: intent '{slug}'"
         if slug in seen:
-            raise CatalogueError(_("%(where)s: the slug appears twice.") % {"where": where})
+            raise CatalogueError(_("%(where)s: kortnavnet (slug) står to ganger.") % {"where": where})
         seen.add(slug)
         if intent.get("action") not in ACTIONS:
             raise CatalogueError(
-                _("%(where)s: action %(action)s is not one of %(actions)s.")
+                _("%(where)s: handlingen %(action)s er ikke en av %(actions)s.")
                 % {"where": where, "action": repr(intent.get("action")), "actions": sorted(ACTIONS)}
             )
         queue = intent.get("queue")
         if queue and queue not in queue_slugs and not Queue.objects.filter(slug=queue).exists():
             raise CatalogueError(
-                _("%(where)s: queue %(queue)s is neither in the file's queues nor in the database.")
+                _("%(where)s: køen %(queue)s finnes verken blant filens køer eller i databasen.")
                 % {"where": where, "queue": repr(queue)}
             )
         phrases = _require(intent, "phrases", where, dict)
         for language, texts in phrases.items():
             if language not in PHRASE_LANGUAGES:
                 raise CatalogueError(
-                    _("%(where)s: phrase language %(language)s is not one of %(phrase_languages)s.")
+                    _("%(where)s: frasespråket %(language)s er ikke et av %(phrase_languages)s.")
                     % {
                         "where": where,
                         "language": repr(language),
@@ -101,13 +100,13 @@ def _validate(data: Any, source: str) -> None:
                 )
             if not isinstance(texts, list) or not all(isinstance(t, str) and t.strip() for t in texts):
                 raise CatalogueError(
-                    _("%(where)s: phrases[%(language)s] must be a list of non-empty strings.")
+                    _("%(where)s: phrases[%(language)s] må være en liste med tekster som ikke er tomme.")
                     % {"where": where, "language": repr(language)}
                 )
             too_long = [t for t in texts if len(t) > 500]
             if too_long:
                 raise CatalogueError(
-                    _("%(where)s: phrase longer than 500 characters: %(phrase)s...")
+                    _("%(where)s: frase lengre enn 500 tegn: %(phrase)s...")
                     % {"where": where, "phrase": repr(too_long[0][:60])}
                 )
 
@@ -227,7 +226,7 @@ def catalogue_load_files(*, directory: Path | None = None, stdout: Any = None) -
             data = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise CatalogueError(
-                _("%(path)s: not valid JSON (line %(lineno)s, column %(colno)s: %(msg)s).")
+                _("%(path)s: ikke gyldig JSON (linje %(lineno)s, kolonne %(colno)s: %(msg)s).")
                 % {"path": path, "lineno": exc.lineno, "colno": exc.colno, "msg": exc.msg}
             ) from exc
         result = catalogue_load(data=data, source=str(path))
@@ -257,19 +256,20 @@ INTENT_EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def intent_update(*, intent: Intent, values: dict[str, Any], user: AbstractBaseUser) -> Intent:
-    """Change an intent's titles, answers, action, queue or active flag (never its slug)."""
+def intent_update(*, intent: Intent, values: dict[str, Any], context: AuditContext) -> Intent:
+    """Change an intent's titles, answers, action, queue or active flag (never its slug);
+    audited as `chat.intent.update` when something changed."""
     unknown = set(values) - set(INTENT_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(
-            _("These intent fields cannot be changed here: %(unknown)s.") % {"unknown": sorted(unknown)}
+            _("Disse feltene i intensjonen kan ikke endres her: %(unknown)s.") % {"unknown": sorted(unknown)}
         )
     before = {k: str(getattr(intent, k)) for k in values}
     changed = _update_fields(intent, values)
     if changed:
         audit_record(
             action="chat.intent.update",
-            actor=user,
+            context=context,
             obj=intent,
             details={"before": before, "after": {k: str(getattr(intent, k)) for k in values}},
         )
@@ -278,39 +278,38 @@ def intent_update(*, intent: Intent, values: dict[str, Any], user: AbstractBaseU
 
 @transaction.atomic
 def training_phrase_add(
-    *, intent: Intent, text: str, language: str, user: AbstractBaseUser | None, source: str = "manual"
+    *, intent: Intent, text: str, language: str, context: AuditContext, source: str = "manual"
 ) -> TrainingPhrase:
-    """Add one training phrase to `intent`. Refuses empty, over-long and duplicate
-    phrases with a message that says which."""
+    """Add one training phrase to `intent` (audited as `chat.phrase.add`). Refuses empty,
+    over-long and duplicate phrases with a message that says which."""
     text = (text or "").strip()
     if not text:
-        raise ValueError(_("The phrase is empty."))
+        raise ValueError(_("Frasen er tom."))
     if len(text) > 500:
-        raise ValueError(
-            _("The phrase is %(length)s characters long; at most 500 are allowed.") % {"length": len(text)}
-        )
+        raise ValueError(_("Frasen er %(length)s tegn lang; høyst 500 er tillatt.") % {"length": len(text)})
     if language not in PHRASE_LANGUAGES:
         raise ValueError(
-            _("Language %(language)s is not one of %(phrase_languages)s.")
+            _("Språket %(language)s er ikke et av %(phrase_languages)s.")
             % {"language": repr(language), "phrase_languages": sorted(PHRASE_LANGUAGES)}
         )
     if TrainingPhrase.objects.filter(intent=intent, text=text).exists():
         raise ValueError(
-            _("«%(text)s» is already a phrase of %(slug)s.") % {"text": text, "slug": intent.slug}
+            _("«%(text)s» er allerede en frase i %(slug)s.") % {"text": text, "slug": intent.slug}
         )
     phrase = TrainingPhrase.objects.create(intent=intent, text=text, language=language, source=source)
     audit_record(
-        action="chat.phrase.add", actor=user, obj=phrase, details={"intent": intent.slug, "text": text}
+        action="chat.phrase.add", context=context, obj=phrase, details={"intent": intent.slug, "text": text}
     )
     return phrase
 
 
 @transaction.atomic
-def training_phrase_delete(*, phrase: TrainingPhrase, user: AbstractBaseUser) -> None:
-    """Remove one training phrase (takes effect at the next retraining)."""
+def training_phrase_delete(*, phrase: TrainingPhrase, context: AuditContext) -> None:
+    """Remove one training phrase (takes effect at the next retraining); audited as
+    `chat.phrase.delete`."""
     audit_record(
         action="chat.phrase.delete",
-        actor=user,
+        context=context,
         obj=phrase,
         details={"intent": phrase.intent.slug, "text": phrase.text},
     )

@@ -12,8 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -21,18 +21,23 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from chat.limits import MAX_REPLY_LENGTH
-from chat.models import AgentStatus, Conversation, Queue
+from chat.models import AgentStatus, Conversation
+from chat.selectors import NotFound
 from chat.selectors.queues import (
+    AgentConversationDetail,
+    agent_choices,
     agent_console_version,
+    agent_conversation_detail,
     agent_conversations_active,
     agent_queue_ids,
     agent_status_for,
     canned_reply_intents,
     chat_agents,
     conversation_for_agent,
-    conversation_messages,
+    conversation_for_reassign,
     conversation_notes,
     conversations_for_supervision,
+    queue_get,
     queue_waiting_list,
     queue_waits_for_agent,
     queues_active,
@@ -91,19 +96,14 @@ def _console_url(conversation_id: int | None = None) -> str:
     return f"{url}?c={conversation_id}" if conversation_id else url
 
 
-def _own_conversation(request: HttpRequest, pk: int) -> Conversation:
-    conversation = conversation_for_agent(agent=request_audit_context(request).user, conversation_id=pk)
-    if conversation is None:
-        raise Http404(gettext("Samtalen finnes ikke, eller den er ikke din."))
-    return conversation
-
-
-def _transcript_context(conversation: Conversation, agent: User) -> dict[str, Any]:
-    transcript = conversation_messages(conversation=conversation)
-    last_message_id = transcript[-1].pk if transcript else 0
+def _transcript_context(detail: AgentConversationDetail, agent: User) -> dict[str, Any]:
     # Showing the transcript is the agent reading it: it clears the unread marker.
-    conversation_mark_seen(conversation=conversation, agent=agent, message_id=last_message_id)
-    return {"conversation": conversation, "transcript": transcript, "last_message_id": last_message_id}
+    conversation_mark_seen(conversation=detail.conversation, agent=agent, message_id=detail.last_message_id)
+    return {
+        "conversation": detail.conversation,
+        "transcript": list(detail.messages),
+        "last_message_id": detail.last_message_id,
+    }
 
 
 def _waiting_context(user: User) -> dict[str, Any]:
@@ -146,21 +146,25 @@ class AgentConsoleView(AgentAccessMixin, TemplateView):
         )
         context.update(_waiting_context(user))
         selected = self.request.GET.get("c", "")
-        if selected.isdigit():
-            conversation = conversation_for_agent(agent=user, conversation_id=int(selected))
-            if conversation is not None:
-                context.update(_transcript_context(conversation, user))
-                canned = _canned_answers(conversation)
-                # Without script, "Sett inn" reloads with ?canned=<id>: the answer is put
-                # in the reply box for editing, never sent as it is.
-                chosen = self.request.GET.get("canned", "")
-                draft = next((c["text"] for c in canned if chosen.isdigit() and c["id"] == int(chosen)), "")
-                context["reply_form"] = ReplyForm(initial={"text": draft})
-                context["close_form"] = CloseForm()
-                context["note_form"] = NoteForm()
-                context["notes"] = conversation_notes(conversation=conversation)
-                context["canned"] = canned
-                context["queues"] = [q for q in queues_active() if q.pk != conversation.queue_id]
+        if not selected.isdigit():
+            return context
+        try:
+            detail = agent_conversation_detail(agent=user, conversation_id=int(selected))
+        except NotFound:
+            return context  # a stale or someone else's ?c= shows the console without it
+        conversation = detail.conversation
+        context.update(_transcript_context(detail, user))
+        canned = _canned_answers(conversation)
+        # Without script, "Sett inn" reloads with ?canned=<id>: the answer is put
+        # in the reply box for editing, never sent as it is.
+        chosen = self.request.GET.get("canned", "")
+        draft = next((c["text"] for c in canned if chosen.isdigit() and c["id"] == int(chosen)), "")
+        context["reply_form"] = ReplyForm(initial={"text": draft})
+        context["close_form"] = CloseForm()
+        context["note_form"] = NoteForm()
+        context["notes"] = conversation_notes(conversation=conversation)
+        context["canned"] = canned
+        context["queues"] = [q for q in queues_active() if q.pk != conversation.queue_id]
         return context
 
 
@@ -217,19 +221,17 @@ class AgentMessagesView(AgentAccessMixin, View):
     agent's scroll position and text selection survive) until something new arrives."""
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        conversation = _own_conversation(request, pk)
+        agent = request_audit_context(request).user
         after = request.GET.get("after", "")
-        if (
-            after.isdigit()
-            and conversation.state == Conversation.State.WITH_AGENT
-            and not conversation_messages(conversation=conversation, after=int(after))
-        ):
-            return HttpResponse(status=204)
-        return render(
-            request,
-            "chat/agent/_transcript.html",
-            _transcript_context(conversation, request_audit_context(request).user),
+        polling = after.isdigit()
+        detail = agent_conversation_detail(
+            agent=agent, conversation_id=pk, after=int(after) if polling else None
         )
+        if polling and detail.conversation.state == Conversation.State.WITH_AGENT and not detail.messages:
+            return HttpResponse(status=204)
+        if polling:  # something new (or the conversation ended): the whole transcript again
+            detail = agent_conversation_detail(agent=agent, conversation_id=pk)
+        return render(request, "chat/agent/_transcript.html", _transcript_context(detail, agent))
 
 
 class _ConversationActionView(AgentAccessMixin, View):
@@ -240,13 +242,15 @@ class _ConversationActionView(AgentAccessMixin, View):
     htmx_template = "chat/agent/_transcript.html"
 
     def htmx_context(self, conversation: Conversation, agent: User) -> dict[str, Any]:
-        return _transcript_context(conversation, agent)
+        return _transcript_context(
+            agent_conversation_detail(agent=agent, conversation_id=conversation.pk), agent
+        )
 
     def act(self, request: HttpRequest, conversation: Conversation) -> str | None:
         raise NotImplementedError
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        conversation = _own_conversation(request, pk)
+        conversation = conversation_for_agent(agent=request_audit_context(request).user, conversation_id=pk)
         try:
             done = self.act(request, conversation)
         except AgentError as exc:
@@ -255,7 +259,6 @@ class _ConversationActionView(AgentAccessMixin, View):
             messages.error(request, str(exc))
             return HttpResponseRedirect(_console_url(pk))
         if request.htmx and self.htmx_returns_transcript:  # type: ignore[attr-defined]
-            conversation.refresh_from_db()
             return render(
                 request,
                 self.htmx_template,
@@ -305,7 +308,7 @@ class AgentTransferView(_ConversationActionView):
         queue_id = request.POST.get("queue", "")
         if not queue_id.isdigit():
             raise AgentError(gettext("Velg en kø å sette samtalen over til."))
-        queue = get_object_or_404(Queue, pk=int(queue_id))
+        queue = queue_get(pk=int(queue_id))
         conversation_transfer(
             conversation=conversation, agent=request_audit_context(request).user, queue=queue
         )
@@ -331,7 +334,7 @@ class ReassignForm(forms.Form):
     def __init__(self, *args: Any, agents: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["agent"])
-        field.queryset = User.objects.filter(pk__in=[a.pk for a in agents])
+        field.queryset = agent_choices(agents=agents)
 
 
 class ConversationSupervisionView(ReassignAccessMixin, TemplateView):
@@ -354,7 +357,7 @@ class ConversationSupervisionView(ReassignAccessMixin, TemplateView):
 
 class ConversationReassignView(ReassignAccessMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        conversation = get_object_or_404(Conversation, pk=pk)
+        conversation = conversation_for_reassign(conversation_id=pk)
         form = ReassignForm(request.POST, agents=chat_agents())
         back = reverse("chat:conversation-supervision")
         if not form.is_valid():

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
@@ -21,15 +21,23 @@ from chat.selectors.conversations import (
     fallback_rate_by_day,
     intent_durable_resolution,
     review_group_list,
+    review_item_for_reviewer,
     review_items_for_groups,
+    review_items_of_assistant,
 )
 from chat.selectors.knowledge import (
+    assistant_for_modeller,
     assistant_list,
+    intent_choices,
+    intent_for_modeller,
     intent_list,
     intent_model_version_active,
     intent_model_version_list,
+    intent_of_assistant,
     intent_phrases,
+    intent_training_run_for_modeller,
     intent_training_run_get,
+    training_phrase_for_modeller,
 )
 from chat.services.knowledge import intent_update, training_phrase_add, training_phrase_delete
 from chat.services.review import ReviewError, review_item_assign, review_item_dismiss, review_items_bulk
@@ -45,11 +53,9 @@ REVIEW = perm(Capability.REVIEW_CHAT_MESSAGES)
 
 
 def _assistant_from(request: HttpRequest) -> Assistant:
-    slug = request.GET.get("assistant") or request.POST.get("assistant") or "kunde"
-    assistant = Assistant.objects.filter(slug=slug).first() or Assistant.objects.order_by("slug").first()
-    if assistant is None:
-        raise Http404(gettext("Ingen assistenter er lastet inn ennå (kjør load_intents)."))
-    return assistant
+    # The picker's choice, else the default assistant, else the first there is.
+    slug = request.GET.get("assistant") or request.POST.get("assistant")
+    return assistant_for_modeller(slug=slug, fallback=True)
 
 
 class IntentListView(PermissionRequiredMixin, ListView):
@@ -121,11 +127,11 @@ class IntentEditView(PermissionRequiredMixin, View):
         )
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        intent = get_object_or_404(Intent.objects.select_related("assistant", "queue"), pk=pk)
+        intent = intent_for_modeller(pk=pk)
         return self._render(request, intent, IntentForm(instance=intent), PhraseForm())
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        intent = get_object_or_404(Intent.objects.select_related("assistant", "queue"), pk=pk)
+        intent = intent_for_modeller(pk=pk)
         if "add_phrase" in request.POST:
             phrase_form = PhraseForm(request.POST)
             if phrase_form.is_valid():
@@ -134,7 +140,7 @@ class IntentEditView(PermissionRequiredMixin, View):
                         intent=intent,
                         text=phrase_form.cleaned_data["text"],
                         language=phrase_form.cleaned_data["language"],
-                        user=request_audit_context(request).user,
+                        context=request_audit_context(request),
                     )
                 except ValueError as exc:
                     phrase_form.add_error("text", str(exc))
@@ -144,12 +150,13 @@ class IntentEditView(PermissionRequiredMixin, View):
                     )
                     return HttpResponseRedirect(reverse("chat:intent-edit", args=[intent.pk]))
             return self._render(request, intent, IntentForm(instance=intent), phrase_form)
-        form = IntentForm(request.POST, instance=Intent.objects.get(pk=intent.pk))
+        # The form validates on its own copy: the service compares with the intent as stored.
+        form = IntentForm(request.POST, instance=intent_for_modeller(pk=intent.pk))
         if form.is_valid():
             intent_update(
                 intent=intent,
                 values={f: form.cleaned_data[f] for f in IntentForm.Meta.fields},
-                user=request_audit_context(request).user,
+                context=request_audit_context(request),
             )
             messages.success(request, gettext("Intensjonen er lagret."))
             return HttpResponseRedirect(reverse("chat:intent-edit", args=[intent.pk]))
@@ -160,9 +167,9 @@ class PhraseDeleteView(PermissionRequiredMixin, View):
     permission_required = MANAGE
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        phrase = get_object_or_404(TrainingPhrase.objects.select_related("intent"), pk=pk)
+        phrase = training_phrase_for_modeller(pk=pk)
         intent_pk = phrase.intent_id
-        training_phrase_delete(phrase=phrase, user=request_audit_context(request).user)
+        training_phrase_delete(phrase=phrase, context=request_audit_context(request))
         messages.success(request, gettext("Frasen er slettet."))
         return HttpResponseRedirect(reverse("chat:intent-edit", args=[intent_pk]))
 
@@ -225,9 +232,7 @@ class ModelTrainProgressView(CanTrain, View):
     """htmx partial: the retraining's progress, read from its row; stops polling when done."""
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        run = intent_training_run_get(run_id=pk)
-        if run is None:
-            raise Http404(gettext("Ingen trening med det nummeret."))
+        run = intent_training_run_for_modeller(pk=pk)
         return render(request, "chat/modeller/_train_progress.html", {"training_run": run})
 
 
@@ -253,11 +258,7 @@ class ReviewListView(PermissionRequiredMixin, ListView):
             assistants=assistant_list(),
             status=self.status,
             statuses=ReviewItem.Status.choices,
-            intents=list(
-                Intent.objects.filter(assistant=self.assistant, active=True)
-                .order_by("title_nb")
-                .only("pk", "slug", "title_nb")
-            ),
+            intents=intent_choices(assistant=self.assistant),
             fallback_rate=fallback_rate_by_day(assistant=self.assistant, days=30),
             durable=intent_durable_resolution(assistant=self.assistant, days=30),
             training_run=_training_run_from(self.request),
@@ -274,21 +275,21 @@ class ReviewActionView(PermissionRequiredMixin, View):
     action = "assign"
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        item = get_object_or_404(ReviewItem.objects.select_related("assistant", "predicted_intent"), pk=pk)
+        item = review_item_for_reviewer(pk=pk)
         error = ""
         try:
             if self.action == "assign":
                 intent_id = request.POST.get("intent", "")
                 intent = (
-                    Intent.objects.filter(pk=intent_id, assistant_id=item.assistant_id).first()
+                    intent_of_assistant(assistant_id=item.assistant_id, intent_id=int(intent_id))
                     if intent_id.isdigit()
                     else None
                 )
                 if intent is None:
                     raise ReviewError(gettext("Velg en intensjon fra listen."))
-                item = review_item_assign(item=item, intent=intent, user=request_audit_context(request).user)
+                item = review_item_assign(item=item, intent=intent, context=request_audit_context(request))
             else:
-                item = review_item_dismiss(item=item, user=request_audit_context(request).user)
+                item = review_item_dismiss(item=item, context=request_audit_context(request))
         except ReviewError as exc:
             error = str(exc)
         if getattr(request, "htmx", False):
@@ -308,11 +309,13 @@ class ReviewBulkView(PermissionRequiredMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         assistant = _assistant_from(request)
-        ids = [i for i in request.POST.getlist("items") if i.isdigit()][:100]
-        items = list(ReviewItem.objects.filter(pk__in=ids, assistant=assistant).select_related("assistant"))
+        ids = [int(i) for i in request.POST.getlist("items") if i.isdigit()][:100]
+        items = review_items_of_assistant(assistant=assistant, ids=ids)
         intent_id = request.POST.get("intent", "")
         intent = (
-            Intent.objects.filter(pk=intent_id, assistant=assistant).first() if intent_id.isdigit() else None
+            intent_of_assistant(assistant_id=assistant.pk, intent_id=int(intent_id))
+            if intent_id.isdigit()
+            else None
         )
         back = HttpResponseRedirect(f"{reverse('chat:review-list')}?assistant={assistant.slug}")
         if not items:
@@ -323,7 +326,7 @@ class ReviewBulkView(PermissionRequiredMixin, View):
                 items=items,
                 action=request.POST.get("action", ""),
                 intent=intent,
-                user=request_audit_context(request).user,
+                context=request_audit_context(request),
             )
         except ReviewError as exc:
             messages.error(request, str(exc))

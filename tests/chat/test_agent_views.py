@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from chat.models import Conversation, Message
+from chat.models import Conversation, ConversationNote, Message
 from lanekassen_ai.models import AuditEvent
 from tests.chat.factories import (
     AssistantFactory,
@@ -16,6 +16,7 @@ from tests.chat.factories import (
     QueuedConversationFactory,
     QueueFactory,
 )
+from tests.openapi import assert_matches_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -283,3 +284,52 @@ def test_a_manager_reassigns_on_the_page_and_through_the_api(client, caseworker,
     assert same.status_code == 409
     events = AuditEvent.objects.filter(action="chat.conversation.reassign").order_by("id")
     assert [e.channel for e in events] == ["web", "api"] and all(e.request_id for e in events)
+
+
+def test_the_console_page_and_the_api_show_the_same_conversation_detail(client, caseworker) -> None:
+    QueuedConversationFactory()
+    conversation = _take(client, caseworker)
+    MessageFactory(conversation=conversation, text="Når kommer stipendet?")
+    page = client.get(reverse("chat:agent-console"), {"c": conversation.pk})
+    api = client.get(reverse("chat-agent-messages", args=[conversation.pk]))
+    body = api.json()
+    assert body["conversation"]["id"] == conversation.pk
+    texts = [m["text"] for m in body["messages"]]
+    assert texts and all(text in page.content.decode() for text in texts)
+    assert_matches_schema(client, path="/api/v1/chat/agent/conversations/{id}/messages/", body=body)
+    client.post(reverse("chat-agent-notes", args=[conversation.pk]), {"text": "Sjekk gjeldsbrevet."})
+    ConversationNote.objects.create(conversation=conversation, author=None, text="Fra en slettet bruker.")
+    notes = client.get(reverse("chat-agent-notes", args=[conversation.pk])).json()
+    assert [n["author"] for n in notes] == [caseworker.get_username(), None]
+    assert_matches_schema(client, path="/api/v1/chat/agent/conversations/{id}/notes/", body=notes)
+
+
+def test_someone_elses_conversation_is_a_404_with_the_same_reason_on_the_page_and_in_the_api(
+    client, caseworker, make_user
+) -> None:
+    QueuedConversationFactory()
+    other = _take(client, make_user("saksbehandler", username="kollega"))
+    client.force_login(caseworker)
+    assert client.get(reverse("chat:agent-messages", args=[other.pk])).status_code == 404
+    api = client.get(reverse("chat-agent-messages", args=[other.pk]))
+    assert api.status_code == 404
+    assert api.json() == {"detail": "Samtalen finnes ikke, eller den er ikke din."}
+    # A stale link on the console shows the console without the conversation.
+    assert client.get(reverse("chat:agent-console"), {"c": other.pk}).status_code == 200
+
+
+def test_the_refusals_of_notes_and_reassign_are_in_the_schema(client, caseworker, manager) -> None:
+    QueuedConversationFactory()
+    conversation = _take(client, caseworker)
+    client.force_login(manager)
+    same_agent = client.post(
+        reverse("chat-agent-reassign", args=[conversation.pk]),
+        {"agent": caseworker.get_username()},
+        content_type="application/json",
+    )
+    assert same_agent.status_code == 409
+    path = "/api/v1/chat/agent/conversations/{id}/reassign/"
+    assert_matches_schema(client, path=path, body=same_agent.json(), method="post", status=409)
+    schema = client.get(reverse("api-schema"), {"format": "json"}).json()
+    notes = schema["paths"]["/api/v1/chat/agent/conversations/{id}/notes/"]["post"]["responses"]["409"]
+    assert notes["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}

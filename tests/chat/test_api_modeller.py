@@ -50,7 +50,7 @@ def test_an_intent_is_listed_edited_and_taught_a_phrase(
     )
     assert added.status_code == 201
     again = client.post(url, {"text": "når kommer stipendet", "language": "nb"}, format="json")
-    assert again.status_code == 400 and "already" in again.json()["detail"]
+    assert again.status_code == 400 and "allerede" in again.json()["detail"]
     phrase = TrainingPhrase.objects.get(pk=added.json()["id"])
     assert client.get(url).json()["results"][0]["id"] == phrase.pk
     assert client.delete(reverse("chat-phrase-delete", args=[phrase.pk])).status_code == 204
@@ -106,3 +106,58 @@ def test_a_manager_may_not_teach_the_assistant(kunde_model: IntentModelVersion, 
     assert client.get(reverse("chat-intent-list")).status_code == 403
     assert client.get(reverse("chat-review-list")).status_code == 403
     assert client.post(reverse("chat-model-train"), {}, format="json").status_code == 403
+
+
+def test_teaching_through_the_api_and_the_pages_is_audited_with_its_channel(
+    kunde_model: IntentModelVersion, caseworker: Any, modeller: Any
+) -> None:
+    from django.test import Client
+
+    first, second, third = _fallbacks("zzkv blorp", "qqx vlum", "ppt glarb")
+    intent = Intent.objects.get(assistant__slug="kunde", slug="payout_dates")
+    api = _api(modeller)
+    api.patch(
+        reverse("chat-intent-detail", args=[intent.pk]), {"answer_en": "See Dine sider."}, format="json"
+    )
+    phrase = api.post(
+        reverse("chat-intent-phrases", args=[intent.pk]),
+        {"text": "når i all verden kommer pengene", "language": "nb"},
+    ).json()
+    api.delete(reverse("chat-phrase-delete", args=[phrase["id"]]))
+    reviewer = _api(caseworker)
+    reviewer.post(reverse("chat-review-assign", args=[first.pk]), {"intent": intent.pk}, format="json")
+    reviewer.post(
+        reverse("chat-review-bulk"),
+        {"assistant": "kunde", "items": [second.pk], "action": "dismiss"},
+        format="json",
+    )
+    page = Client()
+    page.force_login(caseworker)
+    page.post(reverse("chat:review-dismiss", args=[third.pk]))
+
+    events = {
+        (e.action, e.channel, e.actor_username) for e in AuditEvent.objects.filter(action__regex=r"^chat\.")
+    }
+    assert {
+        ("chat.intent.update", "api", modeller.get_username()),
+        ("chat.phrase.add", "api", modeller.get_username()),
+        ("chat.phrase.delete", "api", modeller.get_username()),
+        ("chat.review.assign", "api", caseworker.get_username()),
+        ("chat.review.dismiss", "api", caseworker.get_username()),
+        ("chat.review.dismiss", "web", caseworker.get_username()),
+    } <= events
+    assert not AuditEvent.objects.filter(
+        action__regex=r"^chat\.(intent|phrase|review)\.", channel="system"
+    ).exists()
+
+
+def test_a_missing_object_is_a_404_with_the_selectors_reason(
+    kunde_model: IntentModelVersion, modeller: Any
+) -> None:
+    client = _api(modeller)
+    missing = client.get(reverse("chat-intent-detail", args=[999999]))
+    assert missing.status_code == 404 and missing.json() == {
+        "detail": "Fant ingen intensjon med nummer 999999."
+    }
+    unknown = client.get(reverse("chat-intent-list"), {"assistant": "nope"})
+    assert unknown.status_code == 404 and unknown.json() == {"detail": "Fant ingen assistent som heter nope."}

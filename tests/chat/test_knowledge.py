@@ -16,6 +16,7 @@ from chat.services.knowledge import (
     intent_update,
     training_phrase_add,
 )
+from lanekassen_ai.services.audit import AuditContext
 from tests.chat.conftest import MINI_CATALOGUE
 
 pytestmark = pytest.mark.django_db
@@ -122,11 +123,11 @@ def test_an_intent_missing_from_the_file_is_kept_with_a_warning() -> None:
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda d: d["intents"][1].update(action="shout"), "intent 'apply_support': action 'shout'"),
-        (lambda d: d["intents"][1].update(queue="nowhere"), "queue 'nowhere'"),
-        (lambda d: d["intents"][1]["phrases"].update(de=["hallo"]), "phrase language 'de'"),
-        (lambda d: d["intents"].append(dict(d["intents"][0])), "appears twice"),
-        (lambda d: d.pop("assistant"), "'assistant' is missing"),
+        (lambda d: d["intents"][1].update(action="shout"), "intent 'apply_support': handlingen 'shout'"),
+        (lambda d: d["intents"][1].update(queue="nowhere"), "køen 'nowhere'"),
+        (lambda d: d["intents"][1]["phrases"].update(de=["hallo"]), "frasespråket 'de'"),
+        (lambda d: d["intents"].append(dict(d["intents"][0])), "står to ganger"),
+        (lambda d: d.pop("assistant"), "'assistant' mangler"),
     ],
     ids=["action", "queue", "language", "duplicate", "no-assistant"],
 )
@@ -143,7 +144,7 @@ def test_the_load_intents_command_loads_the_shipped_files_and_reports_bad_json(t
     assert Intent.objects.filter(assistant__slug="kunde").count() == len(SPEC_ACTIONS["kunde"])
     assert Intent.objects.filter(assistant__slug="una").count() == len(SPEC_ACTIONS["una"])
     (tmp_path / "kunde.json").write_text("{not json")
-    with pytest.raises(CommandError, match="not valid JSON"):
+    with pytest.raises(CommandError, match="ikke gyldig JSON"):
         call_command("load_intents", "--dir", str(tmp_path))
 
 
@@ -152,18 +153,42 @@ def test_editing_an_intent_records_an_audit_event(modeller) -> None:  # type: ig
 
     catalogue_load(data=MINI_CATALOGUE)
     intent = Intent.objects.get(slug="greeting")
-    intent_update(intent=intent, values={"answer_nb": "Hei!"}, user=modeller)
+    intent_update(intent=intent, values={"answer_nb": "Hei!"}, context=AuditContext(actor=modeller))
     assert Intent.objects.get(pk=intent.pk).answer_nb == "Hei!"
     assert AuditEvent.objects.filter(action="chat.intent.update", object_id=str(intent.pk)).exists()
-    with pytest.raises(ValueError, match="cannot be changed"):
-        intent_update(intent=intent, values={"slug": "hello"}, user=modeller)
+    with pytest.raises(ValueError, match="kan ikke endres"):
+        intent_update(intent=intent, values={"slug": "hello"}, context=AuditContext(actor=modeller))
 
 
 def test_adding_a_duplicate_or_empty_phrase_is_refused(modeller) -> None:  # type: ignore[no-untyped-def]
     catalogue_load(data=MINI_CATALOGUE)
     intent = Intent.objects.get(slug="greeting")
-    with pytest.raises(ValueError, match="already a phrase"):
-        training_phrase_add(intent=intent, text="hei", language="nb", user=modeller)
-    with pytest.raises(ValueError, match="empty"):
-        training_phrase_add(intent=intent, text="  ", language="nb", user=modeller)
-    assert training_phrase_add(intent=intent, text="halloen", language="nb", user=modeller).source == "manual"
+    with pytest.raises(ValueError, match="allerede en frase"):
+        training_phrase_add(intent=intent, text="hei", language="nb", context=AuditContext(actor=modeller))
+    with pytest.raises(ValueError, match="tom"):
+        training_phrase_add(intent=intent, text="  ", language="nb", context=AuditContext(actor=modeller))
+    assert (
+        training_phrase_add(
+            intent=intent, text="halloen", language="nb", context=AuditContext(actor=modeller)
+        ).source
+        == "manual"
+    )
+
+
+def test_a_refused_phrase_says_why_in_bokmal_nynorsk_and_english(modeller) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import translation
+
+    catalogue_load(data=MINI_CATALOGUE)
+    intent = Intent.objects.get(slug="greeting")
+    texts = {}
+    for language in ("nb", "nn", "en"):
+        with translation.override(language), pytest.raises(ValueError) as caught:
+            training_phrase_add(
+                intent=intent, text="hei", language="nb", context=AuditContext(actor=modeller)
+            )
+        texts[language] = str(caught.value)
+    assert texts == {
+        "nb": "«hei» er allerede en frase i greeting.",
+        "nn": "«hei» er allereie ein frase i greeting.",
+        "en": "«hei» is already a phrase of greeting.",
+    }

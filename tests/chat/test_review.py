@@ -11,6 +11,7 @@ from chat.models import Intent, IntentModelVersion, Message, ReviewItem, Trainin
 from chat.services.conversations import conversation_message_post, conversation_start
 from chat.services.knowledge import heldout_load
 from chat.services.review import ReviewError, review_item_assign, review_item_dismiss
+from lanekassen_ai.services.audit import AuditContext
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +34,12 @@ def test_assigning_makes_a_training_phrase_and_closes_the_item(
 ) -> None:
     item = _fallback_items(1)[0]
     intent = Intent.objects.get(slug="payout_dates")
-    review_item_assign(item=item, intent=intent, user=caseworker)
+    review_item_assign(item=item, intent=intent, context=AuditContext(actor=caseworker))
     item.refresh_from_db()
     assert item.status == "assigned" and item.assigned_intent == intent and item.resolved_by == caseworker
     assert TrainingPhrase.objects.filter(intent=intent, text=item.text, source="review").exists()
-    with pytest.raises(ReviewError, match="already"):
-        review_item_dismiss(item=item, user=caseworker)
+    with pytest.raises(ReviewError, match="allerede"):
+        review_item_dismiss(item=item, context=AuditContext(actor=caseworker))
 
 
 def test_a_heldout_sentence_cannot_become_a_training_phrase(
@@ -50,8 +51,10 @@ def test_a_heldout_sentence_cannot_become_a_training_phrase(
     item = ReviewItem.objects.create(
         message=message, assistant=conversation.assistant, text=heldout_text, reason="fallback"
     )
-    with pytest.raises(ReviewError, match="held-out"):
-        review_item_assign(item=item, intent=Intent.objects.get(slug="greeting"), user=caseworker)
+    with pytest.raises(ReviewError, match="holdes utenfor"):
+        review_item_assign(
+            item=item, intent=Intent.objects.get(slug="greeting"), context=AuditContext(actor=caseworker)
+        )
     assert ReviewItem.objects.get(pk=item.pk).status == "open"
 
 
@@ -123,7 +126,7 @@ def test_the_intent_pages_list_edit_and_add_phrases(
         reverse("chat:intent-edit", args=[intent.pk]),
         {"add_phrase": "1", "text": "god kveld", "language": "nb"},
     )
-    assert duplicate.status_code == 200 and "already a phrase" in duplicate.content.decode()
+    assert duplicate.status_code == 200 and "allerede en frase" in duplicate.content.decode()
     saved = client.post(
         reverse("chat:intent-edit", args=[intent.pk]),
         {
@@ -167,7 +170,7 @@ def test_identical_messages_are_one_row_with_a_count_and_are_handled_together(
     assert body.count('id="review-') == 2
     assert "<td>3</td>" in body
     first = ReviewItem.objects.filter(text="zzkv blorp").first()
-    review_item_dismiss(item=first, user=caseworker)
+    review_item_dismiss(item=first, context=AuditContext(actor=caseworker))
     assert ReviewItem.objects.filter(status="dismissed").count() == 3
     assert ReviewItem.objects.filter(status="open").count() == 1
 

@@ -78,7 +78,13 @@ def _request_parameters(function: typing.Any) -> list[str]:
 
 def test_the_layers_are_found() -> None:
     names = {module.__name__ for module in _layer_modules()}
-    assert {"lanekassen_ai.services.audit", "control.services.casework", "chat.services.agents"} <= names
+    assert {
+        "lanekassen_ai.services.audit",
+        "control.services.casework",
+        "chat.services.agents",
+        "chat.services.knowledge",
+        "chat.services.review",
+    } <= names
     assert any(name.startswith("control.selectors") for name in names)
 
 
