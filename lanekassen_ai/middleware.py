@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext
 
 from lanekassen_ai.services.audit import AuditContext, new_request_id
 
@@ -76,20 +77,21 @@ class HostileInputMiddleware:
     def refusal(self, request: HttpRequest) -> tuple[int, str] | None:
         try:
             if any("\x00" in text for key, values in request.GET.lists() for text in [key, *values]):
-                return 400, "A query parameter contains a NUL character."
+                return 400, gettext("En søkeparameter inneholder et NUL-tegn.")
             # Pages read their form on the first access (the CSRF check does); the API's
             # parsers raise the same errors inside DRF, where its exception handler answers.
             if request.method == "POST" and not request.path.startswith("/api/"):
                 request.POST  # noqa: B018
         except RequestDataTooBig:
-            return 413, "The request body is larger than this server accepts."
+            return 413, gettext("Forespørselen er større enn tjenesten tar imot.")
         except TooManyFieldsSent:
-            return (
-                400,
-                f"Too many parameters or form fields (at most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}).",
-            )
+            return 400, gettext("For mange parametere eller skjemafelt (høyst %(limit)s).") % {
+                "limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+            }
         except TooManyFilesSent:
-            return 400, f"Too many files (at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES})."
+            return 400, gettext("For mange filer (høyst %(limit)s).") % {
+                "limit": settings.DATA_UPLOAD_MAX_NUMBER_FILES
+            }
         return None
 
 

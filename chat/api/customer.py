@@ -137,7 +137,7 @@ class CustomerAPIView(APIView):
 
     def validated(self, serializer_class: Any, request: Request) -> dict[str, Any]:
         if not isinstance(request.data, dict):
-            raise ValidationError({"detail": _("The body must be a JSON object.")})
+            raise ValidationError({"detail": _("Innholdet må være et JSON-objekt.")})
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
@@ -197,7 +197,7 @@ class ConversationMessagesView(CustomerAPIView):
         try:
             after = int(request.query_params.get("after", "0") or 0)
         except ValueError as exc:
-            raise ValidationError({"after": "Must be a message id (a whole number)."}) from exc
+            raise ValidationError({"after": _("Må være en meldings-id (et helt tall).")}) from exc
         conversation_customer_seen(conversation=conversation)
         messages = conversation_messages_after(conversation=conversation, after_id=after)
         labels = intent_option_labels(

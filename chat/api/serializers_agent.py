@@ -157,7 +157,7 @@ class ReplySerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         if bool(attrs.get("text")) == bool(attrs.get("intent")):
-            raise serializers.ValidationError(_("Give exactly one of `text` or `intent`."))
+            raise serializers.ValidationError(_("Gi nøyaktig én av `text` eller `intent`."))
         return attrs
 
 

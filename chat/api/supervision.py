@@ -3,6 +3,7 @@ conversations waiting or with an agent that the supervision page lists for reass
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers
 from rest_framework.request import Request
@@ -60,7 +61,8 @@ class ConversationSupervisionView(generics.ListAPIView):
     def get_queryset(self) -> Any:
         state = self.request.query_params.get("state", "")
         if state and state not in STATES:
-            raise serializers.ValidationError({"state": [f"One of {[str(s) for s in STATES]}, or none."]})
+            message = _("En av %(states)s, eller ingen.") % {"states": [str(s) for s in STATES]}
+            raise serializers.ValidationError({"state": [message]})
         return conversations_for_supervision(state=state)
 
     @extend_schema(parameters=[OpenApiParameter("state", str, enum=[str(s) for s in STATES])])

@@ -151,11 +151,11 @@ def forecast_params_parse(
             result = float(value)  # type: ignore[arg-type]
         except ValueError as exc:
             raise ForecastQueryError(
-                _("%(name)s=%(value)s: expected a number.") % {"name": name, "value": repr(value)}
+                _("%(name)s=%(value)s: forventet et tall.") % {"name": name, "value": repr(value)}
             ) from exc
         if not (math.isfinite(result) and low <= result <= high):
             raise ForecastQueryError(
-                _("%(name)s=%(value)s: must be between %(low)s and %(high)s.")
+                _("%(name)s=%(value)s: må være mellom %(low)s og %(high)s.")
                 % {"name": name, "value": repr(value), "low": format(low, "g"), "high": format(high, "g")}
             )
         return result
@@ -163,14 +163,14 @@ def forecast_params_parse(
     span = number("weeks", weeks, 1, 1, MAX_FORECAST_WEEKS)
     chats = number("concurrency", concurrency, 1, 1, MAX_CONCURRENCY)
     if span != int(span) or chats != int(chats):
-        raise ForecastQueryError(_("weeks and concurrency must be whole numbers."))
+        raise ForecastQueryError(_("weeks og concurrency må være hele tall."))
     share = number("shrinkage", shrinkage, 0.0, 0.0, 0.95)
     goal = number("target_service_level", target_service_level, DEFAULT_TARGET_SERVICE_LEVEL, 0.01, 0.99)
     chosen: Queue | None = None
     if queue:
         chosen = Queue.objects.filter(slug=queue).first()
         if chosen is None:
-            raise ForecastQueryError(_("queue=%(queue)s: no queue with that slug.") % {"queue": repr(queue)})
+            raise ForecastQueryError(_("queue=%(queue)s: ingen kø med den slugen.") % {"queue": repr(queue)})
     return int(span), chosen, PlanOptions(concurrency=int(chats), shrinkage=share, target_service_level=goal)
 
 
@@ -344,7 +344,7 @@ def queue_forecast_report(
     `progress` hears the slug of each queue as its fitting starts (not from the cache)."""
     if not 1 <= weeks <= MAX_FORECAST_WEEKS:
         raise ForecastQueryError(
-            _("weeks=%(weeks)s: must be between 1 and %(max_forecast_weeks)s.")
+            _("weeks=%(weeks)s: må være mellom 1 og %(max_forecast_weeks)s.")
             % {"weeks": weeks, "max_forecast_weeks": MAX_FORECAST_WEEKS}
         )
     origin = forecast_origin(today=today)

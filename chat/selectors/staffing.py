@@ -169,14 +169,16 @@ def _float(
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
         raise StaffingInputError(
-            _("%(name)s: expected a number, got %(value)s.") % {"name": name, "value": repr(value)}
+            _("%(name)s: forventet et tall, fikk %(value)s.") % {"name": name, "value": repr(value)}
         ) from exc
     if not math.isfinite(number) or (number <= low if strict_low else number < low) or number >= high:
         bound = f"> {low:g}" if strict_low else f">= {low:g}"
-        limit = f" and < {high:g}" if math.isfinite(high) else ""
+        if math.isfinite(high):
+            message = _("%(name)s: må være %(bound)s og < %(high)s, fikk %(value)s.")
+        else:
+            message = _("%(name)s: må være %(bound)s, fikk %(value)s.")
         raise StaffingInputError(
-            _("%(name)s: must be %(bound)s%(limit)s, got %(value)s.")
-            % {"name": name, "bound": bound, "limit": limit, "value": repr(value)}
+            message % {"name": name, "bound": bound, "high": f"{high:g}", "value": repr(value)}
         )
     return number
 
@@ -186,11 +188,11 @@ def _int(value: str | int | None, name: str, *, low: int, high: int) -> int:
         number = int(str(value))
     except (TypeError, ValueError) as exc:
         raise StaffingInputError(
-            _("%(name)s: expected a whole number, got %(value)s.") % {"name": name, "value": repr(value)}
+            _("%(name)s: forventet et helt tall, fikk %(value)s.") % {"name": name, "value": repr(value)}
         ) from exc
     if not low <= number <= high:
         raise StaffingInputError(
-            _("%(name)s: must be between %(low)s and %(high)s, got %(value)s.")
+            _("%(name)s: må være mellom %(low)s og %(high)s, fikk %(value)s.")
             % {"name": name, "low": low, "high": high, "value": repr(value)}
         )
     return number
@@ -224,8 +226,7 @@ def staffing_plan_parse(
         chosen = Queue.objects.filter(slug=queue).first()
         if chosen is None:
             raise StaffingInputError(
-                _("%(name)s: no queue with the slug %(queue)s.")
-                % {"name": name("queue"), "queue": repr(queue)}
+                _("%(name)s: ingen kø med slugen %(queue)s.") % {"name": name("queue"), "queue": repr(queue)}
             )
         history = queue_history_figures(queues=[chosen])[chosen.pk]
         if handle_seconds in (None, "") and history.handle_seconds is not None:
@@ -238,10 +239,10 @@ def staffing_plan_parse(
         ("target_seconds", target_seconds),
     ):
         if value in (None, ""):
-            raise StaffingInputError(_("%(argument)s: required.") % {"argument": name(argument)})
+            raise StaffingInputError(_("%(argument)s: påkrevd.") % {"argument": name(argument)})
     if agents not in (None, "") and target_service_level not in (None, ""):
         raise StaffingInputError(
-            _("%(agents)s and %(target_service_level)s: give one, not both.")
+            _("%(agents)s og %(target_service_level)s: gi én, ikke begge.")
             % {"agents": name("agents"), "target_service_level": name("target_service_level")}
         )
     patience: float | None = None

@@ -152,13 +152,13 @@ def conversation_start(
     a logged-in user."""
     if language not in Conversation.Language.values:
         raise ConversationError(
-            _("language: %(language)s is not one of %(values)s.")
+            _("language: %(language)s er ikke en av %(values)s.")
             % {"language": repr(language), "values": Conversation.Language.values}
         )
     assistant = Assistant.objects.filter(slug=assistant_slug).first()
     if assistant is None:
         raise ConversationError(
-            _("assistant: no assistant called %(assistant_slug)s.")
+            _("assistant: ingen assistent heter %(assistant_slug)s.")
             % {"assistant_slug": repr(assistant_slug)},
             status=400,
         )
@@ -166,7 +166,7 @@ def conversation_start(
         user and user.is_authenticated
     ):
         raise ConversationError(
-            _("assistant: %(assistant_slug)s is for logged-in employees only.")
+            _("assistant: %(assistant_slug)s er bare for innloggede ansatte.")
             % {"assistant_slug": repr(assistant_slug)},
             status=403,
         )
@@ -198,13 +198,13 @@ def conversation_start(
 
 def _text_checked(text: Any) -> str:
     if not isinstance(text, str):
-        raise ConversationError(_("text: must be a string."))
+        raise ConversationError(_("text: må være en tekst."))
     text = text.strip()
     if not text:
-        raise ConversationError(_("text: the message is empty."))
+        raise ConversationError(_("text: meldingen er tom."))
     if len(text) > MAX_MESSAGE_LENGTH:
         raise ConversationError(
-            _("text: the message is %(length)s characters long; at most %(max_message_length)s.")
+            _("text: meldingen er %(length)s tegn lang; maks %(max_message_length)s.")
             % {"length": len(text), "max_message_length": MAX_MESSAGE_LENGTH}
         )
     return text
@@ -243,7 +243,7 @@ def _locked(conversation: Conversation, *, token: str | None = None) -> Conversa
     locked.assistant = instance_from_row(model=Assistant, values=row[n:])
     if locked.state in (Conversation.State.CLOSED, Conversation.State.ABANDONED):
         raise ConversationError(
-            _("Conversation %(conversation_id)s is %(state)s; it takes no more messages.")
+            _("Samtale %(conversation_id)s er %(state)s; den tar ikke imot flere meldinger.")
             % {"conversation_id": locked.pk, "state": locked.state},
             status=409,
         )
@@ -468,7 +468,7 @@ def message_feedback_record(*, conversation: Conversation, message_id: Any, help
     A thumbs down puts the question it answered in the review list as "answered, did not
     help". Giving it again changes it."""
     if isinstance(helpful, bool) is False:
-        raise ConversationError(_("helpful: must be true or false."))
+        raise ConversationError(_("helpful: må være true eller false."))
     message = (
         Message.objects.select_for_update()
         .filter(conversation=conversation, pk=message_id if isinstance(message_id, int) else -1)
@@ -476,11 +476,11 @@ def message_feedback_record(*, conversation: Conversation, message_id: Any, help
     )
     if message is None:
         raise ConversationError(
-            _("message: no message %(message_id)s in this conversation.") % {"message_id": repr(message_id)},
+            _("message: ingen melding %(message_id)s i denne samtalen.") % {"message_id": repr(message_id)},
             status=404,
         )
     if message.sender != Message.Sender.BOT or message.intent_id is None:
-        raise ConversationError(_("message: only the assistant's answers can be rated."), status=409)
+        raise ConversationError(_("message: bare svarene fra assistenten kan vurderes."), status=409)
     message.helpful = helpful
     message.save(update_fields=["helpful"])
     if not helpful:
@@ -613,11 +613,11 @@ def conversation_option_choose(*, conversation: Conversation, option: Any) -> Re
     the offer of a human). Choosing a human after an answer hands over to the queue of
     the intent that was answered; any other choice acts on the chosen intent."""
     if not isinstance(option, str) or not option:
-        raise ConversationError(_("option: must be the slug of one of the offered options."))
+        raise ConversationError(_("option: må være slugen til ett av valgene som ble tilbudt."))
     caller, conversation = conversation, _locked(conversation)
     if conversation.state != Conversation.State.BOT:
         raise ConversationError(
-            _("Conversation %(conversation_id)s is already with a human.")
+            _("Samtale %(conversation_id)s er allerede hos et menneske.")
             % {"conversation_id": conversation.pk},
             status=409,
         )
@@ -629,14 +629,16 @@ def conversation_option_choose(*, conversation: Conversation, option: Any) -> Re
     )
     if last_bot is None or option not in (last_bot.options or []):
         raise ConversationError(
-            _("option: %(option)s was not offered in the last reply.") % {"option": repr(option)}, status=409
+            _("option: %(option)s ble ikke tilbudt i det siste svaret.") % {"option": repr(option)},
+            status=409,
         )
     intent = (
         Intent.objects.filter(assistant=conversation.assistant, slug=option).select_related("queue").first()
     )
     if intent is None:
         raise ConversationError(
-            _("option: %(option)s is no longer an intent of this assistant.") % {"option": repr(option)},
+            _("option: %(option)s er ikke lenger en intensjon hos denne assistenten.")
+            % {"option": repr(option)},
             status=409,
         )
     language = conversation.language
@@ -701,7 +703,7 @@ def conversation_close_by_customer(*, conversation: Conversation) -> Conversatio
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.state == Conversation.State.ABANDONED:
         raise ConversationError(
-            _("Conversation %(conversation_id)s was abandoned and cannot be closed.")
+            _("Samtale %(conversation_id)s ble forlatt og kan ikke avsluttes.")
             % {"conversation_id": locked.pk},
             status=409,
         )
@@ -729,16 +731,16 @@ def conversation_rate(*, conversation: Conversation, rating: Any, comment: Any =
     """The customer's 1-5 rating, once the conversation is closed."""
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ConversationError(
-            _("rating: must be a whole number from 1 to 5, got %(rating)s.") % {"rating": repr(rating)}
+            _("rating: må være et helt tall fra 1 til 5, fikk %(rating)s.") % {"rating": repr(rating)}
         )
     if not isinstance(comment, str) or len(comment) > MAX_MESSAGE_LENGTH:
         raise ConversationError(
-            _("comment: must be text of at most %(max_message_length)s characters.")
+            _("comment: må være tekst på maks %(max_message_length)s tegn.")
             % {"max_message_length": MAX_MESSAGE_LENGTH}
         )
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if locked.state != Conversation.State.CLOSED:
-        raise ConversationError(_("rating: a conversation can be rated once it is closed."), status=409)
+        raise ConversationError(_("rating: en samtale kan vurderes når den er avsluttet."), status=409)
     locked.rating = rating
     locked.rating_comment = comment.strip()
     locked.save(update_fields=["rating", "rating_comment"])

@@ -92,7 +92,7 @@ def training_data(*, assistant: Assistant) -> TrainingData:
                 labels.append(AGENCY_PREFIX + agency.slug)
     if n_intents < 2:
         raise TrainingError(
-            _("Assistant %(slug)s has %(n_intents)s intent(s) with phrases; training needs 2.")
+            _("Assistenten %(slug)s har %(n_intents)s intensjon(er) med fraser; treningen trenger 2.")
             % {"slug": assistant.slug, "n_intents": n_intents}
         )
     return TrainingData(texts=texts, labels=labels, n_intents=n_intents, excluded_heldout=excluded)
@@ -123,7 +123,7 @@ def intent_model_train(
     (activated unless `activate` is False)."""
     if not 0.5 <= target_precision < 1.0:
         raise TrainingError(
-            _("Target precision %(target_precision)s must be at least 0.5 and below 1.")
+            _("Målpresisjonen %(target_precision)s må være minst 0,5 og under 1.")
             % {"target_precision": target_precision}
         )
 

@@ -26,7 +26,7 @@ from control.api.serializers_casework import (
     TimelineEntrySerializer,
 )
 from control.models import Application, ControlCase, Customer, DoNotControlFlag, RiskScore
-from control.selectors.casework import AccessReport, customer_access_report
+from control.selectors.casework import AccessReport, AccessReportCase, customer_access_report
 from control.services.casework import customer_access_report_record
 from control.services.pdf import pdf_from_html
 from lanekassen_ai.api.mixins import AuditContextAPIMixin
@@ -71,6 +71,10 @@ class AccessReportScoreSerializer(serializers.ModelSerializer):
 
 
 class AccessReportCaseSerializer(serializers.ModelSerializer):
+    """A control case with its whole history, oldest first."""
+
+    # Reads an AccessReportCase (control/selectors/casework.py): the case and its timeline.
+
     campaign = serializers.CharField(source="campaign.name", read_only=True)
     application_id = serializers.CharField(read_only=True)
     assigned_to = serializers.CharField(
@@ -99,6 +103,14 @@ class AccessReportCaseSerializer(serializers.ModelSerializer):
             "timeline",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance: AccessReportCase) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for field in self._readable_fields:
+            name = str(field.field_name)
+            attribute = field.get_attribute(instance if name == "timeline" else instance.case)
+            data[name] = None if attribute is None else field.to_representation(attribute)
+        return data
 
 
 class AccessReportFlagSerializer(serializers.ModelSerializer):

@@ -25,11 +25,11 @@ from control.api.serializers_casework import (
 from control.models import ControlCampaign, ControlCase
 from control.selectors.casework import (
     control_campaign_list,
-    control_campaign_statistics,
     control_case_detail,
     control_case_get,
     control_case_list,
 )
+from control.selectors.insight import control_campaign_insight
 from control.services.campaigns import control_campaign_retry
 from control.services.casework import (
     control_case_decide,
@@ -199,7 +199,5 @@ class ControlCampaignViewSet(CampaignWriteMixin, AuditContextAPIMixin, viewsets.
     @action(detail=True, methods=["get"])
     def statistics(self, request: Request, pk: str | None = None) -> Response:
         """Progress, hit rate by selection reason with Wilson intervals, lift, per group."""
-        campaign: ControlCampaign = self.get_object()
-        return Response(
-            CampaignStatisticsSerializer(control_campaign_statistics(campaign=campaign).as_dict()).data
-        )
+        insight = control_campaign_insight(campaign=self.get_object())
+        return Response(CampaignStatisticsSerializer(insight.statistics).data)

@@ -24,7 +24,7 @@ from control.api.serializers_risk import (
 )
 from control.api.training import RiskModelTrainingMixin
 from control.models import RiskModelVersion
-from control.selectors.risk import risk_model_version_list, scoring_run_list
+from control.selectors.risk import risk_model_card, risk_model_version_list, scoring_run_list
 from control.services.imports import ImportRefused, applications_import
 from control.services.registry import RegistryError, risk_model_activate, risk_model_retire
 from control.services.scoring import ScoringError, ScoringRunConflict, scoring_run_retry, scoring_run_start
@@ -102,6 +102,11 @@ class RiskModelVersionViewSet(RiskModelTrainingMixin, AuditContextAPIMixin, view
 
     def get_serializer_class(self) -> Any:
         return RiskModelVersionDetailSerializer if self.action != "list" else RiskModelVersionListSerializer
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The same selector as the model card page; the body is the version the card shows.
+        card = risk_model_card(model_version=self.get_object())
+        return Response(RiskModelVersionDetailSerializer(card.model_version).data)
 
     @extend_schema(request=None, responses={200: RiskModelVersionDetailSerializer, 409: ErrorSerializer})
     @action(detail=True, methods=["post"])

@@ -340,11 +340,15 @@ class ControlCampaignSerializer(serializers.ModelSerializer):
 
 
 class RateSerializer(serializers.Serializer):
-    caught = serializers.IntegerField()
-    decided = serializers.IntegerField()
+    """Caught of decided, the rate and its 95 % Wilson interval."""
+
+    # Reads a RateWithInterval (control/selectors/casework.py).
+
+    caught = serializers.IntegerField(source="numerator")
+    decided = serializers.IntegerField(source="denominator")
     rate = serializers.FloatField()
-    ci_low = serializers.FloatField()
-    ci_high = serializers.FloatField()
+    ci_low = serializers.FloatField(source="low")
+    ci_high = serializers.FloatField(source="high")
 
 
 @extend_schema_serializer(
@@ -394,13 +398,12 @@ class RateSerializer(serializers.Serializer):
 class CampaignStatisticsSerializer(serializers.Serializer):
     """Progress, hit rate per selection reason (Wilson 95%), lift and per-group rates."""
 
-    campaign = serializers.IntegerField()
-    academic_year = serializers.IntegerField()
+    # Reads a CampaignStatistics (control/selectors/casework.py).
+
+    campaign = serializers.IntegerField(source="campaign.pk")
+    academic_year = serializers.IntegerField(source="campaign.academic_year")
     progress = serializers.DictField(child=serializers.IntegerField())
     hit_rate_by_reason = serializers.DictField(child=RateSerializer())
     lift = serializers.FloatField(allow_null=True)
     groups = serializers.DictField(child=serializers.ListField(child=serializers.DictField()))
     flags = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
-
-    def to_representation(self, instance: Any) -> Any:
-        return instance

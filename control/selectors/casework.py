@@ -268,27 +268,6 @@ class CampaignStatistics:
     groups: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     flags: list[dict[str, str]] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready figures, for the API, the charts and the CSV."""
-        return {
-            "campaign": self.campaign.pk,
-            "academic_year": self.campaign.academic_year,
-            "progress": self.progress,
-            "hit_rate_by_reason": {
-                reason: {
-                    "caught": r.numerator,
-                    "decided": r.denominator,
-                    "rate": r.rate,
-                    "ci_low": r.low,
-                    "ci_high": r.high,
-                }
-                for reason, r in self.hit_rate_by_reason.items()
-            },
-            "lift": self.lift,
-            "groups": self.groups,
-            "flags": self.flags,
-        }
-
 
 def control_campaign_statistics(*, campaign: ControlCampaign) -> CampaignStatistics:
     """Progress and results of one campaign.
@@ -637,12 +616,20 @@ def control_case_next_candidates() -> QuerySet[ControlCase]:
 # ---------------------------------------------------------------- data access report
 
 
+@dataclass(frozen=True)
+class AccessReportCase:
+    """One control case of the student with its whole history, oldest first."""
+
+    case: ControlCase
+    timeline: tuple[TimelineEntry, ...]
+
+
 @dataclass
 class AccessReport:
     customer: Customer
     applications: list[Application]
     scores: list[RiskScore]
-    cases: list[ControlCase]
+    cases: list[AccessReportCase]
     flags: list[DoNotControlFlag]
 
 
@@ -658,14 +645,13 @@ def customer_access_report(*, customer_id: str) -> AccessReport:
         .select_related("model_version")
         .order_by("academic_year", "scored_at")
     )
-    cases = list(
-        ControlCase.objects.filter(application__customer=customer)
+    cases = [
+        AccessReportCase(case=case, timeline=tuple(control_case_timeline(case=case)))
+        for case in ControlCase.objects.filter(application__customer=customer)
         .select_related("campaign", "application", "assigned_to", "current_decision")
         .prefetch_related(*_CASE_HISTORY_PREFETCHES)
         .order_by("application__academic_year")
-    )
-    for case in cases:
-        case.timeline = control_case_timeline(case=case)  # type: ignore[attr-defined]
+    ]
     flags = list(DoNotControlFlag.objects.filter(customer=customer).select_related("created_by"))
     return AccessReport(customer=customer, applications=applications, scores=scores, cases=cases, flags=flags)
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pandas as pd
 from django.db import connection, models
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +25,7 @@ from control.ml.schema import (
 )
 from control.models import Application, Customer, ImportRun, RiskModelVersion, RiskScore, ScoringRun
 from lanekassen_ai.languages import in_language
+from lanekassen_ai.services.jobs import job_lease_seconds
 
 # Text columns keep their leading zeros (kommunenummer 0301) and ids stay strings.
 _TEXT_KINDS = {"id", "national_id", "municipality", "enum", "date"}
@@ -179,27 +183,145 @@ CARD_METRICS: tuple[tuple[str, Any], ...] = (
 )
 
 
-def risk_model_card(*, model_version: RiskModelVersion) -> dict[str, Any]:
-    """Everything the model card shows, as plain data: metrics with 95 % intervals, the
-    comparison with the old rule and random selection, chart series, global importance
-    and the fairness tables with ratios below the flag limit marked. Aggregates only:
-    nothing here identifies a student."""
+@dataclass(frozen=True)
+class ModelCardMetric:
+    """One measure of the model beside the old rule and random selection."""
+
+    key: str
+    label: str
+    value: float | None
+    ci: list[float] | None  # 95 % bootstrap interval
+    old_rule: float | None
+    random: float | None
+
+
+@dataclass(frozen=True)
+class FairnessRatio:
+    """Lowest group rate over the highest for one measure; "flagged" below the limit."""
+
+    metric: str
+    label: str
+    value: float | None
+    ci: list[float] | None
+    status: str  # "flagged", "ok" or "too_few_to_say"
+
+    @property
+    def flagged(self) -> bool:
+        return self.status == "flagged"
+
+
+@dataclass(frozen=True)
+class FairnessAttribute:
+    """The fairness table of one audit attribute (or an intersection of two)."""
+
+    name: str
+    label: str
+    intersection: bool
+    groups: tuple[dict[str, Any], ...]  # the stored rows, with the group's plain label
+    ratios: tuple[FairnessRatio, ...]
+    flags: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class ModelCardFairness:
+    limit: float
+    share: float | None
+    min_group_size: int | None
+    attributes: tuple[FairnessAttribute, ...]
+
+
+@dataclass(frozen=True)
+class DriftRun:
+    """The drift measured when one year was scored."""
+
+    academic_year: int
+    score_psi: float | None
+    expected_recall_at_25: float | None
+    warning: bool
+    shifted: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ModelCardDrift:
+    warn_above: float
+    test_year: dict[str, Any]  # as measured in training, empty when not measured
+    test_year_shifted: tuple[str, ...]
+    runs: tuple[DriftRun, ...]
+
+    @property
+    def warning(self) -> bool:
+        return any(run.warning for run in self.runs)
+
+
+@dataclass(frozen=True)
+class FeatureChoice:
+    """A feature of the catalogue as the retrain form offers it."""
+
+    name: str
+    label: str
+    excluded: bool
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class ScoringRunRow:
+    run: ScoringRun
+    stuck: bool
+
+
+@dataclass(frozen=True)
+class RiskModelCard:
+    """Everything the model card page and the model version API show about one version.
+    Aggregates only: nothing here identifies a student."""
+
+    model_version: RiskModelVersion
+    metric_rows: tuple[ModelCardMetric, ...]
+    n_evaluated: int | None
+    positives: int | None
+    chart: dict[str, Any]  # the chart series, for json_script
+    importance: tuple[dict[str, Any], ...]
+    fairness: ModelCardFairness
+    candidates: tuple[dict[str, Any], ...]
+    selected_by: str
+    validation_year: int | None
+    why: str
+    justification: tuple[dict[str, Any], ...]  # the features used, with their plain label
+    flagged_features: tuple[str, ...]
+    excluded_features: list[str]
+    drift: ModelCardDrift
+    feature_choices: tuple[FeatureChoice, ...]
+    scoring_runs: tuple[ScoringRunRow, ...]  # the newest ten
+
+
+def scoring_run_is_stuck(*, run: ScoringRun) -> bool:
+    """A waiting or running run whose worker has given no sign of life for a lease."""
+    if run.status not in (ScoringRun.Status.PENDING, ScoringRun.Status.RUNNING):
+        return False
+    stale = timezone.now() - timedelta(seconds=job_lease_seconds())
+    return run.heartbeat_at is None or run.heartbeat_at < stale
+
+
+def risk_model_card(*, model_version: RiskModelVersion) -> RiskModelCard:
+    """The model card of one version: metrics with 95 % intervals, the comparison with the
+    old rule and random selection, chart series, global importance, the fairness tables
+    with ratios below the flag limit marked, drift and the newest scoring runs. The card
+    page and the model version API read it; one query (the scoring runs)."""
     metrics = model_version.metrics or {}
     ci = metrics.get("ci", {})
     baselines = (model_version.comparison or {}).get("baselines", {})
     old_rule = baselines.get("old_rule", {})
     random = baselines.get("random", {})
-    metric_rows = [
-        {
-            "key": key,
-            "label": label,
-            "value": metrics.get(key),
-            "ci": ci.get(key),
-            "old_rule": (old_rule.get("metrics") or {}).get(key),
-            "random": (random.get("metrics") or {}).get(key),
-        }
+    metric_rows = tuple(
+        ModelCardMetric(
+            key=key,
+            label=str(label),
+            value=metrics.get(key),
+            ci=ci.get(key),
+            old_rule=(old_rule.get("metrics") or {}).get(key),
+            random=(random.get("metrics") or {}).get(key),
+        )
         for key, label in CARD_METRICS
-    ]
+    )
     curves = model_version.curves or {}
     gains = curves.get("gains", [])
     chart = {
@@ -227,86 +349,88 @@ def risk_model_card(*, model_version: RiskModelVersion) -> dict[str, Any]:
                 "flagged" if value is not None and value < limit else "too_few_to_say"
             )
             ratios.append(
-                {
-                    "metric": metric,
-                    "label": FAIRNESS_METRIC_LABELS.get(metric, metric),
-                    "value": value,
-                    "ci": detail.get("ci"),
-                    "status": status,
-                    "flagged": status == "flagged",
-                }
+                FairnessRatio(
+                    metric=metric,
+                    label=str(FAIRNESS_METRIC_LABELS.get(metric, metric)),
+                    value=value,
+                    ci=detail.get("ci"),
+                    status=status,
+                )
             )
         attributes.append(
-            {
-                "name": name,
-                "label": attribute_label(attribute=name, language=language),
-                "intersection": report.get("intersection", "_x_" in name),
-                "groups": [
+            FairnessAttribute(
+                name=name,
+                label=attribute_label(attribute=name, language=language),
+                intersection=report.get("intersection", "_x_" in name),
+                groups=tuple(
                     {**g, "label": group_label(attribute=name, code=str(g["group"]), language=language)}
                     for g in report.get("groups", [])
-                ],
-                "ratios": ratios,
-                "flags": report.get("flags", []),
-            }
+                ),
+                ratios=tuple(ratios),
+                flags=tuple(report.get("flags", [])),
+            )
         )
     comparison = (model_version.comparison or {}).get("candidates") or {}
     justification = model_version.justification or {}
+    flagged_features = justification.get("flagged", [])
 
     def label(row: dict[str, Any]) -> str:
         nb = row.get("label_nb") or row["feature"]
         return in_language(language, nb=nb, nn=row.get("label_nn") or "", en=row.get("label_en") or "")
 
-    justified = [{**row, "label": label(row)} for row in justification.get("features", []) if row.get("used")]
-    runs = [run for run in scoring_run_list(model_version=model_version)[:10] if run.drift]
-    drift_runs = [
-        {
-            "academic_year": run.academic_year,
-            "score_psi": run.drift.get("score_psi"),
-            "expected_recall_at_25": run.drift.get("expected_recall_at_25"),
-            "warning": run.drift.get("warning", False),
-            "shifted": run.drift.get("shifted_features", [])[:10],
-        }
-        for run in runs
-    ]
+    runs = list(scoring_run_list(model_version=model_version)[:10])
     test_year_drift = (model_version.comparison or {}).get("drift_test_year") or {}
-    return {
-        "metric_rows": metric_rows,
-        "n_evaluated": metrics.get("n"),
-        "positives": metrics.get("positives"),
-        "chart": chart,
-        "importance": [
+    return RiskModelCard(
+        model_version=model_version,
+        metric_rows=metric_rows,
+        n_evaluated=metrics.get("n"),
+        positives=metrics.get("positives"),
+        chart=chart,
+        importance=tuple(
             {**item, "label": label(item)} for item in (model_version.global_importance or [])[:15]
-        ],
-        "fairness": {
-            "limit": limit,
-            "share": fairness.get("share"),
-            "min_group_size": fairness.get("min_group_size"),
-            "attributes": attributes,
-        },
-        "candidates": [{"name": k, **v} for k, v in (comparison.get("candidates") or {}).items()],
-        "selected_by": comparison.get("selected_by", "auc"),
-        "validation_year": comparison.get("validation_year"),
-        "why": comparison.get("why", ""),
-        "justification": justified,
-        "flagged_features": justification.get("flagged", []),
-        "excluded_features": model_version.excluded_features,
-        "drift": {
-            "warn_above": test_year_drift.get("warn_above", 0.2),
-            "test_year": test_year_drift,
-            "test_year_shifted": test_year_drift.get("shifted_features", [])[:10],
-            "runs": drift_runs,
-            "warning": any(r["warning"] for r in drift_runs),
-        },
-        "feature_choices": [
-            {
-                "name": spec.name,
-                "label": getattr(spec, f"description_{language}", "") or spec.description_nb,
-                "excluded": spec.name in (model_version.excluded_features or []),
-                "flagged": spec.name in justification.get("flagged", []),
-            }
+        ),
+        fairness=ModelCardFairness(
+            limit=limit,
+            share=fairness.get("share"),
+            min_group_size=fairness.get("min_group_size"),
+            attributes=tuple(attributes),
+        ),
+        candidates=tuple({"name": k, **v} for k, v in (comparison.get("candidates") or {}).items()),
+        selected_by=comparison.get("selected_by", "auc"),
+        validation_year=comparison.get("validation_year"),
+        why=comparison.get("why", ""),
+        justification=tuple(
+            {**row, "label": label(row)} for row in justification.get("features", []) if row.get("used")
+        ),
+        flagged_features=tuple(flagged_features),
+        excluded_features=model_version.excluded_features,
+        drift=ModelCardDrift(
+            warn_above=test_year_drift.get("warn_above", 0.2),
+            test_year=test_year_drift,
+            test_year_shifted=tuple(test_year_drift.get("shifted_features", [])[:10]),
+            runs=tuple(
+                DriftRun(
+                    academic_year=run.academic_year,
+                    score_psi=run.drift.get("score_psi"),
+                    expected_recall_at_25=run.drift.get("expected_recall_at_25"),
+                    warning=run.drift.get("warning", False),
+                    shifted=tuple(run.drift.get("shifted_features", [])[:10]),
+                )
+                for run in runs
+                if run.drift
+            ),
+        ),
+        feature_choices=tuple(
+            FeatureChoice(
+                name=spec.name,
+                label=getattr(spec, f"description_{language}", "") or spec.description_nb,
+                excluded=spec.name in (model_version.excluded_features or []),
+                flagged=spec.name in flagged_features,
+            )
             for spec in FEATURE_CATALOGUE
-        ],
-    }
+        ),
+        scoring_runs=tuple(ScoringRunRow(run=run, stuck=scoring_run_is_stuck(run=run)) for run in runs),
+    )
 
 
 FAIRNESS_METRIC_LABELS: dict[str, Any] = {

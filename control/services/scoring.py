@@ -16,7 +16,6 @@ import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -32,7 +31,12 @@ from django.utils import timezone
 from control.ml.drift import DriftCounter
 from control.ml.scoring import score_features, score_frame, score_frame_with_features
 from control.models import Application, RiskModelVersion, RiskScore, ScoringRun
-from control.selectors.risk import application_year_ids_bounds, applications_frame, risk_model_version_active
+from control.selectors.risk import (
+    application_year_ids_bounds,
+    applications_frame,
+    risk_model_version_active,
+    scoring_run_is_stuck,
+)
 from control.services.registry import risk_model_pipeline_load
 from lanekassen_ai.services.audit import AuditContext, audit_record
 from lanekassen_ai.services.events import event_emit
@@ -41,7 +45,6 @@ from lanekassen_ai.services.jobs import (
     LeaseLost,
     job_claim,
     job_enqueue,
-    job_lease_seconds,
     jobs_recover,
 )
 
@@ -148,14 +151,6 @@ def scoring_run_start(
     run = scoring_run_create(year=year, model_version=model_version, context=context)
     job_enqueue(task_name=TASK_NAME, args=[run.pk], on_unavailable=lambda: _mark_unavailable(run_id=run.pk))
     return run
-
-
-def scoring_run_is_stuck(*, run: ScoringRun) -> bool:
-    """A waiting or running run whose worker has given no sign of life for a lease."""
-    if run.status not in ACTIVE:
-        return False
-    stale = timezone.now() - timedelta(seconds=job_lease_seconds())
-    return run.heartbeat_at is None or run.heartbeat_at < stale
 
 
 def scoring_run_retry(*, run: ScoringRun, context: AuditContext) -> ScoringRun:

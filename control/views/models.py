@@ -22,11 +22,10 @@ from control.selectors.risk import (
     risk_model_card,
     risk_model_version_get,
     risk_model_version_list,
-    scoring_run_list,
 )
 from control.services.imports import ImportRefused, applications_import
 from control.services.registry import RegistryError, risk_model_activate, risk_model_retire
-from control.services.scoring import ScoringError, scoring_run_is_stuck, scoring_run_retry
+from control.services.scoring import ScoringError, scoring_run_retry
 from control.services.training import TrainingError, risk_model_retrain_request
 from lanekassen_ai.middleware import request_audit_context
 from lanekassen_ai.permissions import CapabilityRequiredMixin
@@ -62,19 +61,14 @@ class ModelDetailView(CapabilityRequiredMixin, View):
     capabilities = (Capability.VIEW_RISK_MODELS,)
 
     def get(self, request: HttpRequest, version: str) -> HttpResponse:
-        model_version = _version_or_404(version)
-        card = risk_model_card(model_version=model_version)
-        runs = list(scoring_run_list(model_version=model_version)[:10])
-        for run in runs:
-            run.stuck = scoring_run_is_stuck(run=run)  # type: ignore[attr-defined]
+        card = risk_model_card(model_version=_version_or_404(version))
         return render(
             request,
             "control/models/model_card.html",
             {
-                "model": model_version,
+                "model": card.model_version,
                 "card": card,
-                "chart": card["chart"],
-                "runs": runs,
+                "chart": card.chart,
                 "can_manage": request.user.has_perm(perm(Capability.MANAGE_RISK_MODELS)),
             },
         )

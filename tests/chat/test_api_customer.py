@@ -73,7 +73,7 @@ def test_una_needs_a_logged_in_employee(
     Assistant.objects.create(slug="una", name="Una-hjelpen")
     response = api.post(reverse("chat-conversation-create"), {"assistant": "una"}, format="json")
     assert response.status_code == 403
-    assert "logged-in" in response.json()["detail"]
+    assert "innloggede" in response.json()["detail"]
     api.force_authenticate(caseworker)
     assert (
         api.post(reverse("chat-conversation-create"), {"assistant": "una"}, format="json").status_code == 201
@@ -183,7 +183,7 @@ def test_a_choice_that_was_not_offered_is_refused(api: APIClient, kunde_model: I
         HTTP_X_CONVERSATION_TOKEN=token,
     )
     assert response.status_code == 409
-    assert "not offered" in response.json()["detail"]
+    assert "ikke tilbudt" in response.json()["detail"]
 
 
 def test_nonsense_falls_back_and_the_second_miss_offers_a_human(
@@ -590,7 +590,7 @@ def test_a_thumbs_down_is_stored_and_lands_in_review_and_bad_feedback_is_refused
     assert feedback(api, conversation_id, token, answer_id, {"helpful": "kanskje"}).status_code == 400
     question = Message.objects.get(conversation_id=conversation_id, sender="customer")
     refused = feedback(api, conversation_id, token, question.pk, {"helpful": True})
-    assert refused.status_code == 409 and "answers" in refused.json()["detail"]
+    assert refused.status_code == 409 and "svarene" in refused.json()["detail"]
     other_id, other_token = start(api)
     assert feedback(api, other_id, other_token, answer_id, {"helpful": True}).status_code == 404
     assert feedback(api, conversation_id, "wrong", answer_id, {"helpful": True}).status_code == 403

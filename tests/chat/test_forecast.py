@@ -116,10 +116,10 @@ def test_the_plan_per_slot_staffs_busy_slots_and_applies_shrinkage() -> None:
 
 def test_bad_forecast_parameters_are_named() -> None:
     for kwargs, message in (
-        ({"weeks": "5"}, "weeks='5': must be between 1 and 4"),
-        ({"weeks": "1.5"}, "whole numbers"),
+        ({"weeks": "5"}, "weeks='5': må være mellom 1 og 4"),
+        ({"weeks": "1.5"}, "hele tall"),
         ({"concurrency": "0"}, "concurrency='0'"),
-        ({"shrinkage": "x"}, "shrinkage='x': expected a number"),
+        ({"shrinkage": "x"}, "shrinkage='x': forventet et tall"),
         ({"queue": "nope"}, "queue='nope'"),
     ):
         with pytest.raises(ForecastQueryError, match=message.replace("(", r"\(")):

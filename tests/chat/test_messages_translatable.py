@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from chat.models import IntentModelVersion, Message
 from chat.services.agents import AgentError, conversation_reply
+from chat.services.conversations import ConversationError, conversation_message_post
 from tests.chat.factories import ConversationFactory
 
 CHAT = Path(__file__).resolve().parents[2] / "chat"
@@ -90,3 +91,18 @@ def test_the_customer_api_gives_a_refusal_in_the_language_the_customer_chose(
     )
     assert details["nb"].startswith(f"Samtale {created['id']}: finner ingen kø for meldingen")
     assert not Message.objects.filter(conversation_id=created["id"], sender="customer").exists()
+
+
+@pytest.mark.django_db
+def test_a_refused_customer_message_is_bokmal_by_default_and_english_or_nynorsk_when_chosen() -> None:
+    conversation = ConversationFactory()
+    texts = {}
+    for language in ("nb", "en", "nn"):
+        with translation.override(language), pytest.raises(ConversationError) as caught:
+            conversation_message_post(conversation=conversation, text="   ")
+        texts[language] = str(caught.value)
+    assert texts == {
+        "nb": "text: meldingen er tom.",
+        "en": "text: the message is empty.",
+        "nn": "text: meldinga er tom.",
+    }

@@ -99,16 +99,16 @@ def test_too_few_agents_under_erlang_c_give_null_waits_not_infinity() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--arrivals-per-hour", "-1"], "--arrivals-per-hour: must be >= 0"),
-        (["--handle-seconds", "0"], "--handle-seconds: must be > 0"),
-        (["--target-seconds", "soon"], "--target-seconds: expected a number"),
-        (["--patience-seconds", "-5"], "--patience-seconds: must be > 0"),
-        (["--agents", "2.5"], "--agents: expected a whole number"),
-        (["--agents", "0"], "--agents: must be between 1"),
-        (["--target-service-level", "1"], "--target-service-level: must be > 0 and < 1"),
-        (["--concurrency", "11"], "--concurrency: must be between 1 and 10"),
-        (["--shrinkage", "1"], "--shrinkage: must be >= 0 and < 1"),
-        (["--queue", "nope"], "--queue: no queue"),
+        (["--arrivals-per-hour", "-1"], "--arrivals-per-hour: må være >= 0"),
+        (["--handle-seconds", "0"], "--handle-seconds: må være > 0"),
+        (["--target-seconds", "soon"], "--target-seconds: forventet et tall"),
+        (["--patience-seconds", "-5"], "--patience-seconds: må være > 0"),
+        (["--agents", "2.5"], "--agents: forventet et helt tall"),
+        (["--agents", "0"], "--agents: må være mellom 1"),
+        (["--target-service-level", "1"], "--target-service-level: må være > 0 og < 1"),
+        (["--concurrency", "11"], "--concurrency: må være mellom 1 og 10"),
+        (["--shrinkage", "1"], "--shrinkage: må være >= 0 og < 1"),
+        (["--queue", "nope"], "--queue: ingen kø"),
     ],
 )
 @pytest.mark.django_db
@@ -203,5 +203,5 @@ def test_the_api_answers_the_commands_figures(client_for) -> None:
 
 
 def test_parse_errors_name_the_api_parameters() -> None:
-    with pytest.raises(StaffingInputError, match=r"^target_seconds: required"):
+    with pytest.raises(StaffingInputError, match=r"^target_seconds: påkrevd"):
         staffing_plan_parse(arrivals_per_hour="1", handle_seconds="100", target_seconds=None)

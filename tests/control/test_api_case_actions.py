@@ -16,6 +16,7 @@ from lanekassen_ai.models import AuditEvent, DomainEvent
 from lanekassen_ai.services.audit import AuditContext
 from tests.control.casework_helpers import PDF_BYTES, access_report_url, decide_with_due_process
 from tests.control.factories import ControlCaseFactory
+from tests.openapi import assert_matches_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +135,11 @@ def test_the_access_report_as_json_and_pdf_is_audited_with_its_format(caseworker
     )
     assert formats == ["json", "pdf"]
     assert client.get(access_report_url("NOPE", "customer-access-report")).status_code == 404
+
+
+def test_the_access_report_body_matches_its_schema(caseworker: Any, manager: Any) -> None:
+    case = decide_with_due_process(case=ControlCaseFactory(), outcome="CLEARED", caseworker=caseworker)
+    client = _api(manager)
+    body = client.get(access_report_url(case.application.customer_id, "customer-access-report")).json()
+    assert [c["id"] for c in body["cases"]] == [case.pk] and body["cases"][0]["timeline"]
+    assert_matches_schema(client, path=reverse("customer-access-report"), body=body)

@@ -6,7 +6,13 @@ from typing import Any
 import pytest
 
 from control.models import ControlCase
-from control.selectors.casework import ControlCaseDetail, control_case_detail
+from control.selectors.casework import (
+    AccessReportCase,
+    ControlCaseDetail,
+    control_case_detail,
+    control_case_timeline,
+    customer_access_report,
+)
 from tests.control.casework_helpers import case_ready_to_catch, decide_with_due_process
 from tests.control.factories import ControlCaseFactory, RiskScoreFactory
 
@@ -75,3 +81,16 @@ def test_a_decided_random_case_shows_its_score_and_decision(caseworker: Any) -> 
 def test_a_missing_case_raises_does_not_exist() -> None:
     with pytest.raises(ControlCase.DoesNotExist):
         control_case_detail(case_id=999_999)
+
+
+def test_the_access_report_gives_each_case_its_own_timeline(caseworker: Any) -> None:
+    case = _scored_case(selection_reason=ControlCase.SelectionReason.RISK)
+    decide_with_due_process(case=case, outcome="CLEARED", caseworker=caseworker)
+    ControlCaseFactory()  # another student's case stays out of the report
+
+    report = customer_access_report(customer_id=case.application.customer_id)
+
+    [item] = report.cases
+    assert isinstance(item, AccessReportCase) and item.case.pk == case.pk
+    assert item.timeline == tuple(control_case_timeline(case=item.case))
+    assert "decision" in [e.kind for e in item.timeline]

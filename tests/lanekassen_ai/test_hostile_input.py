@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -108,3 +109,26 @@ def test_a_nul_byte_in_a_query_parameter_is_a_400(
 
 def test_a_nul_byte_in_a_query_parameter_name_is_a_400(admin_client: Client) -> None:
     assert admin_client.get("/audit/?a%00=1").status_code == 400
+
+
+def test_a_refusal_is_bokmal_by_default_and_english_or_nynorsk_when_chosen() -> None:
+    client = APIClient(raise_request_exception=False)
+    details = {}
+    for language in ("nb", "en", "nn"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = client.get("/api/v1/chat/statistics/?queue=%00")
+        assert response.status_code == 400
+        details[language] = response.json()["detail"]
+    assert details == {
+        "nb": "En søkeparameter inneholder et NUL-tegn.",
+        "en": "A query parameter contains a NUL character.",
+        "nn": "Ein søkjeparameter inneheld eit NUL-teikn.",
+    }
+
+
+def test_too_many_form_fields_are_refused_in_english_when_chosen(admin_client: Client) -> None:
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    fields = {f"field{n}": "x" for n in range(1500)}
+    response = admin_client.post("/control/import/", fields)
+    assert response.status_code == 400
+    assert b"Too many parameters or form fields (at most 1000)." in response.content
