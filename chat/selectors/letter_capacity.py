@@ -2,18 +2,22 @@
 out on a day while the topic's queue keeps its service level with the agents the staffing
 plan puts on.
 
-Per forecast half hour of the day (chat.selectors.forecast, known events included):
-- the agents scheduled are the plan's for the slot's ordinary load (the forecast without
-  the extra arrivals of known events, Erlang A with the queue's handling time, target and
-  estimated patience, `CHAT_PLAN_CONCURRENCY` chats per agent and the target
-  `CHAT_PLAN_TARGET_SERVICE_LEVEL`), at least one in a half hour that has traffic: the
-  chat has no roster of its own, so the plan for an ordinary week stands for it, and the
-  letters already planned by others eat into the same room;
-- the most arrivals those agents take at the target is found by bisection on the arrival
-  rate (the service level falls as arrivals grow);
-- the room left, over the extra arrivals one letter brings to that half hour (the
-  per-letter effect the forecast learns from past letter days, spread over the day like an
-  ordinary day of that weekday), is the number of letters the slot allows.
+The agents on duty: the chat keeps no roster, so the staffing plan for an ordinary day
+stands for it. For each forecast half hour of the day (chat.selectors.forecast) the plan
+gives the fewest agents reaching the target for the slot's ordinary load (the forecast
+without the extra arrivals of known events; Erlang A with the queue's handling time,
+target and estimated patience, `CHAT_PLAN_CONCURRENCY` chats per agent, the target
+`CHAT_PLAN_TARGET_SERVICE_LEVEL`), and the agents work the whole opening day: the day's
+most in any half hour, at least one. Known events (letters already planned by other
+campaigns, deadlines) are not staffed for: they use up the same room.
+
+Then per half hour of the day:
+- the most arrivals those agents answer at the target is found by bisection on the
+  arrival rate (the service level falls as arrivals grow);
+- the room left over the forecast (known events included), divided by the extra arrivals
+  one letter brings to that half hour (the per-letter effect the forecast learns from past
+  letter days, spread over the day like an ordinary day of that weekday), is the number of
+  letters the slot allows.
 A day's capacity is the smallest over its half hours. A day outside the forecast (the
 current week or more than four weeks ahead), a topic without a queue, a queue with too
 little history or a letter effect the history has not shown is left out: the caller then
@@ -26,11 +30,12 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
+from django.utils import timezone
 
 from chat.erlang import queue_agents_for_target, queue_evaluate
 from chat.forecasting import SLOTS_PER_DAY
 from chat.models import Queue
-from chat.selectors.forecast import MAX_FORECAST_WEEKS, TOPIC_QUEUES, queue_forecast_report
+from chat.selectors.forecast import MAX_FORECAST_WEEKS, TOPIC_QUEUES, forecast_origin, queue_forecast_report
 from chat.selectors.staffing import DEFAULT_TARGET_SERVICE_LEVEL
 from lanekassen_ai.letter_capacity import DayCapacity
 
@@ -93,13 +98,15 @@ def chat_letter_capacity(*, topic: str, days: list[date]) -> Iterable[DayCapacit
     if queue is None or not days:
         return []
     first = min(days)
-    monday = first - timedelta(days=first.weekday())
-    weeks = min(MAX_FORECAST_WEEKS, (max(days) - monday).days // 7 + 1)
-    # The forecast's origin is the Monday after `today`: the Sunday before gives the
-    # Monday of the first day's week.
+    # The forecast starts on the Monday of the first day's week (its history then ends a
+    # week before), never later than next Monday: the history must be in the past.
+    monday = min(first - timedelta(days=first.weekday()), forecast_origin(today=timezone.localdate()))
+    weeks = min(MAX_FORECAST_WEEKS, max((max(days) - monday).days // 7 + 1, 1))
+    # The forecast's origin is the Monday after `today`: the Sunday before gives `monday`.
     report = queue_forecast_report(today=monday - timedelta(days=1), weeks=weeks, queue=queue)
     forecast = report.queues[0]
-    effect = forecast.event_effects.get(LETTER_KIND)
+    learnt = forecast.event_effects.get(LETTER_KIND)
+    effect = None if learnt is None else float(learnt)
     if not forecast.slots or effect is None:
         return []
     concurrency, goal = _plan_options()
@@ -115,15 +122,22 @@ def chat_letter_capacity(*, topic: str, days: list[date]) -> Iterable[DayCapacit
     result: list[DayCapacity] = []
     for day in sorted(wanted & by_day.keys()):
         profile = forecast.weekday_profiles[day.weekday()]
+        slots = [
+            (profile[index] if 0 <= index < SLOTS_PER_DAY else 0.0, mean, events)
+            for index, mean, events in by_day[day]
+        ]
+        agents = max(
+            [1]
+            + [
+                _agents_needed(round(max(mean - events, 0.0), 2), handle, target, patience, concurrency, goal)
+                for _share, mean, events in slots
+            ]
+        )
+        answered = slot_arrivals_within_target(agents, handle, target, patience, concurrency, goal)
         room = math.inf
-        for index, mean, events in by_day[day]:
-            share = profile[index] if 0 <= index < SLOTS_PER_DAY else 0.0
-            if share <= 0:
-                continue  # a half hour the letters bring nobody to
-            ordinary = max(mean - events, 0.0)
-            agents = max(1, _agents_needed(round(ordinary, 2), handle, target, patience, concurrency, goal))
-            spare = slot_arrivals_within_target(agents, handle, target, patience, concurrency, goal) - mean
-            room = min(room, max(spare, 0.0) / (effect * share) if effect > 0 else math.inf)
+        for share, mean, _events in slots:
+            if share > 0 and effect > 0:  # else the letters bring nobody to this half hour
+                room = min(room, max(answered - mean, 0.0) / (effect * share))
         result.append(
             DayCapacity(
                 day=day,
