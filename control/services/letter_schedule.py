@@ -38,6 +38,9 @@ from lanekassen_ai.letter_capacity import letter_capacity
 from lanekassen_ai.services.audit import AuditContext, audit_record
 
 TOPIC = "residence_control"
+# The code of a ValidationError the campaign's state causes (the API answers 409), as
+# against wrong input (400).
+STATE = "state"
 # Letters per transaction while sending: each makes a PDF, so a chunk stays short.
 SEND_CHUNK = 20
 
@@ -58,9 +61,9 @@ def campaign_letter_schedule_propose(
     else no limit but CONTROL_LETTER_SCHEDULE_DAYS working days). Audited."""
     today = today or timezone.localdate()
     if campaign.status != ControlCampaign.Status.CONFIRMED:
-        raise ValidationError(_("Utsendingsplanen lages når kampanjen er bekreftet."))
+        raise ValidationError(_("Utsendingsplanen lages når kampanjen er bekreftet."), code=STATE)
     if campaign.letter_schedule == ControlCampaign.LetterSchedule.ACCEPTED:
-        raise ValidationError(_("Utsendingsplanen er allerede godtatt og kan ikke endres."))
+        raise ValidationError(_("Utsendingsplanen er allerede godtatt og kan ikke endres."), code=STATE)
     last = letters_by or campaign.letters_by
     if last is not None and last <= today:
         raise ValidationError(
@@ -78,7 +81,7 @@ def campaign_letter_schedule_propose(
     with transaction.atomic():
         locked = ControlCampaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.letter_schedule == ControlCampaign.LetterSchedule.ACCEPTED:
-            raise ValidationError(_("Utsendingsplanen er allerede godtatt og kan ikke endres."))
+            raise ValidationError(_("Utsendingsplanen er allerede godtatt og kan ikke endres."), code=STATE)
         left = campaign_letters_pending(campaign=locked).count()
         rows = []
         for day in capacity.days:
@@ -140,7 +143,7 @@ def campaign_letter_schedule_accept(
     with transaction.atomic():
         locked = ControlCampaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.letter_schedule != ControlCampaign.LetterSchedule.PROPOSED:
-            raise ValidationError(_("Det finnes ingen foreslått utsendingsplan å godta."))
+            raise ValidationError(_("Det finnes ingen foreslått utsendingsplan å godta."), code=STATE)
         rows = {row.day.isoformat(): row for row in CampaignLetterDay.objects.filter(campaign=locked)}
         errors: list[str] = []
         for key in sorted(set(changes) - set(rows)):
