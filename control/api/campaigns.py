@@ -131,6 +131,46 @@ class LetterScheduleAcceptSerializer(serializers.Serializer):
 LETTER_SCHEDULE_ACCEPT_EXAMPLE = OpenApiExample(
     "Accept with one day changed", value={"letters": {"2026-12-03": 40}}, request_only=True
 )
+LETTER_SCHEDULE_PROPOSE_EXAMPLE = OpenApiExample(
+    "Letters by the 18th", value={"letters_by": "2026-12-18"}, request_only=True
+)
+LETTER_SCHEDULE_EXAMPLE = OpenApiExample(
+    "A proposed schedule",
+    value={
+        "state": "PROPOSED",
+        "letters_by": None,
+        "default_reason": "",
+        "pending": 130,
+        "planned": 130,
+        "sent": 0,
+        "unplanned": 0,
+        "days": [
+            {
+                "day": "2026-12-02",
+                "letters": 85,
+                "capacity": 85,
+                "capacity_source": "chat",
+                "expected_arrivals": 41.3,
+                "arrivals_per_letter": 0.12,
+                "expected_arrivals_with_letters": 51.5,
+                "sent": 0,
+                "sent_at": None,
+            },
+            {
+                "day": "2026-12-03",
+                "letters": 45,
+                "capacity": 92,
+                "capacity_source": "chat",
+                "expected_arrivals": 38.9,
+                "arrivals_per_letter": 0.12,
+                "expected_arrivals_with_letters": 44.3,
+                "sent": 0,
+                "sent_at": None,
+            },
+        ],
+    },
+    response_only=True,
+)
 
 
 def _letter_schedule_body(campaign: ControlCampaign) -> Any:
@@ -221,7 +261,7 @@ class CampaignWriteMixin:
             return conflict(error)
         return Response(ControlCampaignSerializer(control_campaign_list().get(pk=campaign.pk)).data)
 
-    @extend_schema(responses={200: LetterScheduleSerializer})
+    @extend_schema(responses={200: LetterScheduleSerializer}, examples=[LETTER_SCHEDULE_EXAMPLE])
     @action(detail=True, methods=["get"], url_path="letter-schedule")
     def letter_schedule(self, request: Request, pk: str | None = None) -> Response:
         """The campaign's letter schedule: letters per day with the chat's expected load and
@@ -231,6 +271,7 @@ class CampaignWriteMixin:
     @extend_schema(
         request=LetterScheduleProposeSerializer,
         responses={200: LetterScheduleSerializer, 409: ErrorSerializer},
+        examples=[LETTER_SCHEDULE_PROPOSE_EXAMPLE],
     )
     @action(detail=True, methods=["post"], url_path="letter-schedule/propose")
     def letter_schedule_propose(self, request: Request, pk: str | None = None) -> Response:

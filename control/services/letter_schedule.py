@@ -211,11 +211,13 @@ def _send_chunk(*, letter_day_id: int, context: AuditContext) -> tuple[int, str]
         sender = campaign.letter_schedule_accepted_by or campaign.confirmed_by
         wanted = min(day.letters - day.sent, SEND_CHUNK)
         pending = campaign_letters_pending(campaign=campaign)
-        cases = list(pending.select_for_update(skip_locked=True, of=("self",))[:wanted]) if sender else []
-        for case in cases:
-            control_case_request_documentation(
-                case=case, requested_by=sender, take_case=False, context=context
-            )
+        cases = []
+        if sender is not None:  # nobody to send in the name of (both users deleted): the day closes
+            cases = list(pending.select_for_update(skip_locked=True, of=("self",))[:wanted])
+            for case in cases:
+                control_case_request_documentation(
+                    case=case, requested_by=sender, take_case=False, context=context
+                )
         day.sent += len(cases)
         closed = day.sent >= day.letters or sender is None or (len(cases) < wanted and not pending.exists())
         fields = ["sent"]

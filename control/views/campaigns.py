@@ -262,7 +262,7 @@ class CampaignLetterScheduleProposeView(CapabilityRequiredMixin, View):
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
-                    messages.error(request, error)
+                    messages.error(request, str(error))
             return redirect("control:campaign-detail", pk=pk)
         try:
             campaign_letter_schedule_propose(
