@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from control.models import CampaignLetterDay, ControlCampaign, DocumentationRequest, Notice
 from control.selectors.expected_load import control_expected_load_events
@@ -21,6 +22,7 @@ from control.services.letter_schedule import (
     campaign_letter_schedule_propose,
     campaign_letters_send,
 )
+from control.tasks import campaign_letters_task
 from lanekassen_ai.models import AuditEvent
 from lanekassen_ai.roles import Role
 from lanekassen_ai.services.audit import AuditContext
@@ -233,3 +235,19 @@ def test_the_letters_still_to_send_and_their_deadlines_are_expected_load() -> No
     # Day 1's letters went out: counted once, as documentation requests.
     sent_today = [e for e in events if e[0] == "letters_sent" and e[1] == timezone.localdate()]
     assert sum(e[2] for e in sent_today) == 2
+
+
+def test_the_sender_is_scheduled_every_hour_with_celery_beat() -> None:
+    task = PeriodicTask.objects.get(task="control.campaign_letters")
+    assert task.enabled and (task.interval.every, task.interval.period) == (1, "hours")
+
+
+def test_the_task_sends_the_days_that_have_come() -> None:
+    campaign, manager = _confirmed(cases=1)
+    CampaignLetterDay.objects.filter(campaign=campaign, letters=0).delete()
+    CampaignLetterDay.objects.filter(campaign=campaign).update(day=timezone.localdate())  # the day has come
+    campaign_letter_schedule_accept(
+        campaign=campaign, accepted_by=manager, context=AuditContext(actor=manager)
+    )
+    assert campaign_letters_task.delay().get() == {"days": 1, "letters": 1}
+    assert AuditEvent.objects.get(action="control.campaign.letters_send").channel == "task"
