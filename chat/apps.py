@@ -10,6 +10,9 @@ class ChatConfig(AppConfig):
     name = "chat"
     verbose_name = _("Chat")
     default_auto_field = "django.db.models.BigAutoField"
+    # How many letters other apps may send a day for the chat's queues to keep their
+    # service level (lanekassen_ai.letter_capacity).
+    letter_capacity_providers: tuple = ("chat.selectors.letter_capacity.chat_letter_capacity",)
     # Menu entries (lanekassen_ai.navigation.NavItem), added as pages are built.
     navigation: tuple = (
         NavItem("chat:agent-console", _("Chatkonsoll"), perm(Capability.ANSWER_CHATS), order=40),

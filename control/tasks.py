@@ -7,6 +7,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from control.services.campaigns import control_campaign_select, control_campaigns_recover
+from control.services.letter_schedule import campaign_letters_send
 from control.services.notices import notice_send
 from control.services.reminders import documentation_notices_send
 from control.services.scoring import scoring_run_execute, scoring_runs_recover
@@ -92,3 +93,15 @@ def documentation_notices_task(**context: Any) -> dict[str, int]:
     """Every hour (django-celery-beat, see migration 0007): reminders before documentation
     deadlines and notices that a deadline passed, each once per request."""
     return documentation_notices_send(context=AuditContext.for_task(**context))
+
+
+@shared_task(
+    name="control.campaign_letters",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def campaign_letters_task(**context: Any) -> dict[str, int]:
+    """Every hour (django-celery-beat, see migration 0009): the documentation letters of the
+    accepted letter schedules' days that have come, each letter once."""
+    return campaign_letters_send(context=AuditContext.for_task(**context))

@@ -12,6 +12,16 @@ urlpatterns: list = [
     path("campaigns/<int:pk>/", campaigns.CampaignDetailView.as_view(), name="campaign-detail"),
     path("campaigns/<int:pk>/progress/", campaigns.CampaignProgressView.as_view(), name="campaign-progress"),
     path("campaigns/<int:pk>/confirm/", campaigns.CampaignConfirmView.as_view(), name="campaign-confirm"),
+    path(
+        "campaigns/<int:pk>/letters/propose/",
+        campaigns.CampaignLetterScheduleProposeView.as_view(),
+        name="campaign-letters-propose",
+    ),
+    path(
+        "campaigns/<int:pk>/letters/accept/",
+        campaigns.CampaignLetterScheduleAcceptView.as_view(),
+        name="campaign-letters-accept",
+    ),
     path("campaigns/<int:pk>/retry/", campaigns.CampaignRetryView.as_view(), name="campaign-retry"),
     path("campaigns/<int:pk>/discard/", campaigns.CampaignDiscardView.as_view(), name="campaign-discard"),
     path("do-not-control/", campaigns.FlagListView.as_view(), name="flag-list"),

@@ -6,8 +6,9 @@ Timing: the history is the whole weeks (Monday 00:00 Oslo) before the current we
 `MAX_HISTORY_WEEKS`; the forecast covers the `weeks` calendar weeks from next Monday
 (the current week is the gap between them). A report takes about a second per queue
 (five fits: four backtest weeks and the forecast), so it is cached in Django's cache
-(`CACHE_URL`) for `CACHE_SECONDS` per origin, number of weeks and queues: the history it
-reads only changes when a new week begins.
+(`CACHE_URL`) for `CACHE_SECONDS` per origin, number of weeks, queues and known events: the
+history it reads only changes when a new week begins, the known events whenever another app
+plans something.
 
 Known events: each event topic maps to a queue (`TOPIC_QUEUES`). The effect of an event
 kind (say, "letters_sent") is learnt from the history: extra arrivals per event = sum over
@@ -18,6 +19,7 @@ over its half hours like an ordinary day of that weekday. An event kind the hist
 not seen enough of is listed with no effect.
 """
 
+import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -100,6 +102,11 @@ class QueueForecast:
     patience_seconds: float | None
     slots: list[dict[str, Any]] = field(default_factory=list)  # start, mean, lower, upper, events
     events: list[dict[str, Any]] = field(default_factory=list)
+    # Extra arrivals per event, per event kind learnt from the history (only the kinds
+    # seen on enough days), and each weekday's share of a day's arrivals per half hour
+    # (7 x 48), how an event's extra load is spread over its day.
+    event_effects: dict[str, float] = field(default_factory=dict)
+    weekday_profiles: list[list[float]] = field(default_factory=list)
 
 
 @dataclass
@@ -292,6 +299,8 @@ def _queue_forecast(
     mine = [e for e in events if TOPIC_QUEUES.get(e.topic) == queue.slug]
     effects = _event_effects(series=series, start=start, events=mine)
     profiles = _weekday_profiles(series=series)
+    result.event_effects = effects
+    result.weekday_profiles = profiles.tolist()
     current = start + timedelta(days=series.size // SLOTS_PER_DAY)  # the current week's Monday
     gap = (origin - current).days * SLOTS_PER_DAY
     horizon = gap + weeks * SLOTS_PER_WEEK
@@ -349,15 +358,19 @@ def queue_forecast_report(
         )
     origin = forecast_origin(today=today)
     queues = [queue] if queue is not None else list(Queue.objects.filter(active=True).order_by("priority"))
-    key = f"chat:forecast:v1:{origin}:{weeks}:{level}:{','.join(str(q.pk) for q in queues)}"
+    current = origin - timedelta(days=7)
+    earliest = current - timedelta(weeks=MAX_HISTORY_WEEKS)
+    # The known events are read first (a few grouped queries) and are part of the key:
+    # unlike the history, they change whenever another app plans something (a campaign's
+    # letter schedule accepted), and the forecast must show it at once.
+    events = expected_load_events(since=earliest, until=origin + timedelta(weeks=weeks))
+    digest = hashlib.sha256(repr(events).encode()).hexdigest()[:16]
+    key = f"chat:forecast:v2:{origin}:{weeks}:{level}:{','.join(str(q.pk) for q in queues)}:{digest}"
     cached = cache.get(key)
     if cached is not None:
         return cached
-    current = origin - timedelta(days=7)
     histories = queue_arrival_history(queues=queues, until=current)
     figures = queue_history_figures(queues=queues)
-    earliest = current - timedelta(weeks=MAX_HISTORY_WEEKS)
-    events = expected_load_events(since=earliest, until=origin + timedelta(weeks=weeks))
     forecasts: list[QueueForecast] = []
     for number, q in enumerate(queues, start=1):
         if progress is not None:

@@ -20,12 +20,18 @@ from rest_framework.response import Response
 from control.api.serializers_casework import ControlCampaignSerializer
 from control.models import ControlCampaign, DoNotControlFlag, RiskModelVersion
 from control.selectors.casework import control_campaign_list, do_not_control_flag_list
+from control.selectors.letter_schedule import campaign_letter_schedule
 from control.services.campaigns import (
     control_campaign_confirm,
     control_campaign_discard,
     control_campaign_start,
     do_not_control_flag_create,
     do_not_control_flag_deactivate,
+)
+from control.services.letter_schedule import (
+    STATE,
+    campaign_letter_schedule_accept,
+    campaign_letter_schedule_propose,
 )
 from lanekassen_ai.api.idempotency import idempotent
 from lanekassen_ai.api.mixins import AuditContextAPIMixin
@@ -72,6 +78,135 @@ CAMPAIGN_CREATE_EXAMPLE = OpenApiExample(
     value={"name": "Bostedskontroll 2024", "academic_year": 2024, "budget_count": 500, "random_share": 0.1},
     request_only=True,
 )
+
+
+class LetterScheduleDaySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    letters = serializers.IntegerField(help_text="Letters planned that day")
+    capacity = serializers.IntegerField(
+        allow_null=True, help_text="Most letters the day allows; null: no limit"
+    )
+    capacity_source = serializers.CharField(help_text='"chat" (forecast and staffing plan) or "default"')
+    expected_arrivals = serializers.FloatField(
+        allow_null=True, help_text="Chats forecast that day without this campaign's letters"
+    )
+    arrivals_per_letter = serializers.FloatField(
+        allow_null=True, help_text="Extra chats one letter brings (learnt)"
+    )
+    expected_arrivals_with_letters = serializers.FloatField(allow_null=True)
+    sent = serializers.IntegerField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+
+
+class LetterScheduleSerializer(serializers.Serializer):
+    """A campaign's letter schedule (control/services/letter_schedule.py)."""
+
+    state = serializers.ChoiceField(choices=ControlCampaign.LetterSchedule.choices)
+    letters_by = serializers.DateField(allow_null=True)
+    default_reason = serializers.ChoiceField(
+        choices=["", "no_provider", "provider_failed", "not_judged"],
+        help_text="Why some days have the default per-day limit; empty when the chat judged every day",
+    )
+    pending = serializers.IntegerField(help_text="Cases waiting for their first letter")
+    planned = serializers.IntegerField()
+    sent = serializers.IntegerField()
+    unplanned = serializers.IntegerField(help_text="Waiting cases no day carries (left to the caseworkers)")
+    days = LetterScheduleDaySerializer(many=True)
+
+
+class LetterScheduleProposeSerializer(serializers.Serializer):
+    letters_by = serializers.DateField(
+        required=False, allow_null=True, help_text="Last day letters may go out"
+    )
+
+
+class LetterScheduleAcceptSerializer(serializers.Serializer):
+    letters = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Changed days: ISO date → letters; the other days keep the proposal",
+    )
+
+
+LETTER_SCHEDULE_ACCEPT_EXAMPLE = OpenApiExample(
+    "Accept with one day changed", value={"letters": {"2026-12-03": 40}}, request_only=True
+)
+LETTER_SCHEDULE_PROPOSE_EXAMPLE = OpenApiExample(
+    "Letters by the 18th", value={"letters_by": "2026-12-18"}, request_only=True
+)
+LETTER_SCHEDULE_EXAMPLE = OpenApiExample(
+    "A proposed schedule",
+    value={
+        "state": "PROPOSED",
+        "letters_by": None,
+        "default_reason": "",
+        "pending": 130,
+        "planned": 130,
+        "sent": 0,
+        "unplanned": 0,
+        "days": [
+            {
+                "day": "2026-12-02",
+                "letters": 85,
+                "capacity": 85,
+                "capacity_source": "chat",
+                "expected_arrivals": 41.3,
+                "arrivals_per_letter": 0.12,
+                "expected_arrivals_with_letters": 51.5,
+                "sent": 0,
+                "sent_at": None,
+            },
+            {
+                "day": "2026-12-03",
+                "letters": 45,
+                "capacity": 92,
+                "capacity_source": "chat",
+                "expected_arrivals": 38.9,
+                "arrivals_per_letter": 0.12,
+                "expected_arrivals_with_letters": 44.3,
+                "sent": 0,
+                "sent_at": None,
+            },
+        ],
+    },
+    response_only=True,
+)
+
+
+def _letter_schedule_body(campaign: ControlCampaign) -> Any:
+    schedule = campaign_letter_schedule(campaign=ControlCampaign.objects.get(pk=campaign.pk))
+    return LetterScheduleSerializer(
+        {
+            "state": schedule.state,
+            "letters_by": schedule.letters_by,
+            "default_reason": schedule.default_reason,
+            "pending": schedule.pending,
+            "planned": schedule.planned,
+            "sent": schedule.sent,
+            "unplanned": schedule.unplanned,
+            "days": [
+                {
+                    "day": d.day,
+                    "letters": d.letters,
+                    "capacity": d.capacity,
+                    "capacity_source": d.capacity_source,
+                    "expected_arrivals": d.expected_arrivals,
+                    "arrivals_per_letter": d.arrivals_per_letter,
+                    "expected_arrivals_with_letters": d.expected_arrivals_with_letters,
+                    "sent": d.sent,
+                    "sent_at": d.sent_at,
+                }
+                for d in schedule.days
+            ],
+        }
+    ).data
+
+
+def _refused(error: DjangoValidationError) -> Response:
+    # The campaign's state refuses the step (409); otherwise the input was wrong (400).
+    if any(e.code == STATE for e in getattr(error, "error_list", [])):
+        return conflict(error)
+    raise drf_validation_error(error) from error
 
 
 class CampaignWriteMixin:
@@ -125,6 +260,57 @@ class CampaignWriteMixin:
         except DjangoValidationError as error:
             return conflict(error)
         return Response(ControlCampaignSerializer(control_campaign_list().get(pk=campaign.pk)).data)
+
+    @extend_schema(responses={200: LetterScheduleSerializer}, examples=[LETTER_SCHEDULE_EXAMPLE])
+    @action(detail=True, methods=["get"], url_path="letter-schedule")
+    def letter_schedule(self, request: Request, pk: str | None = None) -> Response:
+        """The campaign's letter schedule: letters per day with the chat's expected load and
+        the capacity they were planned against (state "" until the campaign is confirmed)."""
+        return Response(_letter_schedule_body(self.get_object()))
+
+    @extend_schema(
+        request=LetterScheduleProposeSerializer,
+        responses={200: LetterScheduleSerializer, 409: ErrorSerializer},
+        examples=[LETTER_SCHEDULE_PROPOSE_EXAMPLE],
+    )
+    @action(detail=True, methods=["post"], url_path="letter-schedule/propose")
+    def letter_schedule_propose(self, request: Request, pk: str | None = None) -> Response:
+        """Propose the confirmed campaign's letter schedule again (replaces the proposal)."""
+        campaign: ControlCampaign = self.get_object()
+        payload = LetterScheduleProposeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            campaign_letter_schedule_propose(
+                campaign=campaign,
+                letters_by=payload.validated_data.get("letters_by"),
+                context=self.audit_context,
+            )
+        except DjangoValidationError as error:
+            return _refused(error)
+        return Response(_letter_schedule_body(campaign))
+
+    @extend_schema(
+        request=LetterScheduleAcceptSerializer,
+        responses={200: LetterScheduleSerializer, 409: ErrorSerializer},
+        examples=[LETTER_SCHEDULE_ACCEPT_EXAMPLE],
+    )
+    @action(detail=True, methods=["post"], url_path="letter-schedule/accept")
+    def letter_schedule_accept(self, request: Request, pk: str | None = None) -> Response:
+        """Accept the proposed letter schedule, with `letters` changing some days' counts;
+        the letters then go out on their days (an hourly task), each case once."""
+        campaign: ControlCampaign = self.get_object()
+        payload = LetterScheduleAcceptSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            campaign_letter_schedule_accept(
+                campaign=campaign,
+                letters=payload.validated_data.get("letters") or {},
+                accepted_by=self.audit_context.user,
+                context=self.audit_context,
+            )
+        except DjangoValidationError as error:
+            return _refused(error)
+        return Response(_letter_schedule_body(campaign))
 
     @extend_schema(
         request=None,

@@ -4,6 +4,7 @@ scores, and the casework (campaigns, cases, documents, decisions)."""
 from control.models.appeals import Appeal
 from control.models.applications import Application, Customer, ImportRun
 from control.models.casework import (
+    CampaignLetterDay,
     CaseDocument,
     ControlCampaign,
     ControlCase,
@@ -20,6 +21,7 @@ from control.models.students import StudentAccount
 __all__ = [
     "Appeal",
     "Application",
+    "CampaignLetterDay",
     "CaseDocument",
     "ContactDetails",
     "ControlCampaign",

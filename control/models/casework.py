@@ -60,6 +60,23 @@ class ControlCampaign(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
 
+    class LetterSchedule(models.TextChoices):
+        NONE = "", _("Ingen plan")
+        PROPOSED = "PROPOSED", _("Foreslått")
+        ACCEPTED = "ACCEPTED", _("Godtatt")
+
+    # When the documentation letters go out (CampaignLetterDay rows, control.services.letter_schedule).
+    letter_schedule = models.CharField(
+        _("plan for utsending av brev"), max_length=8, blank=True, default="", choices=LetterSchedule.choices
+    )
+    letters_by = models.DateField(_("siste dag for brev"), null=True, blank=True)
+    # Why the capacity is the default per-day limit on some days ("" when the chat judged every day).
+    letter_capacity_default_reason = models.CharField(max_length=20, blank=True, default="")
+    letter_schedule_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    letter_schedule_accepted_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["-academic_year", "-created_at"]
         verbose_name = _("kontrollkampanje")
@@ -73,6 +90,41 @@ class ControlCampaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CampaignLetterDay(models.Model):
+    """One day of a campaign's letter schedule: how many documentation letters go out that
+    day, the capacity they were planned against and how many went out."""
+
+    campaign = models.ForeignKey(ControlCampaign, on_delete=models.CASCADE, related_name="letter_days")
+    day = models.DateField(_("dag"))
+    letters = models.PositiveIntegerField(_("brev"))
+    # The most letters the day allows (None: no limit) and where that came from: the
+    # providing app's label ("chat") or "default" (CONTROL_LETTERS_PER_DAY_DEFAULT).
+    capacity = models.PositiveIntegerField(_("kapasitet"), null=True, blank=True)
+    capacity_source = models.CharField(max_length=20)
+    expected_arrivals = models.FloatField(null=True, blank=True)  # chats forecast without these letters
+    arrivals_per_letter = models.FloatField(null=True, blank=True)
+    sent = models.PositiveIntegerField(default=0)
+    # Set once, under the row's lock, when the day's letters are all out (or no case is left).
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["campaign", "day"]
+        verbose_name = _("dag i utsendingsplanen")
+        verbose_name_plural = _("dager i utsendingsplanen")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "day"], name="one_letter_day_per_campaign_and_day"),
+            models.CheckConstraint(
+                condition=models.Q(sent__lte=models.F("letters")), name="letter_day_sent_at_most_planned"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["day"], name="letter_day_day", condition=models.Q(sent_at__isnull=True))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.day}: {self.letters}"
 
 
 class DoNotControlFlag(models.Model):

@@ -38,6 +38,7 @@ from control.models import (
 )
 from control.selectors.casework import application_count_for_year, control_campaign_selection_rates
 from control.selectors.risk import risk_model_version_active
+from control.services.letter_schedule import campaign_letter_schedule_propose
 from lanekassen_ai.services.audit import AuditContext, audit_record
 from lanekassen_ai.services.events import event_emit
 from lanekassen_ai.services.jobs import (
@@ -408,7 +409,8 @@ def control_campaign_select(*, campaign_id: int) -> ControlCampaign:
 def control_campaign_confirm(
     *, campaign: ControlCampaign, confirmed_by: User, context: AuditContext
 ) -> ControlCampaign:
-    """Confirm a proposed campaign: its cases enter the worklist. Audited."""
+    """Confirm a proposed campaign: its cases enter the worklist, and a schedule for its
+    documentation letters is proposed (control.services.letter_schedule). Audited."""
     with transaction.atomic():
         locked = ControlCampaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.status != ControlCampaign.Status.PROPOSED:
@@ -442,7 +444,7 @@ def control_campaign_confirm(
                 "random": locked.preview.get("random"),
             },
         )
-    return locked
+    return campaign_letter_schedule_propose(campaign=locked, context=context)
 
 
 def control_campaign_discard(*, campaign: ControlCampaign, discarded_by: User, context: AuditContext) -> None:

@@ -174,11 +174,13 @@ def control_case_request_documentation(
     requested_by: User,
     deadline: date | None = None,
     template: LetterTemplate | None = None,
+    take_case: bool = True,
     context: AuditContext,
 ) -> DocumentationRequest:
     """Ask the student to document where they live: the letter from the agency's template
     (the default one unless given), a deadline (default: the campaign's number of days from
-    today), the case waits for documents. Takes the case if nobody has it."""
+    today), the case waits for documents. Takes the case if nobody has it, unless
+    `take_case` is False (the campaign's letter schedule writes to cases nobody has taken)."""
     with transaction.atomic():
         case = control_case_lock(case=case)
         control_case_check_workable(case=case, user=requested_by)
@@ -193,7 +195,7 @@ def control_case_request_documentation(
         documentation_request = DocumentationRequest.objects.create(
             case=case, letter_text=letter, deadline=deadline, requested_by=requested_by
         )
-        fields = control_case_assign_if_free(case=case, user=requested_by)
+        fields = control_case_assign_if_free(case=case, user=requested_by) if take_case else []
         case.documentation_deadline = deadline
         # A new request after documents arrived still waits for the new documents.
         case.status = ControlCase.Status.AWAITING_DOCUMENTS

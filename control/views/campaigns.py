@@ -4,6 +4,7 @@ do-not-control flags."""
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -23,6 +24,7 @@ from control.selectors.casework import (
     control_campaign_power,
     do_not_control_flag_list,
 )
+from control.selectors.letter_schedule import campaign_letter_schedule
 from control.services.campaigns import (
     control_campaign_confirm,
     control_campaign_discard,
@@ -32,6 +34,7 @@ from control.services.campaigns import (
     do_not_control_flag_create,
     do_not_control_flag_deactivate,
 )
+from control.services.letter_schedule import campaign_letter_schedule_accept, campaign_letter_schedule_propose
 from control.views.form_errors import form_errors_apply
 from lanekassen_ai.middleware import request_audit_context
 from lanekassen_ai.permissions import CapabilityRequiredMixin
@@ -193,6 +196,8 @@ class CampaignDetailView(CapabilityRequiredMixin, View):
                 "power": control_campaign_power(
                     campaign=campaign, lift_width=lift_width, hit_rate_width=hit_rate_width
                 ),
+                "letter_schedule": campaign_letter_schedule(campaign=campaign),
+                "letters_per_day_default": settings.CONTROL_LETTERS_PER_DAY_DEFAULT,
             },
             status=400 if asked and not form.is_valid() else 200,
         )
@@ -226,7 +231,80 @@ class CampaignConfirmView(CapabilityRequiredMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, gettext("Kampanjen er bekreftet. Sakene ligger nå i arbeidslisten."))
+            messages.success(
+                request,
+                gettext(
+                    "Kampanjen er bekreftet. Sakene ligger nå i arbeidslisten. Se over forslaget til "
+                    "utsendingsplan for brevene og godta det."
+                ),
+            )
+        return redirect("control:campaign-detail", pk=pk)
+
+
+class LetterScheduleProposeForm(forms.Form):
+    letters_by = forms.DateField(
+        label=_("Siste dag for brev"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Tom: de neste virkedagene planen dekker."),
+        error_messages={"invalid": _("Skriv datoen som åååå-mm-dd.")},
+    )
+
+
+class CampaignLetterScheduleProposeView(CapabilityRequiredMixin, View):
+    """Propose the letter schedule again (for example with a last day for letters)."""
+
+    capabilities = (Capability.MANAGE_CONTROL,)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        campaign = get_object_or_404(ControlCampaign, pk=pk)
+        form = LetterScheduleProposeForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, str(error))
+            return redirect("control:campaign-detail", pk=pk)
+        try:
+            campaign_letter_schedule_propose(
+                campaign=campaign,
+                letters_by=form.cleaned_data["letters_by"],
+                context=request_audit_context(request),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, gettext("Nytt forslag til utsendingsplan er laget."))
+        return redirect("control:campaign-detail", pk=pk)
+
+
+class CampaignLetterScheduleAcceptView(CapabilityRequiredMixin, View):
+    """Accept the proposed letter schedule, with the counts as the manager left them
+    (fields `letters-YYYY-MM-DD`); the service checks them."""
+
+    capabilities = (Capability.MANAGE_CONTROL,)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        campaign = get_object_or_404(ControlCampaign, pk=pk)
+        letters = {
+            name.removeprefix("letters-"): value
+            for name, value in request.POST.items()
+            if name.startswith("letters-")
+        }
+        try:
+            campaign_letter_schedule_accept(
+                campaign=campaign,
+                letters=letters,
+                accepted_by=request_audit_context(request).user,
+                context=request_audit_context(request),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, gettext("Utsendingsplanen er godtatt. Brevene går ut på de planlagte dagene.")
+            )
         return redirect("control:campaign-detail", pk=pk)
 
 

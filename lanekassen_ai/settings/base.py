@@ -229,6 +229,15 @@ SMS_BACKEND = env("SMS_BACKEND", default="lanekassen_ai.sms.FileSmsBackend")
 # CONTROL_APPEAL_HANDLING_DAYS of arriving.
 CONTROL_REMINDER_DAYS_BEFORE_DEADLINE = env.int("CONTROL_REMINDER_DAYS_BEFORE_DEADLINE", default=7)
 CONTROL_APPEAL_HANDLING_DAYS = env.int("CONTROL_APPEAL_HANDLING_DAYS", default=21)
+# A confirmed campaign's documentation letters go out on a schedule (a beat task,
+# control.campaign_letters) over at most CONTROL_LETTER_SCHEDULE_DAYS working days, each day
+# within the chat's capacity (lanekassen_ai.letter_capacity) or, where the chat cannot
+# judge (not installed, no forecast, no learnt letter effect), CONTROL_LETTERS_PER_DAY_DEFAULT.
+CONTROL_LETTERS_PER_DAY_DEFAULT = env.int("CONTROL_LETTERS_PER_DAY_DEFAULT", default=200)
+CONTROL_LETTER_SCHEDULE_DAYS = env.int("CONTROL_LETTER_SCHEDULE_DAYS", default=15)
+# The staffing plan the chat's letter capacity assumes: chats per agent and service level.
+CHAT_PLAN_CONCURRENCY = env.int("CHAT_PLAN_CONCURRENCY", default=1)
+CHAT_PLAN_TARGET_SERVICE_LEVEL = env.float("CHAT_PLAN_TARGET_SERVICE_LEVEL", default=0.8)
 SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jsonl"))
 
 # Celery: without a broker, tasks run in-process (the embedded default for `make run`).

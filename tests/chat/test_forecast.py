@@ -80,13 +80,36 @@ def test_the_forecast_covers_the_weeks_from_next_monday_and_beats_seasonal_naive
     assert monday == pytest.approx(70, rel=0.15)
 
 
-def test_a_second_request_is_served_from_the_cache(django_assert_num_queries) -> None:
+def test_a_second_request_is_served_from_the_cache(django_assert_max_num_queries) -> None:
     queue = QueueFactory()
     _history(queue, weeks=4, per_day=40, seed=2)
     first = queue_forecast_report(today=timezone.localdate(), queue=queue)
-    with django_assert_num_queries(0):
+    # Only the known events are read again (the other apps' few grouped queries; none
+    # without them): they are part of the cache key.
+    with django_assert_max_num_queries(3):
         again = queue_forecast_report(today=timezone.localdate(), queue=queue)
     assert again.queues[0].slots == first.queues[0].slots
+
+
+def letters_next_tuesday_for_tests(*, since, until):
+    from lanekassen_ai.expected_load import ExpectedLoadEvent
+
+    day = forecast_origin(today=timezone.localdate()) + timedelta(days=1)
+    return [ExpectedLoadEvent(day=day, topic="residence_control", kind="letters_sent", count=5, source="t")]
+
+
+def test_a_new_known_event_is_in_the_next_forecast_at_once(monkeypatch) -> None:
+    from django.apps import apps
+
+    queue = QueueFactory(slug="bostedskontroll")
+    _history(queue, weeks=4, per_day=40, seed=2)
+    first = queue_forecast_report(today=timezone.localdate(), queue=queue)
+    # Another app plans letters after the forecast was cached: declared as an app would.
+    path = f"{__name__}.letters_next_tuesday_for_tests"
+    monkeypatch.setattr(apps.get_app_config("chat"), "expected_load_providers", (path,), raising=False)
+    again = queue_forecast_report(today=timezone.localdate(), queue=queue)
+    assert [e["day"] for e in again.queues[0].events] == [(first.origin + timedelta(days=1)).isoformat()]
+    assert not [e for e in first.queues[0].events if e["source"] == "t"]
 
 
 def test_short_history_gives_a_forecast_without_a_backtest_and_none_without_three_weeks() -> None:

@@ -83,6 +83,12 @@ def test_a_control_round_from_campaign_to_decision(page: Page, live_server: Any,
     _shot(page, "campaign-proposal.png")
     page.get_by_role("button", name="Bekreft kampanjen").click()
     expect(page.get_by_text("Kampanjen er bekreftet.")).to_be_visible()
+    # The letter schedule proposed on confirming: checked, then accepted as it is.
+    expect(page.get_by_role("table", name="Brev per dag, med forventet chatbelastning")).to_be_visible()
+    _assert_no_serious_violations(page, "letter schedule")
+    _shot(page, "campaign-letter-schedule.png")
+    page.get_by_role("button", name="Godta utsendingsplanen").click()
+    expect(page.get_by_text("Utsendingsplanen er godtatt.")).to_be_visible()
     page.goto(f"{base}/control/insight/")
     expect(page.locator('[data-reason="RISK"]')).to_have_text("0.0 %")
 

@@ -56,6 +56,16 @@ MATRIX: list[Row] = [
         url=lambda: cw.campaign_url("control:campaign-progress"),
     ),
     Row("control:campaign-confirm", POST_MANAGE, url=lambda: cw.campaign_url("control:campaign-confirm")),
+    Row(
+        "control:campaign-letters-propose",
+        POST_MANAGE,
+        url=lambda: cw.campaign_url("control:campaign-letters-propose"),
+    ),
+    Row(
+        "control:campaign-letters-accept",
+        POST_MANAGE,
+        url=lambda: cw.campaign_url("control:campaign-letters-accept"),
+    ),
     Row("control:campaign-retry", POST_MANAGE, url=lambda: cw.campaign_url("control:campaign-retry")),
     Row("control:campaign-discard", POST_MANAGE, url=lambda: cw.campaign_url("control:campaign-discard")),
     pages("control:flag-list", allowed=MANAGERS),
@@ -146,6 +156,25 @@ MATRIX: list[Row] = [
         "control-campaign-confirm",
         {A: 401, CW: 403, MG: 409, MD: 403, AD: 409},
         url=lambda: cw.campaign_url("control-campaign-confirm"),
+        method="post",
+    ),
+    # The letter schedule (managers): a campaign confirmed by the factory has none, so
+    # proposing works (200) and accepting finds nothing proposed (409).
+    api(
+        "control-campaign-letter-schedule",
+        allowed=MANAGERS,
+        url=lambda: cw.campaign_url("control-campaign-letter-schedule"),
+    ),
+    Row(
+        "control-campaign-letter-schedule-propose",
+        {A: 401, CW: 403, MG: 200, MD: 403, AD: 200},
+        url=lambda: cw.campaign_url("control-campaign-letter-schedule-propose"),
+        method="post",
+    ),
+    Row(
+        "control-campaign-letter-schedule-accept",
+        {A: 401, CW: 403, MG: 409, MD: 403, AD: 409},
+        url=lambda: cw.campaign_url("control-campaign-letter-schedule-accept"),
         method="post",
     ),
     Row(

@@ -27,6 +27,8 @@ PARITY: dict[str, tuple[Operation, ...]] = {
     "control:campaign-progress": (("control-campaign-detail", "get"),),  # `status` and `progress`
     "control:campaign-confirm": (("control-campaign-confirm", "post"),),
     "control:campaign-retry": (("control-campaign-retry", "post"),),
+    "control:campaign-letters-propose": (("control-campaign-letter-schedule-propose", "post"),),
+    "control:campaign-letters-accept": (("control-campaign-letter-schedule-accept", "post"),),
     "control:campaign-discard": (("control-campaign-discard", "post"),),
     "control:flag-list": (("do-not-control-flag-list", "get"), ("do-not-control-flag-list", "post")),
     "control:flag-deactivate": (("do-not-control-flag-deactivate", "post"),),
