@@ -18,14 +18,19 @@ from chat.selectors.statistics import (
     statistics_csv_rows,
     statistics_period_parse,
 )
+from lanekassen_ai.api.downloads import (
+    CSV_RENDERERS,
+    DownloadErrorsAsJsonMixin,
+)
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.api.serializers import ErrorSerializer
 from lanekassen_ai.csv_cells import CsvSafeWriter
 from lanekassen_ai.roles import Capability
 
 
-class StatisticsCsvView(APIView):
+class StatisticsCsvView(DownloadErrorsAsJsonMixin, APIView):
     permission_classes = [HasCapability(Capability.VIEW_QUEUE_STATISTICS)]
+    renderer_classes = CSV_RENDERERS
 
     @extend_schema(
         parameters=[
@@ -49,7 +54,7 @@ class StatisticsCsvView(APIView):
                     )
                 ],
             ),
-            400: ErrorSerializer,
+            (400, "application/json"): ErrorSerializer,
         },
     )
     def get(self, request: Request) -> Any:

@@ -29,6 +29,10 @@ from control.models import Application, ControlCase, Customer, DoNotControlFlag,
 from control.selectors.casework import AccessReport, AccessReportCase, customer_access_report
 from control.services.casework import customer_access_report_record
 from control.services.pdf import pdf_from_html
+from lanekassen_ai.api.downloads import (
+    PDF_RENDERERS,
+    DownloadErrorsAsJsonMixin,
+)
 from lanekassen_ai.api.mixins import AuditContextAPIMixin
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.api.serializers import ErrorSerializer
@@ -202,16 +206,17 @@ class CustomerAccessReportView(AuditContextAPIMixin, APIView):
         )
 
 
-class CustomerAccessReportPdfView(AuditContextAPIMixin, APIView):
+class CustomerAccessReportPdfView(DownloadErrorsAsJsonMixin, AuditContextAPIMixin, APIView):
     """The same report as the page's PDF (A4), to hand to the student."""
 
     permission_classes = [CASE_READERS]
+    renderer_classes = PDF_RENDERERS
 
     @extend_schema(
         parameters=[CUSTOMER_PARAMETER],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The report as PDF"),
-            404: ErrorSerializer,
+            (404, "application/json"): ErrorSerializer,
         },
     )
     def get(self, request: Request) -> Any:

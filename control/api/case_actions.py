@@ -29,6 +29,10 @@ from control.services.casework import control_case_reopen
 from control.services.documents import case_document_open_record, case_document_upload
 from control.services.letters import letter_open_record
 from control.views.appeals import letter_response
+from lanekassen_ai.api.downloads import (
+    DOCUMENT_RENDERERS,
+    PDF_RENDERERS,
+)
 from lanekassen_ai.api.idempotency import idempotent
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.api.serializers import ErrorSerializer
@@ -100,7 +104,7 @@ class CaseActionsMixin:
             (200, "application/octet-stream"): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The file as stored, with its own content type"
             ),
-            404: ErrorSerializer,
+            (404, "application/json"): ErrorSerializer,
         },
         parameters=[
             OpenApiParameter(
@@ -117,6 +121,7 @@ class CaseActionsMixin:
         methods=["get"],
         url_path=r"documents/(?P<document_pk>[0-9]{1,12})",
         permission_classes=[CASE_READERS],
+        renderer_classes=DOCUMENT_RENDERERS,
     )
     def document_download(self, request: Request, pk: str | None = None, document_pk: str = "") -> Any:
         """Download one of the case's documents (audited like the page's download)."""
@@ -141,7 +146,7 @@ class CaseActionsMixin:
     @extend_schema(
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The letter as sent"),
-            404: ErrorSerializer,
+            (404, "application/json"): ErrorSerializer,
         },
         parameters=[
             OpenApiParameter(
@@ -158,6 +163,7 @@ class CaseActionsMixin:
         methods=["get"],
         url_path=r"letters/(?P<letter_pk>[0-9]{1,12})",
         permission_classes=[CASE_READERS],
+        renderer_classes=PDF_RENDERERS,
     )
     def letter_download(self, request: Request, pk: str | None = None, letter_pk: str = "") -> Any:
         """Download one of the case's letters as PDF (audited like the page's download);

@@ -38,6 +38,9 @@ from control.services.casework import (
     control_case_take_next,
     control_case_view_record,
 )
+from lanekassen_ai.api.downloads import (
+    DownloadErrorsAsJsonMixin,
+)
 from lanekassen_ai.api.idempotency import idempotent
 from lanekassen_ai.api.mixins import AuditContextAPIMixin
 from lanekassen_ai.api.permissions import HasCapability
@@ -54,7 +57,9 @@ def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
 
 
-class ControlCaseViewSet(CaseActionsMixin, AuditContextAPIMixin, viewsets.ReadOnlyModelViewSet):
+class ControlCaseViewSet(
+    DownloadErrorsAsJsonMixin, CaseActionsMixin, AuditContextAPIMixin, viewsets.ReadOnlyModelViewSet
+):
     """Control cases of confirmed campaigns. The list masks the fødselsnummer; reading one
     case shows it in full and is audited like opening the case page."""
 

@@ -17,6 +17,10 @@ from control.ml.features import FEATURE_NAMES
 from control.models import RiskModelVersion
 from control.services.exports import ExportError, risk_scores_export
 from control.services.training import TrainingError, risk_model_retrain_request
+from lanekassen_ai.api.downloads import (
+    CSV_RENDERERS,
+    DownloadErrorsAsJsonMixin,
+)
 from lanekassen_ai.api.idempotency import idempotent
 from lanekassen_ai.api.permissions import HasCapability
 from lanekassen_ai.api.serializers import ErrorSerializer
@@ -84,11 +88,12 @@ class ScoreExportQuerySerializer(serializers.Serializer):
     model_version = serializers.CharField(required=False, max_length=64)
 
 
-class ScoreExportView(APIView):
+class ScoreExportView(DownloadErrorsAsJsonMixin, APIView):
     """The year's scores as CSV, rank 1 (highest risk) first:
     `application_id,score,rank,percentile,model_version,reasons` (as export_scores)."""
 
     permission_classes = [MODEL_MANAGERS]
+    renderer_classes = CSV_RENDERERS
 
     @extend_schema(
         parameters=[
@@ -109,7 +114,7 @@ class ScoreExportView(APIView):
                     )
                 ],
             ),
-            404: ErrorSerializer,
+            (404, "application/json"): ErrorSerializer,
         },
     )
     def get(self, request: Request) -> Any:

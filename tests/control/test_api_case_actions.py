@@ -143,3 +143,37 @@ def test_the_access_report_body_matches_its_schema(caseworker: Any, manager: Any
     body = client.get(access_report_url(case.application.customer_id, "customer-access-report")).json()
     assert [c["id"] for c in body["cases"]] == [case.pk] and body["cases"][0]["timeline"]
     assert_matches_schema(client, path=reverse("customer-access-report"), body=body)
+
+
+def test_a_client_that_asks_for_the_files_own_type_gets_the_file_and_errors_as_json(
+    caseworker: Any, manager: Any, modeller: Any, private_storage: Any
+) -> None:
+    case = ControlCaseFactory()
+    control_case_request_documentation(case=case, requested_by=caseworker, context=AuditContext())
+    letter = Letter.objects.get(case=case)
+    client = _api(caseworker)
+    pdf = {"HTTP_ACCEPT": "application/pdf"}
+    letter_pdf = client.get(reverse("control-case-letter-download", args=[case.pk, letter.pk]), **pdf)
+    assert letter_pdf.status_code == 200 and letter_pdf["Content-Type"] == "application/pdf"
+    missing = client.get(reverse("control-case-letter-download", args=[case.pk, letter.pk + 999]), **pdf)
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
+    assert missing.json() == {"detail": "The case has no letter with that id."}
+
+    assert _upload(client, case).status_code == 201
+    document = CaseDocument.objects.get(case=case)
+    for accept in ("application/pdf", "application/octet-stream"):
+        got = client.get(
+            reverse("control-case-document-download", args=[case.pk, document.pk]), HTTP_ACCEPT=accept
+        )
+        assert got.status_code == 200 and b"".join(got.streaming_content) == PDF_BYTES, accept
+
+    report = _api(manager).get(
+        access_report_url(case.application.customer_id, "customer-access-report-pdf"), **pdf
+    )
+    assert report.status_code == 200 and report["Content-Type"] == "application/pdf"
+    unknown = _api(manager).get(access_report_url("NOPE", "customer-access-report-pdf"), **pdf)
+    assert unknown.status_code == 404 and unknown["Content-Type"] == "application/json"
+
+    export = _api(modeller).get(reverse("risk-score-export"), {"year": 2099}, HTTP_ACCEPT="text/csv")
+    assert export.status_code == 404 and export["Content-Type"] == "application/json"
+    assert "detail" in export.json()
