@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from chat.models import Conversation, ConversationNote, Message
 from lanekassen_ai.models import AuditEvent
+from lanekassen_ai.services.audit import AuditContext
 from tests.chat.factories import (
     AssistantFactory,
     IntentFactory,
@@ -126,8 +127,8 @@ def test_transcript_polling_answers_204_until_something_new_arrives(client, case
     from chat.services.agents import agent_status_set, conversation_take_next
 
     conversation = QueuedConversationFactory()
-    agent_status_set(user=caseworker, state="AVAILABLE")
-    conversation_take_next(agent=caseworker)
+    agent_status_set(context=AuditContext(actor=caseworker), state="AVAILABLE")
+    conversation_take_next(context=AuditContext(actor=caseworker))
     last = conversation.messages.order_by("-pk").first()
     client.force_login(caseworker)
     url = reverse("chat:agent-messages", args=[conversation.pk])
@@ -145,8 +146,8 @@ def test_the_console_with_an_open_conversation_is_a_fixed_number_of_queries(
     queue = QueueFactory()
     for _ in range(20):
         QueuedConversationFactory(queue=queue, handover_intent=IntentFactory(queue=queue))
-    agent_status_set(user=caseworker, state="AVAILABLE", capacity=3)
-    taken = [conversation_take_next(agent=caseworker) for _ in range(3)]
+    agent_status_set(context=AuditContext(actor=caseworker), state="AVAILABLE", capacity=3)
+    taken = [conversation_take_next(context=AuditContext(actor=caseworker)) for _ in range(3)]
     for n in range(10):
         MessageFactory(conversation=taken[0], text=f"Melding {n}", intent=taken[0].handover_intent)
     client.force_login(caseworker)
@@ -160,8 +161,8 @@ def test_the_console_with_an_open_conversation_is_a_fixed_number_of_queries(
 def _take(client, agent) -> Conversation:
     from chat.services.agents import agent_status_set, conversation_take_next
 
-    agent_status_set(user=agent, state="AVAILABLE", capacity=3)
-    taken = conversation_take_next(agent=agent)
+    agent_status_set(context=AuditContext(actor=agent), state="AVAILABLE", capacity=3)
+    taken = conversation_take_next(context=AuditContext(actor=agent))
     assert taken is not None
     client.force_login(agent)
     return taken
