@@ -8,6 +8,7 @@ from django.db import OperationalError
 from chat.services.agents import conversations_abandon_stale, conversations_requeue_unanswered
 from chat.services.statistics import chat_stats_refresh_recent
 from chat.services.training_runs import intent_training_run_execute, intent_training_runs_recover
+from lanekassen_ai.services.audit import AuditContext
 
 
 # Idempotent: a retry after a dropped database connection does no harm.
@@ -22,7 +23,7 @@ def queue_maintenance() -> dict[str, Any]:
     """Every minute (django-celery-beat, see migration 0004): put conversations whose
     agent stopped answering back in the queue, abandon conversations whose customer
     stopped polling, then refresh the recent statistics rollups."""
-    requeued = conversations_requeue_unanswered()
+    requeued = conversations_requeue_unanswered(context=AuditContext.for_task())
     abandoned = conversations_abandon_stale()
     refreshed = chat_stats_refresh_recent()
     return {"requeued": requeued, "abandoned": abandoned, **refreshed}

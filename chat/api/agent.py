@@ -89,7 +89,7 @@ class AgentStatusView(AuditContextAPIMixin, APIView):
                 )
         try:
             result = agent_status_set(
-                user=self.audit_context.user,
+                context=self.audit_context,
                 state=data.validated_data.get("state"),
                 capacity=data.validated_data.get("capacity"),
                 queues=queues,
@@ -109,7 +109,7 @@ class AgentTakeNextView(AuditContextAPIMixin, APIView):
         """Take the oldest waiting conversation of the highest-priority queue; 204 when
         nobody waits."""
         try:
-            conversation = conversation_take_next(agent=self.audit_context.user)
+            conversation = conversation_take_next(context=self.audit_context)
         except AgentError as exc:
             return _conflict(exc)
         if conversation is None:
@@ -177,13 +177,11 @@ class AgentMessagesView(AuditContextAPIMixin, APIView):
                         }
                     )
                 message = conversation_reply_with_intent(
-                    conversation=conversation, agent=self.audit_context.user, intent=intent
+                    conversation=conversation, intent=intent, context=self.audit_context
                 )
             else:
                 message = conversation_reply(
-                    conversation=conversation,
-                    agent=self.audit_context.user,
-                    text=data.validated_data["text"],
+                    conversation=conversation, text=data.validated_data["text"], context=self.audit_context
                 )
         except AgentError as exc:
             return _conflict(exc)
@@ -205,9 +203,7 @@ class AgentTransferView(AuditContextAPIMixin, APIView):
         except NotFound as exc:
             raise ValidationError({"queue": [str(exc)]}) from exc
         try:
-            result = conversation_transfer(
-                conversation=conversation, agent=self.audit_context.user, queue=queue
-            )
+            result = conversation_transfer(conversation=conversation, queue=queue, context=self.audit_context)
         except AgentError as exc:
             return _conflict(exc)
         return Response(ConversationAgentSerializer(result).data)
@@ -225,9 +221,7 @@ class AgentCloseView(AuditContextAPIMixin, APIView):
         data.is_valid(raise_exception=True)
         try:
             result = conversation_close(
-                conversation=conversation,
-                agent=self.audit_context.user,
-                wrap_up=data.validated_data["wrap_up"],
+                conversation=conversation, wrap_up=data.validated_data["wrap_up"], context=self.audit_context
             )
         except AgentError as exc:
             return _conflict(exc)
@@ -253,7 +247,6 @@ class AgentNotesView(AuditContextAPIMixin, APIView):
         try:
             note = conversation_note_add(
                 conversation=conversation,
-                author=self.audit_context.user,
                 text=data.validated_data["text"],
                 context=self.audit_context,
             )
@@ -283,7 +276,6 @@ class AgentReassignView(AuditContextAPIMixin, APIView):
             result = conversation_reassign(
                 conversation=conversation,
                 to_agent=to_agent,
-                by=self.audit_context.user,
                 context=self.audit_context,
             )
         except AgentError as exc:

@@ -43,13 +43,14 @@ def agent_status_get_or_create(*, user: User) -> AgentStatus:
 @transaction.atomic
 def agent_status_set(
     *,
-    user: User,
+    context: AuditContext,
     state: str | None = None,
     capacity: int | None = None,
     queues: list[Queue] | None = None,
 ) -> AgentStatus:
-    """Set an agent available or away, their capacity (1-10 concurrent chats) and,
-    optionally, the queues they serve (empty list: all queues)."""
+    """Set the context's agent available or away, their capacity (1-10 concurrent chats)
+    and, optionally, the queues they serve (empty list: all queues)."""
+    user = context.user
     if state is not None and state not in AgentStatus.State.values:
         raise AgentError(
             _("Ukjent status «%(state)s»: bruk %(choices)s.")
@@ -74,7 +75,7 @@ def agent_status_set(
         status.queues.set(queues)
         changed["queues"] = sorted(q.slug for q in queues)
     if changed:
-        audit_record(action="chat.agent.status", actor=user, obj=status, details=changed)
+        audit_record(action="chat.agent.status", context=context, obj=status, details=changed)
     return status
 
 
@@ -90,9 +91,11 @@ def _waiting_candidates(*, status: AgentStatus, now: datetime) -> QuerySet[Conve
 
 
 @transaction.atomic
-def conversation_take_next(*, agent: User) -> Conversation | None:
-    """Give `agent` the oldest waiting conversation of the highest-priority queue they
-    serve, or None when nothing waits. The agent must be available and below capacity."""
+def conversation_take_next(*, context: AuditContext) -> Conversation | None:
+    """Give the context's agent the oldest waiting conversation of the highest-priority
+    queue they serve, or None when nothing waits. The agent must be available and below
+    capacity."""
+    agent = context.user
     agent_status_get_or_create(user=agent)
     status = AgentStatus.objects.select_for_update().get(user=agent)
     if status.state != AgentStatus.State.AVAILABLE:
@@ -119,7 +122,9 @@ def conversation_take_next(*, agent: User) -> Conversation | None:
     Message.objects.create(
         conversation=picked, sender=Message.Sender.SYSTEM, text=f"{name} har tatt over samtalen."
     )
-    audit_record(action="chat.conversation.take", actor=agent, obj=picked, details={"queue": picked.queue_id})
+    audit_record(
+        action="chat.conversation.take", context=context, obj=picked, details={"queue": picked.queue_id}
+    )
     conversation_stats_refresh_on_commit(conversation=picked)
     return picked
 
@@ -140,8 +145,9 @@ def _locked_own_conversation(*, conversation: Conversation, agent: User) -> Conv
 
 
 @transaction.atomic
-def conversation_reply(*, conversation: Conversation, agent: User, text: str) -> Message:
-    """The agent writes to the customer, who sees it on their next poll."""
+def conversation_reply(*, conversation: Conversation, text: str, context: AuditContext) -> Message:
+    """The context's agent writes to the customer, who sees it on their next poll."""
+    agent = context.user
     text = (text or "").strip()
     if not text:
         raise AgentError(_("Svaret er tomt."))
@@ -170,22 +176,24 @@ def canned_answer_text(*, intent: Intent, language: str) -> str:
     return text
 
 
-def conversation_reply_with_intent(*, conversation: Conversation, agent: User, intent: Intent) -> Message:
+def conversation_reply_with_intent(
+    *, conversation: Conversation, intent: Intent, context: AuditContext
+) -> Message:
     """Send an intent's ready answer (in the conversation's language) as a canned reply."""
     if intent.assistant_id != conversation.assistant_id:
         raise AgentError(_("Intensjonen «%(slug)s» hører til en annen assistent.") % {"slug": intent.slug})
     text = canned_answer_text(intent=intent, language=conversation.language)
     if not text.strip():
         raise AgentError(_("Intensjonen «%(slug)s» har ikke noe ferdig svar.") % {"slug": intent.slug})
-    return conversation_reply(conversation=conversation, agent=agent, text=text)
+    return conversation_reply(conversation=conversation, text=text, context=context)
 
 
 @transaction.atomic
-def conversation_transfer(*, conversation: Conversation, agent: User, queue: Queue) -> Conversation:
-    """Send a conversation to another queue. It waits there again, keeping its original
-    time in queue (so it is not put behind customers who came later) and its first answer
-    time; the statistics count it in the queue it ends in."""
-    locked = _locked_own_conversation(conversation=conversation, agent=agent)
+def conversation_transfer(*, conversation: Conversation, queue: Queue, context: AuditContext) -> Conversation:
+    """The context's agent sends their conversation to another queue. It waits there
+    again, keeping its original time in queue (so it is not put behind customers who came
+    later) and its first answer time; the statistics count it in the queue it ends in."""
+    locked = _locked_own_conversation(conversation=conversation, agent=context.user)
     if not queue.active:
         raise AgentError(_("Køen «%(name)s» er ikke i bruk.") % {"name": queue.name})
     if queue.pk == locked.queue_id:
@@ -211,7 +219,7 @@ def conversation_transfer(*, conversation: Conversation, agent: User, queue: Que
     )
     audit_record(
         action="chat.conversation.transfer",
-        actor=agent,
+        context=context,
         obj=locked,
         details={"from_queue": old_queue_id, "to_queue": queue.pk},
     )
@@ -224,8 +232,10 @@ def conversation_transfer(*, conversation: Conversation, agent: User, queue: Que
 
 
 @transaction.atomic
-def conversation_close(*, conversation: Conversation, agent: User, wrap_up: str) -> Conversation:
-    """End a conversation with a wrap-up code; the customer may then rate it."""
+def conversation_close(*, conversation: Conversation, wrap_up: str, context: AuditContext) -> Conversation:
+    """The context's agent ends their conversation with a wrap-up code; the customer may
+    then rate it."""
+    agent = context.user
     if wrap_up not in Conversation.WrapUp.values:
         raise AgentError(
             _("Ukjent avslutningskode «%(wrap_up)s»: bruk %(choices)s.")
@@ -238,7 +248,7 @@ def conversation_close(*, conversation: Conversation, agent: User, wrap_up: str)
     locked.awaiting_agent_since = None
     locked.save(update_fields=["state", "closed_at", "wrap_up", "awaiting_agent_since"])
     Message.objects.create(conversation=locked, sender=Message.Sender.SYSTEM, text="Samtalen er avsluttet.")
-    audit_record(action="chat.conversation.close", actor=agent, obj=locked, details={"wrap_up": wrap_up})
+    audit_record(action="chat.conversation.close", context=context, obj=locked, details={"wrap_up": wrap_up})
     event_emit(
         type="chat.conversation.closed",
         version=1,
@@ -300,10 +310,11 @@ def conversations_abandon_stale(*, now: datetime | None = None) -> int:
     return abandoned
 
 
-def conversation_mark_seen(*, conversation: Conversation, agent: User, message_id: int) -> None:
-    """The agent has seen the transcript up to `message_id` (the unread markers count
-    customer messages after it). Only the conversation's own agent moves it, and only
-    forward."""
+def conversation_mark_seen(*, conversation: Conversation, message_id: int, context: AuditContext) -> None:
+    """The context's agent has seen the transcript up to `message_id` (the unread markers
+    count customer messages after it). Only the conversation's own agent moves it, and
+    only forward."""
+    agent = context.user
     if conversation.agent_id != agent.pk or message_id <= conversation.agent_seen_message_id:
         return
     Conversation.objects.filter(pk=conversation.pk, agent_seen_message_id__lt=message_id).update(
@@ -314,11 +325,12 @@ def conversation_mark_seen(*, conversation: Conversation, agent: User, message_i
 
 @transaction.atomic
 def conversation_note_add(
-    *, conversation: Conversation, author: User, text: str, context: AuditContext | None = None
+    *, conversation: Conversation, text: str, context: AuditContext
 ) -> ConversationNote:
-    """An internal note on a conversation, for colleagues and managers; never shown to
-    the customer. The conversation's agent (now or earlier) and managers who may
-    reassign write notes; the note is audited (its length, not its text)."""
+    """An internal note by the context's user on a conversation, for colleagues and
+    managers; never shown to the customer. The conversation's agent (now or earlier) and
+    managers who may reassign write notes; the note is audited (its length, not its text)."""
+    author = context.user
     text = (text or "").strip()
     if not text:
         raise AgentError(_("Merknaden er tom."))
@@ -336,7 +348,6 @@ def conversation_note_add(
     note = ConversationNote.objects.create(conversation=locked, author=author, text=text)
     audit_record(
         action="chat.conversation.note",
-        actor=author,
         obj=locked,
         details={"note": note.pk, "length": len(text)},
         context=context,
@@ -346,11 +357,13 @@ def conversation_note_add(
 
 @transaction.atomic
 def conversation_reassign(
-    *, conversation: Conversation, to_agent: User, by: User, context: AuditContext | None = None
+    *, conversation: Conversation, to_agent: User, context: AuditContext
 ) -> Conversation:
-    """A manager (capability REASSIGN_CHATS) gives a waiting or ongoing conversation to
-    another agent, who may answer chats. The new agent gets it at once, whatever their
-    status or load: a manager's decision, shown to them in their console. Audited."""
+    """The context's user, a manager (capability REASSIGN_CHATS), gives a waiting or
+    ongoing conversation to another agent, who may answer chats. The new agent gets it at
+    once, whatever their status or load: a manager's decision, shown to them in their
+    console. Audited."""
+    by = context.user
     if not by.has_perm(perm(Capability.REASSIGN_CHATS)):
         raise AgentError(_("Du har ikke tilgang til å sette samtaler over til en annen saksbehandler."))
     if not to_agent.is_active or not to_agent.has_perm(perm(Capability.ANSWER_CHATS)):
@@ -395,7 +408,6 @@ def conversation_reassign(
     )
     audit_record(
         action="chat.conversation.reassign",
-        actor=by,
         obj=locked,
         details={"from_agent": from_agent_id, "to_agent": to_agent.pk},
         context=context,
@@ -404,11 +416,12 @@ def conversation_reassign(
     return locked
 
 
-def conversations_requeue_unanswered(*, now: datetime | None = None) -> int:
+def conversations_requeue_unanswered(*, context: AuditContext, now: datetime | None = None) -> int:
     """Put back in the queue every agent conversation whose customer has waited longer
     than the queue's `requeue_after_minutes` for the agent's answer (the agent went away
     without setting themselves away). The conversation keeps its original place in the
-    queue. Queues with 0 minutes are left alone. Returns how many went back."""
+    queue. Queues with 0 minutes are left alone. Audited under `context` (the periodic
+    task's: channel "task", one request id per sweep). Returns how many went back."""
     now = now or timezone.now()
     requeued = 0
     for queue in Queue.objects.filter(requeue_after_minutes__gt=0):
@@ -417,13 +430,13 @@ def conversations_requeue_unanswered(*, now: datetime | None = None) -> int:
             state=Conversation.State.WITH_AGENT, queue=queue, awaiting_agent_since__lt=cutoff
         ).values_list("pk", flat=True)
         for pk in list(stale[:1000]):
-            if _requeue_one(pk=pk, cutoff=cutoff, minutes=queue.requeue_after_minutes):
+            if _requeue_one(pk=pk, cutoff=cutoff, minutes=queue.requeue_after_minutes, context=context):
                 requeued += 1
     return requeued
 
 
 @transaction.atomic
-def _requeue_one(*, pk: int, cutoff: datetime, minutes: int) -> bool:
+def _requeue_one(*, pk: int, cutoff: datetime, minutes: int, context: AuditContext) -> bool:
     locked = Conversation.objects.select_for_update().get(pk=pk)
     # Checked again under the lock: the agent may have answered meanwhile.
     if (
@@ -447,8 +460,8 @@ def _requeue_one(*, pk: int, cutoff: datetime, minutes: int) -> bool:
     )
     audit_record(
         action="chat.conversation.requeue",
+        context=context,
         obj=locked,
-        channel="task",
         details={"from_agent": from_agent_id, "minutes": minutes},
     )
     conversation_stats_refresh_on_commit(conversation=locked)

@@ -56,6 +56,7 @@ from chat.services.agents import (
 )
 from lanekassen_ai.middleware import request_audit_context
 from lanekassen_ai.roles import Capability, perm
+from lanekassen_ai.services.audit import AuditContext
 
 
 class StatusForm(forms.Form):
@@ -96,9 +97,11 @@ def _console_url(conversation_id: int | None = None) -> str:
     return f"{url}?c={conversation_id}" if conversation_id else url
 
 
-def _transcript_context(detail: AgentConversationDetail, agent: User) -> dict[str, Any]:
+def _transcript_context(detail: AgentConversationDetail, context: AuditContext) -> dict[str, Any]:
     # Showing the transcript is the agent reading it: it clears the unread marker.
-    conversation_mark_seen(conversation=detail.conversation, agent=agent, message_id=detail.last_message_id)
+    conversation_mark_seen(
+        conversation=detail.conversation, message_id=detail.last_message_id, context=context
+    )
     return {
         "conversation": detail.conversation,
         "transcript": list(detail.messages),
@@ -153,7 +156,7 @@ class AgentConsoleView(AgentAccessMixin, TemplateView):
         except NotFound:
             return context  # a stale or someone else's ?c= shows the console without it
         conversation = detail.conversation
-        context.update(_transcript_context(detail, user))
+        context.update(_transcript_context(detail, request_audit_context(self.request)))
         canned = _canned_answers(conversation)
         # Without script, "Sett inn" reloads with ?canned=<id>: the answer is put
         # in the reply box for editing, never sent as it is.
@@ -178,7 +181,7 @@ class AgentStatusView(AgentAccessMixin, View):
             return HttpResponseRedirect(_console_url())
         try:
             agent_status_set(
-                user=request_audit_context(request).user,
+                context=request_audit_context(request),
                 state=form.cleaned_data["state"],
                 capacity=form.cleaned_data["capacity"],
             )
@@ -192,7 +195,7 @@ class AgentStatusView(AgentAccessMixin, View):
 class AgentTakeNextView(AgentAccessMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         try:
-            conversation = conversation_take_next(agent=request_audit_context(request).user)
+            conversation = conversation_take_next(context=request_audit_context(request))
         except AgentError as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(_console_url())
@@ -231,7 +234,11 @@ class AgentMessagesView(AgentAccessMixin, View):
             return HttpResponse(status=204)
         if polling:  # something new (or the conversation ended): the whole transcript again
             detail = agent_conversation_detail(agent=agent, conversation_id=pk)
-        return render(request, "chat/agent/_transcript.html", _transcript_context(detail, agent))
+        return render(
+            request,
+            "chat/agent/_transcript.html",
+            _transcript_context(detail, request_audit_context(request)),
+        )
 
 
 class _ConversationActionView(AgentAccessMixin, View):
@@ -241,9 +248,9 @@ class _ConversationActionView(AgentAccessMixin, View):
     htmx_returns_transcript = False
     htmx_template = "chat/agent/_transcript.html"
 
-    def htmx_context(self, conversation: Conversation, agent: User) -> dict[str, Any]:
+    def htmx_context(self, conversation: Conversation, context: AuditContext) -> dict[str, Any]:
         return _transcript_context(
-            agent_conversation_detail(agent=agent, conversation_id=conversation.pk), agent
+            agent_conversation_detail(agent=context.user, conversation_id=conversation.pk), context
         )
 
     def act(self, request: HttpRequest, conversation: Conversation) -> str | None:
@@ -262,7 +269,7 @@ class _ConversationActionView(AgentAccessMixin, View):
             return render(
                 request,
                 self.htmx_template,
-                self.htmx_context(conversation, request_audit_context(request).user),
+                self.htmx_context(conversation, request_audit_context(request)),
             )
         if done:
             messages.success(request, done)
@@ -278,8 +285,8 @@ class AgentReplyView(_ConversationActionView):
             raise AgentError(" ".join(str(e) for errors in form.errors.values() for e in errors))
         conversation_reply(
             conversation=conversation,
-            agent=request_audit_context(request).user,
             text=form.cleaned_data["text"],
+            context=request_audit_context(request),
         )
         return None
 
@@ -288,7 +295,7 @@ class AgentNoteView(_ConversationActionView):
     htmx_returns_transcript = True
     htmx_template = "chat/agent/_notes.html"
 
-    def htmx_context(self, conversation: Conversation, agent: User) -> dict[str, Any]:
+    def htmx_context(self, conversation: Conversation, context: AuditContext) -> dict[str, Any]:
         return {"notes": conversation_notes(conversation=conversation), "conversation": conversation}
 
     def act(self, request: HttpRequest, conversation: Conversation) -> str | None:
@@ -297,8 +304,8 @@ class AgentNoteView(_ConversationActionView):
             raise AgentError(" ".join(str(e) for errors in form.errors.values() for e in errors))
         conversation_note_add(
             conversation=conversation,
-            author=request_audit_context(request).user,
             text=form.cleaned_data["text"],
+            context=request_audit_context(request),
         )
         return gettext("Merknaden er lagret.")
 
@@ -309,9 +316,7 @@ class AgentTransferView(_ConversationActionView):
         if not queue_id.isdigit():
             raise AgentError(gettext("Velg en kø å sette samtalen over til."))
         queue = queue_get(pk=int(queue_id))
-        conversation_transfer(
-            conversation=conversation, agent=request_audit_context(request).user, queue=queue
-        )
+        conversation_transfer(conversation=conversation, queue=queue, context=request_audit_context(request))
         return gettext("Samtalen er satt over til %(queue)s.") % {"queue": queue.name}
 
 
@@ -322,8 +327,8 @@ class AgentCloseView(_ConversationActionView):
             raise AgentError(gettext("Velg en avslutningskode."))
         conversation_close(
             conversation=conversation,
-            agent=request_audit_context(request).user,
             wrap_up=form.cleaned_data["wrap_up"],
+            context=request_audit_context(request),
         )
         return gettext("Samtalen er avsluttet.")
 
@@ -368,7 +373,6 @@ class ConversationReassignView(ReassignAccessMixin, View):
             conversation_reassign(
                 conversation=conversation,
                 to_agent=to_agent,
-                by=request_audit_context(request).user,
                 context=request_audit_context(request),
             )
         except AgentError as exc:

@@ -18,6 +18,7 @@ from chat.services.agents import agent_status_set, conversation_take_next
 from chat.services.conversations import conversation_message_post, conversation_start
 from chat.tasks import queue_maintenance
 from lanekassen_ai.roles import Role
+from lanekassen_ai.services.audit import AuditContext
 from tests.chat.factories import (
     AssistantFactory,
     IntentFactory,
@@ -42,7 +43,7 @@ def test_the_console_alerts_updates_live_and_helps_the_agent_answer(
 ) -> None:
     base = live_server.url
     agent = make_user(Role.CASEWORKER, username="kari", first_name="Kari", last_name="Agent")
-    agent_status_set(user=agent, state=AgentStatus.State.AVAILABLE, capacity=3)
+    agent_status_set(context=AuditContext(actor=agent), state=AgentStatus.State.AVAILABLE, capacity=3)
     queue = QueueFactory(slug="stipend-og-lan", name="Stipend og lån", service_level_target_seconds=60)
     assistant = AssistantFactory()
     IntentFactory(
@@ -111,8 +112,8 @@ def test_the_console_alerts_updates_live_and_helps_the_agent_answer(
     assert transcript.evaluate(at_bottom)
 
     # A customer message in another of the agent's conversations: unread marker and alert.
-    agent_status_set(user=agent, state=AgentStatus.State.AVAILABLE)
-    other = conversation_take_next(agent=agent)
+    agent_status_set(context=AuditContext(actor=agent), state=AgentStatus.State.AVAILABLE)
+    other = conversation_take_next(context=AuditContext(actor=agent))
     assert other is not None
     conversation_message_post(conversation=other, text="Er det noen der?")
     expect(page.locator(".active-conversations")).to_contain_text("1 ulest", timeout=POLL)
@@ -166,7 +167,7 @@ def test_a_manager_reassigns_and_an_unanswered_conversation_goes_back_to_the_que
     make_user(Role.MANAGER, username="leder")
     employee = make_user(None, username="per.ansatt", first_name="Per", last_name="Ansatt")
     for agent in (first, second):
-        agent_status_set(user=agent, state=AgentStatus.State.AVAILABLE, capacity=2)
+        agent_status_set(context=AuditContext(actor=agent), state=AgentStatus.State.AVAILABLE, capacity=2)
     queue = QueueFactory(slug="una-servicedesk", name="Una servicedesk", requeue_after_minutes=5)
     AssistantFactory(slug="una", name="Una-hjelpen")
     conversation, _ = conversation_start(assistant_slug="una", user=employee)
@@ -174,7 +175,7 @@ def test_a_manager_reassigns_and_an_unanswered_conversation_goes_back_to_the_que
         state=Conversation.State.QUEUED, queue=queue, queued_at=timezone.now()
     )
     MessageFactory(conversation=conversation, text="Hvordan deler jeg et dokument?")
-    assert conversation_take_next(agent=first).pk == conversation.pk
+    assert conversation_take_next(context=AuditContext(actor=first)).pk == conversation.pk
 
     # The manager moves it from Anne to Bjørn.
     _log_in(page, base, "leder")

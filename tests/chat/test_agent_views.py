@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from chat.models import Conversation, ConversationNote, Message
 from lanekassen_ai.models import AuditEvent
+from lanekassen_ai.services.audit import AuditContext
 from tests.chat.factories import (
     AssistantFactory,
     IntentFactory,
@@ -126,8 +127,8 @@ def test_transcript_polling_answers_204_until_something_new_arrives(client, case
     from chat.services.agents import agent_status_set, conversation_take_next
 
     conversation = QueuedConversationFactory()
-    agent_status_set(user=caseworker, state="AVAILABLE")
-    conversation_take_next(agent=caseworker)
+    agent_status_set(context=AuditContext(actor=caseworker), state="AVAILABLE")
+    conversation_take_next(context=AuditContext(actor=caseworker))
     last = conversation.messages.order_by("-pk").first()
     client.force_login(caseworker)
     url = reverse("chat:agent-messages", args=[conversation.pk])
@@ -145,8 +146,8 @@ def test_the_console_with_an_open_conversation_is_a_fixed_number_of_queries(
     queue = QueueFactory()
     for _ in range(20):
         QueuedConversationFactory(queue=queue, handover_intent=IntentFactory(queue=queue))
-    agent_status_set(user=caseworker, state="AVAILABLE", capacity=3)
-    taken = [conversation_take_next(agent=caseworker) for _ in range(3)]
+    agent_status_set(context=AuditContext(actor=caseworker), state="AVAILABLE", capacity=3)
+    taken = [conversation_take_next(context=AuditContext(actor=caseworker)) for _ in range(3)]
     for n in range(10):
         MessageFactory(conversation=taken[0], text=f"Melding {n}", intent=taken[0].handover_intent)
     client.force_login(caseworker)
@@ -160,8 +161,8 @@ def test_the_console_with_an_open_conversation_is_a_fixed_number_of_queries(
 def _take(client, agent) -> Conversation:
     from chat.services.agents import agent_status_set, conversation_take_next
 
-    agent_status_set(user=agent, state="AVAILABLE", capacity=3)
-    taken = conversation_take_next(agent=agent)
+    agent_status_set(context=AuditContext(actor=agent), state="AVAILABLE", capacity=3)
+    taken = conversation_take_next(context=AuditContext(actor=agent))
     assert taken is not None
     client.force_login(agent)
     return taken
@@ -333,3 +334,105 @@ def test_the_refusals_of_notes_and_reassign_are_in_the_schema(client, caseworker
     schema = client.get(reverse("api-schema"), {"format": "json"}).json()
     notes = schema["paths"]["/api/v1/chat/agent/conversations/{id}/notes/"]["post"]["responses"]["409"]
     assert notes["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+WEB_IP, API_IP = "192.0.2.10", "198.51.100.20"
+
+
+def _agent_audit() -> set[tuple[str, str, str | None, str]]:
+    events = AuditEvent.objects.filter(action__regex=r"^chat\.(agent|conversation)\.")
+    assert all(event.request_id for event in events)
+    return {(e.action, e.channel, e.ip_address, e.actor_username) for e in events}
+
+
+def test_agent_actions_on_the_pages_are_audited_with_channel_web_and_the_ip(client, caseworker) -> None:
+    QueuedConversationFactory()
+    target = QueueFactory(slug="annen-ko", name="Annen kø")
+    client.force_login(caseworker)
+    web = {"REMOTE_ADDR": WEB_IP}
+
+    client.post(reverse("chat:agent-status"), {"state": "AVAILABLE", "capacity": 2}, **web)
+    taken = client.post(reverse("chat:agent-take-next"), **web)
+    pk = int(taken["Location"].rsplit("=", 1)[1])
+    client.post(reverse("chat:agent-reply", args=[pk]), {"text": "Jeg ser på saken."}, **web)
+    client.post(reverse("chat:agent-note", args=[pk]), {"text": "Ring kunden."}, **web)
+    client.post(reverse("chat:agent-transfer", args=[pk]), {"queue": target.pk}, **web)
+    client.post(reverse("chat:agent-take-next"), **web)
+    client.post(reverse("chat:agent-close", args=[pk]), {"wrap_up": "resolved"}, **web)
+
+    conversation = Conversation.objects.get(pk=pk)
+    assert (conversation.state, conversation.queue, conversation.notes.count()) == (
+        Conversation.State.CLOSED,
+        target,
+        1,
+    )
+    assert _agent_audit() == {
+        (action, "web", WEB_IP, caseworker.username)
+        for action in (
+            "chat.agent.status",
+            "chat.conversation.take",
+            "chat.conversation.note",
+            "chat.conversation.transfer",
+            "chat.conversation.close",
+        )
+    }
+
+
+def test_agent_actions_through_the_api_are_audited_with_channel_api_and_the_ip(client, caseworker) -> None:
+    QueuedConversationFactory()
+    target = QueueFactory(slug="annen-ko", name="Annen kø")
+    client.force_login(caseworker)
+    api = {"REMOTE_ADDR": API_IP, "content_type": "application/json"}
+
+    client.patch(reverse("chat-agent-status"), {"state": "AVAILABLE", "capacity": 2}, **api)
+    pk = client.post(reverse("chat-agent-take-next"), **api).json()["id"]
+    assert client.post(reverse("chat-agent-messages", args=[pk]), {"text": "Hei."}, **api).status_code == 201
+    assert (
+        client.post(reverse("chat-agent-notes", args=[pk]), {"text": "Ring kunden."}, **api).status_code
+        == 201
+    )
+    assert (
+        client.post(reverse("chat-agent-transfer", args=[pk]), {"queue": "annen-ko"}, **api).status_code
+        == 200
+    )
+    assert client.post(reverse("chat-agent-take-next"), **api).json()["id"] == pk
+    assert (
+        client.post(reverse("chat-agent-close", args=[pk]), {"wrap_up": "resolved"}, **api).status_code == 200
+    )
+
+    assert Conversation.objects.get(pk=pk).queue == target
+    assert _agent_audit() == {
+        (action, "api", API_IP, caseworker.username)
+        for action in (
+            "chat.agent.status",
+            "chat.conversation.take",
+            "chat.conversation.note",
+            "chat.conversation.transfer",
+            "chat.conversation.close",
+        )
+    }
+
+
+def test_a_manager_reassigning_is_audited_with_the_door_channel_and_the_ip(
+    client, caseworker, manager, make_user
+) -> None:
+    conversation = QueuedConversationFactory()
+    make_user("saksbehandler", username="agent-2")
+    client.force_login(manager)
+
+    client.post(
+        reverse("chat:conversation-reassign", args=[conversation.pk]),
+        {"agent": caseworker.pk},
+        REMOTE_ADDR=WEB_IP,
+    )
+    client.post(
+        reverse("chat-agent-reassign", args=[conversation.pk]),
+        {"agent": "agent-2"},
+        content_type="application/json",
+        REMOTE_ADDR=API_IP,
+    )
+
+    assert _agent_audit() == {
+        ("chat.conversation.reassign", "web", WEB_IP, manager.username),
+        ("chat.conversation.reassign", "api", API_IP, manager.username),
+    }

@@ -26,6 +26,7 @@ from chat.services.agents import (
 from chat.services.conversations import conversation_message_post
 from chat.tasks import queue_maintenance
 from lanekassen_ai.models import AuditEvent
+from lanekassen_ai.services.audit import AuditContext
 from tests.chat.factories import (
     AgentStatusFactory,
     IntentFactory,
@@ -51,7 +52,10 @@ def test_take_next_serves_the_highest_priority_queue_first_then_the_oldest(agent
     new_high = QueuedConversationFactory(queue=high, queued_at=now - timedelta(minutes=1))
     old_high = QueuedConversationFactory(queue=high, queued_at=now - timedelta(minutes=5))
 
-    taken = [conversation_take_next(agent=agent), conversation_take_next(agent=agent)]
+    taken = [
+        conversation_take_next(context=AuditContext(actor=agent)),
+        conversation_take_next(context=AuditContext(actor=agent)),
+    ]
 
     assert [c.pk for c in taken] == [old_high.pk, new_high.pk]
     old_high.refresh_from_db()
@@ -64,21 +68,21 @@ def test_take_next_serves_the_highest_priority_queue_first_then_the_oldest(agent
     assert AuditEvent.objects.filter(action="chat.conversation.take", object_id=str(old_high.pk)).exists()
     # Capacity 2 reached: the low-priority conversation waits.
     with pytest.raises(AgentError, match="kapasitet 2"):
-        conversation_take_next(agent=agent)
+        conversation_take_next(context=AuditContext(actor=agent))
     assert Conversation.objects.get(pk=old_low.pk).state == Conversation.State.QUEUED
 
 
 @pytest.mark.django_db
 def test_an_away_agent_cannot_take_conversations(agent) -> None:
-    agent_status_set(user=agent, state=AgentStatus.State.AWAY)
+    agent_status_set(context=AuditContext(actor=agent), state=AgentStatus.State.AWAY)
     QueuedConversationFactory()
     with pytest.raises(AgentError, match="borte"):
-        conversation_take_next(agent=agent)
+        conversation_take_next(context=AuditContext(actor=agent))
 
 
 @pytest.mark.django_db
 def test_take_next_returns_none_when_nobody_waits(agent) -> None:
-    assert conversation_take_next(agent=agent) is None
+    assert conversation_take_next(context=AuditContext(actor=agent)) is None
 
 
 @pytest.mark.django_db
@@ -86,44 +90,48 @@ def test_an_agent_serving_some_queues_gets_only_those(agent) -> None:
     mine, other = QueueFactory(priority=50), QueueFactory(priority=1)
     QueuedConversationFactory(queue=other)
     expected = QueuedConversationFactory(queue=mine)
-    agent_status_set(user=agent, queues=[mine])
-    assert conversation_take_next(agent=agent) == expected
+    agent_status_set(context=AuditContext(actor=agent), queues=[mine])
+    assert conversation_take_next(context=AuditContext(actor=agent)) == expected
 
 
 @pytest.mark.django_db
 def test_status_rejects_capacity_out_of_range_and_unknown_states(agent) -> None:
     with pytest.raises(AgentError, match="mellom 1 og 10"):
-        agent_status_set(user=agent, capacity=0)
+        agent_status_set(context=AuditContext(actor=agent), capacity=0)
     with pytest.raises(AgentError, match="Ukjent status"):
-        agent_status_set(user=agent, state="SLEEPING")
+        agent_status_set(context=AuditContext(actor=agent), state="SLEEPING")
     assert AgentStatus.objects.get(user=agent).capacity == 2
 
 
 @pytest.mark.django_db
 def test_reply_canned_reply_transfer_and_close(agent, make_user) -> None:
     conversation = QueuedConversationFactory()
-    conversation_take_next(agent=agent)
+    conversation_take_next(context=AuditContext(actor=agent))
     conversation.refresh_from_db()
 
-    message = conversation_reply(conversation=conversation, agent=agent, text="  Hei, jeg ser på saken.  ")
+    message = conversation_reply(
+        conversation=conversation, context=AuditContext(actor=agent), text="  Hei, jeg ser på saken.  "
+    )
     assert (message.sender, message.text, message.author) == (
         Message.Sender.AGENT,
         "Hei, jeg ser på saken.",
         agent,
     )
     intent = IntentFactory(assistant=conversation.assistant, answer_nb="Søk på Mine sider.")
-    canned = conversation_reply_with_intent(conversation=conversation, agent=agent, intent=intent)
+    canned = conversation_reply_with_intent(
+        conversation=conversation, context=AuditContext(actor=agent), intent=intent
+    )
     assert canned.text.startswith("Søk på Mine sider.")
 
     other_agent = make_user("saksbehandler", username="agent-2")
     with pytest.raises(AgentError, match="annen saksbehandler"):
-        conversation_reply(conversation=conversation, agent=other_agent, text="Hei")
+        conversation_reply(conversation=conversation, context=AuditContext(actor=other_agent), text="Hei")
     with pytest.raises(AgentError, match="tomt"):
-        conversation_reply(conversation=conversation, agent=agent, text=" ")
+        conversation_reply(conversation=conversation, context=AuditContext(actor=agent), text=" ")
 
     target = QueueFactory(slug="una-servicedesk")
     queued_at = conversation.queued_at
-    conversation_transfer(conversation=conversation, agent=agent, queue=target)
+    conversation_transfer(conversation=conversation, context=AuditContext(actor=agent), queue=target)
     conversation.refresh_from_db()
     assert (conversation.state, conversation.queue, conversation.agent) == (
         Conversation.State.QUEUED,
@@ -133,21 +141,27 @@ def test_reply_canned_reply_transfer_and_close(agent, make_user) -> None:
     assert conversation.queued_at == queued_at  # keeps its place
 
     AgentStatusFactory(user=other_agent)
-    assert conversation_take_next(agent=other_agent) == conversation
+    assert conversation_take_next(context=AuditContext(actor=other_agent)) == conversation
     with pytest.raises(AgentError, match="avslutningskode"):
-        conversation_close(conversation=conversation, agent=other_agent, wrap_up="bye")
-    conversation_close(conversation=conversation, agent=other_agent, wrap_up=Conversation.WrapUp.RESOLVED)
+        conversation_close(conversation=conversation, context=AuditContext(actor=other_agent), wrap_up="bye")
+    conversation_close(
+        conversation=conversation,
+        context=AuditContext(actor=other_agent),
+        wrap_up=Conversation.WrapUp.RESOLVED,
+    )
     conversation.refresh_from_db()
     assert conversation.state == Conversation.State.CLOSED and conversation.closed_at is not None
     with pytest.raises(AgentError, match="ikke aktiv"):
-        conversation_reply(conversation=conversation, agent=other_agent, text="Hallo?")
+        conversation_reply(conversation=conversation, context=AuditContext(actor=other_agent), text="Hallo?")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_rollups_follow_the_conversation_after_commit(agent) -> None:
     conversation = QueuedConversationFactory()
-    conversation_take_next(agent=agent)
-    conversation_close(conversation=conversation, agent=agent, wrap_up=Conversation.WrapUp.RESOLVED)
+    conversation_take_next(context=AuditContext(actor=agent))
+    conversation_close(
+        conversation=conversation, context=AuditContext(actor=agent), wrap_up=Conversation.WrapUp.RESOLVED
+    )
     stat = QueueSlotStat.objects.get(queue=conversation.queue)
     assert (stat.offered, stat.answered, stat.handled, stat.answered_within_target) == (1, 1, 1, 1)
 
@@ -204,7 +218,7 @@ def test_fifty_agents_taking_at_once_get_each_conversation_exactly_once_in_fifo_
     def take(user) -> None:  # type: ignore[no-untyped-def]
         try:
             barrier.wait()
-            taken = conversation_take_next(agent=user)
+            taken = conversation_take_next(context=AuditContext(actor=user))
             results[user.pk] = taken.pk if taken else None
         except BaseException as exc:  # reported by the assertion below
             errors.append(exc)
@@ -255,19 +269,19 @@ def test_a_conversation_cannot_be_transferred_to_a_closed_queue(agent) -> None:
     from chat.models import OpeningHours
 
     conversation = QueuedConversationFactory()
-    conversation_take_next(agent=agent)
+    conversation_take_next(context=AuditContext(actor=agent))
     closed = QueueFactory(slug="stengt")
     today = timezone.localdate().weekday()
     OpeningHours.objects.create(queue=closed, weekday=(today + 1) % 7, opens="08:00", closes="09:00")
     with pytest.raises(AgentError, match="stengt"):
-        conversation_transfer(conversation=conversation, agent=agent, queue=closed)
+        conversation_transfer(conversation=conversation, context=AuditContext(actor=agent), queue=closed)
     assert Conversation.objects.get(pk=conversation.pk).state == Conversation.State.WITH_AGENT
 
 
 def _taken(agent) -> Conversation:
     QueuedConversationFactory()
-    agent_status_set(user=agent, state=AgentStatus.State.AVAILABLE)
-    taken = conversation_take_next(agent=agent)
+    agent_status_set(context=AuditContext(actor=agent), state=AgentStatus.State.AVAILABLE)
+    taken = conversation_take_next(context=AuditContext(actor=agent))
     assert taken is not None
     return taken
 
@@ -277,22 +291,37 @@ def test_a_conversation_whose_agent_stops_answering_goes_back_to_the_queue_in_it
     queue = QueueFactory(requeue_after_minutes=10)
     first_queued = timezone.now() - timedelta(minutes=30)
     QueuedConversationFactory(queue=queue, queued_at=first_queued)
-    agent_status_set(user=agent, state=AgentStatus.State.AVAILABLE)
-    conversation = conversation_take_next(agent=agent)
+    agent_status_set(context=AuditContext(actor=agent), state=AgentStatus.State.AVAILABLE)
+    conversation = conversation_take_next(context=AuditContext(actor=agent))
     assert conversation is not None and conversation.awaiting_agent_since is not None
 
     # Nine minutes without an answer: nothing happens yet.
-    assert conversations_requeue_unanswered(now=timezone.now() + timedelta(minutes=9)) == 0
+    assert (
+        conversations_requeue_unanswered(
+            context=AuditContext.for_task(), now=timezone.now() + timedelta(minutes=9)
+        )
+        == 0
+    )
     # The agent answers, the customer writes again, and then the agent is silent.
-    conversation_reply(conversation=conversation, agent=agent, text="Jeg ser på saken.")
+    conversation_reply(conversation=conversation, context=AuditContext(actor=agent), text="Jeg ser på saken.")
     conversation.refresh_from_db()
     assert conversation.awaiting_agent_since is None
-    assert conversations_requeue_unanswered(now=timezone.now() + timedelta(hours=1)) == 0
+    assert (
+        conversations_requeue_unanswered(
+            context=AuditContext.for_task(), now=timezone.now() + timedelta(hours=1)
+        )
+        == 0
+    )
     conversation_message_post(conversation=conversation, text="Hallo?")
     conversation.refresh_from_db()
     assert conversation.awaiting_agent_since is not None
 
-    assert conversations_requeue_unanswered(now=timezone.now() + timedelta(minutes=11)) == 1
+    assert (
+        conversations_requeue_unanswered(
+            context=AuditContext.for_task(), now=timezone.now() + timedelta(minutes=11)
+        )
+        == 1
+    )
     conversation.refresh_from_db()
     assert (conversation.state, conversation.agent, conversation.queued_at) == (
         Conversation.State.QUEUED,
@@ -308,7 +337,12 @@ def test_a_conversation_whose_agent_stops_answering_goes_back_to_the_queue_in_it
 def test_a_queue_with_zero_minutes_never_takes_conversations_back(agent) -> None:
     conversation = _taken(agent)
     Queue.objects.filter(pk=conversation.queue_id).update(requeue_after_minutes=0)
-    assert conversations_requeue_unanswered(now=timezone.now() + timedelta(days=1)) == 0
+    assert (
+        conversations_requeue_unanswered(
+            context=AuditContext.for_task(), now=timezone.now() + timedelta(days=1)
+        )
+        == 0
+    )
 
 
 @pytest.mark.django_db
@@ -325,16 +359,20 @@ def test_notes_are_audited_never_reach_the_customer_and_only_the_agent_or_a_mana
     agent, make_user
 ) -> None:
     conversation = _taken(agent)
-    note = conversation_note_add(conversation=conversation, author=agent, text="  Ring kunden i morgen.  ")
+    note = conversation_note_add(
+        conversation=conversation, context=AuditContext(actor=agent), text="  Ring kunden i morgen.  "
+    )
     assert note.text == "Ring kunden i morgen."
     manager = make_user("leder", username="leder-1")
-    conversation_note_add(conversation=conversation, author=manager, text="Sjekket.")
+    conversation_note_add(conversation=conversation, context=AuditContext(actor=manager), text="Sjekket.")
     with pytest.raises(AgentError, match="ikke din"):
         conversation_note_add(
-            conversation=conversation, author=make_user("saksbehandler", username="other"), text="x"
+            conversation=conversation,
+            context=AuditContext(actor=make_user("saksbehandler", username="other")),
+            text="x",
         )
     with pytest.raises(AgentError, match="tom"):
-        conversation_note_add(conversation=conversation, author=agent, text="   ")
+        conversation_note_add(conversation=conversation, context=AuditContext(actor=agent), text="   ")
     assert AuditEvent.objects.filter(action="chat.conversation.note").count() == 2
     assert not Message.objects.filter(text__contains="Ring kunden").exists()
 
@@ -345,20 +383,27 @@ def test_a_manager_reassigns_to_another_agent_and_it_is_audited(agent, make_user
     other = make_user("saksbehandler", username="agent-2", first_name="Ola", last_name="Nordmann")
     manager = make_user("leder", username="leder-1")
     with pytest.raises(AgentError, match="tilgang"):
-        conversation_reassign(conversation=conversation, to_agent=other, by=agent)
+        conversation_reassign(conversation=conversation, to_agent=other, context=AuditContext(actor=agent))
     with pytest.raises(AgentError, match="svarer ikke på chat"):
-        conversation_reassign(conversation=conversation, to_agent=manager, by=manager)
+        conversation_reassign(
+            conversation=conversation, to_agent=manager, context=AuditContext(actor=manager)
+        )
 
-    moved = conversation_reassign(conversation=conversation, to_agent=other, by=manager)
+    moved = conversation_reassign(
+        conversation=conversation, to_agent=other, context=AuditContext(actor=manager)
+    )
     assert (moved.state, moved.agent) == (Conversation.State.WITH_AGENT, other)
     assert moved.messages.filter(text="Ola Nordmann har tatt over samtalen.").exists()
     event = AuditEvent.objects.get(action="chat.conversation.reassign")
     assert (event.actor, event.details) == (manager, {"from_agent": agent.pk, "to_agent": other.pk})
     with pytest.raises(AgentError, match="allerede"):
-        conversation_reassign(conversation=moved, to_agent=other, by=manager)
+        conversation_reassign(conversation=moved, to_agent=other, context=AuditContext(actor=manager))
     # A waiting conversation can be given straight to an agent too.
     waiting = QueuedConversationFactory()
-    assert conversation_reassign(conversation=waiting, to_agent=agent, by=manager).agent == agent
+    assert (
+        conversation_reassign(conversation=waiting, to_agent=agent, context=AuditContext(actor=manager)).agent
+        == agent
+    )
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ from chat.models import Conversation
 from chat.services.agents import conversation_close
 from chat.services.queues import conversation_hand_over
 from lanekassen_ai.models import DomainEvent
+from lanekassen_ai.services.audit import AuditContext
 from tests.chat.factories import AgentStatusFactory, ConversationFactory, IntentFactory, QueueFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,9 @@ def test_closing_emits_closed_with_the_wrap_up(make_user) -> None:
     AgentStatusFactory(user=agent)
     queue = QueueFactory(slug="kontroll")
     conversation = ConversationFactory(state=Conversation.State.WITH_AGENT, agent=agent, queue=queue)
-    conversation_close(conversation=conversation, agent=agent, wrap_up=Conversation.WrapUp.RESOLVED)
+    conversation_close(
+        conversation=conversation, context=AuditContext(actor=agent), wrap_up=Conversation.WrapUp.RESOLVED
+    )
     (event,) = DomainEvent.objects.filter(type="chat.conversation.closed")
     assert event.payload["conversation_id"] == conversation.pk
     assert (event.payload["queue"], event.payload["wrap_up"]) == ("kontroll", Conversation.WrapUp.RESOLVED)

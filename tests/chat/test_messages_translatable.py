@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from chat.models import IntentModelVersion, Message
 from chat.services.agents import AgentError, conversation_reply
 from chat.services.conversations import ConversationError, conversation_message_post
+from lanekassen_ai.services.audit import AuditContext
 from tests.chat.factories import ConversationFactory
 
 CHAT = Path(__file__).resolve().parents[2] / "chat"
@@ -63,7 +64,7 @@ def test_an_agent_error_comes_out_in_english_and_nynorsk_and_stays_bokmal_by_def
     texts = {}
     for language in ("nb", "en", "nn"):
         with translation.override(language), pytest.raises(AgentError) as caught:
-            conversation_reply(conversation=conversation, agent=agent, text="   ")
+            conversation_reply(conversation=conversation, context=AuditContext(actor=agent), text="   ")
         texts[language] = str(caught.value)
     assert texts == {"nb": "Svaret er tomt.", "en": "The reply is empty.", "nn": "Svaret er tomt."}
 

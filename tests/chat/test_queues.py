@@ -16,6 +16,7 @@ from chat.services.queues import (
     queue_is_open,
     queue_next_opening,
 )
+from lanekassen_ai.services.audit import AuditContext
 from lanekassen_ai.timezones import agency_timezone
 from tests.chat.factories import (
     AgentStatusFactory,
@@ -144,7 +145,7 @@ def test_a_left_message_waits_for_the_next_opening_and_is_never_abandoned(make_u
     # Not offered before the queue opens, and not swept away as abandoned.
     agent = make_user("saksbehandler")
     AgentStatusFactory(user=agent)
-    assert conversation_take_next(agent=agent) is None
+    assert conversation_take_next(context=AuditContext(actor=agent)) is None
     assert conversations_abandon_stale(now=timezone.now() + timedelta(hours=3)) == 0
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from chat.models import AssistantDayStat, Conversation, Message, QueueSlotStat, ReviewItem
 from chat.selectors.statistics import StatisticsQueryError, queue_statistics, statistics_period_parse
 from chat.services.statistics import chat_stats_rebuild, queue_slot_stat_refresh_for, slot_start_for
+from lanekassen_ai.services.audit import AuditContext
 from lanekassen_ai.timezones import agency_timezone
 from tests.chat.factories import (
     AssistantFactory,
@@ -201,7 +202,7 @@ def test_live_overview_counts_waiting_and_agents(client, manager, make_user) -> 
     QueuedConversationFactory(queue=queue)
     QueuedConversationFactory(queue=queue)
     agent = make_user("saksbehandler", username="live-agent")
-    agent_status_set(user=agent, state="AVAILABLE", capacity=2)
+    agent_status_set(context=AuditContext(actor=agent), state="AVAILABLE", capacity=2)
     client.force_login(manager)
     rows = {r["queue"]: r for r in client.get(reverse("chat-statistics-live")).json()}
     assert rows["tilbakebetaling"]["waiting"] == 2

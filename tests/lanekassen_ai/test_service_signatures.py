@@ -1,6 +1,8 @@
 """No service or selector takes the door's request: each door builds an AuditContext and
-passes that (STYLE.md, "A service never takes the door's request")."""
+passes that (STYLE.md, "A service never takes the door's request"). The services converted
+to it audit only through the context their door gave, never with a bare `actor=user`."""
 
+import ast
 import importlib
 import inspect
 import pkgutil
@@ -13,6 +15,15 @@ from django.http import HttpRequest
 from rest_framework.request import Request
 
 LAYERS = ("services", "selectors")
+
+# Services whose every audited function takes the door's context (so the event records the
+# real channel, IP and request id) and hands it to audit_record.
+AUDITED_WITH_CONTEXT = (
+    "chat.services.agents",
+    "chat.services.knowledge",
+    "chat.services.review",
+    "chat.services.training_runs",
+)
 
 
 def _layer_modules() -> list[ModuleType]:
@@ -106,3 +117,59 @@ def test_the_check_catches_a_request_parameter() -> None:
     assert _request_parameters(takes_request) == ["request"]
     assert _request_parameters(takes_drf_request) == ["incoming"]
     assert _request_parameters(takes_context) == []
+
+
+def _audit_offences(source: str) -> list[str]:
+    """The module-level functions in `source` that call audit_record without `context=`, or
+    that audit without taking a required keyword `context: AuditContext`."""
+    offences = []
+    for node in ast.parse(source).body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        calls = [
+            call
+            for call in ast.walk(node)
+            if isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and call.func.id == "audit_record"
+        ]
+        if not calls:
+            continue
+        if any(all(keyword.arg != "context" for keyword in call.keywords) for call in calls):
+            offences.append(f"{node.name}: audit_record without context=")
+        required = {
+            arg.arg: ast.unparse(arg.annotation) if arg.annotation else ""
+            for arg, default in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True)
+            if default is None
+        }
+        if required.get("context") != "AuditContext":
+            offences.append(f"{node.name}: no required `context: AuditContext`")
+    return offences
+
+
+@pytest.mark.parametrize("name", AUDITED_WITH_CONTEXT)
+def test_audited_services_take_the_doors_context(name: str) -> None:
+    module = importlib.import_module(name)
+    offences = _audit_offences(inspect.getsource(module))
+    assert not offences, f"{name} audits without the door's AuditContext: {offences}"
+
+
+def test_the_check_catches_an_audit_without_context() -> None:
+    source = """
+def by_user(*, agent: User) -> None:
+    audit_record(action="chat.x", actor=agent)
+
+def optional(*, agent: User, context: AuditContext | None = None) -> None:
+    audit_record(action="chat.x", actor=agent, context=context)
+
+def with_context(*, context: AuditContext) -> None:
+    audit_record(action="chat.x", context=context)
+
+def not_audited(*, agent: User) -> None:
+    return None
+"""
+    assert _audit_offences(source) == [
+        "by_user: audit_record without context=",
+        "by_user: no required `context: AuditContext`",
+        "optional: no required `context: AuditContext`",
+    ]
