@@ -217,12 +217,18 @@ def _locked_sql() -> str:
     # and locking it would make their replies wait for each other). Written as SQL: the
     # ORM spent more CPU building this query on every message than the database spent
     # answering it.
+    # SQLite (the embedded default of `make run`) has no row locks: it lets one writer in
+    # at a time anyway.
     conversation_columns = columns_of(model=Conversation, alias="c")[0]
     assistant_columns = columns_of(model=Assistant, alias="a")[0]
+    if connection.features.has_select_for_update_of:
+        lock = " FOR UPDATE OF c"
+    else:
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     return (
         f"SELECT {conversation_columns}, {assistant_columns} "  # noqa: S608
         f"FROM {Conversation._meta.db_table} c JOIN {Assistant._meta.db_table} a ON a.id = c.assistant_id "
-        "WHERE c.id = %s FOR UPDATE OF c"
+        f"WHERE c.id = %s{lock}"
     )
 
 
@@ -389,17 +395,27 @@ _PREVIOUS_FIELDS = ("id", "text", "intent_id", "action", "confidence")
 def _intents(*, assistant_id: int, slugs: list[str]) -> list[Intent]:
     """The assistant's intents with these slugs, active or not (as SQL, for the reason
     `_locked_sql` gives)."""
+    slugs = list(dict.fromkeys(slugs))
+    if not slugs:
+        return []
     columns = columns_of(model=Intent, alias="i")[0]
-    sql = f"SELECT {columns} FROM {Intent._meta.db_table} i WHERE i.assistant_id = %s AND i.slug = ANY(%s)"  # noqa: S608
+    placeholders = ", ".join(["%s"] * len(slugs))
+    sql = (
+        f"SELECT {columns} FROM {Intent._meta.db_table} i "  # noqa: S608
+        f"WHERE i.assistant_id = %s AND i.slug IN ({placeholders})"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [assistant_id, list(slugs)])
+        cursor.execute(sql, [assistant_id, *slugs])
         return [instance_from_row(model=Intent, values=row) for row in cursor.fetchall()]
 
 
 @cache
 def _reply_context_sql() -> str:
+    # json_build_object in PostgreSQL, json_object in SQLite (the embedded default).
+    build = "json_build_object" if connection.vendor == "postgresql" else "json_object"
+
     def json_of(fields: tuple[str, ...]) -> str:
-        return "json_build_object(" + ", ".join(f"'{f}', {'id' if f == 'pk' else f}" for f in fields) + ")"
+        return f"{build}(" + ", ".join(f"'{f}', {'id' if f == 'pk' else f}" for f in fields) + ")"
 
     # Identifiers from our own model metadata; every value is a bound parameter.
     versions, messages = IntentModelVersion._meta.db_table, Message._meta.db_table
