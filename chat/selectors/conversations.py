@@ -1,7 +1,6 @@
 """Reads of conversations: a customer's own conversation by its token, its new messages,
 the review list and the fallback rate over time."""
 
-import hmac
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from chat.models import Assistant, Conversation, Intent, Message, ReviewItem
 from chat.selectors import NotFound
-from chat.services.conversations import token_hash
+from chat.services.conversations import token_matches
 from lanekassen_ai.languages import in_language
 
 POLL_LIMIT = 100
@@ -25,7 +24,7 @@ def conversation_for_token(*, conversation_id: int, token: str | None) -> Conver
         return None
     # A plain primary-key read: no ORDER BY, no join (the assistant is read by id).
     conversation = next(iter(Conversation.objects.filter(pk=conversation_id).order_by()[:1]), None)
-    if conversation is None or not hmac.compare_digest(conversation.token_hash, token_hash(token)):
+    if conversation is None or not token_matches(stored_hash=conversation.token_hash, token=token):
         return None
     return conversation
 
@@ -36,7 +35,6 @@ def conversation_messages_after(*, conversation: Conversation, after_id: int = 0
     return list(
         Message.objects.filter(conversation=conversation, id__gt=after_id)
         .exclude(sender=Message.Sender.SYSTEM)
-        .select_related("intent")
         .order_by("id")[:POLL_LIMIT]
     )
 

@@ -133,6 +133,11 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def token_matches(*, stored_hash: str, token: str) -> bool:
+    """Whether `token` is the one whose hash was stored (in constant time)."""
+    return hmac.compare_digest(stored_hash, token_hash(token))
+
+
 def client_key_for(*, ident: str) -> str:
     """The stored stand-in for a client's address: HMAC-SHA256 with the secret key, so
     the address itself is never kept."""
@@ -258,7 +263,7 @@ def _locked(conversation: Conversation, *, token: str | None = None) -> Conversa
 
 def _token_matches(row: tuple[Any, ...], token: str) -> bool:
     stored = row[columns_of(model=Conversation, alias="c")[1].index("token_hash")]
-    return hmac.compare_digest(str(stored), token_hash(token))
+    return token_matches(stored_hash=str(stored), token=token)
 
 
 def _human_intent(*, assistant: Assistant, known: dict[str, Intent] | None = None) -> Intent | None:
