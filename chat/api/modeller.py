@@ -176,6 +176,7 @@ class PhraseCreateSerializer(serializers.Serializer):
                 "n_phrases": 1520,
                 "answer_threshold": 0.62,
                 "clarify_threshold": 0.31,
+                "intent_thresholds": {"payout_dates": 0.71},
                 "target_precision": 0.97,
                 "trained_by": "analytiker1",
                 "trained_at": "2026-12-01T10:15:00+01:00",
@@ -186,6 +187,11 @@ class PhraseCreateSerializer(serializers.Serializer):
 class IntentModelVersionSerializer(serializers.ModelSerializer):
     trained_by = serializers.CharField(
         source="trained_by.username", read_only=True, default=None, allow_null=True
+    )
+    intent_thresholds = serializers.DictField(
+        child=serializers.FloatField(),
+        read_only=True,
+        help_text="Intents answered only at a stricter threshold than answer_threshold (slug -> threshold).",
     )
 
     class Meta:
@@ -198,6 +204,7 @@ class IntentModelVersionSerializer(serializers.ModelSerializer):
             "n_phrases",
             "answer_threshold",
             "clarify_threshold",
+            "intent_thresholds",
             "target_precision",
             "trained_by",
             "trained_at",

@@ -152,11 +152,41 @@ def _ranked(cv: CrossValidation) -> _Ranked:
     )
 
 
+def _intent_thresholds(*, r: _Ranked, answer: float, target_precision: float) -> dict[str, float]:
+    """Own answer thresholds for the intents that pull in other questions. The global
+    threshold holds the target on all answers together; an intent whose own answers at
+    that threshold fall short of the target with 95% confidence (the upper confidence
+    bound of its precision is below it) gets the lowest threshold at which its own
+    cross-validated answers reach the target. An intent merely short of the target by
+    chance, on a few dozen answers, keeps the global threshold."""
+    raised: dict[str, float] = {}
+    for intent in sorted({str(c) for c in r.first[r.answerable]}):
+        mine = r.answerable & (r.first == intent)
+        answered = mine & (r.p1 >= answer)
+        n = int(answered.sum())
+        wrong = n - int((answered & (r.truth == intent)).sum())
+        if n == 0 or 1.0 - wilson_lower_bound(successes=wrong, n=n) >= target_precision:
+            continue
+        own = THRESHOLD_GRID[-1]
+        for t in THRESHOLD_GRID:
+            if t <= answer:
+                continue
+            answered = mine & (r.p1 >= t)
+            n = int(answered.sum())
+            if n == 0 or int((answered & (r.truth == intent)).sum()) / n >= target_precision:
+                own = t
+                break
+        raised[intent] = own
+    return raised
+
+
 def thresholds_choose(*, cv: CrossValidation, target_precision: float = 0.97) -> Thresholds:
     """The lowest answer threshold at which the automatic answers on the cross-validated
     predictions reach `target_precision` (by the lower confidence bound, so the target
     holds on new questions too); lowest, because it answers the most questions. Then the
-    lowest clarify threshold whose two options hold the right intent at that rate. If no
+    intents' own stricter thresholds (`_intent_thresholds`), so that no single intent's
+    answers stay below the target behind the average of the others. Then the lowest
+    clarify threshold whose two options hold the right intent at that rate. If no
     threshold reaches the target, the strictest one is used."""
     r = _ranked(cv)
     answer = THRESHOLD_GRID[-1]
@@ -167,8 +197,10 @@ def thresholds_choose(*, cv: CrossValidation, target_precision: float = 0.97) ->
         if n and wilson_lower_bound(successes=correct, n=n) >= target_precision:
             answer = t
             break
+    intents = _intent_thresholds(r=r, answer=answer, target_precision=target_precision)
+    own = np.array([max(answer, intents.get(str(c), 0.0)) for c in r.first])
     clarify = 1.0
-    close = r.answerable & (r.p1 < answer) & (r.p2 >= 0.5 * r.p1) & (r.p2 >= 0.1)
+    close = r.answerable & (r.p1 < own) & (r.p2 >= 0.5 * r.p1) & (r.p2 >= 0.1)
     hit = (r.first == r.truth) | (r.second == r.truth)
     for t in THRESHOLD_GRID:
         asked = close & (r.p1 + r.p2 >= t)
@@ -176,7 +208,7 @@ def thresholds_choose(*, cv: CrossValidation, target_precision: float = 0.97) ->
         if n == 0 or wilson_lower_bound(successes=int((asked & hit).sum()), n=n) >= target_precision - 0.1:
             clarify = t
             break
-    return Thresholds(answer=answer, clarify=clarify)
+    return Thresholds(answer=answer, clarify=clarify, intents=intents)
 
 
 def risk_coverage_curve(*, cv: CrossValidation) -> list[dict[str, float]]:

@@ -117,6 +117,9 @@ class IntentModelVersion(models.Model):
     n_phrases = models.PositiveIntegerField(default=0)
     answer_threshold = models.FloatField(default=0.5)
     clarify_threshold = models.FloatField(default=0.2)
+    # Intents answered only at a stricter threshold than `answer_threshold` (slug ->
+    # threshold), chosen with it from the cross-validation.
+    intent_thresholds = models.JSONField(default=dict, blank=True)
     target_precision = models.FloatField(default=0.97)
     metrics = models.JSONField(default=dict)
     library_versions = models.JSONField(default=dict)

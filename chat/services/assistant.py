@@ -1,6 +1,7 @@
 """Understanding one message: which language it is in and what the customer wants,
 with the assistant's active intent model."""
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ VERSION_FIELDS = (
     "artifact_sha256",
     "answer_threshold",
     "clarify_threshold",
+    "intent_thresholds",
 )
 # "Ask the database for the active version" (callers that have not read it already).
 _LOOK_UP: Any = object()
@@ -34,7 +36,12 @@ def active_model_from_json(value: dict[str, Any] | None) -> IntentModelVersion |
     row's fields)."""
     if value is None:
         return None
-    return IntentModelVersion(**{name: value[name] for name in VERSION_FIELDS})
+    fields = {name: value[name] for name in VERSION_FIELDS}
+    # SQLite's json_object() gives a JSON column's value as text, PostgreSQL's
+    # json_build_object() as JSON.
+    if isinstance(fields["intent_thresholds"], str):
+        fields["intent_thresholds"] = json.loads(fields["intent_thresholds"])
+    return IntentModelVersion(**fields)
 
 
 def message_understand(

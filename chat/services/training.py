@@ -163,6 +163,7 @@ def intent_model_train(
             n_phrases=len(data.texts),
             answer_threshold=thresholds.answer,
             clarify_threshold=thresholds.clarify,
+            intent_thresholds=dict(thresholds.intents),
             target_precision=target_precision,
             metrics=report,
             library_versions={"scikit-learn": sklearn.__version__, "skops": skops.__version__},
@@ -265,7 +266,11 @@ def intent_model_load(*, version: IntentModelVersion) -> LoadedModel:
                 version_id=version.pk,
                 version=version.version,
                 pipeline=pipeline,
-                thresholds=Thresholds(answer=version.answer_threshold, clarify=version.clarify_threshold),
+                thresholds=Thresholds(
+                    answer=version.answer_threshold,
+                    clarify=version.clarify_threshold,
+                    intents=version.intent_thresholds or {},
+                ),
                 vocabulary=pipeline_vocabulary(pipeline=pipeline),
             )
             _LOADED[key] = loaded

@@ -161,6 +161,46 @@ def test_without_enough_evidence_the_strictest_threshold_is_used() -> None:
     assert thresholds.answer == pytest.approx(0.99)
 
 
+def test_an_intent_that_pulls_in_other_questions_gets_its_own_stricter_threshold() -> None:
+    # "a": 2,000 right answers at 0.9. "b": 200 right at 0.9, and 20 questions of "a" land
+    # on "b" with 0.6. All answers together are 99.1% precise, so the global threshold
+    # answers everything; "b" alone is 90.9% precise, short of 97% with confidence, so
+    # "b" is answered only from the lowest threshold where its own answers reach 97%.
+    truth = ["a"] * 2000 + ["b"] * 200 + ["a"] * 20
+    first = ["a"] * 2000 + ["b"] * 220
+    p1 = [0.9] * 2200 + [0.6] * 20
+    thresholds = thresholds_choose(cv=_cv(truth, first, p1), target_precision=0.97)
+    assert thresholds.answer == pytest.approx(0.10)
+    assert thresholds.intents == {"b": pytest.approx(0.61)}
+    assert thresholds.answer_for("a") == pytest.approx(0.10)
+    assert thresholds.answer_for("b") == pytest.approx(0.61)
+
+
+def test_an_intent_short_of_the_target_only_by_chance_keeps_the_global_threshold() -> None:
+    # "b": 40 answers, one wrong (97.5%, but 1 of 40 is no evidence against 97%).
+    truth = ["a"] * 300 + ["b"] * 39 + ["a"]
+    first = ["a"] * 300 + ["b"] * 40
+    p1 = [0.9] * 339 + [0.7]
+    thresholds = thresholds_choose(cv=_cv(truth, first, p1), target_precision=0.97)
+    assert thresholds.intents == {}
+
+
+def test_an_intent_is_answered_only_at_its_own_threshold() -> None:
+    thresholds = Thresholds(answer=0.5, clarify=0.7, intents={"a": 0.8})
+    below = decision_from_probabilities(
+        classes=CLASSES, probabilities=np.array([0.7, 0.1, 0.1, 0.1]), thresholds=thresholds, coverage=1.0
+    )
+    above = decision_from_probabilities(
+        classes=CLASSES, probabilities=np.array([0.85, 0.05, 0.05, 0.05]), thresholds=thresholds, coverage=1.0
+    )
+    other = decision_from_probabilities(
+        classes=CLASSES, probabilities=np.array([0.1, 0.7, 0.1, 0.1]), thresholds=thresholds, coverage=1.0
+    )
+    assert below.kind == "fallback"
+    assert (above.kind, above.intent) == ("answer", "a")
+    assert (other.kind, other.intent) == ("answer", "b")
+
+
 def test_the_wilson_bound_is_below_the_observed_share_and_rises_with_evidence() -> None:
     assert wilson_lower_bound(successes=10, n=10) < 1.0
     assert wilson_lower_bound(successes=1000, n=1000) > wilson_lower_bound(successes=100, n=100) > 0.9

@@ -108,6 +108,15 @@ def test_the_model_page_shows_the_evaluation_and_the_risk_coverage_chart_data(
     assert 'id="risk-coverage-data"' in body and "payout_dates" in body
 
 
+def test_the_model_page_shows_the_intents_own_thresholds(
+    kunde_model: IntentModelVersion, client_for: Callable[[str], Client]
+) -> None:
+    kunde_model.intent_thresholds = {"payout_dates": 0.81}
+    kunde_model.save(update_fields=["intent_thresholds"])
+    body = client_for("analytiker").get(reverse("chat:model-list") + "?assistant=kunde").content.decode()
+    assert "Egne svarterskler" in body and "payout_dates ≥ 0,81" in body
+
+
 def test_the_intent_pages_list_edit_and_add_phrases(
     kunde_model: IntentModelVersion, client_for: Callable[[str], Client], django_assert_max_num_queries: Any
 ) -> None:

@@ -113,6 +113,11 @@ class Command(BaseCommand):
             f"clarify >= {t['clarify']:.2f} (cv answer precision {r['cv_answer_precision']:.4f}, "
             f"coverage {r['cv_answer_coverage']:.4f})"
         )
+        own = t.get("intents") or {}
+        w(
+            "intents with their own answer threshold: "
+            + (", ".join(f"{slug} >= {value:.2f}" for slug, value in sorted(own.items())) or "none")
+        )
         w("\nintent                          precision  recall     f1  support")
         for row in r["per_intent"]:
             w(

@@ -48,3 +48,5 @@ class Command(BaseCommand):
                 f"cv accuracy {m['cv_accuracy']:.3f}, answer threshold {version.answer_threshold:.2f}, "
                 f"clarify threshold {version.clarify_threshold:.2f}, {m['train_seconds']} s"
             )
+            for slug, value in sorted(version.intent_thresholds.items()):
+                self.stdout.write(f"  {slug}: own answer threshold {value:.2f}")
