@@ -50,18 +50,22 @@ def justification_compute(
     share: float,
     importance: dict[str, float],
     seed: int = 0,
+    weights_labelled: np.ndarray | None = None,
 ) -> dict:
     """Per feature the model uses (importance > 0): recall_at_25 and AUC lost when it is
     shuffled, the change in selection-rate ratio per audit attribute, its written
     justification, and `flagged` when the largest disparity cost exceeds the recall it
-    adds. Features the model does not use are listed as unused."""
+    adds. Features the model does not use are listed as unused. The labelled rows count
+    with `weights_labelled` (1 / selection probability) in recall and AUC."""
     rng = np.random.default_rng(seed)
     if len(features_all) > SELECTION_SAMPLE:
         keep = rng.choice(len(features_all), size=SELECTION_SAMPLE, replace=False)
         features_all, groups_all = features_all[keep], groups_all.iloc[keep].reset_index(drop=True)
     y_labelled = np.asarray(y_labelled, dtype=int)
     base_scores = model_log_odds(pipeline=pipeline, features=features_labelled)
-    base_recall = evaluation.metrics_compute(y=y_labelled, scores=base_scores, probabilities=False)
+    base_recall = evaluation.metrics_compute(
+        y=y_labelled, scores=base_scores, probabilities=False, weights=weights_labelled
+    )
     base_all = model_log_odds(pipeline=pipeline, features=features_all)
     attributes = list(groups_all.columns)
     base_ratios = {
@@ -86,7 +90,9 @@ def justification_compute(
         shuffled = features_labelled.copy()
         shuffled[:, j] = rng.permutation(shuffled[:, j])
         scores = model_log_odds(pipeline=pipeline, features=shuffled)
-        metrics = evaluation.metrics_compute(y=y_labelled, scores=scores, probabilities=False)
+        metrics = evaluation.metrics_compute(
+            y=y_labelled, scores=scores, probabilities=False, weights=weights_labelled
+        )
         shuffled_all = features_all.copy()
         shuffled_all[:, j] = rng.permutation(shuffled_all[:, j])
         scores_all = model_log_odds(pipeline=pipeline, features=shuffled_all)

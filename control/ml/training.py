@@ -4,7 +4,8 @@ probability, chosen among candidates on a time split, evaluated on an unbiased g
 Labels exist only for controlled applications, and most controls were picked by the old
 rule, so the labelled set is biased towards what the rule looks at. What we do about it:
 - evaluation and the choice between candidates use only RANDOM controls of a later year
-  (an unbiased sample of that year's applications);
+  (an unbiased sample of that year's applications), each weighted by 1 / its selection
+  probability when a stratified draw made those differ (control.ml.evaluation);
 - training weighs each labelled application by 1 / selection_probability (inverse
   probability weighting), so the random share stands for the whole population and the
   rule's picks for the rule's stratum; other picks with no recorded probability get the
@@ -215,13 +216,16 @@ def candidates_compare(
     validation: pd.DataFrame,
     y_validation: np.ndarray,
     validation_year: int,
+    weights_validation: np.ndarray | None = None,
     random_state: int,
     excluded: tuple[str, ...],
     say: Callable[[str], None],
 ) -> dict:
     """Fits every candidate on `fit_part` and scores it on the validation year's random
     controls: recall at 25 % with its 95 % bootstrap interval, AUC, average precision,
-    fit seconds and the cost of exact reasons per 100,000 rows. The winner has the highest
+    fit seconds and the cost of exact reasons per 100,000 rows, each control weighted by
+    `weights_validation` (1 / selection probability) when a stratified draw made them
+    differ. The winner has the highest
     recall at 25 %; candidates within RECALL_TIE of it tie, and a tie goes to the cheaper
     exact reasons (REASONS_COST_RANK), then the higher recall, then AUC."""
     rows: list[dict] = []
@@ -237,13 +241,17 @@ def candidates_compare(
         explanation.contributions_and_margin(pipeline=candidate, features=features_validation)
         explain_seconds = time.perf_counter() - started
         scores = _predict(candidate, validation)
-        metrics = evaluation.metrics_compute(y=y_validation, scores=scores)
+        metrics = evaluation.metrics_compute(y=y_validation, scores=scores, weights=weights_validation)
         rows.append(
             {
                 "name": name,
                 "recall_at_25": metrics["recall_at_25"],
                 "recall_at_25_ci": evaluation.recall_at_share_bootstrap(
-                    y=y_validation, scores=scores, share=SELECTION_SHARE, seed=random_state
+                    y=y_validation,
+                    scores=scores,
+                    share=SELECTION_SHARE,
+                    seed=random_state,
+                    weights=weights_validation,
                 ),
                 "auc": metrics["auc"],
                 "average_precision": metrics["average_precision"],
@@ -366,12 +374,15 @@ def risk_model_train(
         validation = _random_group(train[train["academic_year"] == validation_year])
     else:
         validation_year, fit_part, validation = test_year, train, test
-    y_validation, _ = labels_and_weights(frame=validation)
+    # The random controls stand for their year weighted by 1 / selection probability: equal
+    # weights for a plain random draw, unequal for a stratified one.
+    y_validation, weights_validation = labels_and_weights(frame=validation)
     comparison = candidates_compare(
         fit_part=fit_part,
         validation=validation,
         y_validation=y_validation,
         validation_year=validation_year,
+        weights_validation=weights_validation,
         random_state=random_state,
         excluded=excluded,
         say=say,
@@ -381,13 +392,16 @@ def risk_model_train(
     say(f"training {algorithm} on {train_years}")
     pipeline = pipeline_fit(frame=train, algorithm=algorithm, random_state=random_state, excluded=excluded)
     say(f"evaluating on the random controls of {test_year}")
-    y_test, _ = labels_and_weights(frame=test)
+    y_test, weights_test = labels_and_weights(frame=test)
     scores = _predict(pipeline, test)
-    report = evaluation.evaluation_report(y=y_test, scores=scores, seed=random_state)
+    report = evaluation.evaluation_report(y=y_test, scores=scores, seed=random_state, weights=weights_test)
     metrics = dict(report["metrics"])
     metrics["ci"] = report["ci"]
+    metrics["weighted"] = report["weighted"]
     rule = old_rule_flags(frame=test.assign(age=_age(test)))
-    baselines = evaluation.baselines_evaluate(y=y_test, rule_flags=rule, seed=random_state)
+    baselines = evaluation.baselines_evaluate(
+        y=y_test, rule_flags=rule, seed=random_state, weights=weights_test
+    )
 
     say("explaining and auditing fairness")
     features_test = pipeline.named_steps["features"].transform(test)
@@ -415,6 +429,7 @@ def risk_model_train(
             pipeline=pipeline,
             features_test=features_test,
             y_test=y_test,
+            weights_test=weights_test,
             train=train,
             year_all=year_all,
             year_scores=year_scores,
@@ -449,6 +464,7 @@ def _justify(
     pipeline: Pipeline,
     features_test: np.ndarray,
     y_test: np.ndarray,
+    weights_test: np.ndarray,
     train: pd.DataFrame,
     year_all: pd.DataFrame,
     year_scores: np.ndarray,
@@ -463,6 +479,7 @@ def _justify(
         pipeline=pipeline,
         features_labelled=features_test,
         y_labelled=y_test,
+        weights_labelled=weights_test,
         features_all=pipeline.named_steps["features"].transform(year_all),
         groups_all=groups_all,
         share=SELECTION_SHARE,

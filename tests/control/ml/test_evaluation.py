@@ -3,9 +3,12 @@ import pytest
 
 from control.ml.evaluation import (
     baselines_evaluate,
+    calibration_table,
+    evaluation_report,
     gains_curve,
     metrics_bootstrap,
     metrics_compute,
+    recall_at_share_bootstrap,
     top_share_mask,
 )
 
@@ -48,3 +51,60 @@ def test_random_selection_finds_its_share_and_the_rule_ranks_flagged_first():
     assert baselines["random"]["metrics"]["recall_at_25"] == 0.25
     assert baselines["old_rule"]["precision_when_flagged"] == 0.5
     assert baselines["old_rule"]["flagged_share"] == 0.25
+
+
+def _stratified_random_controls(seed: int = 0) -> tuple[dict, np.ndarray, np.ndarray, np.ndarray]:
+    """A population of 200,000 in two strata: 180,000 with 5 % cheaters whom the score
+    hardly tells apart, 20,000 with 30 % cheaters whom it ranks well. 2,000 random
+    controls from each stratum, the small one drawn with nine times the probability, as a
+    stratified campaign draw does. Returns the population's own figures and the controls'
+    y, scores and weights (1 / selection probability)."""
+    rng = np.random.default_rng(seed)
+    stratum = np.r_[np.zeros(180_000, dtype=int), np.ones(20_000, dtype=int)]
+    y = (rng.random(len(stratum)) < np.where(stratum == 1, 0.30, 0.05)).astype(int)
+    scores = (rng.random(len(y)) + y * np.where(stratum == 1, 0.8, 0.2)) / 1.8  # within [0, 1]
+    truth = metrics_compute(y=y, scores=scores, probabilities=False)
+    large = rng.choice(180_000, 2_000, replace=False)
+    small = 180_000 + rng.choice(20_000, 2_000, replace=False)
+    drawn = np.r_[large, small]
+    probability = np.where(stratum[drawn] == 1, 2_000 / 20_000, 2_000 / 180_000)
+    return truth, y[drawn], scores[drawn], 1 / probability
+
+
+def test_a_stratified_random_group_weighted_by_its_selection_probabilities_stands_for_the_population():
+    truth, y, scores, weights = _stratified_random_controls()
+    weighted = metrics_compute(y=y, scores=scores, weights=weights, probabilities=False)
+    plain = metrics_compute(y=y, scores=scores, probabilities=False)
+    # The plain counts over-represent the small stratum, where cheaters are many and easy
+    # to rank: they promise 0.83 of the cheaters at 25 % where the population gives 0.65.
+    assert plain["recall_at_25"] - truth["recall_at_25"] > 0.12
+    assert plain["precision_at_25"] - truth["precision_at_25"] > 0.3
+    assert abs(weighted["recall_at_25"] - truth["recall_at_25"]) < 0.05
+    assert abs(weighted["precision_at_25"] - truth["precision_at_25"]) < 0.02
+    assert abs(weighted["auc"] - truth["auc"]) < 0.03
+    base = baselines_evaluate(y=y, rule_flags=np.zeros(len(y), dtype=bool), weights=weights)
+    assert base["random"]["base_rate"] == pytest.approx(0.075, abs=0.01)  # the population's
+    assert baselines_evaluate(y=y, rule_flags=np.zeros(len(y), dtype=bool))["random"]["base_rate"] > 0.15
+    low, high = recall_at_share_bootstrap(y=y, scores=scores, share=0.25, weights=weights, rounds=100)
+    assert low <= weighted["recall_at_25"] <= high
+    curve = gains_curve(y=y, scores=scores, weights=weights, points=4)
+    assert curve[0] == [0.0, 0.0] and curve[-1] == [1.0, 1.0]
+    assert curve[1][1] == pytest.approx(weighted["recall_at_25"], abs=0.02)
+    assert evaluation_report(y=y, scores=scores, weights=weights)["weighted"] is True
+
+
+def test_equal_weights_give_the_plain_figures_to_the_last_digit():
+    _truth, y, scores, _weights = _stratified_random_controls(seed=1)
+    equal = np.full(len(y), 1 / 0.05)
+    assert metrics_compute(y=y, scores=scores, weights=equal) == metrics_compute(y=y, scores=scores)
+    assert calibration_table(y=y, probabilities=scores, weights=equal) == calibration_table(
+        y=y, probabilities=scores
+    )
+    assert evaluation_report(y=y, scores=scores, weights=equal)["weighted"] is False
+
+
+def test_weights_that_do_not_fit_the_cases_are_refused():
+    with pytest.raises(ValueError, match="3 weights for 2 cases"):
+        metrics_compute(y=np.array([0, 1]), scores=np.array([0.1, 0.9]), weights=np.ones(3))
+    with pytest.raises(ValueError, match="finite and positive"):
+        metrics_compute(y=np.array([0, 1]), scores=np.array([0.1, 0.9]), weights=np.array([1.0, 0.0]))

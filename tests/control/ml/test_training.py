@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from control.ml.features import FEATURE_NAMES
@@ -96,3 +97,22 @@ def test_tips_are_left_out_of_training_because_they_select_on_the_outcome(popula
     ]
     assert (labelled["control_reason"] == "TIP").any()
     assert trained.n_train == int((labelled["control_reason"] != "TIP").sum())
+
+
+def test_a_stratified_random_group_is_evaluated_with_its_selection_probabilities(population, trained):
+    """The held-out year's random controls as a stratified draw leaves them: women drawn
+    with four times the probability of men. The model (fitted on the earlier years) is the
+    same; its figures now count each control 1 / its probability."""
+    applications, _ = population
+    assert trained.metrics["weighted"] is False  # a plain random draw: equal weights
+    frame = applications.copy()
+    random_in_test = (frame["academic_year"] == trained.test_year) & (frame["control_reason"] == "RANDOM")
+    frame.loc[random_in_test, "selection_probability"] = np.where(
+        frame.loc[random_in_test, "gender"] == "F", 0.4, 0.1
+    )
+    stratified = risk_model_train(frame=frame, random_state=0, justify=False)
+    assert stratified.algorithm == trained.algorithm and stratified.n_test == trained.n_test
+    assert stratified.metrics["weighted"] is True
+    assert stratified.metrics["auc"] != trained.metrics["auc"]
+    low, high = stratified.metrics["ci"]["recall_at_25"]
+    assert low <= stratified.metrics["recall_at_25"] <= high
