@@ -6,6 +6,7 @@ from chat.models import Assistant
 from chat.selectors.knowledge import intent_model_version_active
 from chat.services.knowledge import catalogue_load_files
 from chat.services.training import intent_model_train, training_data, training_data_fingerprint
+from lanekassen_ai.services.audit import AuditContext
 
 
 def chat_demo_seed(*, stdout: Any = None) -> None:
@@ -24,6 +25,7 @@ def chat_demo_seed(*, stdout: Any = None) -> None:
             if stdout is not None:
                 stdout.write(f"{slug}: training {share:4.0%} {step}\n")
 
-        version = intent_model_train(assistant=assistant, progress=progress)
+        # The demo seed is the system's own work (channel "system" in the audit log).
+        version = intent_model_train(assistant=assistant, context=AuditContext(), progress=progress)
         if stdout is not None:
             stdout.write(f"{assistant.slug}: model {version.version} trained and active\n")

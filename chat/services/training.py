@@ -41,7 +41,7 @@ from chat.services.knowledge import (
     other_agencies,
     out_of_scope_phrases,
 )
-from lanekassen_ai.services.audit import audit_record
+from lanekassen_ai.services.audit import AuditContext, audit_record
 
 Progress = Callable[[str, float], None]
 
@@ -113,14 +113,15 @@ def _artifact_path(*, assistant: Assistant, version: str) -> Path:
 def intent_model_train(
     *,
     assistant: Assistant,
-    trained_by: AbstractBaseUser | None = None,
+    context: AuditContext,
     activate: bool = True,
     target_precision: float = 0.97,
     progress: Progress | None = None,
 ) -> IntentModelVersion:
     """Cross-validate, choose thresholds for `target_precision`, fit on all phrases, test
     on the held-out paraphrases, store the pipeline with skops and record the version
-    (activated unless `activate` is False)."""
+    (activated unless `activate` is False), audited with `context` (its actor is the
+    version's `trained_by`)."""
     if not 0.5 <= target_precision < 1.0:
         raise TrainingError(
             _("Målpresisjonen %(target_precision)s må være minst 0,5 og under 1.")
@@ -131,6 +132,8 @@ def intent_model_train(
         if progress is not None:
             progress(step, share)
 
+    actor = context.actor
+    trained_by = actor if isinstance(actor, AbstractBaseUser) and actor.is_authenticated else None
     started = time.monotonic()
     data = training_data(assistant=assistant)
     say(f"{len(data.texts)} phrases, {data.n_intents} intents", 0.0)
@@ -171,12 +174,12 @@ def intent_model_train(
         )
         audit_record(
             action="chat.intent_model.train",
-            actor=trained_by,
+            context=context,
             obj=model_version,
             details={"n_phrases": len(data.texts), "cv_accuracy": report["cv_accuracy"]},
         )
         if activate:
-            intent_model_activate(version=model_version, user=trained_by)
+            intent_model_activate(version=model_version, context=context)
     say("done", 1.0)
     return model_version
 
@@ -214,7 +217,7 @@ def _blind(*, assistant: Assistant, pipeline: Pipeline, thresholds: Thresholds) 
 
 
 @transaction.atomic
-def intent_model_activate(*, version: IntentModelVersion, user: AbstractBaseUser | None = None) -> None:
+def intent_model_activate(*, version: IntentModelVersion, context: AuditContext) -> None:
     """Make `version` the one the assistant answers with; the previous one retires."""
     IntentModelVersion.objects.select_for_update().filter(assistant_id=version.assistant_id)
     IntentModelVersion.objects.filter(
@@ -223,7 +226,7 @@ def intent_model_activate(*, version: IntentModelVersion, user: AbstractBaseUser
     if version.status != IntentModelVersion.Status.ACTIVE:
         version.status = IntentModelVersion.Status.ACTIVE
         version.save(update_fields=["status"])
-    audit_record(action="chat.intent_model.activate", actor=user, obj=version)
+    audit_record(action="chat.intent_model.activate", context=context, obj=version)
 
 
 @dataclass(frozen=True)

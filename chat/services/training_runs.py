@@ -75,7 +75,7 @@ def intent_training_run_execute(*, run_id: int) -> IntentTrainingRun:
     try:
         version = intent_model_train(
             assistant=run.assistant,
-            trained_by=run.started_by,
+            context=AuditContext.for_task(actor_id=run.started_by_id),
             target_precision=run.target_precision,
             progress=progress,
         )

@@ -16,6 +16,7 @@ from chat.models import Assistant, Intent, IntentModelVersion, TrainingPhrase
 from chat.services.knowledge import blind_load, catalogue_load, heldout_load
 from chat.services.training import intent_model_load, intent_model_train, training_data
 from chat.services.training_runs import intent_training_run_start
+from lanekassen_ai.models import AuditEvent
 from lanekassen_ai.services.audit import AuditContext
 from tests.chat.conftest import MINI_CATALOGUE
 
@@ -70,6 +71,11 @@ def test_the_training_task_stores_an_active_checked_version_and_retires_the_old_
     assert len(new.artifact_sha256) == 64 and new.n_intents == 6
     assert 0.1 <= new.answer_threshold <= 0.99
     assert {"per_intent", "confused_pairs", "risk_coverage", "thresholds", "heldout"} <= set(new.metrics)
+    trained = AuditEvent.objects.filter(action__startswith="chat.intent_model.").order_by("pk")
+    assert [(e.action, e.channel) for e in trained.filter(object_id=str(new.pk))] == [
+        ("chat.intent_model.train", "task"),
+        ("chat.intent_model.activate", "task"),
+    ]
     loaded = intent_model_load(version=new)
     assert intent_model_load(version=new) is loaded  # loaded once per process
     assert loaded.decide("qwxz blorp").kind == "fallback"
@@ -80,7 +86,7 @@ def test_the_intents_own_thresholds_are_stored_with_the_version_and_applied_when
     of the target (una_find_colleague draws in questions about other things): its own
     threshold is stored with the version, and the loaded model answers it only above."""
     call_command("load_intents", stdout=io.StringIO())
-    version = intent_model_train(assistant=Assistant.objects.get(slug="una"))
+    version = intent_model_train(assistant=Assistant.objects.get(slug="una"), context=AuditContext())
     assert version.intent_thresholds == version.metrics["thresholds"]["intents"]
     assert version.intent_thresholds, "expected at least one intent with its own threshold"
     assert all(t > version.answer_threshold for t in version.intent_thresholds.values())

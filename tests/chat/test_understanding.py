@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from chat.models import Assistant
 from chat.services.training import intent_model_train
+from lanekassen_ai.services.audit import AuditContext
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ EXAMPLES = [
 
 def test_plain_english_typos_and_a_long_message_get_the_right_answer_on_the_norwegian_page() -> None:
     call_command("load_intents", stdout=io.StringIO())
-    version = intent_model_train(assistant=Assistant.objects.get(slug="kunde"))
+    version = intent_model_train(assistant=Assistant.objects.get(slug="kunde"), context=AuditContext())
     api = APIClient()
     for text, intent, language in EXAMPLES:
         created = api.post(

@@ -22,6 +22,7 @@ AUDITED_WITH_CONTEXT = (
     "chat.services.agents",
     "chat.services.knowledge",
     "chat.services.review",
+    "chat.services.training",
     "chat.services.training_runs",
 )
 

@@ -3,13 +3,14 @@
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from chat.selectors.knowledge import assistant_get
 from chat.services.training import TrainingError, intent_model_train
+from lanekassen_ai.management.base import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Train (cross-validate, choose thresholds, fit, store) an assistant's intent model."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         try:
             version = intent_model_train(
                 assistant=assistant,
+                context=self.audit_context,
                 activate=not options["no_activate"],
                 target_precision=options["target_precision"],
                 progress=progress,
