@@ -146,7 +146,9 @@ def _locked_own_conversation(*, conversation: Conversation, agent: User) -> Conv
 
 @transaction.atomic
 def conversation_reply(*, conversation: Conversation, text: str, context: AuditContext) -> Message:
-    """The context's agent writes to the customer, who sees it on their next poll."""
+    """The context's agent writes to the customer, who sees it on their next poll.
+    Audited as `chat.conversation.reply` (the message and its length; the text itself
+    stays in the conversation, where its retention rules apply)."""
     agent = context.user
     text = (text or "").strip()
     if not text:
@@ -164,6 +166,12 @@ def conversation_reply(*, conversation: Conversation, text: str, context: AuditC
     locked.awaiting_agent_since = None
     locked.agent_seen_message_id = max(locked.agent_seen_message_id, message.pk)
     locked.save(update_fields=["awaiting_agent_since", "agent_seen_message_id"])
+    audit_record(
+        action="chat.conversation.reply",
+        context=context,
+        obj=locked,
+        details={"message_id": message.pk, "length": len(text)},
+    )
     return message
 
 

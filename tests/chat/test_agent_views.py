@@ -371,6 +371,7 @@ def test_agent_actions_on_the_pages_are_audited_with_channel_web_and_the_ip(clie
         for action in (
             "chat.agent.status",
             "chat.conversation.take",
+            "chat.conversation.reply",
             "chat.conversation.note",
             "chat.conversation.transfer",
             "chat.conversation.close",
@@ -406,6 +407,7 @@ def test_agent_actions_through_the_api_are_audited_with_channel_api_and_the_ip(c
         for action in (
             "chat.agent.status",
             "chat.conversation.take",
+            "chat.conversation.reply",
             "chat.conversation.note",
             "chat.conversation.transfer",
             "chat.conversation.close",

@@ -117,6 +117,12 @@ def test_reply_canned_reply_transfer_and_close(agent, make_user) -> None:
         "Hei, jeg ser på saken.",
         agent,
     )
+    event = AuditEvent.objects.get(action="chat.conversation.reply")
+    assert (event.actor, event.object_id, event.details) == (
+        agent,
+        str(conversation.pk),
+        {"message_id": message.pk, "length": len("Hei, jeg ser på saken.")},
+    )
     intent = IntentFactory(assistant=conversation.assistant, answer_nb="Søk på Mine sider.")
     canned = conversation_reply_with_intent(
         conversation=conversation, context=AuditContext(actor=agent), intent=intent
