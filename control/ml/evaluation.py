@@ -38,6 +38,18 @@ def case_weights(*, weights: np.ndarray | None, n: int) -> np.ndarray | None:
     return w
 
 
+def weighted_rate(*, hits: np.ndarray, probabilities: np.ndarray) -> tuple[float, float]:
+    """The inverse-probability-weighted (Hájek) share of hits among drawn cases, and the
+    effective sample size (Kish) its interval is computed with; equal probabilities give
+    the plain share and n. (0, 0) without cases."""
+    hits = np.asarray(hits, dtype=float)
+    weights = 1.0 / np.asarray(probabilities, dtype=float)
+    if len(weights) == 0 or not np.isfinite(weights).all():
+        return 0.0, 0.0
+    total = float(weights.sum())
+    return float((weights * hits).sum() / total), total * total / float((weights * weights).sum())
+
+
 def top_share_mask(*, scores: np.ndarray, share: float, weights: np.ndarray | None = None) -> np.ndarray:
     """True for the ceil(share × n) highest scores (ties broken by position, stably); with
     unequal `weights`, the highest scores until `share` of the weighted mass is reached

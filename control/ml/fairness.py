@@ -11,8 +11,12 @@ proportions); the ratio is flagged only when its whole interval lies below 0.8 (
 otherwise "too few to say". Groups too small to say anything are listed but left out.
 
 Selection rate is measured on every application of the year (it needs no label); recall
-and false alarms on the random control group, the only unbiased labelled sample. The
-groups, sizes and the 0.8 come from control/ml/schema.py, shared with the campaign insight.
+and false alarms on the random control group, the only unbiased labelled sample. When a
+stratified draw gave its controls different selection probabilities, recall, false alarms
+and honest per cheater are weighted (Hájek) shares with each control counted 1 / its
+probability, and their ratio intervals use the Kish effective sizes (evaluation.
+weighted_rate); the counts shown stay the controls'. The groups, sizes and the 0.8 come
+from control/ml/schema.py, shared with the campaign insight.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from control.ml.evaluation import case_weights, weighted_rate
 from control.ml.schema import (
     AGE_BANDS,
     FAIRNESS_FLAG_RATIO,
@@ -69,10 +74,11 @@ def with_intersections(*, groups: pd.DataFrame) -> pd.DataFrame:
 
 
 def ratio_interval(
-    *, low_hits: int, low_n: int, high_hits: int, high_n: int
+    *, low_hits: float, low_n: float, high_hits: float, high_n: float
 ) -> tuple[float | None, list[float] | None]:
     """(lowest rate / highest rate, its 95 % interval) by Katz's log method; None when a
-    rate is 0 or a group empty. 0.5 is added to zero counts for the interval only."""
+    rate is 0 or a group empty. 0.5 is added to zero counts for the interval only. The
+    counts may be effective ones (a weighted rate × its Kish size)."""
     if low_n <= 0 or high_n <= 0 or high_hits <= 0:
         return None, None
     p_low, p_high = low_hits / low_n, high_hits / high_n
@@ -94,15 +100,27 @@ def ratio_status(*, interval: list[float] | None) -> str:
     return "too_few_to_say"
 
 
-def _metric_ratio(groups: list[dict], hits: str, total: str, rate: str, eligible: str) -> dict:
+def _metric_ratio(
+    groups: list[dict],
+    hits: str,
+    total: str,
+    rate: str,
+    eligible: str,
+    effective: dict[str, tuple[float, float]] | None = None,
+) -> dict:
+    """The min/max ratio of `rate` over the eligible groups with its interval, from the
+    groups' `hits` of `total` or, given `effective` (group -> effective hits and size), from
+    those."""
     usable = [g for g in groups if g[eligible] and g[rate] is not None]
     if len(usable) < 2:
         return {"value": None, "ci": None, "status": "too_few_to_say", "low": None, "high": None}
     low = min(usable, key=lambda g: g[rate])
     high = max(usable, key=lambda g: g[rate])
-    value, interval = ratio_interval(
-        low_hits=low[hits], low_n=low[total], high_hits=high[hits], high_n=high[total]
-    )
+    if effective is None:
+        (low_hits, low_n), (high_hits, high_n) = (low[hits], low[total]), (high[hits], high[total])
+    else:
+        (low_hits, low_n), (high_hits, high_n) = effective[low["group"]], effective[high["group"]]
+    value, interval = ratio_interval(low_hits=low_hits, low_n=low_n, high_hits=high_hits, high_n=high_n)
     return {
         "value": None if value is None else round(value, 4),
         "ci": None if interval is None else [round(interval[0], 4), round(interval[1], 4)],
@@ -121,11 +139,13 @@ def fairness_audit(
     y_labelled: np.ndarray,
     share: float,
     scores_all: np.ndarray | None = None,
+    weights_labelled: np.ndarray | None = None,
 ) -> dict:
     """Per attribute (columns of the group frames, intersections added here): groups with
-    n, selection_rate, recall, false_alarm_rate, honest_per_cheater (random controls) and,
-    given calibrated `scores_all`, expected_honest_per_cheater among the selected; per
-    metric the min/max ratio with its interval and status; `flags` = metrics flagged."""
+    n, selection_rate, recall, false_alarm_rate, honest_per_cheater (random controls,
+    weighted by `weights_labelled` when those differ) and, given calibrated `scores_all`,
+    expected_honest_per_cheater among the selected; per metric the min/max ratio with its
+    interval and status; `flags` = metrics flagged."""
     result: dict = {
         "share": share,
         "flag_below": FLAG_BELOW,
@@ -138,11 +158,15 @@ def fairness_audit(
     y = np.asarray(y_labelled, dtype=int)
     chosen_all = np.asarray(selected_all, dtype=bool)
     chosen = np.asarray(selected_labelled, dtype=bool)
+    w = case_weights(weights=weights_labelled, n=len(y))
+    result["weighted"] = w is not None
     probability = None if scores_all is None else np.asarray(scores_all, dtype=float)
     for attribute in groups_all.columns:
         values_all = groups_all[attribute].astype(str).to_numpy()
         values_labelled = groups_labelled[attribute].astype(str).to_numpy()
         groups = []
+        recall_effective: dict[str, tuple[float, float]] = {}
+        false_alarm_effective: dict[str, tuple[float, float]] = {}
         for group in sorted(set(values_all) | set(values_labelled)):
             in_all = values_all == group
             in_labelled = values_labelled == group
@@ -155,6 +179,23 @@ def fairness_audit(
             if probability is not None and n_selected:
                 p = probability[in_all & chosen_all]
                 expected = round(float((1 - p).sum() / max(p.sum(), 1e-9)), 2)
+            recall = round(found / positives, 4) if positives else None
+            false_alarm_rate = round(false_alarms / negatives, 4) if negatives else None
+            honest_per_cheater = round(false_alarms / found, 2) if found else None
+            recall_effective[group] = (found, positives)
+            false_alarm_effective[group] = (false_alarms, negatives)
+            if w is not None:
+                cheaters, honest = in_labelled & (y == 1), in_labelled & (y == 0)
+                if positives:
+                    rate, size = weighted_rate(hits=chosen[cheaters], probabilities=1 / w[cheaters])
+                    recall, recall_effective[group] = round(rate, 4), (rate * size, size)
+                if negatives:
+                    rate, size = weighted_rate(hits=chosen[honest], probabilities=1 / w[honest])
+                    false_alarm_rate, false_alarm_effective[group] = round(rate, 4), (rate * size, size)
+                if found:
+                    honest_per_cheater = round(
+                        float(w[chosen & honest].sum() / w[chosen & cheaters].sum()), 2
+                    )
             groups.append(
                 {
                     "group": group,
@@ -165,9 +206,9 @@ def fairness_audit(
                     "found": found,
                     "false_alarms": false_alarms,
                     "selection_rate": round(n_selected / n, 4) if n else 0.0,
-                    "recall": round(found / positives, 4) if positives else None,
-                    "false_alarm_rate": round(false_alarms / negatives, 4) if negatives else None,
-                    "honest_per_cheater": round(false_alarms / found, 2) if found else None,
+                    "recall": recall,
+                    "false_alarm_rate": false_alarm_rate,
+                    "honest_per_cheater": honest_per_cheater,
                     "expected_honest_per_cheater": expected,
                     "sized": n >= MIN_GROUP_SIZE,
                     "labelled_sized": int(in_labelled.sum()) >= MIN_GROUP_SIZE,
@@ -178,8 +219,17 @@ def fairness_audit(
             )
         ratios = {
             "selection_rate": _metric_ratio(groups, "selected", "n", "selection_rate", "sized"),
-            "recall": _metric_ratio(groups, "found", "positives", "recall", "recall_sized"),
-            "false_alarm_rate": _false_alarm_ratio(groups),
+            "recall": _metric_ratio(
+                groups,
+                "found",
+                "positives",
+                "recall",
+                "recall_sized",
+                effective=None if w is None else recall_effective,
+            ),
+            "false_alarm_rate": _false_alarm_ratio(
+                groups, effective=None if w is None else false_alarm_effective
+            ),
         }
         flags = [metric for metric, ratio in ratios.items() if ratio["status"] == "flagged"]
         result["attributes"][attribute] = {
@@ -192,6 +242,13 @@ def fairness_audit(
     return result
 
 
-def _false_alarm_ratio(groups: list[dict]) -> dict:
+def _false_alarm_ratio(groups: list[dict], effective: dict[str, tuple[float, float]] | None = None) -> dict:
     with_negatives = [{**g, "_negatives": g["n_labelled"] - g["positives"]} for g in groups]
-    return _metric_ratio(with_negatives, "false_alarms", "_negatives", "false_alarm_rate", "labelled_sized")
+    return _metric_ratio(
+        with_negatives,
+        "false_alarms",
+        "_negatives",
+        "false_alarm_rate",
+        "labelled_sized",
+        effective=effective,
+    )

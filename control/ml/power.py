@@ -19,7 +19,7 @@ probability n / M. Stratified by an audit attribute: the random cases are shared
 between the attribute's groups (a group smaller than its share gives all it has and the rest
 goes to the others), and a group's applications each have probability n_g / M_g. Either way
 every drawn case stores its own probability, so 1 / probability weights (inverse probability
-weighting) keep the population estimates unbiased: see `weighted_rate`.
+weighting) keep the population estimates unbiased: see `evaluation.weighted_rate`.
 """
 
 from __future__ import annotations
@@ -159,18 +159,6 @@ def audit_groups(
         "birth_country_group": np.asarray(birth_country_group, dtype=object).astype(str),
         "age_band": np.asarray(age_band(age=ages), dtype=object).astype(str),
     }
-
-
-def weighted_rate(*, hits: np.ndarray, probabilities: np.ndarray) -> tuple[float, float]:
-    """The inverse-probability-weighted (Hájek) share of hits among drawn cases, and the
-    effective sample size (Kish) its interval is computed with; equal probabilities give
-    the plain share and n. (0, 0) without cases."""
-    hits = np.asarray(hits, dtype=float)
-    weights = 1.0 / np.asarray(probabilities, dtype=float)
-    if len(weights) == 0 or not np.isfinite(weights).all():
-        return 0.0, 0.0
-    total = float(weights.sum())
-    return float((weights * hits).sum() / total), total * total / float((weights * weights).sum())
 
 
 def power_summary(

@@ -420,6 +420,7 @@ def risk_model_train(
         y_labelled=y_test,
         share=SELECTION_SHARE,
         scores_all=year_scores,
+        weights_labelled=weights_test,
     )
     fairness_result["threshold"] = threshold
     justification_result: dict = {}

@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from control.ml.evaluation import weighted_rate
 from control.ml.fairness import ratio_interval, ratio_status
-from control.ml.power import needed_for_width, weighted_rate
+from control.ml.power import needed_for_width
 from control.ml.schema import AGE_BANDS as SCHEMA_AGE_BANDS
 from control.ml.schema import GROUP_MIN_SIZE, group_label
 from control.models import (

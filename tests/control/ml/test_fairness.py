@@ -109,3 +109,41 @@ def test_age_bands_and_regions_group_sensibly():
         study_municipality=pd.Series(["0301", "0301", "1201", "1902"]), keep=["03", "12"]
     )
     assert regions.tolist() == ["03", "03", "12", "other"] and kept == ["03", "12"]
+
+
+def test_a_stratified_random_group_is_audited_with_its_selection_probabilities():
+    """Women's random controls come from two strata of a draw stratified by age: the young
+    drawn with probability 0.4, the older with 0.1, so each older control stands for four
+    times as many students. The model finds the young women's cheaters and none of the
+    older women's: the plain count says half of the women's cheaters are found, the
+    population's share is a fifth. The counts shown stay the controls'."""
+    groups = pd.DataFrame({"gender": ["F"] * 200 + ["M"] * 200})
+    y = np.zeros(400, dtype=int)
+    y[:20] = 1  # young women
+    y[100:120] = 1  # older women
+    y[200:220] = 1
+    y[300:320] = 1
+    selected = np.zeros(400, dtype=bool)
+    selected[:20] = True  # the young women's cheaters
+    selected[200:220] = selected[300:320] = True  # all the men's
+    probability = np.r_[np.full(100, 0.4), np.full(100, 0.1), np.full(200, 0.25)]
+    arguments = {
+        "groups_all": groups,
+        "selected_all": selected,
+        "groups_labelled": groups,
+        "selected_labelled": selected,
+        "y_labelled": y,
+        "share": 0.25,
+    }
+    plain = fairness_audit(**arguments)
+    weighted = fairness_audit(**arguments, weights_labelled=1 / probability)
+    women = {g["group"]: g for g in weighted["attributes"]["gender"]["groups"]}["F"]
+    assert {g["group"]: g for g in plain["attributes"]["gender"]["groups"]}["F"]["recall"] == 0.5
+    assert women["recall"] == 0.2  # 20 × 2.5 of (20 × 2.5 + 20 × 10)
+    assert (women["found"], women["positives"]) == (20, 40)
+    assert weighted["weighted"] is True and plain["weighted"] is False
+    assert weighted["attributes"]["gender"]["ratios"]["recall"] == 0.2
+    assert weighted["attributes"]["gender"]["ratio_details"]["recall"]["ci"][0] < 0.2
+    # Equal probabilities are the plain audit, to the last digit.
+    equal = fairness_audit(**arguments, weights_labelled=np.full(400, 4.0))
+    assert equal["attributes"] == plain["attributes"]

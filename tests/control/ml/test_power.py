@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from control.ml import power
+from control.ml.evaluation import weighted_rate
 from control.ml.fairness import ratio_interval
 from control.models import ControlCampaign
 from control.selectors.casework import wilson_interval
@@ -140,7 +141,7 @@ def test_stratified_draw_stores_each_groups_probability_and_weighted_estimates_a
         groups = [strata[i] for i in positions]
         assert groups.count("NO") == groups.count("OTHER") == 30
         assert set(zip(groups, probabilities, strict=True)) == {("NO", 30 / 900), ("OTHER", 30 / 100)}
-        rate, effective = power.weighted_rate(hits=cheater[positions], probabilities=np.array(probabilities))
+        rate, effective = weighted_rate(hits=cheater[positions], probabilities=np.array(probabilities))
         weighted.append(rate)
         plain.append(cheater[positions].mean())
         assert 30 < effective < 60
@@ -149,7 +150,7 @@ def test_stratified_draw_stores_each_groups_probability_and_weighted_estimates_a
 
 
 def test_weighted_rate_with_equal_probabilities_is_the_plain_share() -> None:
-    rate, effective = power.weighted_rate(hits=np.array([1, 0, 0, 1]), probabilities=np.full(4, 0.1))
+    rate, effective = weighted_rate(hits=np.array([1, 0, 0, 1]), probabilities=np.full(4, 0.1))
     assert (rate, effective) == (pytest.approx(0.5), pytest.approx(4))
 
 
