@@ -37,6 +37,7 @@ class ChatConfig(AppConfig):
         "chat.review.assign": _("Melding koblet til intensjon"),
         "chat.review.dismiss": _("Melding avvist fra gjennomgang"),
         "chat.conversation.take": _("Samtale tatt"),
+        "chat.conversation.reply": _("Svar sendt til kunden"),
         "chat.conversation.transfer": _("Samtale overført"),
         "chat.conversation.close": _("Samtale avsluttet"),
         "chat.conversation.note": _("Intern merknad skrevet"),
