@@ -8,12 +8,13 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.utils import timezone
 
-from chat.selectors.forecast import PlanOptions, _agents_for, forecast_plan_rows, queue_forecast_report
-from chat.selectors.statistics import _agents_needed, queue_statistics
+from chat.erlang import queue_cache_clear
+from chat.selectors.forecast import PlanOptions, forecast_plan_rows, queue_forecast_report
+from chat.selectors.statistics import queue_statistics
 
 t = timezone.localdate()
 for g, d in (("slot", 30), ("day", 365)):
-    _agents_needed.cache_clear()
+    queue_cache_clear()
     a = time.perf_counter()
     r = queue_statistics(since=t - timedelta(days=d), until=t, granularity=g)
     b = time.perf_counter()
@@ -24,7 +25,7 @@ for g, d in (("slot", 30), ("day", 365)):
         f"cold {1000 * (b - a):.0f} ms, warm {1000 * (c - b):.0f} ms"
     )
 cache.clear()
-_agents_for.cache_clear()
+queue_cache_clear()
 a = time.perf_counter()
 rep = queue_forecast_report(today=t)
 b = time.perf_counter()

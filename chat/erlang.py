@@ -37,6 +37,7 @@ handling time measured at the concurrency being planned.
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.special import betainc, digamma, gammaln
@@ -257,7 +258,26 @@ def queue_agents_for_target(
     """The fewest agents whose service level reaches `service_level` (0-1, exclusive):
     service level grows with the number of agents, so a doubling search from the agents
     that just carry the traffic brackets the answer and bisection finds it. No arrivals:
-    zero agents."""
+    zero agents. Answers are kept per process (`queue_cache_clear` empties them): the
+    statistics, the forecast plan and the letter capacity ask the same few questions for
+    thousands of half hours."""
+    return _agents_for_target(rate, aht, target_seconds, service_level, patience, concurrency)
+
+
+def queue_cache_clear() -> None:
+    """Forget the answers `queue_agents_for_target` kept (for cold-start measurements)."""
+    _agents_for_target.cache_clear()
+
+
+@lru_cache(maxsize=16384)
+def _agents_for_target(
+    rate: float,
+    aht: float,
+    target_seconds: float,
+    service_level: float,
+    patience: float | None,
+    concurrency: int,
+) -> QueueFigures:
     if not 0 < service_level < 1:
         raise ValueError(f"service level must be between 0 and 1 (exclusive), got {service_level}")
 

@@ -24,7 +24,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -392,21 +391,6 @@ def queue_forecast_report(
     return report
 
 
-@lru_cache(maxsize=8192)
-def _agents_for(
-    arrivals_per_hour: float, handle: int, target: int, patience: int | None, concurrency: int, goal: float
-) -> tuple[str, int, float, float]:
-    figures = queue_agents_for_target(
-        rate=arrivals_per_hour / 3600,
-        aht=handle,
-        target_seconds=target,
-        service_level=goal,
-        patience=patience,
-        concurrency=concurrency,
-    )
-    return figures.model, figures.agents, figures.service_level, figures.abandon_probability
-
-
 def forecast_plan_rows(*, report: ForecastReport, options: PlanOptions) -> list[dict[str, Any]]:
     """One row per queue and forecast half hour: the forecast and the staffing that
     reaches the target for it (Erlang A with the queue's estimated patience, Erlang C
@@ -418,13 +402,13 @@ def forecast_plan_rows(*, report: ForecastReport, options: PlanOptions) -> list[
         patience = None if q.patience_seconds is None else max(round(q.patience_seconds), 1)
         for slot in q.slots:
             per_hour = round(slot["mean"] * 2, 1)
-            model, agents, service_level, abandon = _agents_for(
-                per_hour,
-                handle,
-                q.target_seconds,
-                patience,
-                options.concurrency,
-                options.target_service_level,
+            figures = queue_agents_for_target(
+                rate=per_hour / 3600,
+                aht=handle,
+                target_seconds=q.target_seconds,
+                service_level=options.target_service_level,
+                patience=patience,
+                concurrency=options.concurrency,
             )
             start = datetime.fromisoformat(slot["start"])
             rows.append(
@@ -437,15 +421,17 @@ def forecast_plan_rows(*, report: ForecastReport, options: PlanOptions) -> list[
                     "forecast_upper": slot["upper"],
                     "interval_level": report.level,
                     "event_arrivals": slot["events"],
-                    "model": model,
+                    "model": figures.model,
                     "handle_seconds": handle,
                     "target_seconds": q.target_seconds,
                     "patience_seconds": patience,
                     "concurrency": options.concurrency,
-                    "agents": agents,
-                    "agents_to_schedule": agents_to_schedule(agents=agents, shrinkage=options.shrinkage),
-                    "service_level": round(service_level, 4),
-                    "abandon_probability": round(abandon, 4),
+                    "agents": figures.agents,
+                    "agents_to_schedule": agents_to_schedule(
+                        agents=figures.agents, shrinkage=options.shrinkage
+                    ),
+                    "service_level": round(figures.service_level, 4),
+                    "abandon_probability": round(figures.abandon_probability, 4),
                 }
             )
     return rows

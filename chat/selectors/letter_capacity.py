@@ -49,20 +49,6 @@ def _plan_options() -> tuple[int, float]:
     return concurrency, goal
 
 
-@lru_cache(maxsize=4096)
-def _agents_needed(
-    per_half_hour: float, handle: float, target: int, patience: float | None, concurrency: int, goal: float
-) -> int:
-    return queue_agents_for_target(
-        rate=per_half_hour / 1800,
-        aht=handle,
-        target_seconds=target,
-        service_level=goal,
-        patience=patience,
-        concurrency=concurrency,
-    ).agents
-
-
 @lru_cache(maxsize=1024)
 def slot_arrivals_within_target(
     agents: int, handle: float, target: int, patience: float | None, concurrency: int, goal: float
@@ -129,7 +115,14 @@ def chat_letter_capacity(*, topic: str, days: list[date]) -> Iterable[DayCapacit
         agents = max(
             [1]
             + [
-                _agents_needed(round(max(mean - events, 0.0), 2), handle, target, patience, concurrency, goal)
+                queue_agents_for_target(
+                    rate=round(max(mean - events, 0.0), 2) / 1800,
+                    aht=handle,
+                    target_seconds=target,
+                    service_level=goal,
+                    patience=patience,
+                    concurrency=concurrency,
+                ).agents
                 for _share, mean, events in slots
             ]
         )

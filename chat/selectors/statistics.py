@@ -14,7 +14,6 @@ report's last day) give a patience estimate (see chat.selectors.staffing), else 
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from typing import Any
 
 from django.db.models import F, Sum, Window
@@ -253,19 +252,12 @@ def _slot_recommendation(
     # Whole seconds of handling time and patience change no recommendation and let slots
     # share results.
     whole_patience = None if patience is None else max(round(patience), 1)
-    return _agents_needed(offered, max(round(aht), 1), target, goal, whole_patience, concurrency)
-
-
-@lru_cache(maxsize=4096)
-def _agents_needed(
-    offered: int, aht_seconds: int, target: int, goal: float, patience: int | None, concurrency: int
-) -> int:
     return queue_agents_for_target(
         rate=offered / SLOT_SECONDS,
-        aht=aht_seconds,
+        aht=max(round(aht), 1),
         target_seconds=target,
         service_level=goal,
-        patience=patience,
+        patience=whole_patience,
         concurrency=concurrency,
     ).agents
 
