@@ -4,7 +4,7 @@ and the held-out paraphrase test."""
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -197,8 +197,13 @@ def thresholds_choose(*, cv: CrossValidation, target_precision: float = 0.97) ->
         if n and wilson_lower_bound(successes=correct, n=n) >= target_precision:
             answer = t
             break
-    intents = _intent_thresholds(r=r, answer=answer, target_precision=target_precision)
-    own = np.array([max(answer, intents.get(str(c), 0.0)) for c in r.first])
+    # The clarify threshold is chosen below, among the phrases these do not answer.
+    answering = Thresholds(
+        answer=answer,
+        clarify=1.0,
+        intents=_intent_thresholds(r=r, answer=answer, target_precision=target_precision),
+    )
+    own = np.array([answering.answer_for(str(c)) for c in r.first])
     clarify = 1.0
     close = r.answerable & (r.p1 < own) & (r.p2 >= 0.5 * r.p1) & (r.p2 >= 0.1)
     hit = (r.first == r.truth) | (r.second == r.truth)
@@ -208,7 +213,7 @@ def thresholds_choose(*, cv: CrossValidation, target_precision: float = 0.97) ->
         if n == 0 or wilson_lower_bound(successes=int((asked & hit).sum()), n=n) >= target_precision - 0.1:
             clarify = t
             break
-    return Thresholds(answer=answer, clarify=clarify, intents=intents)
+    return replace(answering, clarify=clarify)
 
 
 def risk_coverage_curve(*, cv: CrossValidation) -> list[dict[str, float]]:

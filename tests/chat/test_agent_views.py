@@ -339,6 +339,17 @@ def test_the_refusals_of_notes_and_reassign_are_in_the_schema(client, caseworker
 WEB_IP, API_IP = "192.0.2.10", "198.51.100.20"
 
 
+# What an agent's shift on the console (or through the API) records in the audit log.
+AGENT_ACTIONS = (
+    "chat.agent.status",
+    "chat.conversation.take",
+    "chat.conversation.reply",
+    "chat.conversation.note",
+    "chat.conversation.transfer",
+    "chat.conversation.close",
+)
+
+
 def _agent_audit() -> set[tuple[str, str, str | None, str]]:
     events = AuditEvent.objects.filter(action__regex=r"^chat\.(agent|conversation)\.")
     assert all(event.request_id for event in events)
@@ -366,17 +377,7 @@ def test_agent_actions_on_the_pages_are_audited_with_channel_web_and_the_ip(clie
         target,
         1,
     )
-    assert _agent_audit() == {
-        (action, "web", WEB_IP, caseworker.username)
-        for action in (
-            "chat.agent.status",
-            "chat.conversation.take",
-            "chat.conversation.reply",
-            "chat.conversation.note",
-            "chat.conversation.transfer",
-            "chat.conversation.close",
-        )
-    }
+    assert _agent_audit() == {(action, "web", WEB_IP, caseworker.username) for action in AGENT_ACTIONS}
 
 
 def test_agent_actions_through_the_api_are_audited_with_channel_api_and_the_ip(client, caseworker) -> None:
@@ -402,17 +403,7 @@ def test_agent_actions_through_the_api_are_audited_with_channel_api_and_the_ip(c
     )
 
     assert Conversation.objects.get(pk=pk).queue == target
-    assert _agent_audit() == {
-        (action, "api", API_IP, caseworker.username)
-        for action in (
-            "chat.agent.status",
-            "chat.conversation.take",
-            "chat.conversation.reply",
-            "chat.conversation.note",
-            "chat.conversation.transfer",
-            "chat.conversation.close",
-        )
-    }
+    assert _agent_audit() == {(action, "api", API_IP, caseworker.username) for action in AGENT_ACTIONS}
 
 
 def test_a_manager_reassigning_is_audited_with_the_door_channel_and_the_ip(
