@@ -174,32 +174,9 @@ LETTER_SCHEDULE_EXAMPLE = OpenApiExample(
 
 
 def _letter_schedule_body(campaign: ControlCampaign) -> Any:
+    # The serializer reads the selector's dataclasses (and their properties) as they are.
     schedule = campaign_letter_schedule(campaign=ControlCampaign.objects.get(pk=campaign.pk))
-    return LetterScheduleSerializer(
-        {
-            "state": schedule.state,
-            "letters_by": schedule.letters_by,
-            "default_reason": schedule.default_reason,
-            "pending": schedule.pending,
-            "planned": schedule.planned,
-            "sent": schedule.sent,
-            "unplanned": schedule.unplanned,
-            "days": [
-                {
-                    "day": d.day,
-                    "letters": d.letters,
-                    "capacity": d.capacity,
-                    "capacity_source": d.capacity_source,
-                    "expected_arrivals": d.expected_arrivals,
-                    "arrivals_per_letter": d.arrivals_per_letter,
-                    "expected_arrivals_with_letters": d.expected_arrivals_with_letters,
-                    "sent": d.sent,
-                    "sent_at": d.sent_at,
-                }
-                for d in schedule.days
-            ],
-        }
-    ).data
+    return LetterScheduleSerializer(schedule).data
 
 
 def _refused(error: DjangoValidationError) -> Response:
